@@ -1,0 +1,122 @@
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { taskItems } from '../db/schema.js';
+import { loadArticleIngredients } from '../domain/article-ingredients.js';
+import { saveGeneratedArticle, type ArticleDraft } from '../domain/article-saving.js';
+import { finishTask, markItem, startTask, type TaskPlan } from '../domain/task-lifecycle.js';
+import { buildArticlePrompt, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
+import type { Logger } from '../logger.js';
+
+/** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
+export interface LlmPolicy {
+  timeoutMs: number;
+  maxAttempts: number;
+  retryInitialMs: number;
+  heartbeatTimeoutMs: number;
+}
+
+export interface TaskRun extends TaskPlan {
+  llmTaskQueue: string;
+  llmPolicy: LlmPolicy;
+}
+
+export type GenerateResult = { kind: 'draft'; draft: ArticleDraft } | { kind: 'already-saved'; articleId: number };
+
+/** Failure types the workflow and the retry policy branch on. */
+export const FAILURE_TYPES = {
+  distillationUnavailable: 'DistillationUnavailable',
+  requestRejected: 'LlmRequestRejected',
+  rateLimited: 'LlmRateLimited',
+  transient: 'LlmTransient',
+} as const;
+
+function toFailure(err: LlmError): ApplicationFailure {
+  if (!err.retryable) return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.requestRejected);
+  if (err.status === 429) {
+    return ApplicationFailure.create({
+      message: err.message,
+      type: FAILURE_TYPES.rateLimited,
+      nextRetryDelay: err.retryAfterMs,
+    });
+  }
+  return ApplicationFailure.retryable(err.message, FAILURE_TYPES.transient);
+}
+
+export interface ActivityDeps {
+  db: Db;
+  llm: LlmClient;
+  log: Logger;
+  llmTaskQueue: string;
+  llmPolicy: LlmPolicy;
+}
+
+/** The activities, built over their dependencies so tests hand in real handles with their own settings. */
+export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy }: ActivityDeps) {
+  return {
+    async startTask({ taskId }: { taskId: number }): Promise<TaskRun> {
+      return { ...(await startTask(db, taskId)), llmTaskQueue, llmPolicy };
+    },
+
+    async generateArticle({ taskId, position }: { taskId: number; position: number }): Promise<GenerateResult> {
+      const ctx = Context.current();
+      await db
+        .update(taskItems)
+        .set({ attempts: ctx.info.attempt })
+        .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position), eq(taskItems.state, 'reserved')));
+      const loaded = await loadArticleIngredients(db, taskId, position);
+      if (loaded.kind === 'already-saved') return loaded;
+      if (loaded.kind === 'unavailable') {
+        throw ApplicationFailure.nonRetryable(loaded.reason, FAILURE_TYPES.distillationUnavailable);
+      }
+      ctx.heartbeat();
+      const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.floor(llmPolicy.heartbeatTimeoutMs / 3)));
+      const startedAt = Date.now();
+      try {
+        const reply = await llm.complete({ messages: buildArticlePrompt(loaded.ingredients), signal: ctx.cancellationSignal });
+        const { title, content } = parseArticle(reply.content);
+        const { ingredients } = loaded;
+        return {
+          kind: 'draft',
+          draft: {
+            title,
+            content,
+            keyword: ingredients.keyword,
+            topics: ingredients.topics,
+            imageId: loaded.imageId,
+            imageUrl: ingredients.image?.url ?? null,
+            autoApprove: loaded.autoApprove,
+            provider: llm.provider,
+            model: reply.model,
+            promptTokens: reply.promptTokens,
+            completionTokens: reply.completionTokens,
+            durationMs: Date.now() - startedAt,
+          },
+        };
+      } catch (err) {
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`article ${position} of task ${taskId} canceled`);
+        if (err instanceof LlmError) {
+          log.warn({ taskId, position, attempt: ctx.info.attempt, err: err.message }, 'article generation attempt failed');
+          throw toFailure(err);
+        }
+        throw err;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    async saveArticle({ taskId, position, draft }: { taskId: number; position: number; draft: ArticleDraft }) {
+      return saveGeneratedArticle(db, taskId, position, draft);
+    },
+
+    async markItem(input: { taskId: number; position: number; state: 'failed' | 'skipped'; error: string }) {
+      return markItem(db, input.taskId, input.position, input.state, input.error);
+    },
+
+    async finishTask(input: { taskId: number; outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string } }) {
+      return finishTask(db, input.taskId, input.outcome);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createErrorHandler, errorBody } from './error-handler.js';
+import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { articleRoutes } from './routes/articles.js';
+import { distillationRoutes } from './routes/distillations.js';
+import { healthRoutes } from './routes/health.js';
+import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
+import { taskRoutes } from './routes/tasks.js';
+import type { ApiDeps, ApiEnv } from './types.js';
+
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The HTTP API: health is open, everything else under /api needs a bearer API key. */
+export function createApp(deps: ApiDeps) {
+  const app = new Hono<ApiEnv>();
+  app.onError(createErrorHandler(deps.log));
+  app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`), 413),
+    }),
+  );
+  app.route('/api/health', healthRoutes(deps));
+  app.use('/api/*', apiKeyAuth(deps.db));
+  app.route('/api/distillations', distillationRoutes(deps));
+  app.route('/api/article-settings', articleSettingRoutes(deps));
+  app.route('/api/knowledge-bases', knowledgeBaseRoutes(deps));
+  app.route('/api/albums', albumRoutes(deps));
+  app.route('/api/conversion-targets', conversionTargetRoutes(deps));
+  app.route('/api/article-generation/tasks', taskRoutes(deps));
+  app.route('/api/articles', articleRoutes(deps));
+  return app;
+}

@@ -1,0 +1,13 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { getArticle, listArticles } from '../../domain/task-queries.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseQuery } from '../validation.js';
+
+const listQuery = pagination.extend({ taskId: z.coerce.number().int().positive('taskId must be a positive integer').optional() });
+
+export function articleRoutes({ db }: ApiDeps) {
+  return new Hono<ApiEnv>()
+    .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
+    .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))));
+}

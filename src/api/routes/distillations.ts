@@ -1,0 +1,50 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  createDistillations,
+  deleteDistillation,
+  getDistillation,
+  listDistillations,
+  replaceTopics,
+} from '../../domain/distillations.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+
+const topicList = z
+  .array(z.string().trim().min(1, 'a topic must not be empty').max(500, 'a topic must be at most 500 characters'))
+  .max(200, 'at most 200 topics per distillation');
+const distillationInput = z.object({
+  keyword: z.string().trim().min(1, 'keyword is required').max(200, 'keyword must be at most 200 characters'),
+  topics: topicList.default([]),
+});
+const importInput = z.object({
+  distillations: z.array(distillationInput).min(1, 'send at least one distillation').max(1000, 'at most 1000 per import'),
+});
+
+export function distillationRoutes({ db }: ApiDeps) {
+  return new Hono<ApiEnv>()
+    .post('/', async (c) => {
+      const input = await parseJsonBody(c, distillationInput);
+      const [id] = await createDistillations(db, c.get('accountId'), [input]);
+      return c.json(await getDistillation(db, c.get('accountId'), id!), 201);
+    })
+    .post('/import', async (c) => {
+      const { distillations } = await parseJsonBody(c, importInput);
+      const ids = await createDistillations(db, c.get('accountId'), distillations);
+      return c.json({ imported: ids.length, ids }, 201);
+    })
+    .get('/', async (c) => {
+      const q = parseQuery(c, pagination);
+      return c.json(await listDistillations(db, c.get('accountId'), q.page, q.pageSize));
+    })
+    .get('/:id', async (c) => c.json(await getDistillation(db, c.get('accountId'), parseIdParam(c))))
+    .put('/:id/topics', async (c) => {
+      const id = parseIdParam(c);
+      const { topics } = await parseJsonBody(c, z.object({ topics: topicList }));
+      return c.json(await replaceTopics(db, c.get('accountId'), id, topics));
+    })
+    .delete('/:id', async (c) => {
+      await deleteDistillation(db, c.get('accountId'), parseIdParam(c));
+      return c.body(null, 204);
+    });
+}

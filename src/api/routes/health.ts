@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { ApiDeps } from '../types.js';
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+async function probe(check: () => Promise<unknown>) {
+  const started = Date.now();
+  try {
+    await withTimeout(check(), 3000);
+    return { status: 'ok' as const, latencyMs: Date.now() - started };
+  } catch (err) {
+    return { status: 'down' as const, error: (err as Error).message };
+  }
+}
+
+/** Liveness of both dependencies; 503 when either is down, so load balancers and `artgen monitor health` can tell. */
+export function healthRoutes({ db, temporal }: ApiDeps) {
+  return new Hono().get('/', async (c) => {
+    const [database, temporalServer] = await Promise.all([
+      probe(() => db.execute(sql`SELECT 1`)),
+      probe(() => temporal.client.connection.workflowService.getSystemInfo({})),
+    ]);
+    const ok = database.status === 'ok' && temporalServer.status === 'ok';
+    return c.json({ status: ok ? 'ok' : 'degraded', database, temporal: temporalServer }, ok ? 200 : 503);
+  });
+}

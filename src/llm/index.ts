@@ -1,0 +1,29 @@
+import { createOfflineGenerator } from './offline-generator.js';
+import { createOpenAiClient } from './openai-client.js';
+import type { LlmClient } from './types.js';
+
+export * from './types.js';
+export * from './errors.js';
+export * from './prompt.js';
+export * from './parse-article.js';
+export * from './openai-client.js';
+export * from './offline-generator.js';
+
+export interface LlmConfig {
+  baseUrl?: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs: number;
+}
+
+/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator. */
+export function createLlmClient(cfg: LlmConfig): LlmClient {
+  const baseUrl = cfg.baseUrl?.trim();
+  if (!baseUrl) return createOfflineGenerator();
+  return createOpenAiClient({
+    baseUrl,
+    model: cfg.model,
+    timeoutMs: cfg.timeoutMs,
+    ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+  });
+}

@@ -1,0 +1,124 @@
+import { LlmError, parseRetryAfter } from './errors.js';
+import type { CompletionRequest, CompletionResult, LlmClient } from './types.js';
+
+export interface OpenAiClientOptions {
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs: number;
+  fetchImpl?: typeof fetch;
+}
+
+export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
+  const endpoint = `${opts.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const doFetch = opts.fetchImpl ?? fetch;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
+
+  async function complete(req: CompletionRequest): Promise<CompletionResult> {
+    const callerSignal = req.signal;
+    if (callerSignal?.aborted) throw abortedError(callerSignal.reason);
+    const timeoutSignal = AbortSignal.timeout(opts.timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+
+    let status: number;
+    let retryAfter: string | null;
+    let bodyText: string;
+    try {
+      const res = await doFetch(endpoint, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: opts.model, messages: req.messages, stream: false }),
+        signal,
+      });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      bodyText = await res.text();
+    } catch (err) {
+      if (callerSignal?.aborted) throw abortedError(callerSignal.reason);
+      if (timeoutSignal.aborted) {
+        throw new LlmError('timeout', `LLM request timed out after ${opts.timeoutMs} ms`, { cause: err });
+      }
+      throw new LlmError('network', `LLM request to ${endpoint} failed: ${describeNetworkError(err)}`, {
+        cause: err,
+      });
+    }
+
+    if (status < 200 || status >= 300) {
+      throw LlmError.http(status, providerErrorMessage(bodyText), parseRetryAfter(retryAfter));
+    }
+    return parseCompletion(bodyText, opts.model);
+  }
+
+  return { provider: 'openai-compatible', model: opts.model, complete };
+}
+
+function abortedError(reason: unknown): LlmError {
+  const why = reason instanceof Error ? `: ${reason.message}` : '';
+  return new LlmError('aborted', `LLM request aborted by caller${why}`, { cause: reason });
+}
+
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  // undici wraps the socket error (ECONNREFUSED, ENOTFOUND...) in `cause`
+  const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
+  if (cause && typeof cause === 'object') {
+    const code = typeof cause.code === 'string' ? cause.code : '';
+    const msg = typeof cause.message === 'string' ? cause.message : '';
+    const detail = [code, msg].filter(Boolean).join(' ');
+    if (detail) return detail;
+  }
+  return err.message;
+}
+
+function providerErrorMessage(bodyText: string): string {
+  try {
+    const json = JSON.parse(bodyText) as { error?: unknown; message?: unknown };
+    const e = json?.error;
+    if (typeof e === 'string') return e;
+    if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
+      return (e as { message: string }).message;
+    }
+    if (typeof json?.message === 'string') return json.message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return bodyText;
+}
+
+interface ChatCompletionBody {
+  model?: unknown;
+  choices?: Array<{ message?: { content?: unknown } }>;
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+}
+
+function parseCompletion(bodyText: string, configuredModel: string): CompletionResult {
+  let body: ChatCompletionBody;
+  try {
+    body = JSON.parse(bodyText) as ChatCompletionBody;
+  } catch {
+    throw new LlmError('invalid_response', `LLM provider returned non-JSON body: ${bodyText.slice(0, 200)}`);
+  }
+  const raw = Array.isArray(body?.choices) ? body.choices[0]?.message?.content : undefined;
+  const content = typeof raw === 'string' ? raw : Array.isArray(raw) ? joinContentParts(raw) : undefined;
+  if (content === undefined || content.trim() === '') {
+    throw new LlmError('invalid_response', 'LLM provider response has no choices[0].message.content');
+  }
+  return {
+    content,
+    model: typeof body.model === 'string' && body.model ? body.model : configuredModel,
+    promptTokens: tokenCount(body.usage?.prompt_tokens),
+    completionTokens: tokenCount(body.usage?.completion_tokens),
+  };
+}
+
+// Some compatible providers return content as an array of {type:'text', text} parts.
+function joinContentParts(parts: unknown[]): string {
+  return parts
+    .map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+    .join('');
+}
+
+function tokenCount(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0;
+}

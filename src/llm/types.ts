@@ -1,0 +1,36 @@
+export interface PromptIngredients {
+  keyword: string;
+  topics: string[];
+  articleSetting?: { name: string; prompt: string } | null;
+  knowledgeBase?: { name: string; documents: { title: string; content: string }[] } | null;
+  conversionTarget?: {
+    companyName: string;
+    industry?: string | null;
+    website?: string | null;
+    address?: string | null;
+  } | null;
+  image?: { url: string; description?: string | null } | null;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  signal?: AbortSignal;
+}
+
+export interface CompletionResult {
+  content: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface LlmClient {
+  readonly provider: string;
+  readonly model: string;
+  complete(req: CompletionRequest): Promise<CompletionResult>;
+}

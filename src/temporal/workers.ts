@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Activities } from '../activities/index.js';
+
+let runtimeInstalled = false;
+
+/** Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. */
+export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN') {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
+}
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface TaskWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  llmTaskQueue: string;
+  activities: Activities;
+  /** LLM calls in flight in this process at most. */
+  llmConcurrency: number;
+  /** A prebuilt bundle (tests build one); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/**
+ * Two workers in one process: workflows and DB activities on the task queue, generateArticle alone on
+ * the LLM queue, so the provider's limits are set on LLM calls only.
+ */
+export async function createTaskWorkers(o: TaskWorkersOptions) {
+  const { generateArticle, ...dbActivities } = o.activities;
+  const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  const main = await Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    ...workflowSource,
+    activities: dbActivities,
+  });
+  const llm = await Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.llmTaskQueue,
+    activities: { generateArticle },
+    maxConcurrentActivityTaskExecutions: o.llmConcurrency,
+  });
+  return {
+    workers: [main, llm] as const,
+    run: () => Promise.all([main.run(), llm.run()]).then(() => undefined),
+    shutdown() {
+      for (const w of [main, llm]) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}

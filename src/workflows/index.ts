@@ -1,0 +1,1 @@
+export { articleGenerationWorkflow, type ArticleTaskInput } from './article-generation.js';

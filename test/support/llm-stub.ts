@@ -1,0 +1,186 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { PROMPT_MARKERS, parsePromptIngredients } from '../../src/llm/prompt.js';
+
+export interface StubRequest {
+  index: number;
+  body: any;
+  userMessage: string;
+  systemMessage: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface StubReply {
+  latencyMs?: number;
+  status?: number;
+  headers?: Record<string, string>;
+  errorMessage?: string;
+  content?: string;
+  hang?: boolean;
+}
+
+export interface LlmStub {
+  url: string;
+  requests: StubRequest[];
+  inFlight: number;
+  maxInFlight: number;
+  aborted: number;
+  setBehavior(fn: (req: StubRequest) => StubReply | Promise<StubReply>): void;
+  setLatency(ms: number): void;
+  /** Clears `requests`, `aborted` and sets `maxInFlight` back to the current `inFlight`. */
+  resetCounters(): void;
+  close(): Promise<void>;
+}
+
+type Behavior = (req: StubRequest) => StubReply | Promise<StubReply>;
+
+/** Extracts the keyword from the prompt built by buildArticlePrompt. */
+export function keywordOf(req: StubRequest): string | undefined {
+  const lines = req.userMessage.split(/\r?\n/);
+  const i = lines.findIndex((l) => l.trim() === PROMPT_MARKERS.keyword);
+  const kw = i >= 0 ? lines[i + 1]?.trim() : undefined;
+  return kw || undefined;
+}
+
+function messageOf(body: any, role: string): string {
+  const msgs: unknown = body?.messages;
+  if (!Array.isArray(msgs)) return '';
+  const found = [...msgs].reverse().find((m) => m?.role === role);
+  return typeof found?.content === 'string' ? found.content : '';
+}
+
+function defaultContent(req: StubRequest): string {
+  const kw = keywordOf(req) ?? 'the topic';
+  const topics = parsePromptIngredients(req.userMessage)?.topics ?? [];
+  const paras = [`# Everything you need to know about ${kw}`, `This stub article is about ${kw}.`];
+  for (const t of topics) paras.push(`## ${t}\n\nAbout ${kw}: ${t} The answer is covered here.`);
+  paras.push(`That is all about ${kw}.`);
+  return paras.join('\n\n');
+}
+
+function completionBody(req: StubRequest, content: string) {
+  const promptChars = JSON.stringify(req.body?.messages ?? []).length;
+  const prompt_tokens = Math.max(1, Math.ceil(promptChars / 4));
+  const completion_tokens = Math.max(1, Math.ceil(content.length / 4));
+  return {
+    id: `chatcmpl-stub-${req.index}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: 'stub-model',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
+  };
+}
+
+export async function startLlmStub(
+  opts: { latencyMs?: number; behavior?: Behavior } = {},
+): Promise<LlmStub> {
+  let latencyMs = opts.latencyMs ?? 0;
+  let behavior: Behavior = opts.behavior ?? (() => ({}));
+  let closing = false;
+  const sockets = new Set<Socket>();
+
+  const server = http.createServer((req, res) => {
+    // 'close' on the response fires both after a normal reply and on client disconnect.
+    const gone = new AbortController();
+    stub.inFlight++;
+    stub.maxInFlight = Math.max(stub.maxInFlight, stub.inFlight);
+    res.on('close', () => {
+      stub.inFlight--;
+      if (!res.writableEnded && !closing) stub.aborted++;
+      gone.abort();
+    });
+    void handle(req, res, gone.signal).catch((err: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `stub failure: ${String(err)}`, type: 'stub' } }));
+      }
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, gone: AbortSignal) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any = null;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = raw;
+    }
+    const sreq: StubRequest = {
+      index: stub.requests.length,
+      body,
+      userMessage: messageOf(body, 'user'),
+      systemMessage: messageOf(body, 'system'),
+      headers: { ...req.headers },
+    };
+    stub.requests.push(sreq);
+
+    const reply = await behavior(sreq);
+    if (reply.hang) return; // never answer; the 'close' listener records the disconnect
+    const wait = reply.latencyMs ?? latencyMs;
+    if (wait > 0) await sleep(wait, gone);
+    if (gone.aborted) return;
+
+    const status = reply.status ?? 200;
+    const headers = { 'content-type': 'application/json', ...reply.headers };
+    const payload =
+      status >= 400
+        ? { error: { message: reply.errorMessage ?? 'stub error', type: 'stub' } }
+        : completionBody(sreq, reply.content ?? defaultContent(sreq));
+    res.writeHead(status, headers);
+    res.end(JSON.stringify(payload));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const stub: LlmStub = {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests: [],
+    inFlight: 0,
+    maxInFlight: 0,
+    aborted: 0,
+    setBehavior(fn) {
+      behavior = fn;
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    resetCounters() {
+      stub.requests.length = 0;
+      stub.maxInFlight = stub.inFlight;
+      stub.aborted = 0;
+    },
+    close() {
+      closing = true;
+      return new Promise<void>((resolve) => {
+        server.close(() => setImmediate(resolve)); // let pending 'close' handlers settle the counters
+        for (const s of sockets) s.destroy();
+        server.closeAllConnections();
+      });
+    },
+  };
+  return stub;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
