@@ -1,0 +1,50 @@
+import { inject } from 'vitest';
+import { connectDatabase, type Database } from '../../src/db/client.js';
+import { createAccount } from '../../src/domain/accounts.js';
+
+/** A pool on the test run's real PostgreSQL. */
+export function openTestDatabase(max = 5): Database {
+  return connectDatabase(inject('databaseUrl'), { max });
+}
+
+let accountSeq = 0;
+
+/** Every test works in an account of its own, so tests sharing the database never see each other's rows. */
+export async function newAccount(database: Database) {
+  return createAccount(database.db, `test-${process.pid}-${++accountSeq}`);
+}
+
+export interface DistillationSeed {
+  keyword?: string;
+  topics?: string[];
+  usageCount?: number;
+  createdAt?: Date;
+  deleted?: boolean;
+}
+
+/**
+ * Inserts distillations with chosen counters and ages (raw SQL: the tests control what the API never
+ * lets a user set). Topics default to two questions.
+ */
+export async function seedDistillations(database: Database, accountId: number, seeds: DistillationSeed[]) {
+  const ids: number[] = [];
+  for (const [i, s] of seeds.entries()) {
+    const topics = s.topics ?? [`What is ${s.keyword ?? `kw${i}`}?`, `Why ${s.keyword ?? `kw${i}`}?`];
+    const [row] = await database.sql<{ id: number }[]>`
+      INSERT INTO distillations (account_id, keyword, usage_count, topic_count, created_at, deleted_at)
+      VALUES (${accountId}, ${s.keyword ?? `kw${i}`}, ${s.usageCount ?? 0}, ${topics.length},
+              ${(s.createdAt ?? new Date(Date.UTC(2024, 0, 1) + i * 1000)).toISOString()}, ${s.deleted ? new Date().toISOString() : null})
+      RETURNING id`;
+    for (const [position, question] of topics.entries()) {
+      await database.sql`INSERT INTO topics (distillation_id, question, position) VALUES (${row!.id}, ${question}, ${position})`;
+    }
+    ids.push(row!.id);
+  }
+  return ids;
+}
+
+export async function distillationCounts(database: Database, ids: number[]) {
+  const rows = await database.sql<{ id: number; usage_count: number; reserved_count: number }[]>`
+    SELECT id, usage_count, reserved_count FROM distillations WHERE id = ANY(${ids}) ORDER BY id`;
+  return new Map(rows.map((r) => [r.id, { usage: r.usage_count, reserved: r.reserved_count }]));
+}

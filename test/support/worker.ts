@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities, type LlmPolicy } from '../../src/activities/index.js';
+import type { Database } from '../../src/db/client.js';
+import { createOpenAiClient } from '../../src/llm/index.js';
+import { createLogger } from '../../src/logger.js';
+import { connectTemporal } from '../../src/temporal/connect.js';
+import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
+import { createTaskWorkers, installTemporalRuntime } from '../../src/temporal/workers.js';
+import { taskWorkflowId } from '../../src/domain/workflow-id.js';
+
+export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000 };
+
+/**
+ * A real worker (both queues, queue names unique to the test) on the real Temporal dev server, using
+ * the prebuilt workflow bundle and an OpenAI-compatible client pointed at `llmBaseUrl`.
+ */
+export async function startTestWorker(database: Database, llmBaseUrl: string, policy: Partial<LlmPolicy> = {}) {
+  installTemporalRuntime('ERROR');
+  const address = inject('temporalAddress');
+  const suffix = randomUUID().slice(0, 8);
+  const taskQueue = `test-tasks-${suffix}`;
+  const llmTaskQueue = `test-llm-${suffix}`;
+  const llmPolicy = { ...FAST_POLICY, ...policy };
+  const connection = await NativeConnection.connect({ address });
+  const temporal = await connectTemporal(address, 'default');
+  const activities = createActivities({
+    db: database.db,
+    llm: createOpenAiClient({ baseUrl: llmBaseUrl, model: 'stub-model', timeoutMs: llmPolicy.timeoutMs }),
+    log: createLogger('silent'),
+    llmTaskQueue,
+    llmPolicy,
+  });
+  const workers = await createTaskWorkers({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    llmTaskQueue,
+    activities,
+    llmConcurrency: 50,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = workers.run();
+  const target = { client: temporal.client, taskQueue };
+  return {
+    taskQueue,
+    client: temporal.client,
+    target,
+    /** Starts the task's workflow and waits for its result. */
+    async runTask(task: { id: number; accountId: number; priority: number }) {
+      await startTaskWorkflow(target, task);
+      return temporal.client.workflow.getHandle(taskWorkflowId(task.id)).result();
+    },
+    async stop() {
+      workers.shutdown();
+      await running;
+      await temporal.close();
+      await connection.close();
+    },
+  };
+}
