@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { openTestDatabase, newAccount, seedDistillations, distillationCounts } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
@@ -19,6 +23,9 @@ afterAll(async () => {
   await database.close();
 });
 
+/** Every task the scenarios ran, by scenario name, for the replay check at the end. */
+const ranTasks = new Map<string, number>();
+
 async function taskRow(id: number) {
   const [t] = await database.sql`SELECT * FROM generation_tasks WHERE id = ${id}`;
   return t!;
@@ -33,6 +40,7 @@ async function setup(n: number, articleCount = n) {
   const keywords = Array.from({ length: n }, (_, i) => `kw-${accountId}-${i}`);
   const ids = await seedDistillations(database, accountId, keywords.map((keyword) => ({ keyword })));
   const task = await createTaskWithReservations(database.db, accountId, { articleCount, concurrency: 3 });
+  ranTasks.set(expect.getState().currentTestName ?? `task-${task.id}`, task.id);
   return { accountId, ids, keywords, task };
 }
 
@@ -137,5 +145,18 @@ describe('articleGenerationWorkflow on a real Temporal server', () => {
     const summary = await worker.runTask({ id: task!.id, accountId, priority: 5 });
     expect(summary.status).toBe('failed');
     expect((await taskRow(task!.id)).error_message).toContain('任务配置无效，缺少蒸馏结果信息');
+  });
+
+  it('every history above replays with the current workflow code; RECORD_WORKFLOW_HISTORIES=1 stores them as fixtures', async () => {
+    expect(ranTasks.size).toBeGreaterThanOrEqual(5);
+    for (const [name, taskId] of ranTasks) {
+      const history = await worker.client.workflow.getHandle(taskWorkflowId(taskId)).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, taskWorkflowId(taskId));
+      if (process.env.RECORD_WORKFLOW_HISTORIES) {
+        const slug = name.split('>').pop()!.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60);
+        const file = path.resolve(import.meta.dirname, 'fixtures/histories', `${slug}.json`);
+        await writeFile(file, JSON.stringify(history));
+      }
+    }
   });
 });

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { connectDatabase, type Database } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { createTaskWithReservations } from '../src/domain/selection.js';
+import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
+import { newAccount, seedDistillations } from './support/db.js';
+import { invariantViolations } from './support/invariants.js';
+import { startLlmStub, type LlmStub } from './support/llm-stub.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const suffix = randomUUID().slice(0, 8);
+const queues = { TASK_QUEUE: `crash-tasks-${suffix}`, LLM_TASK_QUEUE: `crash-llm-${suffix}` };
+let database: Database;
+let databaseUrl: string;
+let temporal: TemporalHandles;
+let stub: LlmStub;
+const children: ChildProcess[] = [];
+
+/** A separate database, so the worker processes' resume-on-start sees only this test's tasks. */
+async function createIsolatedDatabase() {
+  const admin = connectDatabase(inject('databaseUrl'), { max: 1 });
+  const name = `artgen_crash_${suffix}`;
+  await admin.sql.unsafe(`CREATE DATABASE ${name}`);
+  await admin.close();
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** `npm run worker` as a real child process; resolves once it polls. */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...queues,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      LLM_BASE_URL: stub.url,
+      LLM_TIMEOUT_MS: '5000',
+      LLM_HEARTBEAT_TIMEOUT_MS: '2000',
+      LLM_RETRY_INITIAL_MS: '200',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker running')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code}):\n${output.slice(-3000)}`)));
+  });
+}
+
+async function savedCount(taskId: number) {
+  const [r] = await database.sql`SELECT count(*)::int AS n FROM articles WHERE task_id = ${taskId}`;
+  return r!.n as number;
+}
+
+beforeAll(async () => {
+  databaseUrl = await createIsolatedDatabase();
+  await runMigrations(databaseUrl);
+  database = connectDatabase(databaseUrl, { max: 3 });
+  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  stub = await startLlmStub({ latencyMs: 250 });
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await temporal?.close();
+  await stub?.close();
+  await database?.close();
+});
+
+it('kill -9 of the worker mid-task: a new worker finishes with exactly 20 articles, no duplicates, invariants intact', async () => {
+  const { accountId } = await newAccount(database);
+  const ids = await seedDistillations(database, accountId, Array.from({ length: 25 }, (_, i) => ({ keyword: `crash-${i}` })));
+  const task = await createTaskWithReservations(database.db, accountId, { articleCount: 20, concurrency: 2 });
+
+  const first = await startWorkerProcess();
+  await startTaskWorkflow({ client: temporal.client, taskQueue: queues.TASK_QUEUE }, task);
+  const deadline = Date.now() + 60_000;
+  while ((await savedCount(task.id)) < 5) {
+    if (Date.now() > deadline) throw new Error('the first worker saved fewer than 5 articles in 60 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  const atCrash = await savedCount(task.id);
+  expect(atCrash).toBeLessThan(20);
+
+  await startWorkerProcess();
+  const summary = await temporal.client.workflow.getHandle(taskWorkflowId(task.id)).result();
+  expect(summary).toMatchObject({ status: 'completed', generatedCount: 20, failedCount: 0 });
+
+  const articles = await database.sql`SELECT position FROM articles WHERE task_id = ${task.id} ORDER BY position`;
+  expect(articles.map((a) => a.position)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  const usage = await database.sql`SELECT count(*)::int AS n, count(DISTINCT position)::int AS d FROM distillation_usage WHERE task_id = ${task.id}`;
+  expect(usage[0]).toEqual({ n: 20, d: 20 });
+  const counts = await database.sql`SELECT usage_count, reserved_count FROM distillations WHERE id = ANY(${task.selectedDistillationIds})`;
+  for (const c of counts) expect(c).toEqual({ usage_count: 1, reserved_count: 0 });
+  expect(ids.length - task.selectedDistillationIds.length).toBe(5);
+  expect(await invariantViolations(database, accountId)).toEqual([]);
+}, 150_000);

@@ -1,0 +1,24 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import proto from '@temporalio/proto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { expect, inject, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../src/temporal/workers.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/histories');
+
+it('the workflow bundle builds and keeps Node built-ins, the DB and the network out', async () => {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  expect(code).toContain('articleGenerationWorkflow');
+  for (const banned of ['drizzle-orm', 'postgres.js', 'node:fs', 'node:http']) expect(code).not.toContain(`require("${banned}")`);
+}, 120_000);
+
+it('replays every stored history with the current workflow code (determinism guard)', async () => {
+  const files = (await readdir(FIXTURES)).filter((f) => f.endsWith('.json'));
+  expect(files.length).toBeGreaterThan(0);
+  for (const file of files) {
+    // protobufjs JSON (as fetchHistory's result serializes), read back into a History message.
+    const history = proto.temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(path.join(FIXTURES, file), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file);
+  }
+});
