@@ -46,6 +46,8 @@ export const configSchema = z
     LLM_CONCURRENCY: int(1, 1000).default(20),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
+    /** Interface the API binds to; 0.0.0.0 in a container. */
+    HOST: z.string().min(1).default('127.0.0.1'),
     /** Fixes the default account's API key in embedded mode (otherwise one is generated and kept). */
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */

@@ -16,14 +16,14 @@ export async function serveApi(config: Config, database: Database, temporalAddre
     defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port, hostname: config.HOST }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; stop the other process or set PORT`) : err),
     );
   });
   const { port: actualPort } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${actualPort}`,
+    url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${actualPort}`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.close();
