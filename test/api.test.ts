@@ -72,7 +72,7 @@ interface Reply {
 interface CallOptions {
   key?: string | null;
   json?: unknown;
-  rawBody?: BodyInit;
+  rawBody?: string;
   headers?: Record<string, string>;
   server?: TestServer;
 }
@@ -81,7 +81,7 @@ interface CallOptions {
 async function call(method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
-  let body: BodyInit | undefined = opts.rawBody;
+  let body: string | undefined = opts.rawBody;
   if (opts.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.json);
@@ -213,7 +213,8 @@ describe('auth, health and routing', () => {
   });
 
   it('rejects a missing or malformed Authorization header with 401 UNAUTHENTICATED', async () => {
-    for (const headers of [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer' }, { authorization: 'Bearer a b' }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer' }, { authorization: 'Bearer a b' }];
+    for (const headers of variants) {
       const r = await call('GET', '/api/distillations', { headers });
       const err = expectError(r, 401, 'UNAUTHENTICATED');
       expect(err.message).toContain('Authorization: Bearer');
@@ -275,6 +276,36 @@ describe('request bodies', () => {
     const list = await call('GET', '/api/distillations', { key: apiKey });
     expect(list.body.total).toBe(0);
     expect(await taskCount(accountId)).toBe(0);
+  });
+});
+
+describe('inputs the database cannot store', () => {
+  it('a 413 closes its connection, so the client\'s next request on a fresh one succeeds', async () => {
+    const { apiKey } = await newAccount(database);
+    const big = JSON.stringify({ keyword: 'big', topics: ['x'.repeat(MAX_BODY_BYTES)] });
+    for (let i = 0; i < 2; i++) {
+      const r = await call('POST', '/api/distillations', { key: apiKey, rawBody: big });
+      expectError(r, 413, 'PAYLOAD_TOO_LARGE');
+      expect(r.headers.get('connection')).toBe('close');
+    }
+    const ok = await call('POST', '/api/distillations', { key: apiKey, json: { keyword: 'after 413', topics: ['q'] } });
+    expect(ok.status).toBe(201);
+  });
+
+  it('ids beyond PostgreSQL integers are 400 VALIDATION_ERROR, not 500', async () => {
+    const { apiKey } = await newAccount(database);
+    const t = await call('POST', '/api/article-generation/tasks', { key: apiKey, json: { articleCount: 1, knowledgeBaseId: 3_000_000_000 } });
+    expect(expectError(t, 400, 'VALIDATION_ERROR').message).toContain('knowledgeBaseId');
+    const a = await call('GET', '/api/articles?taskId=3000000000', { key: apiKey });
+    expect(expectError(a, 400, 'VALIDATION_ERROR').message).toContain('taskId');
+  });
+
+  it('a NUL character in text is 400 INVALID_INPUT and nothing is written', async () => {
+    const { apiKey } = await newAccount(database);
+    const r = await call('POST', '/api/distillations', { key: apiKey, json: { keyword: 'a\u0000b', topics: ['q'] } });
+    expect(expectError(r, 400, 'INVALID_INPUT').message).toContain('cannot be stored');
+    const list = await call('GET', '/api/distillations', { key: apiKey });
+    expect(list.body.total).toBe(0);
   });
 });
 

@@ -20,7 +20,11 @@ export function createApp(deps: ApiDeps) {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`), 413),
+      // The rest of the body is never read, so the connection cannot be reused: say so.
+      onError: (c) => {
+        c.header('Connection', 'close');
+        return c.json(errorBody('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`), 413);
+      },
     }),
   );
   app.route('/api/health', healthRoutes(deps));

@@ -9,15 +9,20 @@ export const errorBody = (code: string, message: string, details?: Record<string
   error: { code, message, ...(details ? { details } : {}) },
 });
 
-/** Connection-level failures of PostgreSQL: the dependency is down, not the request wrong. */
-function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; cause?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  const code = e.code ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED'].includes(code)) return true;
-  if (/^(08|57P)/.test(code)) return true;
-  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+/** Error codes along the cause chain (drizzle wraps the driver's error). */
+function errorCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') codes.push(e.code);
+  }
+  return codes;
 }
+
+const CONNECTION_ERRORS = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'CONNECTION_DESTROYED'];
+/** Connection-level failures of PostgreSQL: the dependency is down, not the request wrong. */
+const isDatabaseUnavailable = (codes: string[]) => codes.some((c) => CONNECTION_ERRORS.includes(c) || /^(08|57P)/.test(c));
+/** PostgreSQL data exceptions (a NUL byte in text, a number out of range): the input is at fault. */
+const isDataException = (codes: string[]) => codes.some((c) => /^22[0-9A-Z]{3}$/.test(c));
 
 /** Renders every error as `{ error: { code, message, details } }`: never a stack trace. */
 export function createErrorHandler(log: Logger) {
@@ -30,7 +35,12 @@ export function createErrorHandler(log: Logger) {
       const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'HTTP_ERROR';
       return c.json(errorBody(code, err.message || 'request rejected'), status);
     }
-    if (isDatabaseUnavailable(err)) {
+    const codes = errorCodes(err);
+    if (isDataException(codes)) {
+      const detail = (err.cause as Error | undefined)?.message ?? err.message;
+      return c.json(errorBody('INVALID_INPUT', `A value in the request cannot be stored (${detail}). Fix the value and retry.`), 400);
+    }
+    if (isDatabaseUnavailable(codes)) {
       log.error({ err }, 'database unavailable');
       return c.json(errorBody('DEPENDENCY_UNAVAILABLE', 'The database is unavailable; try again shortly.'), 503);
     }

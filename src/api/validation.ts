@@ -42,4 +42,6 @@ export const pagination = z.object({
   pageSize: z.coerce.number().int().min(1, 'pageSize must be >= 1').max(100, 'pageSize must be <= 100').default(20),
 });
 
-export const positiveId = z.number().int().positive();
+/** Ids are PostgreSQL integers: larger values are a 400, not a database error. */
+export const MAX_ID = 2_147_483_647;
+export const positiveId = z.number().int().positive().max(MAX_ID, `ids are at most ${MAX_ID}`);

@@ -53,10 +53,10 @@ describe('selection of the least-used distillations', () => {
           expect(err).toBeInstanceOf(AppError);
           expect(err).toMatchObject({ status: 400, code: 'INSUFFICIENT_DISTILLATIONS', details: { available, requested: n } });
           expect(err.message).toContain(`当前只有${available}个可用，但请求生成${n}篇文章`);
-          const [{ tasks }] = await database.sql`SELECT count(*)::int AS tasks FROM generation_tasks WHERE account_id = ${accountId}`;
-          expect(tasks).toBe(0);
-          const [{ reserved }] = await database.sql`SELECT COALESCE(sum(reserved_count), 0)::int AS reserved FROM distillations WHERE account_id = ${accountId}`;
-          expect(reserved).toBe(0);
+          const taskRows = await database.sql`SELECT count(*)::int AS tasks FROM generation_tasks WHERE account_id = ${accountId}`;
+          expect(taskRows[0]!.tasks).toBe(0);
+          const reservedRows = await database.sql`SELECT COALESCE(sum(reserved_count), 0)::int AS reserved FROM distillations WHERE account_id = ${accountId}`;
+          expect(reservedRows[0]!.reserved).toBe(0);
           return;
         }
         const task = await createTaskWithReservations(database.db, accountId, { articleCount: n });

@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { getArticle, listArticles } from '../../domain/task-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseIdParam, parseQuery } from '../validation.js';
+import { MAX_ID, pagination, parseIdParam, parseQuery } from '../validation.js';
 
-const listQuery = pagination.extend({ taskId: z.coerce.number().int().positive('taskId must be a positive integer').optional() });
+const listQuery = pagination.extend({ taskId: z.coerce.number().int().positive('taskId must be a positive integer').max(MAX_ID, `taskId must be at most ${MAX_ID}`).optional() });
 
 export function articleRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>()
