@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { createTaskWithReservations } from '../src/domain/selection.js';
+import { getTaskDetail } from '../src/domain/task-queries.js';
 import { openTestDatabase, newAccount, seedDistillations, distillationCounts } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
@@ -135,6 +136,9 @@ describe('articleGenerationWorkflow on a real Temporal server', () => {
     const articles = await database.sql`SELECT distillation_id FROM articles WHERE task_id = ${task!.id}`;
     expect(articles.map((r) => r.distillation_id)).toEqual([id, id]);
     expect((await distillationCounts(database, [id!])).get(id!)).toEqual({ usage: 2, reserved: 0 });
+    const detail = await getTaskDetail(database.db, accountId, task!.id);
+    expect(detail.selectedDistillations).toEqual([{ id, keyword: 'legacy keyword', deleted: false }]);
+    expect(detail.keyword).toBe('legacy keyword');
     expect(await invariantViolations(database, accountId)).toEqual([]);
   });
 

@@ -47,8 +47,8 @@ async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => P
  */
 export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
   const run = await db.startTask({ taskId });
-  if (run.openPositions.length === 0 && run.status !== 'running') return run;
-  upsertSearchAttributes([{ key: TASK_STATUS, value: 'running' }]);
+  upsertSearchAttributes([{ key: TASK_STATUS, value: run.status }]);
+  if (run.status !== 'running') return run;
 
   const llm = proxyActivities<Activities>({
     taskQueue: run.llmTaskQueue,
