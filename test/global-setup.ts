@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../src/db/migrate.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
@@ -58,7 +58,7 @@ export default async function setup(project: TestProject) {
   });
   stops.push(temporal.stop);
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
 

@@ -22,11 +22,12 @@ function pick<T>(items: readonly T[], seed: string): T {
 }
 
 const EN = {
-  title: (k: string, n: number) => (n > 0 ? `${cap(k)}: ${n} Questions Answered` : `A Practical Guide to ${cap(k)}`),
+  title: (k: string, n: number) =>
+    n > 1 ? `${cap(k)}: ${n} Questions Answered` : n === 1 ? `${cap(k)}: Your Question Answered` : `A Practical Guide to ${cap(k)}`,
   intro: (k: string, n: number) =>
     `${cap(k)} comes up again and again when people start looking into this area. ` +
     (n > 0
-      ? `This article walks through the ${n} questions readers ask most often and gives clear, practical answers.`
+      ? `This article walks through the ${n > 1 ? `${n} questions` : 'question'} readers ask most often and gives clear, practical answers.`
       : 'This article explains what matters most and how to get started.'),
   answers: [
     (k: string, t: string) =>
