@@ -44,6 +44,14 @@ export const configSchema = z
     LLM_HEARTBEAT_TIMEOUT_MS: int(500, 600_000).default(20_000),
     /** Maximum LLM calls in flight in one worker process. */
     LLM_CONCURRENCY: int(1, 1000).default(20),
+    /** LLM calls started per second across all workers (Temporal task-queue rate limit); unset: no cap. */
+    LLM_MAX_RPS: optionalString.pipe(
+      z.coerce.number<string | undefined>({ message: 'must be a number of requests per second' }).positive('must be a positive number of requests per second').max(100_000).optional(),
+    ),
+    /** Default per-task time limit in seconds (from submission); the task ends as timeout. */
+    DEFAULT_TASK_TIMEOUT_SECONDS: int(10, 7 * 24 * 3600).default(3600),
+    /** How often the worker looks for tasks whose workflow was closed from outside (e.g. terminated in the UI). */
+    RECONCILE_INTERVAL_SECONDS: int(5, 86_400).default(60),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */

@@ -70,7 +70,7 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy }: Acti
         throw ApplicationFailure.nonRetryable(loaded.reason, FAILURE_TYPES.distillationUnavailable);
       }
       ctx.heartbeat();
-      const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.floor(llmPolicy.heartbeatTimeoutMs / 3)));
+      const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       const startedAt = Date.now();
       try {
         const reply = await llm.complete({ messages: buildArticlePrompt(loaded.ingredients), signal: ctx.cancellationSignal });

@@ -158,6 +158,7 @@ export const generationTasks = pgTable(
     priority: smallint('priority').notNull().default(5),
     concurrency: smallint('concurrency').notNull().default(5),
     autoApprove: boolean('auto_approve').notNull().default(true),
+    timeoutSeconds: integer('timeout_seconds'),
     timeoutAt: tsz('timeout_at'),
     retryCount: integer('retry_count').notNull().default(0),
     maxRetries: integer('max_retries').notNull().default(3),

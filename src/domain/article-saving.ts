@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { albumImages, articles, distillationUsage, distillations, generationTasks, taskItems } from '../db/schema.js';
 import { AppError } from './errors.js';
 import { refreshTaskCounters } from './task-counters.js';
-import { appendTaskEvent } from './task-events.js';
+import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
 
 export interface ArticleDraft {
   title: string;
@@ -29,13 +29,13 @@ export interface ArticleDraft {
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ item: taskItems, accountId: generationTasks.accountId })
+      .select({ item: taskItems, accountId: generationTasks.accountId, progressBefore: generationTasks.progress })
       .from(taskItems)
       .innerJoin(generationTasks, eq(generationTasks.id, taskItems.taskId))
       .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)))
       .for('update', { of: taskItems });
     if (!row) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
-    const { item, accountId } = row;
+    const { item, accountId, progressBefore } = row;
     if (item.state === 'saved' && item.articleId !== null) return { articleId: item.articleId, inserted: false };
 
     const inserted = await tx
@@ -108,6 +108,7 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
         ...counters,
       },
     });
+    await appendProgressMilestone(tx, { accountId, taskId, before: progressBefore, counters: { ...counters } });
     return { articleId, inserted: true };
   });
 }

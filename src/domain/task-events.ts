@@ -29,3 +29,19 @@ export async function appendTaskEvent(
   await tx.execute(sql`SELECT pg_notify(${TASK_EVENTS_CHANNEL}, ${payload})`);
   return row!.id;
 }
+
+/** Progress milestones that become their own task.progress event (and notification). */
+export const PROGRESS_MILESTONES = [25, 50, 75] as const;
+
+/**
+ * Appends task.progress when the task's progress crossed a milestone since `before`, in the caller's
+ * transaction, so notifications see 25/50/75 % without one event per article.
+ */
+export async function appendProgressMilestone(
+  tx: DbOrTx,
+  e: { accountId: number; taskId: number; before: number; counters: { progress: number } & Record<string, number> },
+) {
+  const crossed = PROGRESS_MILESTONES.filter((m) => e.before < m && e.counters.progress >= m).pop();
+  if (crossed === undefined) return;
+  await appendTaskEvent(tx, { accountId: e.accountId, taskId: e.taskId, type: 'task.progress', data: { milestone: crossed, ...e.counters } });
+}

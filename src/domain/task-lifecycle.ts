@@ -3,7 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
 import { notFound } from './errors.js';
 import { refreshTaskCounters, releaseReservedItems } from './task-counters.js';
-import { appendTaskEvent } from './task-events.js';
+import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
 
 export const MISSING_DISTILLATIONS_MESSAGE =
   'Task configuration is invalid: it names no distillation (任务配置无效，缺少蒸馏结果信息)';
@@ -94,6 +94,7 @@ export async function markItem(db: Db, taskId: number, position: number, state: 
       type: state === 'failed' ? 'article.failed' : 'article.skipped',
       data: { position, error, ...counters },
     });
+    await appendProgressMilestone(tx, { accountId: task.accountId, taskId, before: task.progress, counters: { ...counters } });
     return true;
   });
 }

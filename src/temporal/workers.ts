@@ -45,6 +45,10 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     taskQueue: o.llmTaskQueue,
     activities: { generateArticle },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
+    // Cancellation reaches an activity with a heartbeat reply: beat often so a cancel aborts the
+    // provider request within about a second instead of most of the heartbeat timeout.
+    defaultHeartbeatThrottleInterval: '1s',
+    maxHeartbeatThrottleInterval: '1s',
   });
   return {
     workers: [main, llm] as const,
