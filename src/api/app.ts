@@ -5,7 +5,10 @@ import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { articleRoutes } from './routes/articles.js';
 import { distillationRoutes } from './routes/distillations.js';
 import { healthRoutes } from './routes/health.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
+import { statsRoutes } from './routes/stats.js';
+import { taskEventRoutes } from './routes/task-events.js';
 import { taskRoutes } from './routes/tasks.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 
@@ -35,6 +38,9 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/albums', albumRoutes(deps));
   app.route('/api/conversion-targets', conversionTargetRoutes(deps));
   app.route('/api/article-generation/tasks', taskRoutes(deps));
+  app.route('/api/article-generation/tasks', taskEventRoutes(deps));
   app.route('/api/articles', articleRoutes(deps));
+  app.route('/api/notifications', notificationRoutes(deps));
+  app.route('/api/stats', statsRoutes(deps));
   return app;
 }

@@ -9,6 +9,8 @@ export interface ApiDeps {
   temporal: WorkflowStartTarget;
   log: Logger;
   defaultConcurrency: number;
+  /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
+  defaultTimeoutSeconds?: number;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

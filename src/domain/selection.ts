@@ -17,9 +17,16 @@ export interface TaskRequest {
   concurrency?: number;
   autoApprove?: boolean;
   maxRetries?: number;
+  /** Time limit from submission; the task ends as timeout when it passes. */
+  timeoutSeconds?: number;
 }
 
 const ADVISORY_SELECTION_CLASS = 7001;
+
+/** Serializes the account's selections until the transaction ends (DESIGN.md section 4, step 1). */
+export async function lockAccountSelection(tx: DbOrTx, accountId: number) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_SELECTION_CLASS}, ${accountId})`);
+}
 
 /**
  * The N distillations with the least effective usage (usage_count + reserved_count), then the oldest,
@@ -77,7 +84,7 @@ async function assertReferencesExist(tx: DbOrTx, accountId: number, req: TaskReq
 export async function createTaskWithReservations(db: Db, accountId: number, req: TaskRequest) {
   return db.transaction(async (tx) => {
     await assertReferencesExist(tx, accountId, req);
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_SELECTION_CLASS}, ${accountId})`);
+    await lockAccountSelection(tx, accountId);
     const ids = await selectLeastUsedDistillations(tx, accountId, req.articleCount);
     if (ids.length < req.articleCount) throw insufficientDistillations(ids.length, req.articleCount);
 
@@ -99,6 +106,8 @@ export async function createTaskWithReservations(db: Db, accountId: number, req:
         concurrency: req.concurrency ?? 5,
         autoApprove: req.autoApprove ?? true,
         maxRetries: req.maxRetries ?? 3,
+        timeoutSeconds: req.timeoutSeconds ?? null,
+        timeoutAt: req.timeoutSeconds ? sql`now() + make_interval(secs => ${req.timeoutSeconds})` : null,
       })
       .returning();
     const workflowId = taskWorkflowId(task!.id);

@@ -7,6 +7,7 @@ export const TASK_EVENTS_CHANNEL = 'task_events';
 
 export type TaskEventType =
   | 'task.started'
+  | 'task.retried'
   | 'task.progress'
   | 'article.saved'
   | 'article.failed'

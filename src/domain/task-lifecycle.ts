@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
 import { notFound } from './errors.js';
-import { refreshTaskCounters, releaseReservedItems } from './task-counters.js';
+import { refreshTaskCounters, releaseReservedItems, type TaskCounters } from './task-counters.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
 
 export const MISSING_DISTILLATIONS_MESSAGE =
@@ -14,6 +14,9 @@ export interface TaskPlan {
   concurrency: number;
   /** Positions whose article is still to be written, in order. */
   openPositions: number[];
+  counters: TaskCounters;
+  /** Epoch milliseconds after which the task ends as timeout; null: no limit. */
+  timeoutAt: number | null;
 }
 
 export interface TaskSummary {
@@ -26,7 +29,15 @@ export interface TaskSummary {
   errorMessage: string | null;
 }
 
-const isTerminal = (s: TaskStatus) => TERMINAL_TASK_STATUSES.includes(s);
+export const isTerminal = (s: TaskStatus) => TERMINAL_TASK_STATUSES.includes(s);
+
+const countersOf = (t: Omit<TaskCounters, 'progress'> & { progress?: number }): TaskCounters => ({
+  requestedCount: t.requestedCount,
+  generatedCount: t.generatedCount,
+  failedCount: t.failedCount,
+  skippedCount: t.skippedCount,
+  progress: t.progress ?? 100,
+});
 
 async function lockTask(tx: Tx, taskId: number) {
   const [task] = await tx.select().from(generationTasks).where(eq(generationTasks.id, taskId)).for('update');
@@ -58,8 +69,8 @@ async function planItems(tx: Tx, task: typeof generationTasks.$inferSelect) {
 export async function startTask(db: Db, taskId: number): Promise<TaskPlan> {
   const planned = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
-    const base = { taskId, concurrency: task.concurrency };
-    if (isTerminal(task.status)) return { ...base, status: task.status, openPositions: [] };
+    const base = { taskId, concurrency: task.concurrency, timeoutAt: task.timeoutAt?.getTime() ?? null };
+    if (isTerminal(task.status)) return { ...base, status: task.status, openPositions: [], counters: countersOf(task) };
     const [anyItem] = await tx.select({ p: taskItems.position }).from(taskItems).where(eq(taskItems.taskId, taskId)).limit(1);
     if (!anyItem && !(await planItems(tx, task))) return null;
     if (task.status === 'pending') {
@@ -74,11 +85,12 @@ export async function startTask(db: Db, taskId: number): Promise<TaskPlan> {
       .from(taskItems)
       .where(and(eq(taskItems.taskId, taskId), eq(taskItems.state, 'reserved')))
       .orderBy(asc(taskItems.position));
-    return { ...base, status: 'running' as const, openPositions: open.map((o) => o.position) };
+    const counters = await refreshTaskCounters(tx, taskId);
+    return { ...base, status: 'running' as const, openPositions: open.map((o) => o.position), counters };
   });
   if (planned) return planned;
   const summary = await finishTask(db, taskId, { status: 'failed', reason: MISSING_DISTILLATIONS_MESSAGE });
-  return { taskId, concurrency: 1, status: summary.status, openPositions: [] };
+  return { taskId, concurrency: 1, status: summary.status, openPositions: [], counters: countersOf(summary), timeoutAt: null };
 }
 
 /** Records an article's final failure or skip and gives its reservation back, exactly once. */

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import { connectTemporal } from '../temporal/connect.js';
+import { reconcileClosedWorkflows } from '../temporal/reconcile-tasks.js';
 import { resumeUnfinishedTasks } from '../temporal/resume-tasks.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
@@ -42,14 +43,20 @@ export async function startWorker(config: Config, database: Database, temporalAd
     llmTaskQueue: config.LLM_TASK_QUEUE,
     activities,
     llmConcurrency: config.LLM_CONCURRENCY,
+    llmMaxRps: config.LLM_MAX_RPS,
   });
   const running = workers.run();
   await resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log);
-  log.info({ llm: `${llm.provider}/${llm.model}`, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
+  const reconcile = () =>
+    reconcileClosedWorkflows(database.db, temporal.client, log).catch((err) => log.error({ err }, 'reconciling tasks failed'));
+  await reconcile();
+  const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
+  log.info({ llm: `${llm.provider}/${llm.model}`, llmMaxRps: config.LLM_MAX_RPS ?? null, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
   return {
     llm,
     running,
     async stop() {
+      clearInterval(reconciler);
       workers.shutdown();
       await running.catch((err) => log.error({ err }, 'worker stopped with an error'));
       await temporal.close();

@@ -14,6 +14,7 @@ export async function serveApi(config: Config, database: Database, temporalAddre
     temporal: { client: temporal.client, taskQueue: config.TASK_QUEUE },
     log: log.child({ component: 'api' }),
     defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
+    defaultTimeoutSeconds: config.DEFAULT_TASK_TIMEOUT_SECONDS,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: config.HOST }, () => resolve(s));

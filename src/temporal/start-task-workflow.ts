@@ -3,6 +3,12 @@ import { taskWorkflowId } from '../domain/workflow-id.js';
 import { ACCOUNT_ID, PRIORITY, TASK_ID, TASK_STATUS } from '../shared/search-attributes.js';
 import type { articleGenerationWorkflow } from '../workflows/index.js';
 
+/**
+ * Task priority 1-10 (bigger is more urgent, as in seed 002) onto Temporal's priority key, where 1 is
+ * served first and 5 last (the server's default five levels): 10-9 -> 1, 8-7 -> 2, ... 2-1 -> 5.
+ */
+export const priorityKeyFor = (priority: number) => 6 - Math.ceil(Math.min(10, Math.max(1, priority)) / 2);
+
 export interface WorkflowStartTarget {
   client: Client;
   taskQueue: string;
@@ -22,6 +28,7 @@ export async function startTaskWorkflow(
       taskQueue,
       workflowId,
       args: [{ taskId: task.id }],
+      priority: { priorityKey: priorityKeyFor(task.priority) },
       typedSearchAttributes: [
         { key: TASK_ID, value: task.id },
         { key: ACCOUNT_ID, value: task.accountId },

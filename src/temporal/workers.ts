@@ -21,6 +21,11 @@ export interface TaskWorkersOptions {
   activities: Activities;
   /** LLM calls in flight in this process at most. */
   llmConcurrency: number;
+  /**
+   * LLM calls started per second across every worker of the LLM queue, enforced by the Temporal server
+   * (the last poller's value wins); unset: no cap.
+   */
+  llmMaxRps?: number | undefined;
   /** A prebuilt bundle (tests build one); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -45,6 +50,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     taskQueue: o.llmTaskQueue,
     activities: { generateArticle },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
+    ...(o.llmMaxRps !== undefined ? { maxTaskQueueActivitiesPerSecond: o.llmMaxRps } : {}),
     // Cancellation reaches an activity with a heartbeat reply: beat often so a cancel aborts the
     // provider request within about a second instead of most of the heartbeat timeout.
     defaultHeartbeatThrottleInterval: '1s',

@@ -4,10 +4,13 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { TASK_STATUS } from '../shared/search-attributes.js';
+import { progressQuery, type TaskProgress } from './progress.js';
 
 export interface ArticleTaskInput {
   taskId: number;
@@ -31,29 +34,42 @@ function classify(err: unknown): { state: 'failed' | 'skipped'; error: string } 
   return { state: 'failed', error: message || 'unknown error' };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; item order of start is kept. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight, in order of start. Every lane is awaited
+ * before a failure (a cancellation) is passed on, so nothing is still writing when the task is finished.
+ */
 async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await work(items[next++]!);
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
  * One generation task (DESIGN.md section 5): start, write article i from selected[i] with bounded
- * parallelism, save each at once, mark what failed, finish. Cancellation finishes the task as canceled
- * in a non-cancellable scope, keeping what was saved and releasing the rest.
+ * parallelism, save each at once, mark what failed, finish. Cancellation and the task's own deadline
+ * end it as canceled / timeout: saved articles stay, open items are released.
  */
 export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
   const run = await db.startTask({ taskId });
-  upsertSearchAttributes([{ key: TASK_STATUS, value: run.status }]);
+  const progress: TaskProgress = { ...run.counters, status: run.status, inFlight: 0 };
+  setHandler(progressQuery, () => progress);
+  const setStatus = (status: TaskProgress['status']) => {
+    progress.status = status;
+    upsertSearchAttributes([{ key: TASK_STATUS, value: status }]);
+  };
+  setStatus(run.status);
   if (run.status !== 'running') return run;
 
   const llm = proxyActivities<Activities>({
     taskQueue: run.llmTaskQueue,
     startToCloseTimeout: run.llmPolicy.timeoutMs + 30_000,
     heartbeatTimeout: run.llmPolicy.heartbeatTimeoutMs,
+    // Eager dispatch would hand the activity to this worker without the task queue's rate limit.
+    allowEagerDispatch: false,
     retry: {
       initialInterval: run.llmPolicy.retryInitialMs,
       backoffCoefficient: 2,
@@ -63,25 +79,56 @@ export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
     },
   });
 
+  const work = new CancellationScope();
+  let timedOut = false;
+  // `!= null`: histories from before task deadlines carry no timeoutAt at all.
+  if (run.timeoutAt != null) {
+    // Swallows its own cancellation: when the task is canceled the timer simply goes away.
+    void sleep(Math.max(0, run.timeoutAt - Date.now())).then(
+      () => {
+        timedOut = true;
+        work.cancel();
+      },
+      () => undefined,
+    );
+  }
+
   try {
-    await forEachBounded(run.openPositions, run.concurrency, async (position) => {
-      try {
-        const result = await llm.generateArticle({ taskId, position });
-        if (result.kind === 'draft') await db.saveArticle({ taskId, position, draft: result.draft });
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        await db.markItem({ taskId, position, ...classify(err) });
-      }
-    });
-    const summary = await db.finishTask({ taskId });
-    upsertSearchAttributes([{ key: TASK_STATUS, value: summary.status }]);
-    return summary;
+    await work.run(() =>
+      forEachBounded(run.openPositions, run.concurrency, async (position) => {
+        progress.inFlight++;
+        try {
+          const result = await llm.generateArticle({ taskId, position });
+          if (result.kind === 'draft') {
+            // A save that has begun completes even when the task is canceled meanwhile.
+            const saved = await CancellationScope.nonCancellable(() => db.saveArticle({ taskId, position, draft: result.draft }));
+            if (saved.inserted) progress.generatedCount++;
+          }
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          const outcome = classify(err);
+          if (await db.markItem({ taskId, position, ...outcome })) {
+            if (outcome.state === 'failed') progress.failedCount++;
+            else progress.skippedCount++;
+          }
+        } finally {
+          progress.inFlight--;
+          const done = progress.generatedCount + progress.failedCount + progress.skippedCount;
+          progress.progress = Math.min(100, Math.floor((100 * done) / Math.max(progress.requestedCount, 1)));
+        }
+      }),
+    );
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    await CancellationScope.nonCancellable(async () => {
-      await db.finishTask({ taskId, outcome: { status: 'canceled', reason: 'canceled by request' } });
-      upsertSearchAttributes([{ key: TASK_STATUS, value: 'canceled' }]);
-    });
+    const status = timedOut ? 'timeout' : 'canceled';
+    const reason = timedOut ? 'the task ran past its time limit' : 'canceled by request';
+    const summary = await CancellationScope.nonCancellable(() => db.finishTask({ taskId, outcome: { status, reason } }));
+    setStatus(summary.status);
+    // A timeout is the task's own decision and the workflow completes; a cancel shows as canceled.
+    if (timedOut) return summary;
     throw err;
   }
+  const summary = await db.finishTask({ taskId });
+  setStatus(summary.status);
+  return summary;
 }

@@ -12,11 +12,23 @@ import { taskWorkflowId } from '../../src/domain/workflow-id.js';
 
 export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000 };
 
+export interface TestWorkerOptions {
+  /** The LLM worker's maxConcurrentActivityTaskExecutions; default 50. */
+  llmConcurrency?: number;
+  /** The LLM queue's server-side rate limit (maxTaskQueueActivitiesPerSecond); default none. */
+  llmMaxRps?: number;
+}
+
 /**
  * A real worker (both queues, queue names unique to the test) on the real Temporal dev server, using
  * the prebuilt workflow bundle and an OpenAI-compatible client pointed at `llmBaseUrl`.
  */
-export async function startTestWorker(database: Database, llmBaseUrl: string, policy: Partial<LlmPolicy> = {}) {
+export async function startTestWorker(
+  database: Database,
+  llmBaseUrl: string,
+  policy: Partial<LlmPolicy> = {},
+  options: TestWorkerOptions = {},
+) {
   installTemporalRuntime('ERROR');
   const address = inject('temporalAddress');
   const suffix = randomUUID().slice(0, 8);
@@ -38,7 +50,8 @@ export async function startTestWorker(database: Database, llmBaseUrl: string, po
     taskQueue,
     llmTaskQueue,
     activities,
-    llmConcurrency: 50,
+    llmConcurrency: options.llmConcurrency ?? 50,
+    llmMaxRps: options.llmMaxRps,
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = workers.run();

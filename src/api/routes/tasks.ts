@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.js';
+import { AppError, conflict } from '../../domain/errors.js';
 import { createTaskWithReservations, MAX_ARTICLES_PER_TASK } from '../../domain/selection.js';
-import { finishTask } from '../../domain/task-lifecycle.js';
+import { finishTask, isTerminal } from '../../domain/task-lifecycle.js';
+import { prepareTaskRetry } from '../../domain/task-retry.js';
+import { queryTaskProgress, requestTaskCancel } from '../../temporal/task-control.js';
 import { getTaskDetail, listArticles, listTasks } from '../../domain/task-queries.js';
 import { TASK_STATUSES } from '../../db/schema.js';
 import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
@@ -22,14 +24,32 @@ const createTaskInput = z.object({
   priority: z.number().int().min(1, 'priority must be 1-10').max(10, 'priority must be 1-10').default(5),
   concurrency: z.number().int().min(1, 'concurrency must be 1-20').max(20, 'concurrency must be 1-20').optional(),
   autoApprove: z.boolean().default(true),
-  maxRetries: z.number().int().min(0).max(10).default(3),
+  maxRetries: z.number().int().min(0, 'maxRetries must be 0-10').max(10, 'maxRetries must be 0-10').default(3),
+  timeoutSeconds: z
+    .number()
+    .int('timeoutSeconds must be a whole number')
+    .min(10, 'timeoutSeconds must be at least 10')
+    .max(7 * 24 * 3600, 'timeoutSeconds must be at most 604800 (7 days)')
+    .optional(),
 });
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
 });
 
-export function taskRoutes({ db, temporal, log, defaultConcurrency }: ApiDeps) {
+export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeoutSeconds }: ApiDeps) {
+  /** Starts the task's workflow; when Temporal is down the task is failed and releases everything. */
+  async function startOrRelease(task: { id: number; accountId: number; priority: number }) {
+    try {
+      await startTaskWorkflow(temporal, task);
+    } catch (err) {
+      log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
+      const reason = `the workflow could not be started: ${(err as Error).message}`;
+      await finishTask(db, task.id, { status: 'failed', reason });
+      throw new AppError(503, 'WORKFLOW_START_FAILED', 'Temporal is unavailable, so the task could not start; its distillations were released. Try again shortly.', { taskId: task.id });
+    }
+  }
+
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
       const input = await parseJsonBody(c, createTaskInput);
@@ -37,15 +57,9 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency }: ApiDeps) {
       const task = await createTaskWithReservations(db, accountId, {
         ...input,
         concurrency: input.concurrency ?? defaultConcurrency,
+        timeoutSeconds: input.timeoutSeconds ?? defaultTimeoutSeconds,
       });
-      try {
-        await startTaskWorkflow(temporal, task);
-      } catch (err) {
-        log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
-        const reason = `the workflow could not be started: ${(err as Error).message}`;
-        await finishTask(db, task.id, { status: 'failed', reason });
-        throw new AppError(503, 'WORKFLOW_START_FAILED', 'Temporal is unavailable, so the task could not start; its distillations were released. Try again shortly.', { taskId: task.id });
-      }
+      await startOrRelease(task);
       return c.json(
         { taskId: task.id, status: task.status, workflowId: task.workflowId, selectedDistillationIds: task.selectedDistillationIds, createdAt: task.createdAt },
         201,
@@ -53,6 +67,36 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency }: ApiDeps) {
     })
     .get('/', async (c) => c.json(await listTasks(db, c.get('accountId'), parseQuery(c, listQuery))))
     .get('/:id', async (c) => c.json(await getTaskDetail(db, c.get('accountId'), parseIdParam(c))))
+    .post('/:id/cancel', async (c) => {
+      const taskId = parseIdParam(c);
+      const task = await getTaskDetail(db, c.get('accountId'), taskId);
+      if (isTerminal(task.status)) {
+        throw conflict('TASK_ALREADY_FINISHED', `Task ${taskId} is already ${task.status}; only pending or running tasks can be canceled.`, { status: task.status });
+      }
+      const outcome = await requestTaskCancel(db, temporal.client, taskId);
+      return c.json({ taskId, status: outcome === 'finished' ? 'canceled' : 'cancel_requested' }, 202);
+    })
+    .post('/:id/retry', async (c) => {
+      const taskId = parseIdParam(c);
+      const { task, positions, replacements } = await prepareTaskRetry(db, c.get('accountId'), taskId);
+      await startOrRelease(task);
+      return c.json({ taskId, status: 'pending', retryCount: task.retryCount, positions, replacements }, 202);
+    })
+    .get('/:id/progress', async (c) => {
+      const taskId = parseIdParam(c);
+      const task = await getTaskDetail(db, c.get('accountId'), taskId);
+      const live = isTerminal(task.status) ? null : await queryTaskProgress(temporal.client, taskId);
+      const stored = {
+        status: task.status,
+        requestedCount: task.requestedCount,
+        generatedCount: task.generatedCount,
+        failedCount: task.failedCount,
+        skippedCount: task.skippedCount,
+        progress: task.progress,
+        inFlight: 0,
+      };
+      return c.json({ taskId, source: live ? 'workflow' : 'database', ...(live ?? stored) });
+    })
     .get('/:id/articles', async (c) => {
       const taskId = parseIdParam(c);
       await getTaskDetail(db, c.get('accountId'), taskId);

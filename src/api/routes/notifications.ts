@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../domain/errors.js';
+import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/task-event-queries.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { pagination, parseQuery } from '../validation.js';
+
+const listQuery = pagination.extend({
+  unread: z
+    .enum(['true', 'false'], { message: "unread must be 'true' or 'false'" })
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
+/** Notification ids are task event ids (bigint), so they may exceed the 9 digits of parseIdParam. */
+function notificationId(c: Context): number {
+  const value = c.req.param('id') ?? '';
+  const id = /^\d{1,15}$/.test(value) ? Number(value) : 0;
+  if (id < 1) throw new AppError(400, 'INVALID_ID', `Path parameter 'id' must be a positive integer, got '${value}'.`, { id: value });
+  return id;
+}
+
+/** The account's task notifications (started, 25/50/75 %, finished), newest first, with read state. */
+export function notificationRoutes({ db }: ApiDeps) {
+  return new Hono<ApiEnv>()
+    .get('/', async (c) => c.json(await listNotifications(db, c.get('accountId'), parseQuery(c, listQuery))))
+    .post('/read-all', async (c) => c.json({ updated: await markAllNotificationsRead(db, c.get('accountId')) }))
+    .post('/:id/read', async (c) => c.json(await markNotificationRead(db, c.get('accountId'), notificationId(c))));
+}

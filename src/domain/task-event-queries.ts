@@ -1,0 +1,138 @@
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { generationTasks, taskEvents } from '../db/schema.js';
+import { notFound } from './errors.js';
+import type { TaskEventType } from './task-events.js';
+
+export const FINAL_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'] as const satisfies readonly TaskEventType[];
+/** The events that are also notifications: the task-level ones, not one per article. */
+export const NOTIFICATION_TYPES = ['task.started', 'task.progress', ...FINAL_EVENT_TYPES] as const satisfies readonly TaskEventType[];
+
+export const isFinalEventType = (type: string) => (FINAL_EVENT_TYPES as readonly string[]).includes(type);
+
+const eventColumns = {
+  id: taskEvents.id,
+  taskId: taskEvents.taskId,
+  type: taskEvents.type,
+  data: taskEvents.data,
+  createdAt: taskEvents.createdAt,
+};
+
+export type TaskEventRow = { id: number; taskId: number; type: string; data: Record<string, unknown>; createdAt: Date };
+
+/** 404 unless the task exists and belongs to the account. */
+export async function assertTaskOfAccount(db: DbOrTx, accountId: number, taskId: number) {
+  const [task] = await db
+    .select({ id: generationTasks.id })
+    .from(generationTasks)
+    .where(and(eq(generationTasks.id, taskId), eq(generationTasks.accountId, accountId)));
+  if (!task) throw notFound('task', taskId);
+}
+
+/** The task's events with id > afterId, oldest first. */
+export async function listTaskEventsAfter(db: DbOrTx, accountId: number, taskId: number, afterId: number, limit: number): Promise<TaskEventRow[]> {
+  return db
+    .select(eventColumns)
+    .from(taskEvents)
+    .where(and(eq(taskEvents.accountId, accountId), eq(taskEvents.taskId, taskId), gt(taskEvents.id, afterId)))
+    .orderBy(asc(taskEvents.id))
+    .limit(limit);
+}
+
+export async function latestTaskEvent(db: DbOrTx, accountId: number, taskId: number): Promise<TaskEventRow | undefined> {
+  const [row] = await db
+    .select(eventColumns)
+    .from(taskEvents)
+    .where(and(eq(taskEvents.accountId, accountId), eq(taskEvents.taskId, taskId)))
+    .orderBy(desc(taskEvents.id))
+    .limit(1);
+  return row;
+}
+
+const articlesText = (n: unknown) => `${String(n ?? '?')} article${n === 1 ? '' : 's'}`;
+
+/** A short sentence for the notification list, e.g. "Task 12 completed: 5 of 5 articles". */
+export function notificationTitle(taskId: number, type: string, data: Record<string, unknown>): string {
+  const of = `${String(data.generatedCount ?? '?')} of ${articlesText(data.requestedCount)}`;
+  switch (type) {
+    case 'task.started':
+      return `Task ${taskId} started: ${articlesText(data.requestedCount)}`;
+    case 'task.progress':
+      return `Task ${taskId} is ${String(data.milestone ?? data.progress ?? '?')}% done: ${of} written`;
+    case 'task.completed':
+      return `Task ${taskId} completed: ${of}`;
+    case 'task.failed':
+      return `Task ${taskId} failed: ${of}`;
+    case 'task.canceled':
+      return `Task ${taskId} was canceled: ${of}`;
+    case 'task.timeout':
+      return `Task ${taskId} timed out: ${of}`;
+    default:
+      return `Task ${taskId}: ${type}`;
+  }
+}
+
+const notificationColumns = { ...eventColumns, readAt: taskEvents.readAt };
+type NotificationRow = TaskEventRow & { readAt: Date | null };
+const toNotification = (r: NotificationRow) => ({
+  id: r.id,
+  taskId: r.taskId,
+  type: r.type,
+  title: notificationTitle(r.taskId, r.type, r.data),
+  data: r.data,
+  createdAt: r.createdAt,
+  readAt: r.readAt,
+});
+export type Notification = ReturnType<typeof toNotification>;
+
+const ofAccount = (accountId: number) => and(eq(taskEvents.accountId, accountId), inArray(taskEvents.type, [...NOTIFICATION_TYPES]));
+
+/** Newest first; `total` counts what the filter matches, `unreadCount` all unread ones. */
+export async function listNotifications(db: DbOrTx, accountId: number, opts: { unread?: boolean; page: number; pageSize: number }) {
+  const readFilter = opts.unread === undefined ? undefined : opts.unread ? isNull(taskEvents.readAt) : isNotNull(taskEvents.readAt);
+  const where = and(ofAccount(accountId), readFilter);
+  const [rows, [counts]] = await Promise.all([
+    db
+      .select(notificationColumns)
+      .from(taskEvents)
+      .where(where)
+      .orderBy(desc(taskEvents.id))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db
+      .select({
+        total: readFilter ? sql<number>`count(*) FILTER (WHERE ${readFilter})::int` : sql<number>`count(*)::int`,
+        unreadCount: sql<number>`count(*) FILTER (WHERE ${taskEvents.readAt} IS NULL)::int`,
+      })
+      .from(taskEvents)
+      .where(ofAccount(accountId)),
+  ]);
+  return {
+    items: rows.map(toNotification),
+    page: opts.page,
+    pageSize: opts.pageSize,
+    total: counts?.total ?? 0,
+    unreadCount: counts?.unreadCount ?? 0,
+  };
+}
+
+/** Marks one notification read; a second call keeps the first readAt. 404 for anything else. */
+export async function markNotificationRead(db: DbOrTx, accountId: number, id: number): Promise<Notification> {
+  const [row] = await db
+    .update(taskEvents)
+    .set({ readAt: sql`coalesce(${taskEvents.readAt}, now())` })
+    .where(and(eq(taskEvents.id, id), ofAccount(accountId)))
+    .returning(notificationColumns);
+  if (!row) throw notFound('notification', id);
+  return toNotification(row);
+}
+
+/** Marks every unread notification of the account read; returns how many changed. */
+export async function markAllNotificationsRead(db: DbOrTx, accountId: number): Promise<number> {
+  const rows = await db
+    .update(taskEvents)
+    .set({ readAt: sql`now()` })
+    .where(and(ofAccount(accountId), isNull(taskEvents.readAt)))
+    .returning({ id: taskEvents.id });
+  return rows.length;
+}

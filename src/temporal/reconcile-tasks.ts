@@ -1,0 +1,40 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { generationTasks } from '../db/schema.js';
+import { finishTask } from '../domain/task-lifecycle.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Finds tasks whose row is not finished but whose workflow is closed (terminated or reset away in the
+ * Temporal UI, timed out by the server) and finishes them as failed with the reason, releasing their
+ * reservations. Tasks touched within `minIdleMs` are left alone: a retry is between commit and start.
+ */
+export async function reconcileClosedWorkflows(db: Db, client: Client, log: Logger, minIdleMs = 15_000) {
+  const candidates = await db
+    .select({ id: generationTasks.id, workflowId: generationTasks.workflowId })
+    .from(generationTasks)
+    .where(
+      and(
+        inArray(generationTasks.status, ['pending', 'running']),
+        isNotNull(generationTasks.workflowId),
+        lt(generationTasks.updatedAt, sql`now() - make_interval(secs => ${minIdleMs / 1000})`),
+      ),
+    );
+  const finished: { taskId: number; workflowStatus: string }[] = [];
+  for (const task of candidates) {
+    let status: string;
+    try {
+      status = (await client.workflow.getHandle(task.workflowId!).describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) continue; // no workflow yet: resume-on-start's case
+      throw err;
+    }
+    if (status === 'RUNNING') continue;
+    const reason = `its workflow was closed outside the service (${status.toLowerCase()}, e.g. terminated in the Temporal UI)`;
+    await finishTask(db, task.id, { status: 'failed', reason });
+    log.warn({ taskId: task.id, workflowStatus: status }, 'finished a task whose workflow was closed from outside');
+    finished.push({ taskId: task.id, workflowStatus: status });
+  }
+  return finished;
+}
