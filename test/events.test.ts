@@ -1,11 +1,6 @@
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/app.js';
-import { createErrorHandler } from '../src/api/error-handler.js';
-import { eventHubFor } from '../src/api/event-hub.js';
-import { apiKeyAuth } from '../src/api/middleware/api-key-auth.js';
-import { taskEventRoutes } from '../src/api/routes/task-events.js';
-import type { ApiDeps, ApiEnv } from '../src/api/types.js';
+import type { ApiDeps } from '../src/api/types.js';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { appendTaskEvent } from '../src/domain/task-events.js';
 import { finishTask, startTask } from '../src/domain/task-lifecycle.js';
@@ -13,7 +8,8 @@ import { createLogger } from '../src/logger.js';
 import { callJson, startTestServer, type TestServer } from './support/events-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
-import { openSse, readUntilEnd, type SseMessage } from './support/sse.js';
+import { openSse, readUntilEnd } from './support/sse.js';
+import { decodeEvent as decode, expectWellFormed, storedEvents, taskRow as storedTask } from './support/task-event-checks.js';
 import { startTestWorker } from './support/worker.js';
 
 /** GET /tasks/:id/events end to end: real server, worker, PostgreSQL LISTEN/NOTIFY and the LLM stub. */
@@ -39,14 +35,7 @@ afterAll(async () => {
 });
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const eventsUrl = (taskId: number, query = '', server = api) => `${server.url}${TASKS}/${taskId}/events${query}`;
-
-interface Received {
-  sseId: string | undefined;
-  event: string;
-  body: { id: number; taskId: number; type: string; data: Record<string, any>; createdAt: string };
-}
-const decode = (m: SseMessage): Received => ({ sseId: m.id, event: m.event, body: JSON.parse(m.data) });
+const eventsUrl = (taskId: number, query = '') => `${api.url}${TASKS}/${taskId}/events${query}`;
 
 async function accountWithDistillations(n: number) {
   const account = await newAccount(database);
@@ -62,34 +51,13 @@ async function createTask(articleCount: number, concurrency: number) {
   return { ...account, taskId: r.body.taskId as number };
 }
 
-async function dbEvents(taskId: number) {
-  return database.sql<{ id: number; type: string }[]>`SELECT id::int AS id, type FROM task_events WHERE task_id = ${taskId} ORDER BY id`;
-}
-
-async function taskRow(taskId: number) {
-  const [row] = await database.sql<{ status: string; generated_count: number }[]>`
-    SELECT status, generated_count FROM generation_tasks WHERE id = ${taskId}`;
-  return row!;
-}
-
-/** Checks the SSE framing of every message and that ids strictly increase. */
-function expectWellFormed(received: Received[], taskId: number) {
-  for (const [i, r] of received.entries()) {
-    expect(r.sseId).toBe(String(r.body.id));
-    expect(r.event).toBe(r.body.type);
-    expect(r.body.taskId).toBe(taskId);
-    expect(new Date(r.body.createdAt).getTime()).not.toBeNaN();
-    if (i > 0) expect(r.body.id).toBeGreaterThan(received[i - 1]!.body.id);
-  }
-}
-
 /** Runs a 4-article task to completion, watching its stream, and returns its events from the database. */
 async function finishedTask() {
   stub.setLatency(0);
   const task = await createTask(4, 2);
   const conn = await openSse(eventsUrl(task.taskId), auth(task.apiKey));
   await readUntilEnd(conn);
-  const events = await dbEvents(task.taskId);
+  const events = await storedEvents(database, task.taskId);
   expect(events.at(-1)?.type).toBe('task.completed');
   return { ...task, events };
 }
@@ -125,8 +93,8 @@ describe('task event stream', () => {
     expect(saved.map((r) => r.body.data.generatedCount)).toEqual([1, 2, 3, 4]);
     expect(received.at(-1)!.body.data).toMatchObject({ generatedCount: 4, requestedCount: 4, progress: 100 });
     // Exactly what the database holds, nothing more, nothing twice.
-    expect(received.map((r) => r.body.id)).toEqual((await dbEvents(taskId)).map((e) => e.id));
-    expect((await taskRow(taskId)).status).toBe('completed');
+    expect(received.map((r) => r.body.id)).toEqual((await storedEvents(database, taskId)).map((e) => e.id));
+    expect((await storedTask(database, taskId)).status).toBe('completed');
   });
 
   it('replays exactly the events after Last-Event-ID (header or ?lastEventId=) and ends', async () => {
@@ -169,7 +137,7 @@ describe('task event stream', () => {
         const r = decode(m);
         types.push(r.event);
         if (r.event !== 'article.saved') continue;
-        const row = await taskRow(taskId);
+        const row = await storedTask(database, taskId);
         atReceipt.push({ position: r.body.data.position, status: row.status, generated: row.generated_count });
       }
       expect(types.at(-1)).toBe('task.completed');
@@ -210,37 +178,5 @@ describe('task event stream', () => {
     expect(JSON.parse(badLast.errorText!).error.code).toBe('INVALID_LAST_EVENT_ID');
     expect((await openSse(eventsUrl(task.id, '?lastEventId=-1'), auth(apiKey))).status).toBe(400);
     expect((await openSse(`${api.url}${TASKS}/abc/events`, auth(apiKey))).status).toBe(400);
-  });
-
-  it('pings an idle stream, delivers a later final event live, and unsubscribes when the client leaves', async () => {
-    const app = new Hono<ApiEnv>();
-    app.onError(createErrorHandler(deps.log));
-    app.use('/api/*', apiKeyAuth(database.db));
-    app.route(TASKS, taskEventRoutes(deps, { pingMs: 50 }));
-    const pinging = await startTestServer(app);
-    const hub = eventHubFor(database.db);
-    try {
-      const { accountId, apiKey } = await accountWithDistillations(2);
-      // A task no worker runs: its stream stays idle until the test appends events.
-      const idle = await createTaskWithReservations(database.db, accountId, { articleCount: 1 });
-      const baseline = hub.subscriberCount();
-      const conn = await openSse(eventsUrl(idle.id, '', pinging), auth(apiKey));
-      const reading = readUntilEnd(conn);
-      await expect.poll(() => conn.comments.length).toBeGreaterThanOrEqual(2);
-      expect(conn.comments[0]).toBe('ping');
-      expect(hub.subscriberCount()).toBe(baseline + 1);
-      await finishTask(database.db, idle.id, { status: 'canceled', reason: 'test' });
-      expect((await reading).map((m) => m.event)).toEqual(['task.canceled']);
-      await expect.poll(() => hub.subscriberCount()).toBe(baseline);
-
-      const left = await createTaskWithReservations(database.db, accountId, { articleCount: 1 });
-      const leaving = await openSse(eventsUrl(left.id, '', pinging), auth(apiKey));
-      await expect.poll(() => hub.subscriberCount()).toBe(baseline + 1);
-      leaving.close();
-      await expect.poll(() => hub.subscriberCount()).toBe(baseline);
-      await finishTask(database.db, left.id, { status: 'canceled', reason: 'test' });
-    } finally {
-      await pinging.close();
-    }
   });
 });

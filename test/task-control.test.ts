@@ -187,10 +187,11 @@ describe('outside the API', () => {
     await startTaskWorkflow(worker.target, task);
     await workflowOf(task.id).result();
     const history = await workflowOf(task.id).fetchHistory();
-    // The workflow task that scheduled the first saveArticle: resetting there replays the generation
-    // results from history and runs every save again.
-    const firstSave = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'saveArticle')!;
-    const resetPoint = firstSave.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId;
+    // The workflow task that ran the first saveArticle (a local activity, recorded as a marker):
+    // resetting there replays the generation results from history and runs the saves again.
+    const isSaveMarker = (e: NonNullable<typeof history.events>[number]) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+    const firstSave = history.events!.find(isSaveMarker)!;
+    const resetPoint = firstSave.markerRecordedEventAttributes!.workflowTaskCompletedEventId;
     const { runId } = await (worker.client.workflowService.resetWorkflowExecution as (r: object) => Promise<{ runId?: string | null }>)({
       namespace: 'default',
       workflowExecution: { workflowId: taskWorkflowId(task.id) },
@@ -201,7 +202,7 @@ describe('outside the API', () => {
     const rerun = worker.client.workflow.getHandle(taskWorkflowId(task.id), runId!);
     expect(await rerun.result()).toMatchObject({ status: 'completed', generatedCount: 3 });
     const rerunHistory = await rerun.fetchHistory();
-    const saves = rerunHistory.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'saveArticle');
+    const saves = rerunHistory.events!.filter((e) => (e.eventId?.toNumber() ?? 0) > Number(resetPoint) && isSaveMarker(e));
     expect(saves.length).toBeGreaterThanOrEqual(1);
     const articles = await database.sql`SELECT position FROM articles WHERE task_id = ${task.id} ORDER BY position`;
     expect(articles.map((a) => a.position)).toEqual([0, 1, 2]);

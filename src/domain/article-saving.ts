@@ -28,14 +28,20 @@ export interface ArticleDraft {
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ item: taskItems, accountId: generationTasks.accountId, progressBefore: generationTasks.progress })
+    // Task row first, then the item: the lock order of markItem and finishTask, so a save racing a
+    // cancel cannot deadlock, and progressBefore is the value no concurrent save can also have seen.
+    const [task] = await tx
+      .select({ accountId: generationTasks.accountId, progressBefore: generationTasks.progress })
+      .from(generationTasks)
+      .where(eq(generationTasks.id, taskId))
+      .for('update');
+    const [item] = await tx
+      .select()
       .from(taskItems)
-      .innerJoin(generationTasks, eq(generationTasks.id, taskItems.taskId))
       .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)))
-      .for('update', { of: taskItems });
-    if (!row) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
-    const { item, accountId, progressBefore } = row;
+      .for('update');
+    if (!task || !item) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
+    const { accountId, progressBefore } = task;
     if (item.state === 'saved' && item.articleId !== null) return { articleId: item.articleId, inserted: false };
 
     const inserted = await tx

@@ -26,7 +26,11 @@ export async function serveApi(config: Config, database: Database, temporalAddre
   return {
     url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${actualPort}`,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open event streams would keep close() waiting forever: end them with the rest.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
       await temporal.close();
     },
   };

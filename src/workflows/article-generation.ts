@@ -3,7 +3,9 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -17,10 +19,15 @@ export interface ArticleTaskInput {
 }
 
 /** DB steps retry until the database answers again: a DB outage pauses a task, it never fails it. */
-const db = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
-});
+const DB_RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' } as const;
+const db = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: DB_RETRY });
+/**
+ * The per-article DB steps as local activities: they run inside this worker's workflow task instead of
+ * a round trip through the task queue (they are idempotent, so a re-run after a crash is harmless).
+ */
+const localDb = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
+/** Histories recorded before the local DB steps replay with the old commands. */
+const LOCAL_DB_STEPS_PATCH = 'local-db-steps-v1';
 
 const NON_RETRYABLE = ['LlmRequestRejected', 'DistillationUnavailable'];
 
@@ -79,6 +86,7 @@ export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
     },
   });
 
+  const perArticle = patched(LOCAL_DB_STEPS_PATCH) ? localDb : db;
   const work = new CancellationScope();
   let timedOut = false;
   // `!= null`: histories from before task deadlines carry no timeoutAt at all.
@@ -101,13 +109,13 @@ export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
           const result = await llm.generateArticle({ taskId, position });
           if (result.kind === 'draft') {
             // A save that has begun completes even when the task is canceled meanwhile.
-            const saved = await CancellationScope.nonCancellable(() => db.saveArticle({ taskId, position, draft: result.draft }));
+            const saved = await CancellationScope.nonCancellable(() => perArticle.saveArticle({ taskId, position, draft: result.draft }));
             if (saved.inserted) progress.generatedCount++;
           }
         } catch (err) {
           if (isCancellation(err)) throw err;
           const outcome = classify(err);
-          if (await db.markItem({ taskId, position, ...outcome })) {
+          if (await perArticle.markItem({ taskId, position, ...outcome })) {
             if (outcome.state === 'failed') progress.failedCount++;
             else progress.skippedCount++;
           }
