@@ -263,7 +263,8 @@ export const taskEvents = pgTable(
     taskId: integer('task_id').notNull(),
     type: text('type').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: createdAt(),
+    // The moment of the append (the transaction's last statement), not the transaction's start.
+    createdAt: tsz('created_at').notNull().default(sql`clock_timestamp()`),
     readAt: tsz('read_at'),
   },
   (t) => [

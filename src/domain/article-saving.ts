@@ -30,16 +30,19 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
   return db.transaction(async (tx) => {
     // Task row first, then the item: the lock order of markItem and finishTask, so a save racing a
     // cancel cannot deadlock, and progressBefore is the value no concurrent save can also have seen.
-    const [task] = await tx
-      .select({ accountId: generationTasks.accountId, progressBefore: generationTasks.progress })
-      .from(generationTasks)
-      .where(eq(generationTasks.id, taskId))
-      .for('update');
-    const [item] = await tx
-      .select()
-      .from(taskItems)
-      .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)))
-      .for('update');
+    // Issued together, the two run in this order on the transaction's connection (pipelined).
+    const [[task], [item]] = await Promise.all([
+      tx
+        .select({ accountId: generationTasks.accountId, progressBefore: generationTasks.progress })
+        .from(generationTasks)
+        .where(eq(generationTasks.id, taskId))
+        .for('update'),
+      tx
+        .select()
+        .from(taskItems)
+        .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)))
+        .for('update'),
+    ]);
     if (!task || !item) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
     const { accountId, progressBefore } = task;
     if (item.state === 'saved' && item.articleId !== null) return { articleId: item.articleId, inserted: false };
@@ -72,34 +75,34 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
 
     // An item released or failed earlier (a reset workflow re-running it) holds no reservation to give back.
     const reservationBack = item.state === 'reserved' ? 1 : 0;
-    await tx.insert(distillationUsage).values({ distillationId: item.distillationId, taskId, position, articleId });
-    await tx
-      .update(distillations)
-      .set({
-        usageCount: sql`${distillations.usageCount} + 1`,
-        reservedCount: sql`${distillations.reservedCount} - ${reservationBack}`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(distillations.id, item.distillationId));
-    if (draft.imageId !== null) {
-      await tx
-        .update(albumImages)
-        .set({ usageCount: sql`${albumImages.usageCount} + 1` })
-        .where(eq(albumImages.id, draft.imageId));
-    }
-    await tx
-      .update(taskItems)
-      .set({ state: 'saved', articleId, error: null, updatedAt: sql`now()` })
-      .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)));
-    await tx
-      .update(generationTasks)
-      .set({
-        promptTokens: sql`${generationTasks.promptTokens} + ${draft.promptTokens}`,
-        completionTokens: sql`${generationTasks.completionTokens} + ${draft.completionTokens}`,
-        provider: draft.provider,
-        model: draft.model,
-      })
-      .where(eq(generationTasks.id, taskId));
+    // Independent writes, pipelined in one round trip.
+    await Promise.all([
+      tx.insert(distillationUsage).values({ distillationId: item.distillationId, taskId, position, articleId }),
+      tx
+        .update(distillations)
+        .set({
+          usageCount: sql`${distillations.usageCount} + 1`,
+          reservedCount: sql`${distillations.reservedCount} - ${reservationBack}`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(distillations.id, item.distillationId)),
+      draft.imageId === null
+        ? null
+        : tx.update(albumImages).set({ usageCount: sql`${albumImages.usageCount} + 1` }).where(eq(albumImages.id, draft.imageId)),
+      tx
+        .update(taskItems)
+        .set({ state: 'saved', articleId, error: null, updatedAt: sql`now()` })
+        .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position))),
+      tx
+        .update(generationTasks)
+        .set({
+          promptTokens: sql`${generationTasks.promptTokens} + ${draft.promptTokens}`,
+          completionTokens: sql`${generationTasks.completionTokens} + ${draft.completionTokens}`,
+          provider: draft.provider,
+          model: draft.model,
+        })
+        .where(eq(generationTasks.id, taskId)),
+    ]);
     const counters = await refreshTaskCounters(tx, taskId);
     await appendTaskEvent(tx, {
       accountId,

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { taskEvents } from '../db/schema.js';
 
 /** Channel of the NOTIFY sent with every event; payload `{ id, taskId, accountId }`. */
 export const TASK_EVENTS_CHANNEL = 'task_events';
@@ -25,10 +24,16 @@ export async function appendTaskEvent(
   tx: DbOrTx,
   e: { accountId: number; taskId: number; type: TaskEventType; data: Record<string, unknown> },
 ) {
-  const [row] = await tx.insert(taskEvents).values(e).returning({ id: taskEvents.id });
-  const payload = JSON.stringify({ id: row!.id, taskId: e.taskId, accountId: e.accountId });
-  await tx.execute(sql`SELECT pg_notify(${TASK_EVENTS_CHANNEL}, ${payload})`);
-  return row!.id;
+  // One statement for the row and its NOTIFY: this runs inside every save, so round trips count.
+  const rows = await tx.execute<{ id: number }>(sql`
+    WITH e AS (
+      INSERT INTO task_events (account_id, task_id, type, data)
+      VALUES (${e.accountId}, ${e.taskId}, ${e.type}, ${JSON.stringify(e.data)}::jsonb)
+      RETURNING id
+    )
+    SELECT id::int AS id, pg_notify(${TASK_EVENTS_CHANNEL}, json_build_object('id', id, 'taskId', ${e.taskId}::int, 'accountId', ${e.accountId}::int)::text)
+    FROM e`);
+  return rows[0]!.id;
 }
 
 /** Progress milestones that become their own task.progress event (and notification). */
