@@ -40,6 +40,25 @@ function spawnService(script: string, env: Record<string, string>, readyText: st
   });
 }
 
+/** CPU seconds used so far, grouped: the worker, the API, the bench itself, Temporal, PostgreSQL. */
+async function cpuByProcess(pids: { worker: number; api: number }) {
+  const { readdir } = await import('node:fs/promises');
+  const hz = 100;
+  const out: Record<string, number> = { worker: 0, api: 0, bench: 0, temporal: 0, postgres: 0 };
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const m = /^(\d+) \((.*)\) \S+ (?:\S+ ){10}(\d+) (\d+)/.exec(stat);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const seconds = (Number(m[3]) + Number(m[4])) / hz;
+    const group =
+      pid === pids.worker ? 'worker' : pid === pids.api ? 'api' : pid === process.pid ? 'bench' : m[2] === 'temporal' ? 'temporal' : m[2] === 'postgres' ? 'postgres' : null;
+    if (group) out[group]! += seconds;
+  }
+  return out;
+}
+
 /** Peak resident set size of a process (VmHWM), in MiB. */
 async function peakRssMiB(pid: number) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -74,7 +93,8 @@ async function main() {
     LLM_BASE_URL: stub.url, LLM_CONCURRENCY: '100', LLM_RETRY_INITIAL_MS: '200',
   };
   const worker = await spawnService('src/worker.ts', env, 'worker running');
-  await spawnService('src/api/server.ts', env, 'API listening');
+  const apiProcess = await spawnService('src/api/server.ts', env, 'API listening');
+  const pids = { worker: worker.pid!, api: apiProcess.pid! };
   const api = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   const post = async (p: string, body: unknown) => {
@@ -116,9 +136,13 @@ async function main() {
   const n = 100;
   const c = 10;
   const limit = Math.ceil(n / c) * latency;
+  const cpuBefore = await cpuByProcess(pids);
   const wall10 = await runTask(n, c);
+  const cpuAfter = await cpuByProcess(pids);
+  const cpuUse = Object.entries(cpuAfter).map(([k, v]) => `${k} ${(((v - cpuBefore[k]!) / (wall10 / 1000)) * 100).toFixed(0)}%`);
   results.push({ name: `N=${n}, C=${c}, L=${latency} ms: wall time create -> completed`, value: ms(wall10), limit: `LLM-bound ${ms(limit)}`, pass: null });
   results.push({ name: '  ratio to the LLM-bound limit', value: (wall10 / limit).toFixed(3), limit: '<= 1.15', pass: wall10 / limit <= 1.15 });
+  results.push({ name: '  CPU during that run (of one core; the machine has 2)', value: cpuUse.join(', '), limit: '', pass: null });
   const wall1 = await runTask(n, 1);
   results.push({ name: `N=${n}, C=1 (the seeds' sequential loop)`, value: ms(wall1), limit: `N*L = ${ms(n * latency)}`, pass: null });
   results.push({ name: '  speed-up of C=10 over C=1', value: `${(wall1 / wall10).toFixed(1)}x`, limit: '', pass: null });

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { albumImages, articles, distillationUsage, distillations, generationTasks, taskItems } from '../db/schema.js';
 import { AppError } from './errors.js';
-import { refreshTaskCounters } from './task-counters.js';
+import { countSavedArticle } from './task-counters.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
 
 export interface ArticleDraft {
@@ -28,15 +28,10 @@ export interface ArticleDraft {
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
   return db.transaction(async (tx) => {
-    // Task row first, then the item: the lock order of markItem and finishTask, so a save racing a
-    // cancel cannot deadlock, and progressBefore is the value no concurrent save can also have seen.
-    // Issued together, the two run in this order on the transaction's connection (pipelined).
+    // The task row is locked only by the counter update at the end, so concurrent saves of one task
+    // overlap for most of their work; events are still appended under that lock, in id order.
     const [[task], [item]] = await Promise.all([
-      tx
-        .select({ accountId: generationTasks.accountId, progressBefore: generationTasks.progress })
-        .from(generationTasks)
-        .where(eq(generationTasks.id, taskId))
-        .for('update'),
+      tx.select({ accountId: generationTasks.accountId }).from(generationTasks).where(eq(generationTasks.id, taskId)),
       tx
         .select()
         .from(taskItems)
@@ -44,7 +39,7 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
         .for('update'),
     ]);
     if (!task || !item) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
-    const { accountId, progressBefore } = task;
+    const { accountId } = task;
     if (item.state === 'saved' && item.articleId !== null) return { articleId: item.articleId, inserted: false };
 
     const inserted = await tx
@@ -93,17 +88,8 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
         .update(taskItems)
         .set({ state: 'saved', articleId, error: null, updatedAt: sql`now()` })
         .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position))),
-      tx
-        .update(generationTasks)
-        .set({
-          promptTokens: sql`${generationTasks.promptTokens} + ${draft.promptTokens}`,
-          completionTokens: sql`${generationTasks.completionTokens} + ${draft.completionTokens}`,
-          provider: draft.provider,
-          model: draft.model,
-        })
-        .where(eq(generationTasks.id, taskId)),
     ]);
-    const counters = await refreshTaskCounters(tx, taskId);
+    const counters = await countSavedArticle(tx, taskId, item.state, draft);
     await appendTaskEvent(tx, {
       accountId,
       taskId,
@@ -114,10 +100,10 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
         title: draft.title,
         promptTokens: draft.promptTokens,
         completionTokens: draft.completionTokens,
-        ...counters,
+        ...counters.after,
       },
     });
-    await appendProgressMilestone(tx, { accountId, taskId, before: progressBefore, counters: { ...counters } });
+    await appendProgressMilestone(tx, { accountId, taskId, before: counters.progressBefore, counters: { ...counters.after } });
     return { articleId, inserted: true };
   });
 }
