@@ -52,6 +52,15 @@ export const configSchema = z
     DEFAULT_TASK_TIMEOUT_SECONDS: int(10, 7 * 24 * 3600).default(3600),
     /** How often the worker looks for tasks whose workflow was closed from outside (e.g. terminated in the UI). */
     RECONCILE_INTERVAL_SECONDS: int(5, 86_400).default(60),
+    /** Interval of the scheduled usage verification (a Temporal Schedule the worker creates). */
+    USAGE_VERIFY_INTERVAL_MINUTES: int(1, 7 * 24 * 60).default(60),
+    /** Whether the scheduled verification also repairs what it finds (otherwise it only reports). */
+    USAGE_REPAIR_ON_SCHEDULE: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    /** Id of that Temporal Schedule. */
+    USAGE_VERIFY_SCHEDULE_ID: z.string().min(1).default('usage-verification'),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createMaintenanceActivities } from '../activities/maintenance.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
@@ -36,7 +37,15 @@ export async function startWorker(config: Config, database: Database, temporalAd
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
     },
   });
+  const extraActivities = createMaintenanceActivities({
+    db: database.db,
+    log: log.child({ component: 'maintenance' }),
+    client: temporal.client,
+    taskQueue: config.TASK_QUEUE,
+    repairOnSchedule: config.USAGE_REPAIR_ON_SCHEDULE,
+  });
   const workers = await createTaskWorkers({
+    extraActivities,
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,

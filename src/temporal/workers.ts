@@ -26,6 +26,8 @@ export interface TaskWorkersOptions {
    * (the last poller's value wins); unset: no cap.
    */
   llmMaxRps?: number | undefined;
+  /** More activities for the main queue (usage verification, scheduled generation). */
+  extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
   /** A prebuilt bundle (tests build one); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -42,7 +44,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...workflowSource,
-    activities: dbActivities,
+    activities: { ...dbActivities, ...o.extraActivities },
   });
   const llm = await Worker.create({
     connection: o.connection,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type LlmPolicy } from '../../src/activities/index.js';
+import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
 import type { Database } from '../../src/db/client.js';
 import { createOpenAiClient } from '../../src/llm/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -17,6 +18,8 @@ export interface TestWorkerOptions {
   llmConcurrency?: number;
   /** The LLM queue's server-side rate limit (maxTaskQueueActivitiesPerSecond); default none. */
   llmMaxRps?: number;
+  /** The scheduled usage verification repairs what it finds. */
+  repairOnSchedule?: boolean;
 }
 
 /**
@@ -44,7 +47,15 @@ export async function startTestWorker(
     llmTaskQueue,
     llmPolicy,
   });
+  const extraActivities = createMaintenanceActivities({
+    db: database.db,
+    log: createLogger('silent'),
+    client: temporal.client,
+    taskQueue,
+    repairOnSchedule: options.repairOnSchedule ?? false,
+  });
   const workers = await createTaskWorkers({
+    extraActivities,
     connection,
     namespace: 'default',
     taskQueue,

@@ -1,0 +1,22 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+
+export interface MaintenanceDeps {
+  db: Db;
+  log: Logger;
+  /** A Temporal client: verification asks it about workflows, schedules start task workflows. */
+  client: Client;
+  /** The task queue of article workflows. */
+  taskQueue: string;
+  /** The scheduled verification repairs what it finds (USAGE_REPAIR_ON_SCHEDULE). */
+  repairOnSchedule: boolean;
+}
+
+/** Activities of the maintenance workflows, registered on the main task queue beside the task activities. */
+export function createMaintenanceActivities(deps: MaintenanceDeps) {
+  void deps;
+  return {};
+}
+
+export type MaintenanceActivities = ReturnType<typeof createMaintenanceActivities>;
