@@ -60,11 +60,13 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy }: Acti
 
     async generateArticle({ taskId, position }: { taskId: number; position: number }): Promise<GenerateResult> {
       const ctx = Context.current();
-      await db
-        .update(taskItems)
-        .set({ attempts: ctx.info.attempt })
-        .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position), eq(taskItems.state, 'reserved')));
-      const loaded = await loadArticleIngredients(db, taskId, position);
+      const [, loaded] = await Promise.all([
+        db
+          .update(taskItems)
+          .set({ attempts: ctx.info.attempt })
+          .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position), eq(taskItems.state, 'reserved'))),
+        loadArticleIngredients(db, taskId, position),
+      ]);
       if (loaded.kind === 'already-saved') return loaded;
       if (loaded.kind === 'unavailable') {
         throw ApplicationFailure.nonRetryable(loaded.reason, FAILURE_TYPES.distillationUnavailable);

@@ -32,49 +32,37 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
   const { item, task } = row;
   if (item.state === 'saved' && item.articleId !== null) return { kind: 'already-saved', articleId: item.articleId };
 
-  const [distillation] = await db.select().from(distillations).where(eq(distillations.id, item.distillationId));
+  // Everything below depends only on the item and the task: ask for it all at once (pipelined).
+  const none = Promise.resolve([] as never[]);
+  const [[distillation], topicRows, [setting], [kb], documents, [target], [image]] = await Promise.all([
+    db.select().from(distillations).where(eq(distillations.id, item.distillationId)),
+    db.select({ question: topics.question }).from(topics).where(eq(topics.distillationId, item.distillationId)).orderBy(asc(topics.position)),
+    task.articleSettingId === null ? none : db.select().from(articleSettings).where(eq(articleSettings.id, task.articleSettingId)),
+    task.knowledgeBaseId === null ? none : db.select().from(knowledgeBases).where(eq(knowledgeBases.id, task.knowledgeBaseId)),
+    task.knowledgeBaseId === null
+      ? none
+      : db
+          .select({ title: knowledgeDocuments.title, content: knowledgeDocuments.content })
+          .from(knowledgeDocuments)
+          .where(eq(knowledgeDocuments.knowledgeBaseId, task.knowledgeBaseId))
+          .orderBy(asc(knowledgeDocuments.id)),
+    task.conversionTargetId === null ? none : db.select().from(conversionTargets).where(eq(conversionTargets.id, task.conversionTargetId)),
+    task.albumId === null
+      ? none
+      : db.select().from(albumImages).where(eq(albumImages.albumId, task.albumId)).orderBy(asc(albumImages.usageCount), asc(albumImages.id)).limit(1),
+  ]);
   if (!distillation || distillation.deletedAt) {
     return { kind: 'unavailable', reason: `distillation ${item.distillationId} was deleted after the task was created` };
   }
-  const topicRows = await db
-    .select({ question: topics.question })
-    .from(topics)
-    .where(eq(topics.distillationId, distillation.id))
-    .orderBy(asc(topics.position));
   if (topicRows.length === 0) {
     return { kind: 'unavailable', reason: `distillation ${distillation.id} has no topics any more` };
   }
 
   const ingredients: PromptIngredients = { keyword: distillation.keyword, topics: topicRows.map((t) => t.question) };
-  if (task.articleSettingId !== null) {
-    const [s] = await db.select().from(articleSettings).where(eq(articleSettings.id, task.articleSettingId));
-    if (s) ingredients.articleSetting = { name: s.name, prompt: s.prompt };
-  }
-  if (task.knowledgeBaseId !== null) {
-    const [kb] = await db.select().from(knowledgeBases).where(eq(knowledgeBases.id, task.knowledgeBaseId));
-    const documents = await db
-      .select({ title: knowledgeDocuments.title, content: knowledgeDocuments.content })
-      .from(knowledgeDocuments)
-      .where(eq(knowledgeDocuments.knowledgeBaseId, task.knowledgeBaseId))
-      .orderBy(asc(knowledgeDocuments.id));
-    if (kb) ingredients.knowledgeBase = { name: kb.name, documents };
-  }
-  if (task.conversionTargetId !== null) {
-    const [c] = await db.select().from(conversionTargets).where(eq(conversionTargets.id, task.conversionTargetId));
-    if (c) ingredients.conversionTarget = c;
-  }
-  let imageId: number | null = null;
-  if (task.albumId !== null) {
-    const [img] = await db
-      .select()
-      .from(albumImages)
-      .where(eq(albumImages.albumId, task.albumId))
-      .orderBy(asc(albumImages.usageCount), asc(albumImages.id))
-      .limit(1);
-    if (img) {
-      imageId = img.id;
-      ingredients.image = { url: img.url, description: img.description };
-    }
-  }
+  if (setting) ingredients.articleSetting = { name: setting.name, prompt: setting.prompt };
+  if (kb) ingredients.knowledgeBase = { name: kb.name, documents };
+  if (target) ingredients.conversionTarget = target;
+  if (image) ingredients.image = { url: image.url, description: image.description };
+  const imageId = image?.id ?? null;
   return { kind: 'ready', distillationId: distillation.id, imageId, ingredients, autoApprove: task.autoApprove };
 }
