@@ -1,12 +1,11 @@
-import { serve } from '@hono/node-server';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp, MAX_BODY_BYTES } from '../src/api/app.js';
 import type { ApiDeps } from '../src/api/types.js';
 import { createLogger } from '../src/logger.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
 import { newAccount, openTestDatabase } from './support/db.js';
+import { serveApp, type TestServer } from './support/api-server.js';
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
@@ -21,27 +20,7 @@ let stub: LlmStub;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let api: TestServer;
 
-interface TestServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startServer(deps: ApiDeps): Promise<TestServer> {
-  const app = createApp(deps);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
-}
+const startServer = (deps: ApiDeps): Promise<TestServer> => serveApp(createApp(deps));
 
 const deps = (temporal: ApiDeps['temporal']): ApiDeps => ({
   db: database.db,

@@ -8,7 +8,7 @@ import type { ApiDeps, ApiEnv } from '../src/api/types.js';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { finishTask } from '../src/domain/task-lifecycle.js';
 import { createLogger } from '../src/logger.js';
-import { startTestServer, type TestServer } from './support/events-server.js';
+import { serveApp, type TestServer } from './support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { openSse, readUntilEnd } from './support/sse.js';
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   app.onError(createErrorHandler(deps.log));
   app.use('/api/*', apiKeyAuth(database.db));
   app.route(TASKS, taskEventRoutes(deps, { pingMs: 50 }));
-  api = await startTestServer(app);
+  api = await serveApp(app);
 });
 afterAll(async () => {
   await api?.close();

@@ -5,7 +5,7 @@ import { createTaskWithReservations } from '../src/domain/selection.js';
 import { appendTaskEvent } from '../src/domain/task-events.js';
 import { finishTask, startTask } from '../src/domain/task-lifecycle.js';
 import { createLogger } from '../src/logger.js';
-import { callJson, startTestServer, type TestServer } from './support/events-server.js';
+import { callJson, serveApp, type TestServer } from './support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { openSse, readUntilEnd } from './support/sse.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   stub = await startLlmStub();
   worker = await startTestWorker(database, stub.url);
   deps = { db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 };
-  api = await startTestServer(createApp(deps));
+  api = await serveApp(createApp(deps));
 });
 afterAll(async () => {
   await api?.close();

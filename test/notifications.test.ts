@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/app.js';
 import { createLogger } from '../src/logger.js';
-import { callJson, startTestServer, type JsonReply, type TestServer } from './support/events-server.js';
+import { callJson, serveApp, type JsonReply, type TestServer } from './support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { openSse, readUntilEnd } from './support/sse.js';
@@ -17,7 +17,7 @@ let api: TestServer;
 beforeAll(async () => {
   stub = await startLlmStub();
   worker = await startTestWorker(database, stub.url);
-  api = await startTestServer(createApp({ db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 }));
+  api = await serveApp(createApp({ db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 }));
 });
 afterAll(async () => {
   await api?.close();

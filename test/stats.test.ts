@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { newAccount, openTestDatabase } from './support/db.js';
-import { callApi, startApiServer, type TestServer } from './support/http.js';
+import { callJson, serveApp, type TestServer } from './support/api-server.js';
+import { createApp } from '../src/api/app.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
 
@@ -18,7 +19,7 @@ let refuse: (keyword: string) => boolean = () => false;
 beforeAll(async () => {
   stub = await startLlmStub({ behavior: (req) => (refuse(keywordOf(req) ?? '') ? { status: 400, errorMessage: 'content policy violation' } : {}) });
   worker = await startTestWorker(database, stub.url);
-  api = await startApiServer({ db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 });
+  api = await serveApp(createApp({ db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 }));
 });
 afterAll(async () => {
   await api?.close();
@@ -27,7 +28,7 @@ afterAll(async () => {
   await database.close();
 });
 
-const call = (method: string, path: string, opts: { key?: string; json?: unknown } = {}) => callApi(api, method, path, opts);
+const call = (method: string, path: string, opts: { key?: string; json?: unknown } = {}) => callJson(api.url, method, path, opts.key ?? null, opts.json);
 const TASKS = '/api/article-generation/tasks';
 
 async function importKeywords(key: string, keywords: string[]) {

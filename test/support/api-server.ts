@@ -5,31 +5,56 @@ import type { ApiDeps } from '../../src/api/types.js';
 import type { Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 
-/** The API on a real loopback port over the test's database and Temporal target. */
-export async function startApiServer(database: Database, temporal: ApiDeps['temporal'], extra: Partial<ApiDeps> = {}) {
-  const app = createApp({ db: database.db, temporal, log: createLogger('silent'), defaultConcurrency: 5, ...extra });
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface JsonReply {
+  status: number;
+  body: any;
+  text: string;
+}
+
+/** Serves a Hono app on a free loopback port: tests go through real HTTP. */
+export async function serveApp(app: { fetch: (req: Request) => Response | Promise<Response> }): Promise<TestServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     s.once('error', reject);
   });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url,
-    /** One JSON request with the given key; returns status and parsed body. */
-    async call(method: string, path: string, key: string, body?: unknown) {
-      const res = await fetch(url + path, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // Open event streams would keep close() waiting.
         if ('closeAllConnections' in server) server.closeAllConnections();
       }),
+  };
+}
+
+/** One request with an optional bearer key and JSON body; the answer parsed as JSON when it is. */
+export async function callJson(baseUrl: string, method: string, path: string, key: string | null, json?: unknown): Promise<JsonReply> {
+  const headers: Record<string, string> = {};
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+  const text = await res.text();
+  let body: any = null;
+  try {
+    body = text === '' ? null : JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body, text };
+}
+
+/** The API over the test's database and Temporal target, with a `call` bound to its URL. */
+export async function startApiServer(database: Database, temporal: ApiDeps['temporal'], extra: Partial<ApiDeps> = {}) {
+  const server = await serveApp(createApp({ db: database.db, temporal, log: createLogger('silent'), defaultConcurrency: 5, ...extra }));
+  return {
+    ...server,
+    call: (method: string, path: string, key: string | null, body?: unknown) => callJson(server.url, method, path, key, body),
   };
 }
 
