@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { createScheduleActivities } from './scheduled-generation.js';
+import { createUsageActivities } from './usage-verification.js';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -15,8 +17,7 @@ export interface MaintenanceDeps {
 
 /** Activities of the maintenance workflows, registered on the main task queue beside the task activities. */
 export function createMaintenanceActivities(deps: MaintenanceDeps) {
-  void deps;
-  return {};
+  return { ...createScheduleActivities(deps), ...createUsageActivities(deps) };
 }
 
 export type MaintenanceActivities = ReturnType<typeof createMaintenanceActivities>;

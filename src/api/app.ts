@@ -7,9 +7,12 @@ import { distillationRoutes } from './routes/distillations.js';
 import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { statsRoutes } from './routes/stats.js';
+import { taskCleanupRoutes } from './routes/task-cleanup.js';
 import { taskEventRoutes } from './routes/task-events.js';
 import { taskRoutes } from './routes/tasks.js';
+import { usageRoutes } from './routes/usage.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -37,10 +40,13 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/knowledge-bases', knowledgeBaseRoutes(deps));
   app.route('/api/albums', albumRoutes(deps));
   app.route('/api/conversion-targets', conversionTargetRoutes(deps));
+  app.route('/api/article-generation/tasks/cleanup', taskCleanupRoutes(deps));
   app.route('/api/article-generation/tasks', taskRoutes(deps));
   app.route('/api/article-generation/tasks', taskEventRoutes(deps));
   app.route('/api/articles', articleRoutes(deps));
   app.route('/api/notifications', notificationRoutes(deps));
   app.route('/api/stats', statsRoutes(deps));
+  app.route('/api/usage', usageRoutes(deps));
+  app.route('/api/schedules', scheduleRoutes(deps));
   return app;
 }

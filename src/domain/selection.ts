@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { distillations, generationTasks, taskItems } from '../db/schema.js';
 import { AppError, badRequest } from './errors.js';
 import { missingResourceIds, type ResourceKind } from './resources.js';
@@ -54,7 +54,8 @@ export function insufficientDistillations(available: number, requested: number) 
   );
 }
 
-async function assertReferencesExist(tx: DbOrTx, accountId: number, req: TaskRequest) {
+/** The ingredient ids a task request names must exist for the account: 400 INVALID_REFERENCE naming them. */
+export async function assertReferencesExist(tx: DbOrTx, accountId: number, req: Omit<TaskRequest, 'articleCount'>) {
   const refs: [ResourceKind, string, number | null | undefined][] = [
     ['articleSetting', 'articleSettingId', req.articleSettingId],
     ['knowledgeBase', 'knowledgeBaseId', req.knowledgeBaseId],
@@ -79,9 +80,9 @@ async function assertReferencesExist(tx: DbOrTx, accountId: number, req: TaskReq
 /**
  * Creates a task in one transaction (DESIGN.md section 4): serialize the account's selections, pick the
  * least-used distillations, reserve them, insert the task and one reserved item per article.
- * The caller starts the workflow after the commit.
+ * The caller starts the workflow after the commit. Inside a caller's transaction it runs as a savepoint.
  */
-export async function createTaskWithReservations(db: Db, accountId: number, req: TaskRequest) {
+export async function createTaskWithReservations(db: DbOrTx, accountId: number, req: TaskRequest) {
   return db.transaction(async (tx) => {
     await assertReferencesExist(tx, accountId, req);
     await lockAccountSelection(tx, accountId);

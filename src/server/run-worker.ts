@@ -9,6 +9,7 @@ import { connectTemporal } from '../temporal/connect.js';
 import { reconcileClosedWorkflows } from '../temporal/reconcile-tasks.js';
 import { resumeUnfinishedTasks } from '../temporal/resume-tasks.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
+import { ensureUsageVerificationSchedule } from '../temporal/usage-verification-schedule.js';
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
 
 /** Starts the workers of one process and resumes tasks left without a workflow. */
@@ -60,6 +61,14 @@ export async function startWorker(config: Config, database: Database, temporalAd
     reconcileClosedWorkflows(database.db, temporal.client, log).catch((err) => log.error({ err }, 'reconciling tasks failed'));
   await reconcile();
   const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
+  await ensureUsageVerificationSchedule(temporal.client, {
+    scheduleId: config.USAGE_VERIFY_SCHEDULE_ID,
+    intervalMinutes: config.USAGE_VERIFY_INTERVAL_MINUTES,
+    taskQueue: config.TASK_QUEUE,
+  }).then(
+    (schedule) => log.info({ ...schedule, intervalMinutes: config.USAGE_VERIFY_INTERVAL_MINUTES }, 'usage verification schedule ready'),
+    (err) => log.error({ err }, 'could not create the usage verification schedule; verification runs only on request'),
+  );
   log.info({ llm: `${llm.provider}/${llm.model}`, llmMaxRps: config.LLM_MAX_RPS ?? null, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
   return {
     llm,

@@ -1,37 +1,16 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError, conflict } from '../../domain/errors.js';
-import { createTaskWithReservations, MAX_ARTICLES_PER_TASK } from '../../domain/selection.js';
+import { createTaskWithReservations } from '../../domain/selection.js';
 import { finishTask, isTerminal } from '../../domain/task-lifecycle.js';
 import { prepareTaskRetry } from '../../domain/task-retry.js';
 import { queryTaskProgress, requestTaskCancel } from '../../temporal/task-control.js';
 import { getTaskDetail, listArticles, listTasks } from '../../domain/task-queries.js';
 import { TASK_STATUSES } from '../../db/schema.js';
 import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
+import { taskRequestSchema } from '../schemas/task-request.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery, positiveId } from '../validation.js';
-
-const createTaskInput = z.object({
-  articleCount: z
-    .number({ message: 'articleCount is required and must be a number' })
-    .int('articleCount must be a whole number')
-    .min(1, 'articleCount must be at least 1')
-    .max(MAX_ARTICLES_PER_TASK, `articleCount must be at most ${MAX_ARTICLES_PER_TASK}`),
-  articleSettingId: positiveId.nullish(),
-  knowledgeBaseId: positiveId.nullish(),
-  albumId: positiveId.nullish(),
-  conversionTargetId: positiveId.nullish(),
-  priority: z.number().int().min(1, 'priority must be 1-10').max(10, 'priority must be 1-10').default(5),
-  concurrency: z.number().int().min(1, 'concurrency must be 1-20').max(20, 'concurrency must be 1-20').optional(),
-  autoApprove: z.boolean().default(true),
-  maxRetries: z.number().int().min(0, 'maxRetries must be 0-10').max(10, 'maxRetries must be 0-10').default(3),
-  timeoutSeconds: z
-    .number()
-    .int('timeoutSeconds must be a whole number')
-    .min(10, 'timeoutSeconds must be at least 10')
-    .max(7 * 24 * 3600, 'timeoutSeconds must be at most 604800 (7 days)')
-    .optional(),
-});
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
@@ -52,7 +31,7 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
 
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
-      const input = await parseJsonBody(c, createTaskInput);
+      const input = await parseJsonBody(c, taskRequestSchema);
       const accountId = c.get('accountId');
       const task = await createTaskWithReservations(db, accountId, {
         ...input,

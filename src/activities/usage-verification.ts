@@ -1,0 +1,46 @@
+import { repairUsage } from '../domain/usage-repair.js';
+import { storeUsageReport } from '../domain/usage-reports.js';
+import { verifyUsage } from '../domain/verification.js';
+import { temporalWorkflowStatus } from '../temporal/workflow-status.js';
+import type { MaintenanceDeps } from './maintenance.js';
+
+export interface ScheduledVerificationInput {
+  /** Repair too, whatever USAGE_REPAIR_ON_SCHEDULE says. */
+  repair?: boolean;
+}
+
+export interface ScheduledVerificationSummary {
+  reportId: number;
+  discrepancies: number;
+  byKind: Record<string, number>;
+  repaired: boolean;
+  repairReportId: number | null;
+  changes: number;
+  remaining: number;
+}
+
+/** The scheduled usage verification: every account, reported (and repaired when configured). */
+export function createUsageActivities(deps: MaintenanceDeps) {
+  const workflowStatus = temporalWorkflowStatus(deps.client);
+  return {
+    async runScheduledVerification(input: ScheduledVerificationInput = {}): Promise<ScheduledVerificationSummary> {
+      const report = await verifyUsage(deps.db, { workflowStatus });
+      const reportId = await storeUsageReport(deps.db, 'schedule', report);
+      for (const discrepancy of report.discrepancies) deps.log.warn({ discrepancy }, 'usage discrepancy');
+      const byKind = Object.fromEntries(Object.entries(report.totals.byKind).filter(([, n]) => n > 0));
+      const found = report.discrepancies.length;
+      const summary = { reportId, discrepancies: found, byKind, repaired: false, repairReportId: null, changes: 0, remaining: found };
+      const repair = input.repair === true || deps.repairOnSchedule;
+      if (!repair || found === 0) {
+        deps.log.info({ reportId, discrepancies: found }, 'usage verified');
+        return summary;
+      }
+      const result = await repairUsage(deps.db, { dryRun: false, workflowStatus });
+      const repairReportId = await storeUsageReport(deps.db, 'schedule', result);
+      deps.log.info({ reportId, repairReportId, changes: result.changes.length, remaining: result.report.totals.discrepancies }, 'usage repaired');
+      return { ...summary, repaired: true, repairReportId, changes: result.changes.length, remaining: result.report.totals.discrepancies };
+    },
+  };
+}
+
+export type UsageActivities = ReturnType<typeof createUsageActivities>;

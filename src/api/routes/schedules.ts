@@ -1,0 +1,145 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  assertTemplateReferences,
+  createScheduleRow,
+  getSchedule,
+  listRecentRuns,
+  listSchedules,
+  removeScheduleRow,
+  softDeleteSchedule,
+  type GenerationSchedule,
+  type ScheduleSpec,
+} from '../../domain/generation-schedules.js';
+import {
+  createTemporalSchedule,
+  deleteTemporalSchedule,
+  describeTemporalSchedule,
+  pauseTemporalSchedule,
+  triggerTemporalSchedule,
+  unpauseTemporalSchedule,
+} from '../../temporal/generation-schedules.js';
+import { taskRequestSchema } from '../schemas/task-request.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+
+export const MIN_INTERVAL_SECONDS = 60;
+const MAX_INTERVAL_SECONDS = 366 * 24 * 3600;
+
+/** The IANA name as Intl spells it (e.g. `utc` -> `UTC`), or undefined when Intl does not know it. */
+function canonicalTimeZone(tz: string) {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The task request of every run: the same fields and limits as POST /api/article-generation/tasks. */
+const templateInput = taskRequestSchema;
+
+const createScheduleInput = z
+  .object({
+    name: z.string({ message: 'name is required' }).trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+    cron: z.string().trim().min(1, 'cron must not be empty').max(200, 'cron must be at most 200 characters').optional(),
+    intervalSeconds: z
+      .number()
+      .int('intervalSeconds must be a whole number')
+      .min(MIN_INTERVAL_SECONDS, `intervalSeconds must be at least ${MIN_INTERVAL_SECONDS}`)
+      .max(MAX_INTERVAL_SECONDS, `intervalSeconds must be at most ${MAX_INTERVAL_SECONDS} (366 days)`)
+      .optional(),
+    timezone: z
+      .string()
+      .default('UTC')
+      .transform((tz, ctx) => {
+        const canonical = canonicalTimeZone(tz);
+        if (canonical) return canonical;
+        ctx.addIssue({ code: 'custom', message: `timezone '${tz}' is not an IANA time zone name such as UTC or Asia/Shanghai` });
+        return z.NEVER;
+      }),
+    paused: z.boolean().default(false),
+    template: templateInput,
+  })
+  .superRefine((v, ctx) => {
+    if (v.cron !== undefined && v.intervalSeconds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give either cron or intervalSeconds, not both' });
+    } else if (v.cron === undefined && v.intervalSeconds === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cron'], message: `one of cron (e.g. "0 9 * * *") or intervalSeconds (>= ${MIN_INTERVAL_SECONDS}) is required` });
+    }
+  });
+
+const view = (s: GenerationSchedule) => ({
+  id: s.id,
+  name: s.name,
+  temporalScheduleId: s.temporalScheduleId,
+  spec: s.spec,
+  template: s.template,
+  createdAt: s.createdAt,
+});
+
+export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeoutSeconds }: ApiDeps) {
+  const { client } = temporal;
+  return new Hono<ApiEnv>()
+    .post('/', async (c) => {
+      const input = await parseJsonBody(c, createScheduleInput);
+      const accountId = c.get('accountId');
+      const { concurrency, timeoutSeconds, ...rest } = input.template;
+      const template = {
+        ...rest,
+        concurrency: concurrency ?? defaultConcurrency,
+        ...((timeoutSeconds ?? defaultTimeoutSeconds) !== undefined ? { timeoutSeconds: timeoutSeconds ?? defaultTimeoutSeconds } : {}),
+      };
+      await assertTemplateReferences(db, accountId, template);
+      const spec: ScheduleSpec =
+        input.cron !== undefined ? { cron: input.cron, timezone: input.timezone } : { intervalSeconds: input.intervalSeconds!, timezone: input.timezone };
+      const schedule = await createScheduleRow(db, accountId, { name: input.name, spec, template });
+      try {
+        await createTemporalSchedule(temporal, schedule, input.paused);
+      } catch (err) {
+        await removeScheduleRow(db, schedule.id);
+        throw err;
+      }
+      return c.json({ ...view(schedule), paused: input.paused }, 201);
+    })
+    .get('/', async (c) => {
+      const { schedules, ...page } = await listSchedules(db, c.get('accountId'), parseQuery(c, pagination));
+      return c.json({ schedules: schedules.map(view), ...page });
+    })
+    .get('/:id', async (c) => {
+      const schedule = await getSchedule(db, c.get('accountId'), parseIdParam(c));
+      const [state, recentRuns] = await Promise.all([
+        describeTemporalSchedule(client, schedule.temporalScheduleId),
+        listRecentRuns(db, schedule.id),
+      ]);
+      return c.json({
+        ...view(schedule),
+        temporalState: state ? 'present' : 'missing',
+        paused: state?.paused ?? null,
+        note: state?.note ?? null,
+        nextRunTimes: state?.nextRunTimes ?? [],
+        recentRuns,
+      });
+    })
+    .post('/:id/pause', async (c) => {
+      const schedule = await getSchedule(db, c.get('accountId'), parseIdParam(c));
+      await pauseTemporalSchedule(client, schedule.temporalScheduleId);
+      return c.json({ id: schedule.id, paused: true });
+    })
+    .post('/:id/unpause', async (c) => {
+      const schedule = await getSchedule(db, c.get('accountId'), parseIdParam(c));
+      await unpauseTemporalSchedule(client, schedule.temporalScheduleId);
+      return c.json({ id: schedule.id, paused: false });
+    })
+    .post('/:id/trigger', async (c) => {
+      const schedule = await getSchedule(db, c.get('accountId'), parseIdParam(c));
+      await triggerTemporalSchedule(client, schedule.temporalScheduleId);
+      return c.json({ id: schedule.id, status: 'triggered' }, 202);
+    })
+    .delete('/:id', async (c) => {
+      const schedule = await getSchedule(db, c.get('accountId'), parseIdParam(c));
+      // Temporal first: a row deleted while its schedule still fires would leave runs nobody can stop.
+      await deleteTemporalSchedule(client, schedule.temporalScheduleId);
+      await softDeleteSchedule(db, schedule.accountId, schedule.id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { cleanupTasks } from '../../domain/task-cleanup.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { parseJsonBody } from '../validation.js';
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+const MAX_AGE_SECONDS = 3650 * 86_400;
+const FORMATS = 'olderThan must be a duration such as "30d", "12h", "90m" or "45s", or a whole number of seconds';
+
+/** "30d" | "12h" | "90m" | "45s" | 3600 -> seconds; undefined when it is none of those. */
+export function parseAge(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) ? value : undefined;
+  const m = typeof value === 'string' ? /^\s*(\d{1,9})\s*([smhd])\s*$/.exec(value) : null;
+  return m ? Number(m[1]) * UNIT_SECONDS[m[2] as keyof typeof UNIT_SECONDS] : undefined;
+}
+
+const cleanupInput = z.object({
+  olderThan: z
+    .unknown()
+    .transform((v, ctx) => {
+      const seconds = parseAge(v);
+      if (seconds === undefined || seconds < 1 || seconds > MAX_AGE_SECONDS) {
+        ctx.addIssue({ code: 'custom', message: `${FORMATS}, between 1 second and 3650 days` });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  dryRun: z.boolean({ message: 'dryRun must be true or false' }).default(true),
+  withArticles: z.boolean({ message: 'withArticles must be true or false' }).default(false),
+});
+
+/** `POST /api/article-generation/tasks/cleanup`: removes the account's old finished tasks (dry run by default). */
+export function taskCleanupRoutes({ db }: ApiDeps) {
+  return new Hono<ApiEnv>().post('/', async (c) => {
+    const input = await parseJsonBody(c, cleanupInput);
+    const result = await cleanupTasks(db, c.get('accountId'), {
+      olderThanSeconds: input.olderThan,
+      dryRun: input.dryRun,
+      withArticles: input.withArticles,
+    });
+    return c.json({ olderThanSeconds: input.olderThan, ...result });
+  });
+}

@@ -1,0 +1,307 @@
+/**
+ * `task watch`: follows a task's Server-Sent Events (replayed from the first event, then live) and draws
+ * its progress: one updating line on a terminal, one line per event otherwise. A dropped connection is
+ * resumed with Last-Event-ID, so no event is shown twice or missed.
+ */
+import { EXIT } from './errors.js';
+import { ApiError, ConnectionError, type ApiClient } from './http-client.js';
+import { SseParser, type SseMessage } from './sse.js';
+import { displayWidth, truncate } from './format.js';
+
+export const FINAL_STATUS_EXIT: Record<string, number> = {
+  completed: EXIT.ok,
+  failed: EXIT.taskFailed,
+  canceled: EXIT.taskCanceled,
+  timeout: EXIT.taskTimeout,
+};
+
+const FINAL_EVENTS = new Set(['task.completed', 'task.failed', 'task.canceled', 'task.timeout']);
+
+export interface WatchState {
+  taskId: number;
+  status: string;
+  requestedCount: number;
+  generatedCount: number;
+  failedCount: number;
+  skippedCount: number;
+  progress: number;
+  lastTitle: string | null;
+  errorMessage: string | null;
+  /** Id of the last event received: the Last-Event-ID of a reconnect. */
+  lastEventId: number;
+  lastEventType: string | null;
+  events: number;
+  reconnects: number;
+}
+
+export interface WatchOptions {
+  /** Where the progress goes (stdout for tables, stderr when stdout carries JSON or CSV). */
+  out: NodeJS.WriteStream;
+  /** Force the one-updating-line display on or off; default: when `out` is a terminal. */
+  tty?: boolean;
+  /** A connection silent for this long (the server pings every 15 s) is dropped and resumed. */
+  idleMs?: number;
+  /** Give up when no connection succeeded for this long. */
+  reconnectForMs?: number;
+}
+
+export interface WatchResult {
+  state: WatchState;
+  exitCode: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function counts(s: WatchState): string {
+  return `${s.generatedCount}/${s.requestedCount} generated, ${s.failedCount} failed, ${s.skippedCount} skipped`;
+}
+
+function bar(progress: number, width = 20): string {
+  const filled = Math.round((Math.max(0, Math.min(100, progress)) / 100) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
+const clock = (iso: unknown) => {
+  const d = typeof iso === 'string' ? new Date(iso) : new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return Number.isNaN(d.getTime()) ? '' : `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+};
+
+/** Applies one event to the state; returns the plain line describing it. */
+export function applyEvent(state: WatchState, message: SseMessage): string | null {
+  let payload: { type?: string; data?: Record<string, unknown>; createdAt?: string } = {};
+  try {
+    payload = JSON.parse(message.data);
+  } catch {
+    return null;
+  }
+  const id = Number(message.id);
+  if (Number.isSafeInteger(id) && id > 0) state.lastEventId = id;
+  const type = message.event;
+  const d = payload.data ?? {};
+  state.events++;
+  state.lastEventType = type;
+  const num = (k: string, fallback: number) => (typeof d[k] === 'number' ? (d[k] as number) : fallback);
+  state.requestedCount = num('requestedCount', state.requestedCount);
+  state.generatedCount = num('generatedCount', state.generatedCount);
+  state.failedCount = num('failedCount', state.failedCount);
+  state.skippedCount = num('skippedCount', state.skippedCount);
+  state.progress = num('progress', state.progress);
+  const at = clock(payload.createdAt);
+  const position = typeof d.position === 'number' ? `#${d.position + 1}` : '';
+  switch (type) {
+    case 'task.started':
+      state.status = 'running';
+      return `${at} task ${state.taskId} started: ${state.requestedCount} article(s) requested`;
+    case 'task.retried':
+      state.status = 'pending';
+      return `${at} task ${state.taskId} retried (retry ${String(d.retryCount ?? '?')}): ${Array.isArray(d.positions) ? d.positions.length : '?'} article(s) to write again`;
+    case 'article.saved':
+      state.lastTitle = typeof d.title === 'string' ? d.title : state.lastTitle;
+      return `${at} article ${position} saved: "${state.lastTitle ?? ''}" (${counts(state)}, ${state.progress}%)`;
+    case 'article.failed':
+    case 'article.skipped':
+      return `${at} article ${position} ${type === 'article.failed' ? 'failed' : 'skipped'}: ${String(d.error ?? 'no reason given')} (${counts(state)}, ${state.progress}%)`;
+    case 'task.progress':
+      return `${at} progress ${state.progress}%: ${counts(state)}`;
+    default:
+      if (FINAL_EVENTS.has(type)) {
+        state.status = type.slice('task.'.length);
+        state.errorMessage = typeof d.errorMessage === 'string' ? d.errorMessage : null;
+        return `${at} task ${state.taskId} ${state.status}: ${counts(state)}`;
+      }
+      return `${at} ${type}`;
+  }
+}
+
+/** The single updating line of the terminal display. */
+export function statusLine(s: WatchState, columns: number): string {
+  const head = `Task ${s.taskId} ${s.status} ${bar(s.progress)} ${String(s.progress).padStart(3)}%  ${counts(s)}`;
+  if (!s.lastTitle) return truncate(head, columns);
+  const room = columns - displayWidth(head) - 4;
+  return room >= 8 ? `${head}  "${truncate(s.lastTitle, room)}"` : truncate(head, columns);
+}
+
+class Display {
+  private drawn = false;
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly tty: boolean,
+  ) {}
+
+  private get columns() {
+    return Math.max(40, (this.out.columns || 100) - 1);
+  }
+
+  event(state: WatchState, line: string | null) {
+    if (this.tty) {
+      this.out.write(`\r\x1b[2K${statusLine(state, this.columns)}`);
+      this.drawn = true;
+    } else if (line) {
+      this.out.write(`${line}\n`);
+    }
+  }
+
+  /** A message of its own line (reconnects), keeping the progress line below it on a terminal. */
+  note(state: WatchState, text: string) {
+    if (this.tty) {
+      this.out.write(`\r\x1b[2K${text}\n`);
+      this.out.write(statusLine(state, this.columns));
+      this.drawn = true;
+    } else {
+      this.out.write(`${text}\n`);
+    }
+  }
+
+  end() {
+    if (this.tty && this.drawn) this.out.write('\n');
+    this.drawn = false;
+  }
+}
+
+type TaskDetail = { id: number; status: string; requestedCount: number; generatedCount: number; failedCount: number; skippedCount: number; progress: number; errorMessage: string | null };
+
+/** Follows the task until its final event; the exit code says how it ended (0, 3, 4, 5). */
+export async function watchTask(client: ApiClient, taskId: number, opts: WatchOptions): Promise<WatchResult> {
+  const task = await client.get<TaskDetail>(`/api/article-generation/tasks/${taskId}`);
+  const state: WatchState = {
+    taskId,
+    status: task.status,
+    requestedCount: task.requestedCount,
+    generatedCount: 0,
+    failedCount: 0,
+    skippedCount: 0,
+    progress: 0,
+    lastTitle: null,
+    errorMessage: null,
+    lastEventId: 0,
+    lastEventType: null,
+    events: 0,
+    reconnects: 0,
+  };
+  const display = new Display(opts.out, opts.tty ?? Boolean(opts.out.isTTY));
+  const idleMs = opts.idleMs ?? 45_000;
+  const reconnectForMs = opts.reconnectForMs ?? 120_000;
+  const path = `/api/article-generation/tasks/${taskId}/events`;
+
+  const onSigint = () => {
+    display.end();
+    process.stderr.write(`Stopped watching; task ${taskId} keeps running. Watch again with: artgen task watch ${taskId}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+
+  let failingSince: number | null = null;
+  let delay = 250;
+  try {
+    for (;;) {
+      const problem = await streamOnce();
+      if (problem === 'done') {
+        // Confirm with the task itself (also after a 204): a retried task streams on.
+        const t = await client.get<TaskDetail>(`/api/article-generation/tasks/${taskId}`);
+        if (Object.hasOwn(FINAL_STATUS_EXIT, t.status)) {
+          Object.assign(state, {
+            status: t.status,
+            requestedCount: t.requestedCount,
+            generatedCount: t.generatedCount,
+            failedCount: t.failedCount,
+            skippedCount: t.skippedCount,
+            progress: t.progress,
+            errorMessage: t.errorMessage,
+          });
+          break;
+        }
+        state.status = t.status;
+        await sleep(250);
+        continue;
+      }
+      // The connection failed or ended before the final event: resume after the last event received.
+      const now = Date.now();
+      failingSince ??= now;
+      if (now - failingSince > reconnectForMs) {
+        display.end();
+        throw new ConnectionError(
+          `Lost the event stream of task ${taskId} at ${client.baseUrl} and could not resume it for ${Math.round(reconnectForMs / 1000)}s (${problem}). The task keeps running; watch again with: artgen task watch ${taskId}`,
+          'stream',
+        );
+      }
+      state.reconnects++;
+      display.note(state, `connection lost (${problem}); reconnecting after event ${state.lastEventId}...`);
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5_000);
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  display.end();
+  return { state, exitCode: FINAL_STATUS_EXIT[state.status] ?? EXIT.error };
+
+  /** One connection: 'done' after the final event (or 204), else a description of what broke. */
+  async function streamOnce(): Promise<'done' | string> {
+    const abort = new AbortController();
+    let idle: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(new Error('idle')), idleMs);
+    };
+    arm();
+    let res: Response;
+    try {
+      res = await client.fetch(path, {
+        headers: client.headers({
+          accept: 'text/event-stream',
+          ...(state.lastEventId > 0 ? { 'last-event-id': String(state.lastEventId) } : {}),
+        }),
+        signal: abort.signal,
+      });
+    } catch (err) {
+      clearTimeout(idle);
+      if (err instanceof ConnectionError) return err.reason;
+      if (abort.signal.aborted) return `no answer within ${idleMs / 1000}s`;
+      throw err;
+    }
+    try {
+      if (res.status === 204) return 'done';
+      if (res.status >= 400) {
+        const error = await client.errorOf(res);
+        if (res.status >= 500 || res.status === 429) return `HTTP ${res.status}: ${error.message}`;
+        throw error;
+      }
+      if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !res.body) {
+        throw new ApiError(res.status, 'INVALID_RESPONSE', `Expected an event stream from ${path}, got ${res.headers.get('content-type') ?? 'no content type'}.`);
+      }
+      failingSince = null;
+      delay = 250;
+      const parser = new SseParser();
+      const decoder = new TextDecoder();
+      const reader = res.body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          arm();
+          for (const message of parser.push(decoder.decode(value, { stream: true }))) {
+            display.event(state, applyEvent(state, message));
+          }
+        }
+      } catch (err) {
+        if (abort.signal.aborted) return `no data for ${idleMs / 1000}s`;
+        const code = (err as { cause?: { code?: string } }).cause?.code;
+        return code ?? (err as Error).message;
+      } finally {
+        reader.releaseLock();
+      }
+      // The server ends the stream right after the final event that is the task's newest.
+      return FINAL_EVENTS.has(state.lastEventType ?? '') ? 'done' : 'the stream ended before the final event';
+    } finally {
+      clearTimeout(idle);
+      abort.abort();
+    }
+  }
+}
+
+/** The closing sentence of a watch. */
+export function summary(state: WatchState): string {
+  const base = `Task ${state.taskId} ${state.status}: ${state.generatedCount} of ${state.requestedCount} generated, ${state.failedCount} failed, ${state.skippedCount} skipped.`;
+  return state.errorMessage ? `${base}\n${state.errorMessage}` : base;
+}

@@ -1,0 +1,177 @@
+import { sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { intArray } from './sql-int-array.js';
+import { finishTask } from './task-lifecycle.js';
+import { verifyUsage, type UsageReport, type WorkflowStatusLookup } from './verification.js';
+
+export type RepairChangeKind = 'release_reservations' | 'set_usage_count' | 'set_reserved_count' | 'set_task_counters' | 'finish_orphaned_task';
+
+export interface RepairChange {
+  kind: RepairChangeKind;
+  ids: Record<string, number | string>;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RepairOptions {
+  accountId?: number | undefined;
+  /** Default true: compute the changes in a transaction that is rolled back. */
+  dryRun: boolean;
+  workflowStatus?: WorkflowStatusLookup | undefined;
+}
+
+export interface RepairResult {
+  dryRun: boolean;
+  /** The verification the repair started from. */
+  before: UsageReport;
+  changes: RepairChange[];
+  /** Verification after the repair; for a dry run, the one predicted from the rolled-back transaction. */
+  report: UsageReport;
+}
+
+type Row = Record<string, any>;
+
+const scope = (accountId: number | undefined, alias: string) =>
+  accountId === undefined ? sql`TRUE` : sql`${sql.raw(alias)}.account_id = ${accountId}`;
+
+const rowsOf = async (tx: Tx, query: SQL) => [...(await tx.execute<Row>(query))];
+
+/**
+ * Locks the given rows, so the recount that follows (a new statement, a new snapshot) sees every
+ * committed change and a concurrent writer's relative update (+1 / -1) lands on the repaired value.
+ */
+async function lockRows(tx: Tx, table: 'distillations' | 'generation_tasks', candidates: SQL) {
+  const rows = await rowsOf(tx, sql`SELECT id FROM ${sql.raw(table)} WHERE id IN (${candidates}) ORDER BY id FOR UPDATE`);
+  return rows.map((r) => r.id as number);
+}
+
+async function releaseTerminalReservations(tx: Tx, accountId: number | undefined): Promise<RepairChange[]> {
+  const ids = await lockRows(tx, 'generation_tasks', sql`
+    SELECT DISTINCT t.id FROM generation_tasks t JOIN task_items i ON i.task_id = t.id
+    WHERE ${scope(accountId, 't')} AND t.status IN ('completed','failed','canceled','timeout') AND i.state = 'reserved'`);
+  if (ids.length === 0) return [];
+  const rows = await rowsOf(tx, sql`
+    WITH moved AS (
+      UPDATE task_items i SET state = 'released', updated_at = now() FROM generation_tasks t
+      WHERE t.id = i.task_id AND t.id = ANY(${intArray(ids)}) AND t.status IN ('completed','failed','canceled','timeout') AND i.state = 'reserved'
+      RETURNING i.task_id, t.account_id, t.status
+    )
+    SELECT task_id, account_id, status, count(*)::int AS n FROM moved GROUP BY 1, 2, 3 ORDER BY 1`);
+  return rows.map((r) => ({
+    kind: 'release_reservations' as const,
+    ids: { accountId: r.account_id, taskId: r.task_id },
+    before: { status: r.status, reservedItems: r.n },
+    after: { status: r.status, reservedItems: 0 },
+  }));
+}
+
+/** usage_count from the usage rows and reserved_count from the reserved items, for every distillation where either differs. */
+async function recountDistillations(tx: Tx, accountId: number | undefined): Promise<RepairChange[]> {
+  const usageRows = sql`(SELECT count(*)::int FROM distillation_usage u WHERE u.distillation_id = d.id)`;
+  const reservedItems = sql`(SELECT count(*)::int FROM task_items i WHERE i.distillation_id = d.id AND i.state = 'reserved')`;
+  const ids = await lockRows(tx, 'distillations', sql`
+    SELECT d.id FROM distillations d WHERE ${scope(accountId, 'd')} AND (d.usage_count <> ${usageRows} OR d.reserved_count <> ${reservedItems})`);
+  if (ids.length === 0) return [];
+  const rows = await rowsOf(tx, sql`
+    WITH c AS (
+      SELECT d.id, d.account_id, d.usage_count AS usage_before, ${usageRows} AS usage_after,
+             d.reserved_count AS reserved_before, ${reservedItems} AS reserved_after
+      FROM distillations d WHERE d.id = ANY(${intArray(ids)})
+    ), updated AS (
+      UPDATE distillations d SET usage_count = c.usage_after, reserved_count = c.reserved_after, updated_at = now()
+      FROM c WHERE d.id = c.id AND (c.usage_before <> c.usage_after OR c.reserved_before <> c.reserved_after)
+      RETURNING d.id
+    )
+    SELECT c.* FROM c JOIN updated USING (id) ORDER BY c.id`);
+  const changes: RepairChange[] = [];
+  for (const r of rows) {
+    const ids = { accountId: r.account_id, distillationId: r.id };
+    if (r.usage_before !== r.usage_after) changes.push({ kind: 'set_usage_count', ids, before: r.usage_before, after: r.usage_after });
+    if (r.reserved_before !== r.reserved_after) {
+      changes.push({ kind: 'set_reserved_count', ids, before: r.reserved_before, after: r.reserved_after });
+    }
+  }
+  return changes;
+}
+
+/** generated/failed/skipped counters (and progress) of every task whose counters disagree with its items. */
+async function recountTasks(tx: Tx, accountId: number | undefined): Promise<RepairChange[]> {
+  const counted = (where: SQL) => sql`
+    SELECT t.id, t.account_id, t.generated_count AS g0, t.failed_count AS f0, t.skipped_count AS s0,
+           count(i.task_id) FILTER (WHERE i.state = 'saved')::int AS g,
+           count(i.task_id) FILTER (WHERE i.state = 'failed')::int AS f,
+           count(i.task_id) FILTER (WHERE i.state = 'skipped')::int AS s
+    FROM generation_tasks t LEFT JOIN task_items i ON i.task_id = t.id WHERE ${where} GROUP BY t.id`;
+  const ids = await lockRows(tx, 'generation_tasks', sql`
+    SELECT c.id FROM (${counted(scope(accountId, 't'))}) c WHERE (c.g0, c.f0, c.s0) <> (c.g, c.f, c.s)`);
+  if (ids.length === 0) return [];
+  const rows = await rowsOf(tx, sql`
+    WITH c AS (${counted(sql`t.id = ANY(${intArray(ids)})`)}),
+    updated AS (
+      UPDATE generation_tasks t SET generated_count = c.g, failed_count = c.f, skipped_count = c.s,
+        progress = LEAST(100, (100 * (c.g + c.f + c.s)) / GREATEST(t.requested_count, 1)), updated_at = now()
+      FROM c WHERE t.id = c.id AND (c.g0, c.f0, c.s0) <> (c.g, c.f, c.s)
+      RETURNING t.id
+    )
+    SELECT c.* FROM c JOIN updated USING (id) ORDER BY c.id`);
+  return rows.map((r) => ({
+    kind: 'set_task_counters' as const,
+    ids: { accountId: r.account_id, taskId: r.id },
+    before: { generatedCount: r.g0, failedCount: r.f0, skippedCount: r.s0 },
+    after: { generatedCount: r.g, failedCount: r.f, skippedCount: r.s },
+  }));
+}
+
+/** The counter repair, in one transaction; a dry run verifies inside it and rolls it back. */
+async function recount(db: Db, accountId: number | undefined, dryRun: boolean) {
+  const changes: RepairChange[] = [];
+  let predicted: UsageReport | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      changes.push(...(await releaseTerminalReservations(tx, accountId)));
+      changes.push(...(await recountDistillations(tx, accountId)));
+      changes.push(...(await recountTasks(tx, accountId)));
+      if (dryRun) {
+        predicted = await verifyUsage(tx, { accountId });
+        tx.rollback();
+      }
+    });
+  } catch (err) {
+    if (!(err instanceof TransactionRollbackError)) throw err;
+  }
+  return { changes, predicted };
+}
+
+/**
+ * Repairs what verification finds: releases the reservations of finished tasks, recounts usage_count,
+ * reserved_count and the task counters from the rows (one transaction), then finishes orphaned tasks as
+ * failed through finishTask. Orphans go last: finishTask decrements reserved_count, which must be right
+ * first (a count corrupted below the truth would otherwise break its CHECK >= 0).
+ */
+export async function repairUsage(db: Db, opts: RepairOptions): Promise<RepairResult> {
+  const verifyOpts = { accountId: opts.accountId, workflowStatus: opts.workflowStatus };
+  const before = await verifyUsage(db, verifyOpts);
+  const { changes, predicted } = await recount(db, opts.accountId, opts.dryRun);
+  for (const orphan of before.discrepancies.filter((d) => d.kind === 'orphaned_task')) {
+    const taskId = Number(orphan.ids.taskId);
+    const [task] = await db.execute<Row>(sql`
+      SELECT t.status, (SELECT count(*)::int FROM task_items i WHERE i.task_id = t.id AND i.state = 'reserved') AS reserved
+      FROM generation_tasks t WHERE t.id = ${taskId}`);
+    if (!task || !['pending', 'running'].includes(task.status)) continue;
+    if (!opts.dryRun) {
+      // Looked again right before acting: a retry may have started a new run since the verification.
+      const now = (await opts.workflowStatus?.([String(orphan.ids.workflowId)]))?.get(String(orphan.ids.workflowId));
+      if (now === 'RUNNING') continue;
+      const reason = `its workflow ${orphan.ids.workflowId} was ${String(orphan.actual).toLowerCase()} in Temporal (found by usage verification)`;
+      await finishTask(db, taskId, { status: 'failed', reason });
+    }
+    changes.push({
+      kind: 'finish_orphaned_task',
+      ids: orphan.ids,
+      before: { status: task.status, reservedItems: task.reserved },
+      after: { status: 'failed', reservedItems: 0 },
+    });
+  }
+  const report = opts.dryRun ? predicted! : await verifyUsage(db, verifyOpts);
+  return { dryRun: opts.dryRun, before, changes, report };
+}

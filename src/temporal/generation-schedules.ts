@@ -1,0 +1,91 @@
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleSpec as TemporalScheduleSpec } from '@temporalio/client';
+import { AppError, badRequest } from '../domain/errors.js';
+import type { GenerationSchedule, ScheduleSpec } from '../domain/generation-schedules.js';
+import { ACCOUNT_ID } from '../shared/search-attributes.js';
+import type { scheduledGenerationWorkflow } from '../workflows/index.js';
+import type { WorkflowStartTarget } from './start-task-workflow.js';
+
+/** How many upcoming run times GET /api/schedules/:id shows. */
+export const NEXT_RUN_TIMES = 5;
+
+/** The workflow id of a run; Temporal appends the scheduled time, e.g. `...-run-2025-01-01T09:00:00Z`. */
+export const scheduleRunWorkflowIdPrefix = (scheduleId: number) => `generation-schedule-${scheduleId}-run`;
+
+export function toTemporalSpec(spec: ScheduleSpec): TemporalScheduleSpec {
+  return spec.cron !== undefined
+    ? { cronExpressions: [spec.cron], timezone: spec.timezone }
+    : { intervals: [{ every: `${spec.intervalSeconds}s` }], timezone: spec.timezone };
+}
+
+const unavailable = (what: string, temporalScheduleId: string, err: unknown) =>
+  new AppError(503, 'TEMPORAL_UNAVAILABLE', `Temporal could not ${what} the schedule ${temporalScheduleId}: ${(err as Error).message}. Try again shortly.`, {
+    temporalScheduleId,
+  });
+
+const missing = (temporalScheduleId: string) =>
+  new AppError(409, 'SCHEDULE_MISSING_IN_TEMPORAL', `The Temporal Schedule ${temporalScheduleId} no longer exists (deleted outside the API?). Delete this schedule and create it again.`, {
+    temporalScheduleId,
+  });
+
+/** Creates the Temporal Schedule whose runs start scheduledGenerationWorkflow for this schedule. */
+export async function createTemporalSchedule({ client, taskQueue }: WorkflowStartTarget, schedule: GenerationSchedule, paused: boolean) {
+  try {
+    await client.schedule.create<typeof scheduledGenerationWorkflow>({
+      scheduleId: schedule.temporalScheduleId,
+      spec: toTemporalSpec(schedule.spec),
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'scheduledGenerationWorkflow',
+        args: [{ scheduleId: schedule.id }],
+        taskQueue,
+        workflowId: scheduleRunWorkflowIdPrefix(schedule.id),
+        typedSearchAttributes: [{ key: ACCOUNT_ID, value: schedule.accountId }],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+      state: { paused, note: paused ? 'paused at creation' : undefined },
+      memo: { accountId: schedule.accountId, name: schedule.name },
+    });
+  } catch (err) {
+    // The client turns a spec the server rejects (a bad cron or time zone) into a TypeError.
+    if (err instanceof TypeError) throw badRequest('INVALID_SCHEDULE_SPEC', `Temporal rejected the schedule: ${err.message}`);
+    if (err instanceof ScheduleAlreadyRunning) {
+      throw new AppError(409, 'SCHEDULE_ALREADY_EXISTS', `A Temporal Schedule ${schedule.temporalScheduleId} already exists (left from another database?); delete it in Temporal first.`);
+    }
+    throw unavailable('create', schedule.temporalScheduleId, err);
+  }
+}
+
+/** Paused state and the next run times; null when the Temporal Schedule is gone. */
+export async function describeTemporalSchedule(client: Client, temporalScheduleId: string) {
+  try {
+    const d = await client.schedule.getHandle(temporalScheduleId).describe();
+    return { paused: d.state.paused, note: d.state.note ?? null, nextRunTimes: d.info.nextActionTimes.slice(0, NEXT_RUN_TIMES) };
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return null;
+    throw unavailable('describe', temporalScheduleId, err);
+  }
+}
+
+async function onHandle(client: Client, temporalScheduleId: string, what: string, fn: (h: ScheduleHandle) => Promise<void>) {
+  try {
+    await fn(client.schedule.getHandle(temporalScheduleId));
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) throw missing(temporalScheduleId);
+    throw unavailable(what, temporalScheduleId, err);
+  }
+}
+
+export const pauseTemporalSchedule = (client: Client, id: string) => onHandle(client, id, 'pause', (h) => h.pause('paused through the API'));
+export const unpauseTemporalSchedule = (client: Client, id: string) => onHandle(client, id, 'unpause', (h) => h.unpause('unpaused through the API'));
+/** A manual run now, whatever the pause state; it does not wait for a run in progress (overlap ALLOW_ALL). */
+export const triggerTemporalSchedule = (client: Client, id: string) => onHandle(client, id, 'trigger', (h) => h.trigger());
+
+/** Deletes the Temporal Schedule; one already gone is fine (a retried DELETE). */
+export async function deleteTemporalSchedule(client: Client, temporalScheduleId: string) {
+  try {
+    await client.schedule.getHandle(temporalScheduleId).delete();
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return;
+    throw unavailable('delete', temporalScheduleId, err);
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUsageActivities, type ScheduledVerificationSummary } from '../src/activities/usage-verification.js';
+import { ensureUsageVerificationSchedule } from '../src/temporal/usage-verification-schedule.js';
+import { waitFor } from './support/api-server.js';
+import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { startLlmStub, type LlmStub } from './support/llm-stub.js';
+import { startTestWorker } from './support/worker.js';
+
+/**
+ * The scheduled usage verification on the real Temporal server: the Schedule, a triggered run through
+ * the worker, the stored report. Only verification runs here: a repair over every account would touch
+ * the accounts other test files corrupt on purpose.
+ */
+
+const database = openTestDatabase();
+let stub: LlmStub;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
+
+beforeAll(async () => {
+  stub = await startLlmStub();
+  worker = await startTestWorker(database, stub.url);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await stub?.close();
+  await database.close();
+});
+
+/** An account with one distillation whose usage_count is off by 3. */
+async function corruptedAccount() {
+  const { accountId } = await newAccount(database);
+  const [id] = await seedDistillations(database, accountId, [{}]);
+  await database.sql`UPDATE distillations SET usage_count = 3 WHERE id = ${id!}`;
+  return { accountId, distillationId: id! };
+}
+
+describe('usage verification schedule', () => {
+  it('is created once (idempotent), with the interval and overlap SKIP; a triggered run stores an all-accounts report', async () => {
+    const scheduleId = `usage-verification-test-${randomUUID().slice(0, 8)}`;
+    const options = { scheduleId, intervalMinutes: 30, taskQueue: worker.taskQueue };
+    const handle = worker.client.schedule.getHandle(scheduleId);
+    try {
+      expect(await ensureUsageVerificationSchedule(worker.client, options)).toEqual({ scheduleId, created: true, updated: false });
+      expect(await ensureUsageVerificationSchedule(worker.client, options)).toEqual({ scheduleId, created: false, updated: false });
+      const described = await handle.describe();
+      expect(described.spec.intervals).toEqual([{ every: 30 * 60_000, offset: 0 }]);
+      expect(described.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'usageVerificationWorkflow', taskQueue: worker.taskQueue, workflowId: `${scheduleId}-run` });
+
+      expect(await ensureUsageVerificationSchedule(worker.client, { ...options, intervalMinutes: 5 })).toMatchObject({ created: false, updated: true });
+      const updated = await handle.describe();
+      expect(updated.spec.intervals).toEqual([{ every: 5 * 60_000, offset: 0 }]);
+      expect(updated.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+
+      const corrupted = await corruptedAccount();
+      const [{ now: triggeredAt }] = (await database.sql`SELECT now()`) as unknown as [{ now: Date }];
+      await handle.trigger();
+      const row = await waitFor('a usage report stored by the scheduled run', async () => {
+        const [r] = await database.sql`
+          SELECT * FROM usage_reports WHERE source = 'schedule' AND account_id IS NULL AND created_at >= ${triggeredAt}
+            AND discrepancies @> ${JSON.stringify([{ ids: { distillationId: corrupted.distillationId } }])}::jsonb ORDER BY id LIMIT 1`;
+        return r;
+      });
+      expect(row).toMatchObject({ kind: 'verify', dry_run: false });
+      expect(row.discrepancies).toContainEqual(
+        expect.objectContaining({ kind: 'usage_count_mismatch', ids: { accountId: corrupted.accountId, distillationId: corrupted.distillationId }, expected: 0, actual: 3 }),
+      );
+
+      // The run's own result names that report.
+      const action = await waitFor('the run in the schedule', async () => (await handle.describe()).info.recentActions[0]);
+      expect(action.action.workflow.workflowId.startsWith(`${scheduleId}-run`)).toBe(true);
+      const summary: ScheduledVerificationSummary = await worker.client.workflow.getHandle(action.action.workflow.workflowId).result();
+      expect(summary).toMatchObject({ reportId: row.id, repaired: false, repairReportId: null });
+      expect(summary.discrepancies).toBeGreaterThanOrEqual(1);
+    } finally {
+      await handle.delete();
+    }
+    await expect(handle.describe()).rejects.toThrow();
+  });
+
+  it('logs one warning per discrepancy and repairs nothing unless told to', async () => {
+    const corrupted = await corruptedAccount();
+    const lines: any[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false });
+    const summary = await activities.runScheduledVerification({});
+    expect(summary).toMatchObject({ repaired: false, changes: 0 });
+    const warnings = lines.filter((l) => l.msg === 'usage discrepancy');
+    expect(warnings).toHaveLength(summary.discrepancies);
+    expect(warnings.every((w) => w.level === 40)).toBe(true);
+    expect(warnings.map((w) => w.discrepancy)).toContainEqual(
+      expect.objectContaining({ kind: 'usage_count_mismatch', ids: { accountId: corrupted.accountId, distillationId: corrupted.distillationId } }),
+    );
+    expect((await database.sql`SELECT usage_count FROM distillations WHERE id = ${corrupted.distillationId}`)[0]!.usage_count).toBe(3);
+    const [stored] = await database.sql`SELECT source, account_id FROM usage_reports WHERE id = ${summary.reportId}`;
+    expect(stored).toEqual({ source: 'schedule', account_id: null });
+  });
+});
