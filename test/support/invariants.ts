@@ -19,7 +19,7 @@ export async function invariantViolations({ sql }: Database, accountId: number):
   for (const r of reserved) out.push(`2: distillation ${r.id} reserved_count ${r.reserved_count} != ${r.actual} reserved items`);
 
   const dupArticles = await sql`
-    SELECT task_id, position, count(*)::int AS n FROM articles WHERE account_id = ${accountId}
+    SELECT task_id, position, count(*)::int AS n FROM articles WHERE account_id = ${accountId} AND task_id IS NOT NULL
     GROUP BY task_id, position HAVING count(*) > 1`;
   for (const r of dupArticles) out.push(`3: task ${r.task_id} position ${r.position} has ${r.n} articles`);
   const dupUsage = await sql`
