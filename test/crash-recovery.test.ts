@@ -71,6 +71,9 @@ beforeAll(async () => {
   databaseUrl = await createIsolatedDatabase();
   await runMigrations(databaseUrl);
   database = connectDatabase(databaseUrl, { max: 3 });
+  // Workflow ids (article-task-<id>) share the test Temporal server with the main test database: keep
+  // this database's task ids out of its range.
+  await database.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 100000000`;
   temporal = await connectTemporal(inject('temporalAddress'), 'default');
   stub = await startLlmStub({ latencyMs: 250 });
 });

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { finishTask } from '../domain/task-lifecycle.js';
@@ -10,7 +10,12 @@ import type { Logger } from '../logger.js';
  * Temporal UI, timed out by the server) and finishes them as failed with the reason, releasing their
  * reservations. Tasks touched within `minIdleMs` are left alone: a retry is between commit and start.
  */
-export async function reconcileClosedWorkflows(db: Db, client: Client, log: Logger, minIdleMs = 15_000) {
+export async function reconcileClosedWorkflows(
+  db: Db,
+  client: Client,
+  log: Logger,
+  { minIdleMs = 15_000, accountId }: { minIdleMs?: number; accountId?: number } = {},
+) {
   const candidates = await db
     .select({ id: generationTasks.id, workflowId: generationTasks.workflowId })
     .from(generationTasks)
@@ -19,6 +24,7 @@ export async function reconcileClosedWorkflows(db: Db, client: Client, log: Logg
         inArray(generationTasks.status, ['pending', 'running']),
         isNotNull(generationTasks.workflowId),
         lt(generationTasks.updatedAt, sql`now() - make_interval(secs => ${minIdleMs / 1000})`),
+        accountId === undefined ? undefined : eq(generationTasks.accountId, accountId),
       ),
     );
   const finished: { taskId: number; workflowStatus: string }[] = [];

@@ -20,7 +20,7 @@ export interface WorkflowStartTarget {
  */
 export async function startTaskWorkflow(
   { client, taskQueue }: WorkflowStartTarget,
-  task: { id: number; accountId: number; priority: number },
+  task: { id: number; accountId: number; priority: number; createdAt?: Date },
 ) {
   const workflowId = taskWorkflowId(task.id);
   try {
@@ -38,7 +38,16 @@ export async function startTaskWorkflow(
     });
     return { workflowId, started: true };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // Running already: fine when it is this task's run (a retried call). A run older than the task
+    // belongs to another database using the same Temporal namespace: never adopt it silently.
+    const running = await client.workflow.getHandle(workflowId).describe();
+    if (task.createdAt && running.startTime.getTime() < task.createdAt.getTime() - 1_000) {
+      throw new Error(
+        `workflow id ${workflowId} is already running for something older than task ${task.id}: ` +
+          'is another deployment with its own database using this Temporal namespace? Give each deployment its own namespace.',
+      );
+    }
+    return { workflowId, started: false };
   }
 }
