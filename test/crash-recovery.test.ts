@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
@@ -14,7 +15,7 @@ import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const suffix = randomUUID().slice(0, 8);
-const queues = { TASK_QUEUE: `crash-tasks-${suffix}`, LLM_TASK_QUEUE: `crash-llm-${suffix}` };
+const queues = { TASK_QUEUE: `crash-tasks-${suffix}`, LLM_TASK_QUEUE: `crash-llm-${suffix}`, USAGE_VERIFY_SCHEDULE_ID: `crash-usage-${suffix}` };
 let database: Database;
 let databaseUrl: string;
 let temporal: TemporalHandles;
@@ -80,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await temporal?.client.schedule.getHandle(queues.USAGE_VERIFY_SCHEDULE_ID).delete().catch(() => undefined);
   await temporal?.close();
   await stub?.close();
   await database?.close();
@@ -91,6 +93,9 @@ it('kill -9 of the worker mid-task: a new worker finishes with exactly 20 articl
   const task = await createTaskWithReservations(database.db, accountId, { articleCount: 20, concurrency: 2 });
 
   const first = await startWorkerProcess();
+  // A worker's start also ensures the hourly usage-verification schedule (issue 4), idempotently.
+  const schedule = await temporal.client.schedule.getHandle(queues.USAGE_VERIFY_SCHEDULE_ID).describe();
+  expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
   await startTaskWorkflow({ client: temporal.client, taskQueue: queues.TASK_QUEUE }, task);
   const deadline = Date.now() + 60_000;
   while ((await savedCount(task.id)) < 5) {
