@@ -1,38 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { finishTask } from '../src/domain/task-lifecycle.js';
 import { verifyUsage } from '../src/domain/verification.js';
-import { startApiServer, waitFor } from './support/api-server.js';
-import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { waitFor } from './support/api-server.js';
+import { useTestStack } from './support/stack.js';
+import { newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
-import { startLlmStub, type LlmStub } from './support/llm-stub.js';
-import { startTestWorker } from './support/worker.js';
 
-/** POST /api/article-generation/tasks/cleanup over real HTTP, on tasks run by a real worker. */
+/** POST /api/article-generation/tasks/cleanup over real HTTP, on tasks run by a real stack.worker. */
 
-const database = openTestDatabase();
-let stub: LlmStub;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let api: Awaited<ReturnType<typeof startApiServer>>;
-
-beforeAll(async () => {
-  stub = await startLlmStub({ latencyMs: 5 });
-  worker = await startTestWorker(database, stub.url, { timeoutMs: 20_000 });
-  api = await startApiServer(database, worker.target);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await stub?.close();
-  await database.close();
-});
+const stack = useTestStack({ latencyMs: 5, policy: { timeoutMs: 20_000 } });
+const { database } = stack;
 
 const CLEANUP = '/api/article-generation/tasks/cleanup';
 const violations = (accountId: number) => invariantViolations(database, accountId);
 const status = async (taskId: number) => (await database.sql`SELECT status FROM generation_tasks WHERE id = ${taskId}`)[0]?.status as string | undefined;
 
 async function createTask(apiKey: string, articleCount: number) {
-  const created = await api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount });
+  const created = await stack.api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount });
   expect(created.status).toBe(201);
   return created.body.taskId as number;
 }
@@ -62,7 +47,7 @@ describe('POST /api/article-generation/tasks/cleanup', () => {
     for (const id of [old1, old2, young]) await finished(id);
     await finishedAgo(old1, '40 days');
     await finishedAgo(old2, '31 days');
-    stub.setBehavior(() => ({ hang: true }));
+    stack.stub.setBehavior(() => ({ hang: true }));
     const running = await createTask(apiKey, 1);
     await waitFor('the task to run', async () => ((await status(running)) === 'running' ? true : undefined));
     await database.sql`UPDATE generation_tasks SET updated_at = now() - interval '60 days' WHERE id = ${running}`;
@@ -88,12 +73,12 @@ describe('POST /api/article-generation/tasks/cleanup', () => {
     expect(expected).toMatchObject({ items: 3, detachedArticles: 3 });
     expect(expected.events).toBeGreaterThan(0);
 
-    const dry = await api.call('POST', CLEANUP, apiKey, { olderThan: '30d' });
+    const dry = await stack.api.call('POST', CLEANUP, apiKey, { olderThan: '30d' });
     expect(dry.status).toBe(200);
     expect(dry.body).toEqual({ olderThanSeconds: 30 * 86_400, dryRun: true, ...expected });
     expect(await state(accountId)).toEqual(before);
 
-    const real = await api.call('POST', CLEANUP, apiKey, { olderThan: '30d', dryRun: false });
+    const real = await stack.api.call('POST', CLEANUP, apiKey, { olderThan: '30d', dryRun: false });
     expect(real.body).toEqual({ olderThanSeconds: 30 * 86_400, dryRun: false, ...expected });
     const after = await state(accountId);
     expect(after.tasks.map((t) => t.id)).toEqual(before.tasks.map((t) => t.id).filter((id) => !removed.includes(id)));
@@ -105,16 +90,16 @@ describe('POST /api/article-generation/tasks/cleanup', () => {
     expect([await status(running), await status(pending.id), await status(young), await status(theirs.id)]).toEqual(['running', 'pending', 'completed', 'canceled']);
     expect(await violations(accountId)).toEqual([]);
     expect((await verifyUsage(database.db, { accountId })).discrepancies).toEqual([]);
-    expect((await api.call('POST', CLEANUP, apiKey, { olderThan: '30d', dryRun: false })).body).toMatchObject({ tasks: 0, taskIds: [] });
+    expect((await stack.api.call('POST', CLEANUP, apiKey, { olderThan: '30d', dryRun: false })).body).toMatchObject({ tasks: 0, taskIds: [] });
 
     // withArticles: the articles go too, the usage rows and counts still stay.
     await finishedAgo(young, '2 days');
     const youngArticles = after.articles.filter((a) => a.task_id === young).map((a) => a.id);
     expect(youngArticles).toHaveLength(1);
     const withArticles = { olderThan: 86_400, withArticles: true };
-    const dryWith = await api.call('POST', CLEANUP, apiKey, withArticles);
+    const dryWith = await stack.api.call('POST', CLEANUP, apiKey, withArticles);
     expect(dryWith.body).toMatchObject({ dryRun: true, tasks: 1, articles: 1, detachedArticles: 0, taskIds: [young] });
-    const realWith = await api.call('POST', CLEANUP, apiKey, { ...withArticles, dryRun: false });
+    const realWith = await stack.api.call('POST', CLEANUP, apiKey, { ...withArticles, dryRun: false });
     expect(realWith.body).toEqual({ ...dryWith.body, dryRun: false });
     const last = await state(accountId);
     expect(last.articles.map((a) => a.id)).toEqual(after.articles.map((a) => a.id).filter((id) => !youngArticles.includes(id)));
@@ -123,26 +108,26 @@ describe('POST /api/article-generation/tasks/cleanup', () => {
     expect(await violations(accountId)).toEqual([]);
     expect(await status(theirs.id)).toBe('canceled');
 
-    stub.setBehavior(() => ({}));
-    await api.call('POST', `/api/article-generation/tasks/${running}/cancel`, apiKey);
+    stack.stub.setBehavior(() => ({}));
+    await stack.api.call('POST', `/api/article-generation/tasks/${running}/cancel`, apiKey);
   });
 
   it('accepts 30d, 12h, 90m, 45s or seconds, and answers 400 with the formats otherwise', async () => {
     const { apiKey } = await newAccount(database);
     for (const [olderThan, seconds] of [['30d', 2_592_000], ['12h', 43_200], ['90m', 5_400], ['45s', 45], [3600, 3600]] as const) {
-      const reply = await api.call('POST', CLEANUP, apiKey, { olderThan });
+      const reply = await stack.api.call('POST', CLEANUP, apiKey, { olderThan });
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ olderThanSeconds: seconds, dryRun: true, tasks: 0 });
     }
     for (const olderThan of ['30 days', 'abc', -5, 1.5, 0, '0m', null, '99999999999d']) {
-      const reply = await api.call('POST', CLEANUP, apiKey, { olderThan });
+      const reply = await stack.api.call('POST', CLEANUP, apiKey, { olderThan });
       expect(reply.status, `olderThan ${JSON.stringify(olderThan)}`).toBe(400);
       expect(reply.body.error.message).toContain('"30d", "12h", "90m"');
     }
-    const missing = await api.call('POST', CLEANUP, apiKey, {});
+    const missing = await stack.api.call('POST', CLEANUP, apiKey, {});
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain('olderThan');
-    expect((await api.call('POST', CLEANUP, apiKey, { olderThan: '1d', dryRun: 'no' })).status).toBe(400);
-    expect((await api.call('POST', CLEANUP, 'ak_not-a-real-key-at-all', { olderThan: '1d' })).status).toBe(401);
+    expect((await stack.api.call('POST', CLEANUP, apiKey, { olderThan: '1d', dryRun: 'no' })).status).toBe(400);
+    expect((await stack.api.call('POST', CLEANUP, 'ak_not-a-real-key-at-all', { olderThan: '1d' })).status).toBe(401);
   });
 });

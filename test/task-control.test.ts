@@ -1,34 +1,20 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { createLogger } from '../src/logger.js';
 import { reconcileClosedWorkflows } from '../src/temporal/reconcile-tasks.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { queryTaskProgress } from '../src/temporal/task-control.js';
-import { startApiServer, waitFor } from './support/api-server.js';
-import { distillationCounts, newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { waitFor } from './support/api-server.js';
+import { useTestStack } from './support/stack.js';
+import { distillationCounts, newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
-import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
-import { startTestWorker } from './support/worker.js';
+import { keywordOf } from './support/llm-stub.js';
 
-const database = openTestDatabase();
-let stub: LlmStub;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let api: Awaited<ReturnType<typeof startApiServer>>;
-
-beforeAll(async () => {
-  stub = await startLlmStub({ latencyMs: 5 });
-  worker = await startTestWorker(database, stub.url, { timeoutMs: 20_000 });
-  api = await startApiServer(database, worker.target);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await stub?.close();
-  await database.close();
-});
+const stack = useTestStack({ latencyMs: 5, policy: { timeoutMs: 20_000 } });
+const { database } = stack;
 
 async function pool(n: number) {
   const account = await newAccount(database);
@@ -38,7 +24,7 @@ async function pool(n: number) {
 }
 const taskRow = async (id: number) => (await database.sql`SELECT * FROM generation_tasks WHERE id = ${id}`)[0]!;
 const items = (id: number) => database.sql`SELECT position, state, distillation_id, article_id FROM task_items WHERE task_id = ${id} ORDER BY position`;
-const workflowOf = (taskId: number) => worker.client.workflow.getHandle(taskWorkflowId(taskId));
+const workflowOf = (taskId: number) => stack.worker.client.workflow.getHandle(taskWorkflowId(taskId));
 const finished = (taskId: number) =>
   waitFor(`task ${taskId} to finish`, async () => {
     const t = await taskRow(taskId);
@@ -48,25 +34,25 @@ const finished = (taskId: number) =>
 describe('cancel', () => {
   it('aborts the in-flight LLM request, keeps saved articles, releases the rest; a second cancel is 409', async () => {
     const { apiKey, accountId, keywords, ids } = await pool(4);
-    stub.resetCounters();
-    stub.setBehavior((req) => (keywordOf(req) === keywords[0] ? {} : { hang: true }));
-    const created = await api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 4, concurrency: 2 });
+    stack.stub.resetCounters();
+    stack.stub.setBehavior((req) => (keywordOf(req) === keywords[0] ? {} : { hang: true }));
+    const created = await stack.api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 4, concurrency: 2 });
     expect(created.status).toBe(201);
     const taskId = created.body.taskId as number;
     await waitFor('article 0 saved and a request hanging', async () => {
       const [saved] = await database.sql`SELECT count(*)::int AS n FROM articles WHERE task_id = ${taskId}`;
-      return saved!.n === 1 && stub.inFlight >= 1 ? true : undefined;
+      return saved!.n === 1 && stack.stub.inFlight >= 1 ? true : undefined;
     });
-    const progress = await queryTaskProgress(worker.client, taskId);
+    const progress = await queryTaskProgress(stack.worker.client, taskId);
     expect(progress).toMatchObject({ status: 'running', generatedCount: 1, requestedCount: 4 });
     expect(progress!.inFlight).toBeGreaterThanOrEqual(1);
 
-    const cancel = await api.call('POST', `/api/article-generation/tasks/${taskId}/cancel`, apiKey);
+    const cancel = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/cancel`, apiKey);
     expect(cancel).toMatchObject({ status: 202, body: { taskId, status: 'cancel_requested' } });
     const err = await workflowOf(taskId).result().catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(err.cause).toBeInstanceOf(CancelledFailure);
-    await waitFor('the hanging request to be aborted', async () => (stub.aborted >= 1 ? true : undefined), 10_000);
+    await waitFor('the hanging request to be aborted', async () => (stack.stub.aborted >= 1 ? true : undefined), 10_000);
 
     const task = await finished(taskId);
     expect(task).toMatchObject({ status: 'canceled', generated_count: 1, error_message: 'canceled by request' });
@@ -75,36 +61,36 @@ describe('cancel', () => {
     expect([...counts.values()].map((c) => c.reserved)).toEqual([0, 0, 0, 0]);
     expect(await invariantViolations(database, accountId)).toEqual([]);
 
-    const again = await api.call('POST', `/api/article-generation/tasks/${taskId}/cancel`, apiKey);
+    const again = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/cancel`, apiKey);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('TASK_ALREADY_FINISHED');
-    stub.setBehavior(() => ({}));
+    stack.stub.setBehavior(() => ({}));
   });
 });
 
 describe('retry', () => {
   it('after a partial failure fills exactly the gaps, replacing a distillation deleted meanwhile', async () => {
     const { apiKey, accountId, keywords } = await pool(7);
-    stub.setBehavior((req) => ([keywords[1], keywords[3]].includes(keywordOf(req)) ? { status: 400, errorMessage: 'rejected' } : {}));
-    const created = await api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 5, maxRetries: 1 });
+    stack.stub.setBehavior((req) => ([keywords[1], keywords[3]].includes(keywordOf(req)) ? { status: 400, errorMessage: 'rejected' } : {}));
+    const created = await stack.api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 5, maxRetries: 1 });
     const taskId = created.body.taskId as number;
     const first = await finished(taskId);
     expect(first).toMatchObject({ status: 'completed', generated_count: 3, failed_count: 2 });
     const before = await database.sql`SELECT id, position FROM articles WHERE task_id = ${taskId} ORDER BY position`;
 
-    const running = await api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
+    const running = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
     expect(running.status).toBe(202);
     await finished(taskId);
     const deleted = created.body.selectedDistillationIds[3] as number;
     await database.sql`UPDATE distillations SET deleted_at = now() WHERE id = ${deleted}`;
-    stub.setBehavior(() => ({}));
+    stack.stub.setBehavior(() => ({}));
     // The first retry failed the same two again (the stub still rejected them): retry once more is over the limit.
-    const overLimit = await api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
+    const overLimit = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
     expect(overLimit.status).toBe(409);
     expect(overLimit.body.error.code).toBe('RETRY_LIMIT_REACHED');
 
     await database.sql`UPDATE generation_tasks SET max_retries = 2 WHERE id = ${taskId}`;
-    const retry = await api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
+    const retry = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
     expect(retry.status).toBe(202);
     expect(retry.body).toMatchObject({ taskId, status: 'pending', retryCount: 2, positions: [1, 3] });
     expect(retry.body.replacements).toHaveLength(1);
@@ -122,33 +108,33 @@ describe('retry', () => {
     expect(done.selected_distillation_ids[3]).toBe(replacement);
     expect(await invariantViolations(database, accountId)).toEqual([]);
 
-    const nothing = await api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
+    const nothing = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
     expect(nothing.status).toBe(409);
     expect(nothing.body.error.code).toBe('NOTHING_TO_RETRY');
   });
 
   it('a running task cannot be retried (409) and another account gets 404', async () => {
     const { apiKey } = await pool(2);
-    stub.setBehavior(() => ({ latencyMs: 1_000 }));
-    const created = await api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 2 });
+    stack.stub.setBehavior(() => ({ latencyMs: 1_000 }));
+    const created = await stack.api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 2 });
     const taskId = created.body.taskId as number;
-    const r = await api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
+    const r = await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, apiKey);
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('TASK_NOT_FINISHED');
     const other = await newAccount(database);
-    expect((await api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, other.apiKey)).status).toBe(404);
-    expect((await api.call('POST', `/api/article-generation/tasks/${taskId}/cancel`, other.apiKey)).status).toBe(404);
+    expect((await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/retry`, other.apiKey)).status).toBe(404);
+    expect((await stack.api.call('POST', `/api/article-generation/tasks/${taskId}/cancel`, other.apiKey)).status).toBe(404);
     await finished(taskId);
-    stub.setBehavior(() => ({}));
+    stack.stub.setBehavior(() => ({}));
   });
 });
 
 describe('timeout', () => {
   it('ends a task that runs past its limit as timeout, keeping what was saved and releasing the rest', async () => {
     const { accountId, keywords, ids } = await pool(3);
-    stub.setBehavior((req) => (keywordOf(req) === keywords[0] ? {} : { hang: true }));
+    stack.stub.setBehavior((req) => (keywordOf(req) === keywords[0] ? {} : { hang: true }));
     const task = await createTaskWithReservations(database.db, accountId, { articleCount: 3, concurrency: 3, timeoutSeconds: 2 });
-    await startTaskWorkflow(worker.target, task);
+    await startTaskWorkflow(stack.worker.target, task);
     const summary = await workflowOf(task.id).result();
     expect(summary).toMatchObject({ status: 'timeout', generatedCount: 1 });
     const row = await taskRow(task.id);
@@ -157,34 +143,34 @@ describe('timeout', () => {
     expect((await items(task.id)).map((i) => i.state)).toEqual(['saved', 'released', 'released']);
     expect((await distillationCounts(database, ids)).get(ids[1]!)!.reserved).toBe(0);
     expect(await invariantViolations(database, accountId)).toEqual([]);
-    stub.setBehavior(() => ({}));
+    stack.stub.setBehavior(() => ({}));
   });
 });
 
 describe('outside the API', () => {
   it('a workflow terminated from the UI is found by the reconciler and the task failed with the reason', async () => {
     const { accountId } = await pool(2);
-    stub.setBehavior(() => ({ hang: true }));
+    stack.stub.setBehavior(() => ({ hang: true }));
     const task = await createTaskWithReservations(database.db, accountId, { articleCount: 2 });
-    await startTaskWorkflow(worker.target, task);
+    await startTaskWorkflow(stack.worker.target, task);
     await waitFor('the task to run', async () => ((await taskRow(task.id)).status === 'running' ? true : undefined));
     await workflowOf(task.id).terminate('operator pressed Terminate');
-    const reconciled = await reconcileClosedWorkflows(database.db, worker.client, createLogger('silent'), { minIdleMs: 0, accountId });
+    const reconciled = await reconcileClosedWorkflows(database.db, stack.worker.client, createLogger('silent'), { minIdleMs: 0, accountId });
     expect(reconciled).toContainEqual({ taskId: task.id, workflowStatus: 'TERMINATED' });
     const row = await taskRow(task.id);
     expect(row.status).toBe('failed');
     expect(row.error_message).toContain('terminated');
     expect(await invariantViolations(database, accountId)).toEqual([]);
     // A second pass finds nothing more to do.
-    expect(await reconcileClosedWorkflows(database.db, worker.client, createLogger('silent'), { minIdleMs: 0, accountId })).toEqual([]);
-    stub.setBehavior(() => ({}));
+    expect(await reconcileClosedWorkflows(database.db, stack.worker.client, createLogger('silent'), { minIdleMs: 0, accountId })).toEqual([]);
+    stack.stub.setBehavior(() => ({}));
   });
 
   it('a workflow reset from the UI to before its saves re-runs them without a duplicate article', async () => {
     const { accountId } = await pool(3);
-    stub.setBehavior(() => ({}));
+    stack.stub.setBehavior(() => ({}));
     const task = await createTaskWithReservations(database.db, accountId, { articleCount: 3, concurrency: 1 });
-    await startTaskWorkflow(worker.target, task);
+    await startTaskWorkflow(stack.worker.target, task);
     await workflowOf(task.id).result();
     const history = await workflowOf(task.id).fetchHistory();
     // The workflow task that ran the first saveArticle (a local activity, recorded as a marker):
@@ -192,14 +178,14 @@ describe('outside the API', () => {
     const isSaveMarker = (e: NonNullable<typeof history.events>[number]) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
     const firstSave = history.events!.find(isSaveMarker)!;
     const resetPoint = firstSave.markerRecordedEventAttributes!.workflowTaskCompletedEventId;
-    const { runId } = await (worker.client.workflowService.resetWorkflowExecution as (r: object) => Promise<{ runId?: string | null }>)({
+    const { runId } = await (stack.worker.client.workflowService.resetWorkflowExecution as (r: object) => Promise<{ runId?: string | null }>)({
       namespace: 'default',
       workflowExecution: { workflowId: taskWorkflowId(task.id) },
       reason: 'operator reset',
       workflowTaskFinishEventId: resetPoint,
       requestId: `reset-${task.id}`,
     });
-    const rerun = worker.client.workflow.getHandle(taskWorkflowId(task.id), runId!);
+    const rerun = stack.worker.client.workflow.getHandle(taskWorkflowId(task.id), runId!);
     expect(await rerun.result()).toMatchObject({ status: 'completed', generatedCount: 3 });
     const rerunHistory = await rerun.fetchHistory();
     const saves = rerunHistory.events!.filter((e) => (e.eventId?.toNumber() ?? 0) > Number(resetPoint) && isSaveMarker(e));

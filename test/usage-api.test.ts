@@ -1,30 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
-import { startApiServer, waitFor } from './support/api-server.js';
-import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { waitFor } from './support/api-server.js';
+import { useTestStack } from './support/stack.js';
+import { newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
-import { startLlmStub, type LlmStub } from './support/llm-stub.js';
-import { startTestWorker } from './support/worker.js';
 
 /** /api/usage over real HTTP, a real worker and Temporal: verify, repair, the stored reports, orphaned tasks. */
 
-const database = openTestDatabase();
-let stub: LlmStub;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let api: Awaited<ReturnType<typeof startApiServer>>;
-
-beforeAll(async () => {
-  stub = await startLlmStub({ latencyMs: 5 });
-  worker = await startTestWorker(database, stub.url, { timeoutMs: 20_000 });
-  api = await startApiServer(database, worker.target);
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await stub?.close();
-  await database.close();
-});
+const stack = useTestStack({ latencyMs: 5, policy: { timeoutMs: 20_000 } });
+const { database } = stack;
 
 const usageCount = async (id: number) => (await database.sql`SELECT usage_count FROM distillations WHERE id = ${id}`)[0]!.usage_count;
 /** Past the grace verification gives a task between its commit and its workflow's start. */
@@ -34,34 +19,34 @@ describe('POST /api/usage/verify and /repair', () => {
   it('reports a corrupted count, repairs it only when dryRun=false, and stores every run', async () => {
     const { accountId, apiKey } = await newAccount(database);
     const [d1] = await seedDistillations(database, accountId, [{}, {}, {}]);
-    const clean = await api.call('POST', '/api/usage/verify', apiKey);
+    const clean = await stack.api.call('POST', '/api/usage/verify', apiKey);
     expect(clean.status).toBe(200);
     expect(clean.body).toMatchObject({ scope: { accountId }, totals: { distillations: 3, tasks: 0, discrepancies: 0 }, discrepancies: [] });
     expect(clean.body.reportId).toEqual(expect.any(Number));
 
     await database.sql`UPDATE distillations SET usage_count = 2 WHERE id = ${d1!}`;
     const ids = { accountId, distillationId: d1 };
-    const found = await api.call('POST', '/api/usage/verify', apiKey);
+    const found = await stack.api.call('POST', '/api/usage/verify', apiKey);
     expect(found.body.discrepancies).toEqual([{ kind: 'usage_count_mismatch', ids, expected: 0, actual: 2, message: expect.stringContaining('usage_count 2') }]);
     expect(found.body.totals.byKind.usage_count_mismatch).toBe(1);
 
-    const dry = await api.call('POST', '/api/usage/repair', apiKey);
+    const dry = await stack.api.call('POST', '/api/usage/repair', apiKey);
     expect(dry.status).toBe(200);
     expect(dry.body).toMatchObject({ dryRun: true, changes: [{ kind: 'set_usage_count', ids, before: 2, after: 0 }], report: { discrepancies: [] } });
     expect(await usageCount(d1!)).toBe(2);
-    expect((await api.call('POST', '/api/usage/repair?dryRun=true', apiKey)).body.dryRun).toBe(true);
+    expect((await stack.api.call('POST', '/api/usage/repair?dryRun=true', apiKey)).body.dryRun).toBe(true);
 
-    const real = await api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
+    const real = await stack.api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
     expect(real.body).toMatchObject({ dryRun: false, changes: dry.body.changes, report: { discrepancies: [] } });
     expect(real.body.before.discrepancies).toHaveLength(1);
     expect(await usageCount(d1!)).toBe(0);
-    expect((await api.call('POST', '/api/usage/verify', apiKey)).body.discrepancies).toEqual([]);
+    expect((await stack.api.call('POST', '/api/usage/verify', apiKey)).body.discrepancies).toEqual([]);
 
-    const bad = await api.call('POST', '/api/usage/repair?dryRun=maybe', apiKey);
+    const bad = await stack.api.call('POST', '/api/usage/repair?dryRun=maybe', apiKey);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('dryRun must be true or false');
 
-    const list = await api.call('GET', '/api/usage/reports', apiKey);
+    const list = await stack.api.call('GET', '/api/usage/reports', apiKey);
     expect(list.status).toBe(200);
     expect(list.body.total).toBe(6);
     expect(list.body.reports.map((r: any) => [r.kind, r.dryRun, r.source])).toEqual([
@@ -74,24 +59,24 @@ describe('POST /api/usage/verify and /repair', () => {
     ]);
     expect(list.body.reports[1]).toMatchObject({ accountId, totals: { discrepancies: 1, changes: 1, remaining: 0, usage_count_mismatch: 1 } });
     expect(list.body.reports[1].changes).toEqual(dry.body.changes);
-    const page = await api.call('GET', '/api/usage/reports?page=2&pageSize=4', apiKey);
+    const page = await stack.api.call('GET', '/api/usage/reports?page=2&pageSize=4', apiKey);
     expect(page.body).toMatchObject({ page: 2, pageSize: 4, total: 6 });
     expect(page.body.reports.map((r: any) => r.id)).toEqual(list.body.reports.slice(4).map((r: any) => r.id));
-    expect((await api.call('GET', '/api/usage/reports?pageSize=500', apiKey)).status).toBe(400);
+    expect((await stack.api.call('GET', '/api/usage/reports?pageSize=500', apiKey)).status).toBe(400);
   });
 
   it('needs an API key, and an account sees only its own reports', async () => {
-    expect((await api.call('POST', '/api/usage/verify', 'ak_not-a-real-key-at-all')).status).toBe(401);
-    expect((await api.call('GET', '/api/usage/reports', 'ak_not-a-real-key-at-all')).status).toBe(401);
+    expect((await stack.api.call('POST', '/api/usage/verify', 'ak_not-a-real-key-at-all')).status).toBe(401);
+    expect((await stack.api.call('GET', '/api/usage/reports', 'ak_not-a-real-key-at-all')).status).toBe(401);
     const a = await newAccount(database);
     const b = await newAccount(database);
-    const mine = (await api.call('POST', '/api/usage/verify', a.apiKey)).body.reportId;
-    const theirs = (await api.call('POST', '/api/usage/repair', b.apiKey)).body.reportId;
+    const mine = (await stack.api.call('POST', '/api/usage/verify', a.apiKey)).body.reportId;
+    const theirs = (await stack.api.call('POST', '/api/usage/repair', b.apiKey)).body.reportId;
     await database.sql`INSERT INTO usage_reports (account_id, kind, source) VALUES (NULL, 'verify', 'schedule')`;
-    const listed = (await api.call('GET', '/api/usage/reports', a.apiKey)).body;
+    const listed = (await stack.api.call('GET', '/api/usage/reports', a.apiKey)).body;
     expect(listed.reports.map((r: any) => r.id)).toEqual([mine]);
     expect(listed.total).toBe(1);
-    expect((await api.call('GET', '/api/usage/reports', b.apiKey)).body.reports.map((r: any) => r.id)).toEqual([theirs]);
+    expect((await stack.api.call('GET', '/api/usage/reports', b.apiKey)).body.reports.map((r: any) => r.id)).toEqual([theirs]);
   });
 });
 
@@ -99,27 +84,27 @@ describe('orphaned tasks', () => {
   it('a task whose workflow was terminated is reported, and repair fails it and releases its reservations', async () => {
     const { accountId, apiKey } = await newAccount(database);
     const ids = await seedDistillations(database, accountId, [{}, {}, {}]);
-    stub.setBehavior(() => ({ hang: true }));
-    const created = await api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 2 });
+    stack.stub.setBehavior(() => ({ hang: true }));
+    const created = await stack.api.call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 2 });
     expect(created.status).toBe(201);
     const taskId = created.body.taskId as number;
     await waitFor('the task to run', async () => ((await database.sql`SELECT status FROM generation_tasks WHERE id = ${taskId}`)[0]!.status === 'running' ? true : undefined));
-    await worker.client.workflow.getHandle(taskWorkflowId(taskId)).terminate('operator pressed Terminate');
-    stub.setBehavior(() => ({}));
+    await stack.worker.client.workflow.getHandle(taskWorkflowId(taskId)).terminate('operator pressed Terminate');
+    stack.stub.setBehavior(() => ({}));
 
     // Fresh from its last change, the task is given the benefit of the doubt (a retry may be starting).
-    expect((await api.call('POST', '/api/usage/verify', apiKey)).body.discrepancies).toEqual([]);
+    expect((await stack.api.call('POST', '/api/usage/verify', apiKey)).body.discrepancies).toEqual([]);
     await age(taskId);
     const orphan = { kind: 'orphaned_task', ids: { accountId, taskId, workflowId: taskWorkflowId(taskId) }, expected: 'RUNNING', actual: 'TERMINATED' };
-    const found = await api.call('POST', '/api/usage/verify', apiKey);
+    const found = await stack.api.call('POST', '/api/usage/verify', apiKey);
     expect(found.body.discrepancies).toEqual([{ ...orphan, message: expect.stringContaining('terminated') }]);
 
-    const dry = await api.call('POST', '/api/usage/repair', apiKey);
+    const dry = await stack.api.call('POST', '/api/usage/repair', apiKey);
     const change = { kind: 'finish_orphaned_task', ids: orphan.ids, before: { status: 'running', reservedItems: 2 }, after: { status: 'failed', reservedItems: 0 } };
     expect(dry.body.changes).toEqual([change]);
     expect((await database.sql`SELECT status FROM generation_tasks WHERE id = ${taskId}`)[0]!.status).toBe('running');
 
-    const real = await api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
+    const real = await stack.api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
     expect(real.body).toMatchObject({ dryRun: false, changes: [change], report: { discrepancies: [] } });
     const [task] = await database.sql`SELECT status, error_message FROM generation_tasks WHERE id = ${taskId}`;
     expect(task).toMatchObject({ status: 'failed', error_message: expect.stringContaining('terminated') });
@@ -135,11 +120,11 @@ describe('orphaned tasks', () => {
     await seedDistillations(database, accountId, [{}, {}]);
     const task = await createTaskWithReservations(database.db, accountId, { articleCount: 1 });
     await database.sql`UPDATE generation_tasks SET updated_at = now() - interval '30 seconds' WHERE id = ${task.id}`;
-    expect((await api.call('POST', '/api/usage/verify', apiKey)).body.discrepancies).toEqual([]);
+    expect((await stack.api.call('POST', '/api/usage/verify', apiKey)).body.discrepancies).toEqual([]);
     await age(task.id);
-    const found = await api.call('POST', '/api/usage/verify', apiKey);
+    const found = await stack.api.call('POST', '/api/usage/verify', apiKey);
     expect(found.body.discrepancies).toMatchObject([{ kind: 'orphaned_task', ids: { taskId: task.id }, actual: 'NOT_FOUND' }]);
-    await api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
+    await stack.api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
     expect((await database.sql`SELECT status FROM generation_tasks WHERE id = ${task.id}`)[0]!.status).toBe('failed');
     expect(await invariantViolations(database, accountId)).toEqual([]);
   });

@@ -9,18 +9,29 @@ export interface TaskCounters {
   progress: number;
 }
 
+/** What the counter updates return. */
+type CounterRow = {
+  requested_count: number;
+  generated_count: number;
+  failed_count: number;
+  skipped_count: number;
+  progress: number;
+};
+
+const toCounters = (r: CounterRow): TaskCounters => ({
+  requestedCount: r.requested_count,
+  generatedCount: r.generated_count,
+  failedCount: r.failed_count,
+  skippedCount: r.skipped_count,
+  progress: r.progress,
+});
+
 /**
  * Recomputes a task's counters and progress from its items, in the caller's transaction. Deriving them
  * (at most 100 rows) instead of incrementing keeps them right after any replay, reset or repair.
  */
 export async function refreshTaskCounters(tx: DbOrTx, taskId: number): Promise<TaskCounters> {
-  const rows = await tx.execute<{
-    requested_count: number;
-    generated_count: number;
-    failed_count: number;
-    skipped_count: number;
-    progress: number;
-  }>(sql`
+  const rows = await tx.execute<CounterRow>(sql`
     UPDATE generation_tasks t SET
       generated_count = c.saved,
       failed_count = c.failed,
@@ -35,14 +46,7 @@ export async function refreshTaskCounters(tx: DbOrTx, taskId: number): Promise<T
     ) c
     WHERE t.id = ${taskId}
     RETURNING t.requested_count, t.generated_count, t.failed_count, t.skipped_count, t.progress`);
-  const r = rows[0]!;
-  return {
-    requestedCount: r.requested_count,
-    generatedCount: r.generated_count,
-    failedCount: r.failed_count,
-    skippedCount: r.skipped_count,
-    progress: r.progress,
-  };
+  return toCounters(rows[0]!);
 }
 
 /**
@@ -87,13 +91,7 @@ export async function countSavedArticle(
   const wasFailed = previous === 'failed' ? 1 : 0;
   const wasSkipped = previous === 'skipped' ? 1 : 0;
   const newlyDone = wasFailed + wasSkipped === 0 ? 1 : 0;
-  const rows = await tx.execute<{
-    requested_count: number;
-    generated_count: number;
-    failed_count: number;
-    skipped_count: number;
-    progress: number;
-  }>(sql`
+  const rows = await tx.execute<CounterRow>(sql`
     UPDATE generation_tasks SET
       generated_count = generated_count + 1,
       failed_count = failed_count - ${wasFailed}::int,
@@ -106,15 +104,8 @@ export async function countSavedArticle(
       updated_at = now()
     WHERE id = ${taskId}
     RETURNING requested_count, generated_count, failed_count, skipped_count, progress`);
-  const r = rows[0]!;
-  const done = r.generated_count + r.failed_count + r.skipped_count;
-  const after: TaskCounters = {
-    requestedCount: r.requested_count,
-    generatedCount: r.generated_count,
-    failedCount: r.failed_count,
-    skippedCount: r.skipped_count,
-    progress: r.progress,
-  };
-  const progressBefore = Math.min(100, Math.floor((100 * (done - newlyDone)) / Math.max(r.requested_count, 1)));
+  const after = toCounters(rows[0]!);
+  const done = after.generatedCount + after.failedCount + after.skippedCount;
+  const progressBefore = Math.min(100, Math.floor((100 * (done - newlyDone)) / Math.max(after.requestedCount, 1)));
   return { after, progressBefore };
 }

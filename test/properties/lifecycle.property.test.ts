@@ -2,40 +2,26 @@
 // sequences through the real domain functions on the real PostgreSQL.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadArticleIngredients } from '../../src/domain/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../../src/domain/article-saving.js';
 import { createTaskWithReservations } from '../../src/domain/selection.js';
 import { finishTask, markItem, startTask } from '../../src/domain/task-lifecycle.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
+import { testDraft } from '../support/drafts.js';
 import { invariantViolations } from '../support/invariants.js';
 
 const database = openTestDatabase(8);
 afterAll(() => database.close());
 const RUNS = { numRuns: 100 };
 
-/** Builds the draft as generateArticle would, and checks P5/P6: one distillation's keyword and topics, complete. */
+/** The draft generateArticle would save, checking P5/P6: one distillation's keyword and topics, complete. */
 async function draftFor(taskId: number, position: number): Promise<ArticleDraft | null> {
-  const loaded = await loadArticleIngredients(database.db, taskId, position);
-  if (loaded.kind !== 'ready') return null;
-  const [d] = await database.sql`SELECT keyword FROM distillations WHERE id = ${loaded.distillationId}`;
-  const topics = await database.sql`SELECT question FROM topics WHERE distillation_id = ${loaded.distillationId} ORDER BY position`;
-  expect(loaded.ingredients.keyword).toBe(d!.keyword);
-  expect(loaded.ingredients.topics).toEqual(topics.map((t) => t.question));
-  const { keyword, topics: t } = loaded.ingredients;
-  return {
-    title: `About ${keyword}`,
-    content: `${keyword}: ${t.join(' / ')}`,
-    keyword,
-    topics: t,
-    imageId: null,
-    imageUrl: null,
-    autoApprove: true,
-    provider: 'test',
-    model: 'test',
-    promptTokens: 3,
-    completionTokens: 5,
-    durationMs: 1,
-  };
+  const built = await testDraft(database, taskId, position);
+  if (!built) return null;
+  const [d] = await database.sql`SELECT keyword FROM distillations WHERE id = ${built.distillationId}`;
+  const topics = await database.sql`SELECT question FROM topics WHERE distillation_id = ${built.distillationId} ORDER BY position`;
+  expect(built.draft.keyword).toBe(d!.keyword);
+  expect(built.draft.topics).toEqual(topics.map((t) => t.question));
+  return built.draft;
 }
 
 type Op =

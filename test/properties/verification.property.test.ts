@@ -2,26 +2,20 @@
 // corrupted in SQL; verification must report exactly the corruptions and repair must undo them.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadArticleIngredients } from '../../src/domain/article-ingredients.js';
-import { saveGeneratedArticle, type ArticleDraft } from '../../src/domain/article-saving.js';
+import { saveGeneratedArticle } from '../../src/domain/article-saving.js';
 import { createTaskWithReservations } from '../../src/domain/selection.js';
 import { finishTask, markItem, startTask } from '../../src/domain/task-lifecycle.js';
 import { repairUsage } from '../../src/domain/usage-repair.js';
 import { verifyUsage, type Discrepancy } from '../../src/domain/verification.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
+import { testDraft } from '../support/drafts.js';
 import { invariantViolations } from '../support/invariants.js';
 
 const database = openTestDatabase(8);
 afterAll(() => database.close());
 const RUNS = { numRuns: 100 };
 
-async function draftFor(taskId: number, position: number): Promise<ArticleDraft | null> {
-  const loaded = await loadArticleIngredients(database.db, taskId, position);
-  if (loaded.kind !== 'ready') return null;
-  const { keyword, topics } = loaded.ingredients;
-  const base = { imageId: null, imageUrl: null, autoApprove: true, provider: 'test', model: 'test' };
-  return { ...base, title: `About ${keyword}`, content: `${keyword}: ${topics.join(' / ')}`, keyword, topics, promptTokens: 3, completionTokens: 5, durationMs: 1 };
-}
+const draftFor = async (taskId: number, position: number) => (await testDraft(database, taskId, position))?.draft ?? null;
 
 const outcomeArb = fc.constantFrom('save' as const, 'fail' as const, 'open' as const);
 const taskArb = fc.record({ n: fc.integer({ min: 1, max: 3 }), outcomes: fc.array(outcomeArb, { minLength: 3, maxLength: 3 }), finish: fc.boolean() });
