@@ -1,32 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/api/app.js';
-import { createLogger } from '../src/logger.js';
-import { callJson, serveApp, type JsonReply, type TestServer } from './support/api-server.js';
-import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
-import { startLlmStub, type LlmStub } from './support/llm-stub.js';
+import { describe, expect, it } from 'vitest';
+import { callJson, type JsonReply } from './support/api-server.js';
+import { newAccount, seedDistillations } from './support/db.js';
 import { openSse, readUntilEnd } from './support/sse.js';
-import { startTestWorker } from './support/worker.js';
+import { useTestStack } from './support/stack.js';
 
 /** /api/notifications end to end: notifications come from the events of a task the real worker ran. */
 
-const database = openTestDatabase(10);
-let stub: LlmStub;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let api: TestServer;
+const stack = useTestStack({ policy: {} });
+const { database } = stack;
 
-beforeAll(async () => {
-  stub = await startLlmStub();
-  worker = await startTestWorker(database, stub.url);
-  api = await serveApp(createApp({ db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 }));
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await stub?.close();
-  await database.close();
-});
-
-const call = (method: string, path: string, key: string | null, json?: unknown) => callJson(api.url, method, path, key, json);
+const call = (method: string, path: string, key: string | null, json?: unknown) => callJson(stack.api.url, method, path, key, json);
 
 function expectError(reply: JsonReply, status: number, code: string) {
   expect({ status: reply.status, code: reply.body?.error?.code }, reply.text).toEqual({ status, code });
@@ -40,7 +23,7 @@ async function accountWithFinishedTask() {
   const created = await call('POST', '/api/article-generation/tasks', apiKey, { articleCount: 4, concurrency: 1 });
   expect(created.status, created.text).toBe(201);
   const taskId = created.body.taskId as number;
-  const events = await readUntilEnd(await openSse(`${api.url}/api/article-generation/tasks/${taskId}/events`, { authorization: `Bearer ${apiKey}` }));
+  const events = await readUntilEnd(await openSse(`${stack.api.url}/api/article-generation/tasks/${taskId}/events`, { authorization: `Bearer ${apiKey}` }));
   expect(events.at(-1)?.event).toBe('task.completed');
   return { accountId, apiKey, taskId };
 }

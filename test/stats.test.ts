@@ -1,34 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { newAccount, openTestDatabase } from './support/db.js';
-import { callJson, serveApp, type TestServer } from './support/api-server.js';
-import { createApp } from '../src/api/app.js';
-import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
-import { startTestWorker } from './support/worker.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callJson } from './support/api-server.js';
+import { newAccount } from './support/db.js';
+import { keywordOf } from './support/llm-stub.js';
+import { useTestStack } from './support/stack.js';
 
 /** GET /api/stats end to end: real HTTP, a real worker and the LLM stub; expected values are computed from the API's own rows. */
 
-const database = openTestDatabase();
-let stub: LlmStub;
-let worker: Awaited<ReturnType<typeof startTestWorker>>;
-let api: TestServer;
-
+const stack = useTestStack({ policy: {} });
+const { database } = stack;
 /** Which keywords' articles the stub refuses with a non-retryable 400. */
 let refuse: (keyword: string) => boolean = () => false;
 
-beforeAll(async () => {
-  stub = await startLlmStub({ behavior: (req) => (refuse(keywordOf(req) ?? '') ? { status: 400, errorMessage: 'content policy violation' } : {}) });
-  worker = await startTestWorker(database, stub.url);
-  api = await serveApp(createApp({ db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 }));
-});
-afterAll(async () => {
-  await api?.close();
-  await worker?.stop();
-  await stub?.close();
-  await database.close();
+beforeAll(() => {
+  stack.stub.setBehavior((req) => (refuse(keywordOf(req) ?? '') ? { status: 400, errorMessage: 'content policy violation' } : {}));
 });
 
-const call = (method: string, path: string, opts: { key?: string; json?: unknown } = {}) => callJson(api.url, method, path, opts.key ?? null, opts.json);
+const call = (method: string, path: string, opts: { key?: string; json?: unknown } = {}) => callJson(stack.api.url, method, path, opts.key ?? null, opts.json);
 const TASKS = '/api/article-generation/tasks';
 
 async function importKeywords(key: string, keywords: string[]) {
