@@ -1,9 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { albumImages, articles, distillationUsage, distillations, generationTasks, taskItems } from '../db/schema.js';
 import { AppError } from './errors.js';
-import { countSavedArticle } from './task-counters.js';
-import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
+import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
 
 export interface ArticleDraft {
   title: string;
@@ -20,90 +18,110 @@ export interface ArticleDraft {
   durationMs: number;
 }
 
+/** Milestones as a SQL int[] literal built from the one list in task-events.ts. */
+const MILESTONES = sql`ARRAY[${sql.join(
+  PROGRESS_MILESTONES.map((m) => sql`${m}::int`),
+  sql`, `,
+)}]`;
+
 /**
- * Saves article `position` of a task, idempotently, in one transaction: the article, its usage row,
- * usage_count +1 and reserved_count -1, the item marked saved, the task counters and an event. Run twice
+ * Saves article `position` of a task, idempotently and atomically: the article, its usage row,
+ * usage_count +1 and reserved_count -1, the album image's use, the item marked saved, the task counters,
+ * an article.saved event (and task.progress when a milestone is crossed) with their NOTIFY. Run twice
  * (an activity retry after a commit, a workflow reset), the second run changes nothing and returns the
  * same article id.
+ *
+ * It is one statement, one round trip. Saves of one task meet on the task row (its counters, and the
+ * event ids that must be committed in order for Last-Event-ID replay); as a single statement that row
+ * is held only while PostgreSQL executes and commits it, never across a round trip to this process.
+ * Lock order is the same as every other writer's: the item first, the task row last.
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
-  return db.transaction(async (tx) => {
-    // The task row is locked only by the counter update at the end, so concurrent saves of one task
-    // overlap for most of their work; events are still appended under that lock, in id order.
-    const [[task], [item]] = await Promise.all([
-      tx.select({ accountId: generationTasks.accountId }).from(generationTasks).where(eq(generationTasks.id, taskId)),
-      tx
-        .select()
-        .from(taskItems)
-        .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)))
-        .for('update'),
-    ]);
-    if (!task || !item) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
-    const { accountId } = task;
-    if (item.state === 'saved' && item.articleId !== null) return { articleId: item.articleId, inserted: false };
+  const rows = await db.execute<SaveRow>(sql`
+    WITH item AS (
+      SELECT ti.distillation_id, ti.state, ti.article_id, t.account_id,
+             (ti.state IN ('failed', 'skipped'))::int AS was_done
+      FROM task_items ti JOIN generation_tasks t ON t.id = ti.task_id
+      WHERE ti.task_id = ${taskId} AND ti.position = ${position}
+      FOR UPDATE OF ti
+    ),
+    ins AS (
+      INSERT INTO articles (account_id, task_id, position, distillation_id, keyword, topics, title, content, image_url,
+                            review_status, provider, model, prompt_tokens, completion_tokens, duration_ms)
+      SELECT account_id, ${taskId}, ${position}, distillation_id, ${draft.keyword}, ${JSON.stringify(draft.topics)}::jsonb,
+             ${draft.title}, ${draft.content}, ${draft.imageUrl}, ${draft.autoApprove ? 'approved' : 'pending_review'},
+             ${draft.provider}, ${draft.model}, ${draft.promptTokens}::int, ${draft.completionTokens}::int, ${draft.durationMs}::int
+      FROM item
+      WHERE NOT (item.state = 'saved' AND item.article_id IS NOT NULL)
+      ON CONFLICT (task_id, position) DO NOTHING
+      RETURNING id
+    ),
+    usage_row AS (
+      INSERT INTO distillation_usage (distillation_id, task_id, position, article_id)
+      SELECT item.distillation_id, ${taskId}, ${position}, ins.id FROM ins, item
+    ),
+    distillation AS (
+      -- An item released or failed earlier (a reset workflow re-running it) holds no reservation to give back.
+      UPDATE distillations d
+      SET usage_count = d.usage_count + 1,
+          reserved_count = d.reserved_count - (item.state = 'reserved')::int,
+          updated_at = now()
+      FROM ins, item WHERE d.id = item.distillation_id
+    ),
+    image AS (
+      UPDATE album_images a SET usage_count = a.usage_count + 1 FROM ins WHERE a.id = ${draft.imageId}::int
+    ),
+    saved_item AS (
+      UPDATE task_items ti SET state = 'saved', article_id = ins.id, error = NULL, updated_at = now()
+      FROM ins WHERE ti.task_id = ${taskId} AND ti.position = ${position}
+    ),
+    task AS (
+      UPDATE generation_tasks g SET
+        generated_count = g.generated_count + 1,
+        failed_count = g.failed_count - (item.state = 'failed')::int,
+        skipped_count = g.skipped_count - (item.state = 'skipped')::int,
+        progress = LEAST(100, (100 * (g.generated_count + g.failed_count + g.skipped_count + 1 - item.was_done)) / GREATEST(g.requested_count, 1)),
+        prompt_tokens = g.prompt_tokens + ${draft.promptTokens}::int,
+        completion_tokens = g.completion_tokens + ${draft.completionTokens}::int,
+        provider = ${draft.provider},
+        model = ${draft.model},
+        updated_at = now()
+      FROM ins, item WHERE g.id = ${taskId}
+      RETURNING g.progress,
+        LEAST(100, (100 * (g.generated_count + g.failed_count + g.skipped_count - 1 + item.was_done)) / GREATEST(g.requested_count, 1)) AS progress_before,
+        jsonb_build_object('requestedCount', g.requested_count, 'generatedCount', g.generated_count, 'failedCount', g.failed_count,
+                           'skippedCount', g.skipped_count, 'progress', g.progress) AS counters
+    ),
+    events AS (
+      INSERT INTO task_events (account_id, task_id, type, data)
+      SELECT item.account_id, ${taskId}, e.type, e.data
+      FROM item, (
+        SELECT 1 AS ord, 'article.saved' AS type,
+               jsonb_build_object('articleId', ins.id, 'position', ${position}::int, 'title', ${draft.title}::text,
+                                  'promptTokens', ${draft.promptTokens}::int, 'completionTokens', ${draft.completionTokens}::int) || task.counters AS data
+        FROM ins, task
+        UNION ALL
+        SELECT 2, 'task.progress', jsonb_build_object('milestone', m.milestone) || task.counters
+        FROM task, LATERAL (SELECT max(x) AS milestone FROM unnest(${MILESTONES}) x WHERE task.progress_before < x AND task.progress >= x) m
+        WHERE m.milestone IS NOT NULL
+      ) e
+      ORDER BY e.ord
+      RETURNING id, task_id, account_id
+    )
+    SELECT (SELECT state FROM item) AS state,
+           (SELECT article_id FROM item) AS existing_id,
+           (SELECT id FROM ins) AS article_id,
+           (SELECT count(pg_notify(${TASK_EVENTS_CHANNEL}, json_build_object('id', id, 'taskId', task_id, 'accountId', account_id)::text)) FROM events)::int AS notified`);
+  const row = rows[0]!;
+  if (row.state === null) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
+  if (row.article_id !== null) return { articleId: row.article_id, inserted: true };
+  if (row.state === 'saved' && row.existing_id !== null) return { articleId: row.existing_id, inserted: false };
+  throw new AppError(409, 'ARTICLE_EXISTS', `an article for task ${taskId} position ${position} exists but its item is ${row.state}`);
+}
 
-    const inserted = await tx
-      .insert(articles)
-      .values({
-        accountId,
-        taskId,
-        position,
-        distillationId: item.distillationId,
-        keyword: draft.keyword,
-        topics: draft.topics,
-        title: draft.title,
-        content: draft.content,
-        imageUrl: draft.imageUrl,
-        reviewStatus: draft.autoApprove ? 'approved' : 'pending_review',
-        provider: draft.provider,
-        model: draft.model,
-        promptTokens: draft.promptTokens,
-        completionTokens: draft.completionTokens,
-        durationMs: draft.durationMs,
-      })
-      .onConflictDoNothing({ target: [articles.taskId, articles.position] })
-      .returning({ id: articles.id });
-    const articleId = inserted[0]?.id;
-    if (articleId === undefined) {
-      throw new AppError(409, 'ARTICLE_EXISTS', `an article for task ${taskId} position ${position} exists but its item is ${item.state}`);
-    }
-
-    // An item released or failed earlier (a reset workflow re-running it) holds no reservation to give back.
-    const reservationBack = item.state === 'reserved' ? 1 : 0;
-    // Independent writes, pipelined in one round trip.
-    await Promise.all([
-      tx.insert(distillationUsage).values({ distillationId: item.distillationId, taskId, position, articleId }),
-      tx
-        .update(distillations)
-        .set({
-          usageCount: sql`${distillations.usageCount} + 1`,
-          reservedCount: sql`${distillations.reservedCount} - ${reservationBack}`,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(distillations.id, item.distillationId)),
-      draft.imageId === null
-        ? null
-        : tx.update(albumImages).set({ usageCount: sql`${albumImages.usageCount} + 1` }).where(eq(albumImages.id, draft.imageId)),
-      tx
-        .update(taskItems)
-        .set({ state: 'saved', articleId, error: null, updatedAt: sql`now()` })
-        .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position))),
-    ]);
-    const counters = await countSavedArticle(tx, taskId, item.state, draft);
-    await appendTaskEvent(tx, {
-      accountId,
-      taskId,
-      type: 'article.saved',
-      data: {
-        articleId,
-        position,
-        title: draft.title,
-        promptTokens: draft.promptTokens,
-        completionTokens: draft.completionTokens,
-        ...counters.after,
-      },
-    });
-    await appendProgressMilestone(tx, { accountId, taskId, before: counters.progressBefore, counters: { ...counters.after } });
-    return { articleId, inserted: true };
-  });
+interface SaveRow extends Record<string, unknown> {
+  state: string | null;
+  existing_id: number | null;
+  article_id: number | null;
+  notified: number;
 }

@@ -76,36 +76,3 @@ export async function releaseReservedItems(
   return rows[0]?.n ?? 0;
 }
 
-/**
- * Counts one newly saved article into its task (tokens, counters, progress) with increments, in one
- * UPDATE that is also the save's only lock on the task row. `previous` is the item's state before the
- * save: an item failed or skipped earlier (a reset re-running it) moves out of that count; one that
- * was reserved or released had not been counted as done.
- */
-export async function countSavedArticle(
-  tx: DbOrTx,
-  taskId: number,
-  previous: string,
-  tokens: { promptTokens: number; completionTokens: number; provider: string; model: string },
-) {
-  const wasFailed = previous === 'failed' ? 1 : 0;
-  const wasSkipped = previous === 'skipped' ? 1 : 0;
-  const newlyDone = wasFailed + wasSkipped === 0 ? 1 : 0;
-  const rows = await tx.execute<CounterRow>(sql`
-    UPDATE generation_tasks SET
-      generated_count = generated_count + 1,
-      failed_count = failed_count - ${wasFailed}::int,
-      skipped_count = skipped_count - ${wasSkipped}::int,
-      progress = LEAST(100, (100 * (generated_count + failed_count + skipped_count + ${newlyDone}::int)) / GREATEST(requested_count, 1)),
-      prompt_tokens = prompt_tokens + ${tokens.promptTokens}::int,
-      completion_tokens = completion_tokens + ${tokens.completionTokens}::int,
-      provider = ${tokens.provider},
-      model = ${tokens.model},
-      updated_at = now()
-    WHERE id = ${taskId}
-    RETURNING requested_count, generated_count, failed_count, skipped_count, progress`);
-  const after = toCounters(rows[0]!);
-  const done = after.generatedCount + after.failedCount + after.skippedCount;
-  const progressBefore = Math.min(100, Math.floor((100 * (done - newlyDone)) / Math.max(after.requestedCount, 1)));
-  return { after, progressBefore };
-}
