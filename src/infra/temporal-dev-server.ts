@@ -104,6 +104,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   // "default" always exists; listing it again is harmless but noisy.
   if (namespace !== 'default') args.push('--namespace', namespace);
   args.push('--log-level', 'warn', '--dynamic-config-value', 'matching.useNewMatcher=true');
+  // One partition per task queue: on a single-node dev server, spreading a queue over the default four
+  // partitions only adds forwarding latency between them, and splits a queue's rate limit into bursts.
+  args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
   for (const [name, type] of Object.entries(opts.searchAttributes ?? DEFAULT_SEARCH_ATTRIBUTES)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
