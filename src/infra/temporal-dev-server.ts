@@ -81,6 +81,23 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /** Starts `temporal server start-dev` and resolves once the frontend answers for `namespace`. */
+/**
+ * Dynamic config of the embedded dev server, tuned for one node serving one product (measured with
+ * `npm run bench` and `npm run bench:floor`, see docs/benchmarks.md):
+ * - the new matcher;
+ * - one partition per task queue: on a single node, the default four only add forwarding between
+ *   them and split a queue's rate limit (LLM_MAX_RPS) into four bursty buckets;
+ * - the history transfer queue read up to 1000 times a second instead of 20: the dev server has one
+ *   history shard, so at the default every activity and workflow task waited for the next 50 ms read
+ *   once the first second's burst was spent (about 45 ms per dispatch).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  'matching.useNewMatcher=true',
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+  'history.transferProcessorMaxPollRPS=1000',
+] as const;
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const { log, port, uiPort, namespace } = opts;
   const headless = opts.headless ?? false;
@@ -103,10 +120,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
   // "default" always exists; listing it again is harmless but noisy.
   if (namespace !== 'default') args.push('--namespace', namespace);
-  args.push('--log-level', 'warn', '--dynamic-config-value', 'matching.useNewMatcher=true');
-  // One partition per task queue: on a single-node dev server, spreading a queue over the default four
-  // partitions only adds forwarding latency between them, and splits a queue's rate limit into bursts.
-  args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
+  args.push('--log-level', 'warn');
+  for (const value of DEV_SERVER_DYNAMIC_CONFIG) args.push('--dynamic-config-value', value);
   for (const [name, type] of Object.entries(opts.searchAttributes ?? DEFAULT_SEARCH_ATTRIBUTES)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
