@@ -1,7 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { taskItems } from '../db/schema.js';
 import { loadArticleIngredients } from '../domain/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/article-saving.js';
 import { finishTask, markItem, startTask, type TaskPlan } from '../domain/task-lifecycle.js';
@@ -60,13 +58,7 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy }: Acti
 
     async generateArticle({ taskId, position }: { taskId: number; position: number }): Promise<GenerateResult> {
       const ctx = Context.current();
-      const [, loaded] = await Promise.all([
-        db
-          .update(taskItems)
-          .set({ attempts: ctx.info.attempt })
-          .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position), eq(taskItems.state, 'reserved'))),
-        loadArticleIngredients(db, taskId, position),
-      ]);
+      const loaded = await loadArticleIngredients(db, taskId, position, ctx.info.attempt);
       if (loaded.kind === 'already-saved') return loaded;
       if (loaded.kind === 'unavailable') {
         throw ApplicationFailure.nonRetryable(loaded.reason, FAILURE_TYPES.distillationUnavailable);

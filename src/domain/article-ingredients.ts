@@ -1,16 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import {
-  albumImages,
-  articleSettings,
-  conversionTargets,
-  distillations,
-  generationTasks,
-  knowledgeBases,
-  knowledgeDocuments,
-  taskItems,
-  topics,
-} from '../db/schema.js';
 import type { PromptIngredients } from '../llm/types.js';
 
 export type IngredientsResult =
@@ -21,48 +10,65 @@ export type IngredientsResult =
 /**
  * Everything article `position` of a task needs, read fresh from the DB when it is generated, so a
  * distillation deleted or emptied since selection is noticed ("unavailable") instead of written about.
+ * With `attempt`, the item's attempt counter is set too (only while it is still reserved).
+ *
+ * One statement, one round trip: it runs at the start of every generateArticle, on the critical path
+ * between two LLM calls of a lane (docs/benchmarks.md).
  */
-export async function loadArticleIngredients(db: DbOrTx, taskId: number, position: number): Promise<IngredientsResult> {
-  const [row] = await db
-    .select({ item: taskItems, task: generationTasks })
-    .from(taskItems)
-    .innerJoin(generationTasks, eq(generationTasks.id, taskItems.taskId))
-    .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, position)));
+export async function loadArticleIngredients(db: DbOrTx, taskId: number, position: number, attempt?: number): Promise<IngredientsResult> {
+  const rows = await db.execute<IngredientsRow>(sql`
+    WITH attempt AS (
+      UPDATE task_items SET attempts = ${attempt ?? 0}::int
+      WHERE ${attempt !== undefined} AND task_id = ${taskId} AND position = ${position} AND state = 'reserved'
+    )
+    SELECT ti.state, ti.article_id, ti.distillation_id, t.auto_approve,
+           d.id AS found_id, d.keyword, d.deleted_at IS NOT NULL AS deleted,
+           (SELECT coalesce(json_agg(tp.question ORDER BY tp.position), '[]'::json)
+              FROM topics tp WHERE tp.distillation_id = ti.distillation_id) AS topics,
+           (SELECT json_build_object('name', s.name, 'prompt', s.prompt)
+              FROM article_settings s WHERE s.id = t.article_setting_id) AS article_setting,
+           (SELECT json_build_object('name', kb.name, 'documents',
+                     (SELECT coalesce(json_agg(json_build_object('title', kd.title, 'content', kd.content) ORDER BY kd.id), '[]'::json)
+                        FROM knowledge_documents kd WHERE kd.knowledge_base_id = kb.id))
+              FROM knowledge_bases kb WHERE kb.id = t.knowledge_base_id) AS knowledge_base,
+           (SELECT json_build_object('companyName', c.company_name, 'industry', c.industry, 'website', c.website, 'address', c.address)
+              FROM conversion_targets c WHERE c.id = t.conversion_target_id) AS conversion_target,
+           -- The album's least used image.
+           (SELECT json_build_object('id', ai.id, 'url', ai.url, 'description', ai.description)
+              FROM album_images ai WHERE ai.album_id = t.album_id ORDER BY ai.usage_count, ai.id LIMIT 1) AS image
+    FROM task_items ti
+    JOIN generation_tasks t ON t.id = ti.task_id
+    LEFT JOIN distillations d ON d.id = ti.distillation_id
+    WHERE ti.task_id = ${taskId} AND ti.position = ${position}`);
+  const row = rows[0];
   if (!row) return { kind: 'unavailable', reason: `task ${taskId} has no article at position ${position}` };
-  const { item, task } = row;
-  if (item.state === 'saved' && item.articleId !== null) return { kind: 'already-saved', articleId: item.articleId };
-
-  // Everything below depends only on the item and the task: ask for it all at once (pipelined).
-  const none = Promise.resolve([] as never[]);
-  const [[distillation], topicRows, [setting], [kb], documents, [target], [image]] = await Promise.all([
-    db.select().from(distillations).where(eq(distillations.id, item.distillationId)),
-    db.select({ question: topics.question }).from(topics).where(eq(topics.distillationId, item.distillationId)).orderBy(asc(topics.position)),
-    task.articleSettingId === null ? none : db.select().from(articleSettings).where(eq(articleSettings.id, task.articleSettingId)),
-    task.knowledgeBaseId === null ? none : db.select().from(knowledgeBases).where(eq(knowledgeBases.id, task.knowledgeBaseId)),
-    task.knowledgeBaseId === null
-      ? none
-      : db
-          .select({ title: knowledgeDocuments.title, content: knowledgeDocuments.content })
-          .from(knowledgeDocuments)
-          .where(eq(knowledgeDocuments.knowledgeBaseId, task.knowledgeBaseId))
-          .orderBy(asc(knowledgeDocuments.id)),
-    task.conversionTargetId === null ? none : db.select().from(conversionTargets).where(eq(conversionTargets.id, task.conversionTargetId)),
-    task.albumId === null
-      ? none
-      : db.select().from(albumImages).where(eq(albumImages.albumId, task.albumId)).orderBy(asc(albumImages.usageCount), asc(albumImages.id)).limit(1),
-  ]);
-  if (!distillation || distillation.deletedAt) {
-    return { kind: 'unavailable', reason: `distillation ${item.distillationId} was deleted after the task was created` };
+  if (row.state === 'saved' && row.article_id !== null) return { kind: 'already-saved', articleId: row.article_id };
+  if (row.found_id === null || row.deleted) {
+    return { kind: 'unavailable', reason: `distillation ${row.distillation_id} was deleted after the task was created` };
   }
-  if (topicRows.length === 0) {
-    return { kind: 'unavailable', reason: `distillation ${distillation.id} has no topics any more` };
+  if (row.topics.length === 0) {
+    return { kind: 'unavailable', reason: `distillation ${row.distillation_id} has no topics any more` };
   }
 
-  const ingredients: PromptIngredients = { keyword: distillation.keyword, topics: topicRows.map((t) => t.question) };
-  if (setting) ingredients.articleSetting = { name: setting.name, prompt: setting.prompt };
-  if (kb) ingredients.knowledgeBase = { name: kb.name, documents };
-  if (target) ingredients.conversionTarget = target;
-  if (image) ingredients.image = { url: image.url, description: image.description };
-  const imageId = image?.id ?? null;
-  return { kind: 'ready', distillationId: distillation.id, imageId, ingredients, autoApprove: task.autoApprove };
+  const ingredients: PromptIngredients = { keyword: row.keyword!, topics: row.topics };
+  if (row.article_setting) ingredients.articleSetting = row.article_setting;
+  if (row.knowledge_base) ingredients.knowledgeBase = row.knowledge_base;
+  if (row.conversion_target) ingredients.conversionTarget = row.conversion_target;
+  if (row.image) ingredients.image = { url: row.image.url, description: row.image.description };
+  return { kind: 'ready', distillationId: row.distillation_id, imageId: row.image?.id ?? null, ingredients, autoApprove: row.auto_approve };
+}
+
+interface IngredientsRow extends Record<string, unknown> {
+  state: string;
+  article_id: number | null;
+  distillation_id: number;
+  auto_approve: boolean;
+  found_id: number | null;
+  keyword: string | null;
+  deleted: boolean | null;
+  topics: string[];
+  article_setting: { name: string; prompt: string } | null;
+  knowledge_base: { name: string; documents: { title: string; content: string }[] } | null;
+  conversion_target: NonNullable<PromptIngredients['conversionTarget']> | null;
+  image: { id: number; url: string; description: string | null } | null;
 }
