@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createErrorHandler } from '../src/api/error-handler.js';
-import { eventHubFor } from '../src/api/event-hub.js';
+import { eventHubFor, type EventHub } from '../src/api/event-hub.js';
 import { apiKeyAuth } from '../src/api/middleware/api-key-auth.js';
 import { taskEventRoutes } from '../src/api/routes/task-events.js';
 import type { ApiDeps, ApiEnv } from '../src/api/types.js';
@@ -19,6 +19,9 @@ import { openSse, readUntilEnd } from './support/sse.js';
 
 const database = openTestDatabase(5);
 const TASKS = '/api/article-generation/tasks';
+/** The same route behind a hub whose LISTEN never delivers anything, as after a lost connection. */
+const DEAF = '/deaf/article-generation/tasks';
+const deafHub: EventHub = { subscribe: async () => () => undefined, subscriberCount: () => 0 };
 let api: TestServer;
 
 beforeAll(async () => {
@@ -27,7 +30,9 @@ beforeAll(async () => {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.use('/api/*', apiKeyAuth(database.db));
+  app.use('/deaf/*', apiKeyAuth(database.db));
   app.route(TASKS, taskEventRoutes(deps, { pingMs: 50 }));
+  app.route(DEAF, taskEventRoutes(deps, { pingMs: 50, hub: deafHub, recheckMs: 100 }));
   api = await serveApp(app);
 });
 afterAll(async () => {
@@ -73,5 +78,17 @@ describe('idle task event stream', () => {
     for (const c of conns.slice(1)) c.close();
     await expect.poll(() => hub.subscriberCount()).toBe(0);
     await finishTask(database.db, taskId, { status: 'canceled', reason: 'test' });
+  });
+
+  it('still delivers events and ends when no notification ever comes (periodic re-read)', async () => {
+    const { apiKey, taskId } = await idleTask();
+    const conn = await openSse(`${api.url}${DEAF}/${taskId}/events`, auth(apiKey));
+    expect(conn.status, conn.errorText ?? '').toBe(200);
+    const reading = readUntilEnd(conn);
+    await expect.poll(() => conn.comments.length).toBeGreaterThanOrEqual(1);
+    await finishTask(database.db, taskId, { status: 'canceled', reason: 'deaf' });
+    const received = await reading;
+    expect(received.map((m) => m.event)).toEqual(['task.canceled']);
+    expect(JSON.parse(received[0]!.data)).toMatchObject({ taskId, type: 'task.canceled', data: { errorMessage: 'deaf' } });
   });
 });

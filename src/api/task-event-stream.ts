@@ -4,6 +4,11 @@ import { isFinalEventType, listTaskEventsAfter } from '../domain/task-event-quer
 import type { Logger } from '../logger.js';
 
 export const PING_INTERVAL_MS = 15_000;
+/**
+ * How often a stream reads new events without being woken. NOTIFY is the fast path; this bounds how
+ * late an event can be when a notification never comes (the LISTEN connection lost and not restored).
+ */
+export const RECHECK_INTERVAL_MS = 5_000;
 const BATCH = 200;
 
 export interface TaskEventStreamOptions {
@@ -14,6 +19,7 @@ export interface TaskEventStreamOptions {
   /** Events with an id up to this one were already delivered (Last-Event-ID). */
   afterId: number;
   pingMs?: number;
+  recheckMs?: number;
 }
 
 /**
@@ -64,21 +70,24 @@ export function createTaskEventStream(o: TaskEventStreamOptions) {
     }
   }
 
+  const wake = () => {
+    pending = true;
+    if (stream) void drain(stream);
+  };
   return {
-    wake() {
-      pending = true;
-      if (stream) void drain(stream);
-    },
+    wake,
     /** Streams until a final event was sent or the client went away. */
     async run(out: SSEStreamingApi) {
       stream = out;
       out.onAbort(end);
       const ping = setInterval(() => void out.write(': ping\n\n'), o.pingMs ?? PING_INTERVAL_MS);
+      const recheck = setInterval(wake, o.recheckMs ?? RECHECK_INTERVAL_MS);
       try {
         void drain(out);
         await endedPromise;
       } finally {
         clearInterval(ping);
+        clearInterval(recheck);
       }
     },
     end,

@@ -11,6 +11,7 @@ import { parseIdParam } from '../validation.js';
 export interface TaskEventRouteOptions {
   hub?: EventHub;
   pingMs?: number;
+  recheckMs?: number;
 }
 
 /** `Last-Event-ID` (EventSource reconnects) wins over `?lastEventId=` (the first connect); 0 when neither. */
@@ -31,7 +32,7 @@ export function taskEventRoutes({ db, log }: ApiDeps, opts: TaskEventRouteOption
     const afterId = lastEventId(c);
     await assertTaskOfAccount(db, accountId, taskId);
 
-    const events = createTaskEventStream({ db, log, accountId, taskId, afterId, pingMs: opts.pingMs });
+    const events = createTaskEventStream({ db, log, accountId, taskId, afterId, pingMs: opts.pingMs, recheckMs: opts.recheckMs });
     // Subscribe before the first read, so nothing committed in between is missed.
     const unsubscribe = await (opts.hub ?? eventHubFor(db)).subscribe(taskId, events.wake);
     try {
