@@ -191,6 +191,17 @@ describe('auth, health and routing', () => {
     expect(typeof r.body.temporal.latencyMs).toBe('number');
   });
 
+  it('/api/openapi.json needs no key and describes the routes with their request schemas', async () => {
+    const r = await call('GET', '/api/openapi.json');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.openapi).toBe('3.1.0');
+    const create = r.body.paths['/api/article-generation/tasks'].post;
+    expect(create.requestBody.content['application/json'].schema.properties.articleCount).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(create.responses).toHaveProperty('201');
+    expect(r.body.paths['/api/article-generation/tasks/{id}/events'].get.responses['200'].content).toHaveProperty('text/event-stream');
+    expect(r.body.paths['/api/health'].get.security).toEqual([]);
+  });
+
   it('rejects a missing or malformed Authorization header with 401 UNAUTHENTICATED', async () => {
     const variants: Record<string, string>[] = [{}, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: 'Bearer' }, { authorization: 'Bearer a b' }];
     for (const headers of variants) {

@@ -1,23 +1,58 @@
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
-import { articleRoutes } from './routes/articles.js';
-import { distillationRoutes } from './routes/distillations.js';
-import { healthRoutes } from './routes/health.js';
-import { notificationRoutes } from './routes/notifications.js';
+import { buildOpenApiDocument, type ApiMount } from './openapi.js';
+import { articleOperations, articleRoutes } from './routes/articles.js';
+import { distillationOperations, distillationRoutes } from './routes/distillations.js';
+import { healthOperations, healthRoutes } from './routes/health.js';
+import { notificationOperations, notificationRoutes } from './routes/notifications.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
-import { scheduleRoutes } from './routes/schedules.js';
-import { statsRoutes } from './routes/stats.js';
-import { taskCleanupRoutes } from './routes/task-cleanup.js';
-import { taskEventRoutes } from './routes/task-events.js';
-import { taskRoutes } from './routes/tasks.js';
-import { usageRoutes } from './routes/usage.js';
+import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
+import { statsOperations, statsRoutes } from './routes/stats.js';
+import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
+import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
+import { taskOperations, taskRoutes } from './routes/tasks.js';
+import { usageOperations, usageRoutes } from './routes/usage.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** The HTTP API: health is open, everything else under /api needs a bearer API key. */
+type RouteModule = (deps: ApiDeps) => Hono<any>;
+interface Mount extends ApiMount {
+  routes: RouteModule;
+}
+
+const TASKS = '/api/article-generation/tasks';
+/** Every route module, where it is mounted, and what it documents (in this order: cleanup before /:id). */
+const MOUNTS: Mount[] = [
+  { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
+  { base: '/api/distillations', tag: 'distillations', routes: distillationRoutes, operations: distillationOperations },
+  { base: '/api/article-settings', tag: 'resources', routes: articleSettingRoutes, operations: articleSettingRoutes.operations },
+  { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeBaseRoutes, operations: knowledgeBaseRoutes.operations },
+  { base: '/api/albums', tag: 'resources', routes: albumRoutes, operations: albumRoutes.operations },
+  { base: '/api/conversion-targets', tag: 'resources', routes: conversionTargetRoutes, operations: conversionTargetRoutes.operations },
+  { base: `${TASKS}/cleanup`, tag: 'tasks', routes: taskCleanupRoutes, operations: taskCleanupOperations },
+  { base: TASKS, tag: 'tasks', routes: taskRoutes, operations: taskOperations },
+  { base: TASKS, tag: 'tasks', routes: taskEventRoutes, operations: taskEventOperations },
+  { base: '/api/articles', tag: 'articles', routes: articleRoutes, operations: articleOperations },
+  { base: '/api/notifications', tag: 'notifications', routes: notificationRoutes, operations: notificationOperations },
+  { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
+  { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
+  { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
+];
+
+export const OPENAPI_PATH = '/api/openapi.json';
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The OpenAPI document of every mounted route, itself included. */
+export const openApiDocument = buildOpenApiDocument(
+  [...MOUNTS, { base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] }],
+  VERSION,
+);
+
+/** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
 export function createApp(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
@@ -33,20 +68,9 @@ export function createApp(deps: ApiDeps) {
       },
     }),
   );
-  app.route('/api/health', healthRoutes(deps));
+  app.get(OPENAPI_PATH, (c) => c.json(openApiDocument));
+  for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.use('/api/*', apiKeyAuth(deps.db));
-  app.route('/api/distillations', distillationRoutes(deps));
-  app.route('/api/article-settings', articleSettingRoutes(deps));
-  app.route('/api/knowledge-bases', knowledgeBaseRoutes(deps));
-  app.route('/api/albums', albumRoutes(deps));
-  app.route('/api/conversion-targets', conversionTargetRoutes(deps));
-  app.route('/api/article-generation/tasks/cleanup', taskCleanupRoutes(deps));
-  app.route('/api/article-generation/tasks', taskRoutes(deps));
-  app.route('/api/article-generation/tasks', taskEventRoutes(deps));
-  app.route('/api/articles', articleRoutes(deps));
-  app.route('/api/notifications', notificationRoutes(deps));
-  app.route('/api/stats', statsRoutes(deps));
-  app.route('/api/usage', usageRoutes(deps));
-  app.route('/api/schedules', scheduleRoutes(deps));
+  for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getArticle, listArticles } from '../../domain/task-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { MAX_ID, pagination, parseIdParam, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const listQuery = pagination.extend({ taskId: z.coerce.number().int().positive('taskId must be a positive integer').max(MAX_ID, `taskId must be at most ${MAX_ID}`).optional() });
 
@@ -11,3 +12,8 @@ export function articleRoutes({ db }: ApiDeps) {
     .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
     .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))));
 }
+
+export const articleOperations: ApiOperation[] = [
+  { method: 'get', path: '/', summary: 'List articles, optionally of one task', query: listQuery },
+  { method: 'get', path: '/:id', summary: 'One article with its content, tokens and duration' },
+];

@@ -9,6 +9,7 @@ import {
 } from '../../domain/distillations.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const topicList = z
   .array(z.string().trim().min(1, 'a topic must not be empty').max(500, 'a topic must be at most 500 characters'))
@@ -20,6 +21,8 @@ const distillationInput = z.object({
 const importInput = z.object({
   distillations: z.array(distillationInput).min(1, 'send at least one distillation').max(1000, 'at most 1000 per import'),
 });
+
+const topicsInput = z.object({ topics: topicList });
 
 export function distillationRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>()
@@ -40,7 +43,7 @@ export function distillationRoutes({ db }: ApiDeps) {
     .get('/:id', async (c) => c.json(await getDistillation(db, c.get('accountId'), parseIdParam(c))))
     .put('/:id/topics', async (c) => {
       const id = parseIdParam(c);
-      const { topics } = await parseJsonBody(c, z.object({ topics: topicList }));
+      const { topics } = await parseJsonBody(c, topicsInput);
       return c.json(await replaceTopics(db, c.get('accountId'), id, topics));
     })
     .delete('/:id', async (c) => {
@@ -48,3 +51,12 @@ export function distillationRoutes({ db }: ApiDeps) {
       return c.body(null, 204);
     });
 }
+
+export const distillationOperations: ApiOperation[] = [
+  { method: 'post', path: '/', summary: 'Create a distillation (a keyword and its topics)', body: distillationInput, status: 201 },
+  { method: 'post', path: '/import', summary: 'Import up to 1000 distillations at once', body: importInput, status: 201 },
+  { method: 'get', path: '/', summary: 'List distillations with their usage and reserved counts', query: pagination },
+  { method: 'get', path: '/:id', summary: 'One distillation with its topics and usage' },
+  { method: 'put', path: '/:id/topics', summary: "Replace a distillation's topics", body: topicsInput },
+  { method: 'delete', path: '/:id', summary: 'Soft-delete a distillation (its usage history stays)', status: 204 },
+];

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { ApiDeps } from '../types.js';
+import type { ApiOperation } from '../openapi.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
@@ -26,3 +27,7 @@ export function healthRoutes({ db, temporal }: ApiDeps) {
     return c.json({ status: ok ? 'ok' : 'degraded', database, temporal: temporalServer }, ok ? 200 : 503);
   });
 }
+
+export const healthOperations: ApiOperation[] = [
+  { method: 'get', path: '/', summary: 'PostgreSQL and Temporal reachability (no API key needed)' },
+];

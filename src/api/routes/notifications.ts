@@ -5,6 +5,7 @@ import { AppError } from '../../domain/errors.js';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/task-event-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const listQuery = pagination.extend({
   unread: z
@@ -28,3 +29,9 @@ export function notificationRoutes({ db }: ApiDeps) {
     .post('/read-all', async (c) => c.json({ updated: await markAllNotificationsRead(db, c.get('accountId')) }))
     .post('/:id/read', async (c) => c.json(await markNotificationRead(db, c.get('accountId'), notificationId(c))));
 }
+
+export const notificationOperations: ApiOperation[] = [
+  { method: 'get', path: '/', summary: 'Task-level events as notifications, newest first, with the unread count', query: listQuery },
+  { method: 'post', path: '/read-all', summary: 'Mark every notification read' },
+  { method: 'post', path: '/:id/read', summary: 'Mark one notification read' },
+];

@@ -16,6 +16,7 @@ import {
 import type { Db } from '../../db/client.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const text = (field: string, max: number) =>
   z.string().trim().min(1, `${field} is required`).max(max, `${field} must be at most ${max} characters`);
@@ -28,7 +29,7 @@ function resourceRoutes<S extends z.ZodType>(
   create: (db: Db, accountId: number, input: z.infer<S>) => Promise<unknown>,
   get: (db: Db, accountId: number, id: number) => Promise<unknown>,
 ) {
-  return ({ db }: ApiDeps) =>
+  const routes = ({ db }: ApiDeps) =>
     new Hono<ApiEnv>()
       .post('/', async (c) => c.json(await create(db, c.get('accountId'), await parseJsonBody(c, schema)), 201))
       .get('/', async (c) => c.json({ items: await listResources(db, kind, c.get('accountId')) }))
@@ -37,7 +38,21 @@ function resourceRoutes<S extends z.ZodType>(
         await deleteResource(db, kind, c.get('accountId'), parseIdParam(c));
         return c.body(null, 204);
       });
+  const operations: ApiOperation[] = [
+    { method: 'post', path: '/', summary: `Create ${RESOURCE_NAMES[kind].one}`, body: schema, status: 201 },
+    { method: 'get', path: '/', summary: `List the account's ${RESOURCE_NAMES[kind].many}` },
+    { method: 'get', path: '/:id', summary: `One of the account's ${RESOURCE_NAMES[kind].many}` },
+    { method: 'delete', path: '/:id', summary: `Soft-delete ${RESOURCE_NAMES[kind].one} (tasks that used it keep their articles)`, status: 204 },
+  ];
+  return Object.assign(routes, { operations });
 }
+
+const RESOURCE_NAMES: Record<ResourceKind, { one: string; many: string }> = {
+  articleSetting: { one: 'an article setting', many: 'article settings' },
+  knowledgeBase: { one: 'a knowledge base', many: 'knowledge bases' },
+  album: { one: 'an album', many: 'albums' },
+  conversionTarget: { one: 'a conversion target', many: 'conversion targets' },
+};
 
 export const articleSettingRoutes = resourceRoutes(
   'articleSetting',

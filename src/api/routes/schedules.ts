@@ -22,6 +22,7 @@ import {
 import { taskRequestSchema } from '../schemas/task-request.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 export const MIN_INTERVAL_SECONDS = 60;
 const MAX_INTERVAL_SECONDS = 366 * 24 * 3600;
@@ -143,3 +144,13 @@ export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeou
       return c.body(null, 204);
     });
 }
+
+export const scheduleOperations: ApiOperation[] = [
+  { method: 'post', path: '/', summary: 'Create a schedule that creates a task on a cron or an interval (a Temporal Schedule)', body: createScheduleInput, status: 201 },
+  { method: 'get', path: '/', summary: 'List schedules', query: pagination },
+  { method: 'get', path: '/:id', summary: 'One schedule with its Temporal state and recent runs' },
+  { method: 'post', path: '/:id/pause', summary: 'Pause a schedule' },
+  { method: 'post', path: '/:id/unpause', summary: 'Resume a paused schedule' },
+  { method: 'post', path: '/:id/trigger', summary: 'Run a schedule once now', status: 202 },
+  { method: 'delete', path: '/:id', summary: 'Delete a schedule (its tasks stay)', status: 204 },
+];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cleanupTasks } from '../../domain/task-cleanup.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 const MAX_AGE_SECONDS = 3650 * 86_400;
@@ -42,3 +43,7 @@ export function taskCleanupRoutes({ db }: ApiDeps) {
     return c.json({ olderThanSeconds: input.olderThan, ...result });
   });
 }
+
+export const taskCleanupOperations: ApiOperation[] = [
+  { method: 'post', path: '/', summary: 'Delete old finished tasks (dry run by default); usage history stays', body: cleanupInput },
+];

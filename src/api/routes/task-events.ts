@@ -7,6 +7,7 @@ import { eventHubFor, type EventHub } from '../event-hub.js';
 import { createTaskEventStream } from '../task-event-stream.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseIdParam } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 export interface TaskEventRouteOptions {
   hub?: EventHub;
@@ -56,3 +57,12 @@ export function taskEventRoutes({ db, log }: ApiDeps, opts: TaskEventRouteOption
     });
   });
 }
+
+export const taskEventOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/:id/events',
+    summary: "The task's events as Server-Sent Events: replayed after Last-Event-ID (header or ?lastEventId=), then live",
+    eventStream: true,
+  },
+];

@@ -11,10 +11,13 @@ import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
 });
+
+const taskArticlesQuery = pagination.extend({ pageSize: pagination.shape.pageSize.default(100) });
 
 export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeoutSeconds }: ApiDeps) {
   /** Starts the task's workflow; when Temporal is down the task is failed and releases everything. */
@@ -79,7 +82,17 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
     .get('/:id/articles', async (c) => {
       const taskId = parseIdParam(c);
       await getTaskDetail(db, c.get('accountId'), taskId);
-      const q = parseQuery(c, pagination.extend({ pageSize: pagination.shape.pageSize.default(100) }));
+      const q = parseQuery(c, taskArticlesQuery);
       return c.json(await listArticles(db, c.get('accountId'), { taskId, ...q }));
     });
 }
+
+export const taskOperations: ApiOperation[] = [
+  { method: 'post', path: '/', summary: 'Create a task: select the least used distillations and start its workflow', body: taskRequestSchema, status: 201 },
+  { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery },
+  { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles' },
+  { method: 'post', path: '/:id/cancel', summary: 'Cancel a running task (saved articles stay, open items are released)', status: 202 },
+  { method: 'post', path: '/:id/retry', summary: 'Retry a failed, partial, canceled or timed-out task: only the positions without an article', status: 202 },
+  { method: 'get', path: '/:id/progress', summary: "The workflow's live progress (counts, in flight), or the stored counts once finished" },
+  { method: 'get', path: '/:id/articles', summary: "The task's articles in order of position", query: taskArticlesQuery },
+];

@@ -6,6 +6,7 @@ import { verifyUsage } from '../../domain/verification.js';
 import { temporalWorkflowStatus } from '../../temporal/workflow-status.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../openapi.js';
 
 const repairQuery = z.object({
   dryRun: z
@@ -34,3 +35,9 @@ export function usageRoutes({ db, temporal }: ApiDeps) {
       return c.json(await listUsageReports(db, c.get('accountId'), page, pageSize));
     });
 }
+
+export const usageOperations: ApiOperation[] = [
+  { method: 'post', path: '/verify', summary: 'Check usage counts, reservations and items against their sources; stores a report' },
+  { method: 'post', path: '/repair', summary: 'Repair what verify reports (dry run by default); stores a report', query: repairQuery },
+  { method: 'get', path: '/reports', summary: 'Stored verification and repair reports, newest first', query: pagination },
+];
