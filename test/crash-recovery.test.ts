@@ -4,12 +4,11 @@ import path from 'node:path';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../src/db/client.js';
-import { runMigrations } from '../src/db/migrate.js';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
-import { newAccount, seedDistillations } from './support/db.js';
+import { createIsolatedDatabase, newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 
@@ -21,17 +20,6 @@ let databaseUrl: string;
 let temporal: TemporalHandles;
 let stub: LlmStub;
 const children: ChildProcess[] = [];
-
-/** A separate database, so the worker processes' resume-on-start sees only this test's tasks. */
-async function createIsolatedDatabase() {
-  const admin = connectDatabase(inject('databaseUrl'), { max: 1 });
-  const name = `artgen_crash_${suffix}`;
-  await admin.sql.unsafe(`CREATE DATABASE ${name}`);
-  await admin.close();
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** `npm run worker` as a real child process; resolves once it polls. */
 function startWorkerProcess(): Promise<ChildProcess> {
@@ -69,8 +57,8 @@ async function savedCount(taskId: number) {
 }
 
 beforeAll(async () => {
-  databaseUrl = await createIsolatedDatabase();
-  await runMigrations(databaseUrl);
+  // A separate database, so the worker processes' resume-on-start sees only this test's tasks.
+  databaseUrl = await createIsolatedDatabase(`artgen_crash_${suffix}`);
   database = connectDatabase(databaseUrl, { max: 3 });
   // Workflow ids (article-task-<id>) share the test Temporal server with the main test database: keep
   // this database's task ids out of its range.

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsageActivities, type ScheduledVerificationSummary } from '../src/activities/usage-verification.js';
 import { ensureUsageVerificationSchedule } from '../src/temporal/usage-verification-schedule.js';
 import { waitFor } from './support/api-server.js';
-import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { connectDatabase } from '../src/db/client.js';
+import { createIsolatedDatabase, newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { invariantViolations } from './support/invariants.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
 
@@ -97,5 +99,39 @@ describe('usage verification schedule', () => {
     expect((await database.sql`SELECT usage_count FROM distillations WHERE id = ${corrupted.distillationId}`)[0]!.usage_count).toBe(3);
     const [stored] = await database.sql`SELECT source, account_id FROM usage_reports WHERE id = ${summary.reportId}`;
     expect(stored).toEqual({ source: 'schedule', account_id: null });
+  });
+
+  it('with USAGE_REPAIR_ON_SCHEDULE the scheduled run repairs every account and stores both reports (own database)', async () => {
+    // Its own database: a repair over every account must not touch other test files' corruptions.
+    const isolated = connectDatabase(await createIsolatedDatabase(`artgen_repair_${randomUUID().slice(0, 8)}`), { max: 3 });
+    const repairing = await startTestWorker(isolated, stub.url, {}, { repairOnSchedule: true });
+    try {
+      const accounts = [await newAccount(isolated), await newAccount(isolated)];
+      const ids: number[] = [];
+      for (const { accountId } of accounts) ids.push(...(await seedDistillations(isolated, accountId, [{}, {}])));
+      await isolated.sql`UPDATE distillations SET usage_count = 3 WHERE id = ${ids[0]!}`;
+      await isolated.sql`UPDATE distillations SET reserved_count = 2 WHERE id = ${ids[3]!}`;
+
+      // The workflow the Schedule starts, with the input the Schedule gives it.
+      const summary: ScheduledVerificationSummary = await repairing.client.workflow.execute('usageVerificationWorkflow', {
+        taskQueue: repairing.taskQueue,
+        workflowId: `usage-verification-repair-${randomUUID().slice(0, 8)}`,
+        args: [{}],
+      });
+      expect(summary).toMatchObject({ discrepancies: 2, repaired: true, changes: 2, remaining: 0 });
+      expect(summary.repairReportId).toEqual(expect.any(Number));
+
+      const rows = await isolated.sql`SELECT id, usage_count, reserved_count FROM distillations WHERE id IN ${isolated.sql(ids)} ORDER BY id`;
+      expect(rows.map((r) => [r.usage_count, r.reserved_count])).toEqual([[0, 0], [0, 0], [0, 0], [0, 0]]);
+      const reports = await isolated.sql`SELECT id, kind, source, account_id, dry_run FROM usage_reports ORDER BY id`;
+      expect(reports).toEqual([
+        { id: summary.reportId, kind: 'verify', source: 'schedule', account_id: null, dry_run: false },
+        { id: summary.repairReportId, kind: 'repair', source: 'schedule', account_id: null, dry_run: false },
+      ]);
+      for (const { accountId } of accounts) expect(await invariantViolations(isolated, accountId)).toEqual([]);
+    } finally {
+      await repairing.stop();
+      await isolated.close();
+    }
   });
 });

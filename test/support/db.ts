@@ -1,10 +1,30 @@
 import { inject } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
 import { createAccount } from '../../src/domain/accounts.js';
 
 /** A pool on the test run's real PostgreSQL. */
 export function openTestDatabase(max = 5): Database {
   return connectDatabase(inject('databaseUrl'), { max });
+}
+
+/**
+ * A database of its own on the test run's PostgreSQL, migrated; returns its URL. For tests whose code
+ * acts on every account (a worker resuming tasks, a repair of all accounts), so other test files' rows
+ * stay out of reach. `name` must be a plain identifier.
+ */
+export async function createIsolatedDatabase(name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = connectDatabase(inject('databaseUrl'), { max: 1 });
+  try {
+    await admin.sql.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  return url.toString();
 }
 
 let accountSeq = 0;
