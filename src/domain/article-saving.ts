@@ -34,14 +34,20 @@ const MILESTONES = sql`ARRAY[${sql.join(
  * It is one statement, one round trip. Saves of one task meet on the task row (its counters, and the
  * event ids that must be committed in order for Last-Event-ID replay); as a single statement that row
  * is held only while PostgreSQL executes and commits it, never across a round trip to this process.
- * Lock order is the same as every other writer's: the item first, the task row last.
+ * Lock order is every task writer's: the task row, then the item, then the distillation.
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
   const rows = await db.execute<SaveRow>(sql`
-    WITH item AS (
+    WITH task_row AS (
+      -- The task row first, like every writer of a task (lockTask, retry): the same order everywhere
+      -- is what keeps a save racing a cancel or a failure mark free of deadlocks.
+      SELECT id, account_id FROM generation_tasks WHERE id = ${taskId} FOR NO KEY UPDATE
+    ),
+    item AS (
+      -- Joined to task_row, so the item is locked only once the task row is held.
       SELECT ti.distillation_id, ti.state, ti.article_id, t.account_id,
              (ti.state IN ('failed', 'skipped'))::int AS was_done
-      FROM task_items ti JOIN generation_tasks t ON t.id = ti.task_id
+      FROM task_items ti JOIN task_row t ON t.id = ti.task_id
       WHERE ti.task_id = ${taskId} AND ti.position = ${position}
       FOR UPDATE OF ti
     ),

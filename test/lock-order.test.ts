@@ -1,0 +1,35 @@
+import { afterAll, expect, it } from 'vitest';
+import { saveGeneratedArticle, type ArticleDraft } from '../src/domain/article-saving.js';
+import { createTaskWithReservations } from '../src/domain/selection.js';
+import { finishTask, markItem, startTask } from '../src/domain/task-lifecycle.js';
+import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
+import { testDraft } from './support/drafts.js';
+import { invariantViolations } from './support/invariants.js';
+
+const database = openTestDatabase(12);
+afterAll(() => database.close());
+
+/**
+ * Every writer of a task locks its task row before its items: saves racing a cancel (finishTask) and
+ * failure marks must never deadlock. PostgreSQL would abort one side with "deadlock detected".
+ */
+it('saves racing failure marks and a cancel of the same task never deadlock', async () => {
+  const { accountId } = await newAccount(database);
+  const n = 8;
+  await seedDistillations(database, accountId, Array.from({ length: n * 20 }, (_, i) => ({ keyword: `lock ${i}` })));
+  for (let round = 0; round < 20; round++) {
+    const task = await createTaskWithReservations(database.db, accountId, { articleCount: n });
+    await startTask(database.db, task.id);
+    const drafts: ArticleDraft[] = [];
+    for (let p = 0; p < n - 2; p++) drafts.push((await testDraft(database, task.id, p))!.draft);
+    const outcomes = await Promise.allSettled([
+      ...drafts.map((draft, p) => saveGeneratedArticle(database.db, task.id, p, draft)),
+      markItem(database.db, task.id, n - 2, 'failed', 'provider said no'),
+      finishTask(database.db, task.id, { status: 'canceled', reason: 'race' }),
+    ]);
+    // drizzle wraps the PostgreSQL error ("Failed query: ...") and keeps it as the cause.
+    const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason?.cause?.message ?? o.reason?.message ?? o.reason)] : []));
+    expect(errors, `round ${round}`).toEqual([]);
+  }
+  expect(await invariantViolations(database, accountId)).toEqual([]);
+});
