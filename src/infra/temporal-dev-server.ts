@@ -82,8 +82,11 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 /** Starts `temporal server start-dev` and resolves once the frontend answers for `namespace`. */
 /**
- * Dynamic config of the embedded dev server, tuned for one node serving one product (measured with
- * `npm run bench` and `npm run bench:floor`, see docs/benchmarks.md):
+ * Dynamic config of the embedded dev server (and, through deploy/temporal-dynamicconfig.yaml, of the
+ * docker-compose server), tuned for one node serving one product (measured with `npm run bench` and
+ * `npm run bench:floor`, see docs/benchmarks.md):
+ * - Temporal's development defaults: IDs up to 255 characters, search attributes visible at once after
+ *   they are registered (workers register theirs on start);
  * - the new matcher;
  * - one partition per task queue: on a single node, the default four only add forwarding between
  *   them and split a queue's rate limit (LLM_MAX_RPS) into four bursty buckets;
@@ -92,6 +95,10 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  *   once the first second's burst was spent (about 45 ms per dispatch).
  */
 export const DEV_SERVER_DYNAMIC_CONFIG = [
+  // The two values of Temporal's own development config (development-sql.yaml), which the
+  // docker-compose server would otherwise lose by using this list instead.
+  'limit.maxIDLength=255',
+  'system.forceSearchAttributesCacheRefreshOnRead=true',
   'matching.useNewMatcher=true',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
