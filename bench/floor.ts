@@ -2,6 +2,7 @@
 // L=200 ms task shape as `npm run bench`, but the activity only waits L: no database, no HTTP, no API.
 // Its ratio to ceil(N/C)*L is the lowest the real task can reach here; `npm run bench` prints both.
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
@@ -50,7 +51,7 @@ export async function measureFloor(address: string, n = 100, concurrency = 10, l
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const runDir = path.join(ROOT, '.data', `bench-floor-${process.pid}`);
   const cli = await resolveTemporalCli({ toolsDir: path.join(ROOT, '.tools'), log: quiet });
   const temporal = await startTemporalDevServer({

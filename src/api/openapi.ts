@@ -11,6 +11,10 @@ export interface ApiOperation {
   status?: number;
   /** Answers text/event-stream instead of JSON. */
   eventStream?: boolean;
+  /** Parameters no zod schema describes (headers, hand-parsed query values). */
+  parameters?: Record<string, unknown>[];
+  /** Other success answers: status -> description. */
+  otherResponses?: Record<number, string>;
 }
 
 /** A route module as mounted in app.ts, with its operations: the document is built from these. */
@@ -48,8 +52,9 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         name,
         in: 'path',
         required: true,
-        schema: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+        schema: { type: 'integer', minimum: 1 },
       }));
+      parameters.push(...(op.parameters ?? []));
       if (op.query) {
         const query = inputSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
         for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -70,7 +75,11 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         ...(mount.open ? { security: [] } : {}),
         ...(parameters.length ? { parameters } : {}),
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body) } } } } : {}),
-        responses: { [String(status)]: success, default: { $ref: '#/components/responses/Error' } },
+        responses: {
+          [String(status)]: success,
+          ...Object.fromEntries(Object.entries(op.otherResponses ?? {}).map(([code, description]) => [code, { description }])),
+          default: { $ref: '#/components/responses/Error' },
+        },
       };
     }
   }

@@ -19,6 +19,7 @@ export function parseAge(value: unknown): number | undefined {
 const cleanupInput = z.object({
   olderThan: z
     .unknown()
+    .describe('A duration such as "30d", "12h", "90m" or "45s", or a whole number of seconds (1 second to 3650 days)')
     .transform((v, ctx) => {
       const seconds = parseAge(v);
       if (seconds === undefined || seconds < 1 || seconds > MAX_AGE_SECONDS) {

@@ -64,5 +64,10 @@ export const taskEventOperations: ApiOperation[] = [
     path: '/:id/events',
     summary: "The task's events as Server-Sent Events: replayed after Last-Event-ID (header or ?lastEventId=), then live",
     eventStream: true,
+    parameters: [
+      { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Resume after this event id (EventSource sends it on reconnect)' },
+      { name: 'lastEventId', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'The same for a first connect; the header wins' },
+    ],
+    otherResponses: { 204: 'The client already has the final event: nothing more will come' },
   },
 ];
