@@ -13,6 +13,10 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { NOTIFICATION_TYPES } from '../shared/notification-types.js';
+
+/** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
+export const notificationTypeList = sql.raw(`(${NOTIFICATION_TYPES.map((t) => `'${t}'`).join(', ')})`);
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -270,6 +274,8 @@ export const taskEvents = pgTable(
   (t) => [
     index('task_events_task_idx').on(t.taskId, t.id),
     index('task_events_account_idx').on(t.accountId, t.id),
+    // Notifications (list, unread count) read only the task-level events, a few per task.
+    index('task_events_notifications_idx').on(t.accountId, t.id).where(sql`${t.type} IN ${notificationTypeList}`),
   ],
 );
 

@@ -1,12 +1,14 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { generationTasks, taskEvents } from '../db/schema.js';
+import { generationTasks, notificationTypeList, taskEvents } from '../db/schema.js';
+import { FINAL_EVENT_TYPES, NOTIFICATION_TYPES } from '../shared/notification-types.js';
 import { notFound } from './errors.js';
 import type { TaskEventType } from './task-events.js';
 
-export const FINAL_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'] as const satisfies readonly TaskEventType[];
-/** The events that are also notifications: the task-level ones, not one per article. */
-export const NOTIFICATION_TYPES = ['task.started', 'task.progress', ...FINAL_EVENT_TYPES] as const satisfies readonly TaskEventType[];
+export { FINAL_EVENT_TYPES, NOTIFICATION_TYPES };
+// Both lists name event types the domain appends.
+FINAL_EVENT_TYPES satisfies readonly TaskEventType[];
+NOTIFICATION_TYPES satisfies readonly TaskEventType[];
 
 export const isFinalEventType = (type: string) => (FINAL_EVENT_TYPES as readonly string[]).includes(type);
 
@@ -85,7 +87,8 @@ const toNotification = (r: NotificationRow) => ({
 });
 export type Notification = ReturnType<typeof toNotification>;
 
-const ofAccount = (accountId: number) => and(eq(taskEvents.accountId, accountId), inArray(taskEvents.type, [...NOTIFICATION_TYPES]));
+/** The types as literals, not parameters: the planner can then use the partial notifications index. */
+const ofAccount = (accountId: number) => and(eq(taskEvents.accountId, accountId), sql`${taskEvents.type} IN ${notificationTypeList}`);
 
 /** Newest first; `total` counts what the filter matches, `unreadCount` all unread ones. */
 export async function listNotifications(db: DbOrTx, accountId: number, opts: { unread?: boolean; page: number; pageSize: number }) {

@@ -1,0 +1,1 @@
+CREATE INDEX "task_events_notifications_idx" ON "task_events" USING btree ("account_id","id") WHERE "task_events"."type" IN ('task.started', 'task.progress', 'task.completed', 'task.failed', 'task.canceled', 'task.timeout');

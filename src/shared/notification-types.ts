@@ -1,0 +1,7 @@
+/** The final events of a task: it ends with exactly one of these (until a retry starts it again). */
+export const FINAL_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'] as const;
+/**
+ * The events that are also notifications: the task-level ones, not one per article. Shared by the
+ * queries and by the schema's partial index on them, whose predicate the queries must repeat literally.
+ */
+export const NOTIFICATION_TYPES = ['task.started', 'task.progress', ...FINAL_EVENT_TYPES] as const;
