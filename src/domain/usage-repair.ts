@@ -128,9 +128,12 @@ async function recount(db: Db, accountId: number | undefined, dryRun: boolean) {
   let predicted: UsageReport | undefined;
   try {
     await db.transaction(async (tx) => {
+      // Task rows before distillation rows, the order every save takes them in (task row, item,
+      // distillation): the other way round a repair and a save can deadlock. The recounts are
+      // independent: task counters come from item states, distillation counts from usage rows and items.
       changes.push(...(await releaseTerminalReservations(tx, accountId)));
-      changes.push(...(await recountDistillations(tx, accountId)));
       changes.push(...(await recountTasks(tx, accountId)));
+      changes.push(...(await recountDistillations(tx, accountId)));
       if (dryRun) {
         predicted = await verifyUsage(tx, { accountId });
         tx.rollback();
