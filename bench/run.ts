@@ -11,6 +11,7 @@ import { createAccount } from '../src/domain/accounts.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
+import { isFinalEventType } from '../src/shared/notification-types.js';
 import { measureFloor } from './floor.js';
 import { keywordOf, startLlmStub } from '../test/support/llm-stub.js';
 import { openSse } from '../test/support/sse.js';
@@ -137,7 +138,7 @@ async function main() {
         const asked = requestedAt.get(keywordById.get(selectedDistillationIds[e.data.position])!);
         if (asked !== undefined) requestToClient.push(now - asked);
       }
-      if (['task.completed', 'task.failed', 'task.canceled', 'task.timeout'].includes(m.event)) final = m.event;
+      if (isFinalEventType(m.event)) final = m.event;
     }
     if (final !== 'task.completed') throw new Error(`task ${taskId} ended with ${final || 'no final event'}`);
     return Date.now() - started;

@@ -10,6 +10,10 @@ import { invariantViolations } from './support/invariants.js';
 const database = openTestDatabase(12);
 afterAll(() => database.close());
 
+/** The messages of what was rejected; drizzle wraps the PostgreSQL error ("Failed query: ...") as its cause. */
+const failures = (outcomes: PromiseSettledResult<unknown>[]) =>
+  outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason?.cause?.message ?? o.reason?.message ?? o.reason)] : []));
+
 /**
  * Every writer of a task locks its task row before its items: saves racing a cancel (finishTask) and
  * failure marks must never deadlock. PostgreSQL would abort one side with "deadlock detected".
@@ -28,8 +32,7 @@ it('saves racing failure marks and a cancel of the same task never deadlock', as
       markItem(database.db, task.id, n - 2, 'failed', 'provider said no'),
       finishTask(database.db, task.id, { status: 'canceled', reason: 'race' }),
     ]);
-    // drizzle wraps the PostgreSQL error ("Failed query: ...") and keeps it as the cause.
-    const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason?.cause?.message ?? o.reason?.message ?? o.reason)] : []));
+    const errors = failures(outcomes);
     expect(errors, `round ${round}`).toEqual([]);
   }
   expect(await invariantViolations(database, accountId)).toEqual([]);
@@ -52,7 +55,7 @@ it('saves racing a usage repair of the same account never deadlock', async () =>
       repairUsage(database.db, { accountId, dryRun: false }),
       ...drafts.map((draft, p) => saveGeneratedArticle(database.db, task.id, p, draft)),
     ]);
-    const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason?.cause?.message ?? o.reason?.message ?? o.reason)] : []));
+    const errors = failures(outcomes);
     expect(errors, `round ${round}`).toEqual([]);
     await finishTask(database.db, task.id);
     // Whatever the interleaving, one more repair leaves nothing to fix.

@@ -1,6 +1,7 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../db/client.js';
-import { isFinalEventType, listTaskEventsAfter } from '../domain/task-event-queries.js';
+import { listTaskEventsAfter } from '../domain/task-event-queries.js';
+import { isFinalEventType } from '../shared/notification-types.js';
 import type { Logger } from '../logger.js';
 
 export const PING_INTERVAL_MS = 15_000;

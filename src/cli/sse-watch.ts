@@ -7,6 +7,7 @@ import { EXIT } from './errors.js';
 import { ApiError, ConnectionError, type ApiClient } from './http-client.js';
 import { SseParser, type SseMessage } from './sse.js';
 import { displayWidth, truncate } from './format.js';
+import { isFinalEventType } from '../shared/notification-types.js';
 
 export const FINAL_STATUS_EXIT: Record<string, number> = {
   completed: EXIT.ok,
@@ -15,7 +16,6 @@ export const FINAL_STATUS_EXIT: Record<string, number> = {
   timeout: EXIT.taskTimeout,
 };
 
-const FINAL_EVENTS = new Set(['task.completed', 'task.failed', 'task.canceled', 'task.timeout']);
 
 export interface WatchState {
   taskId: number;
@@ -105,7 +105,7 @@ export function applyEvent(state: WatchState, message: SseMessage): string | nul
     case 'task.progress':
       return `${at} progress ${state.progress}%: ${counts(state)}`;
     default:
-      if (FINAL_EVENTS.has(type)) {
+      if (isFinalEventType(type)) {
         state.status = type.slice('task.'.length);
         state.errorMessage = typeof d.errorMessage === 'string' ? d.errorMessage : null;
         return `${at} task ${state.taskId} ${state.status}: ${counts(state)}`;
@@ -292,7 +292,7 @@ export async function watchTask(client: ApiClient, taskId: number, opts: WatchOp
         reader.releaseLock();
       }
       // The server ends the stream right after the final event that is the task's newest.
-      return FINAL_EVENTS.has(state.lastEventType ?? '') ? 'done' : 'the stream ended before the final event';
+      return isFinalEventType(state.lastEventType ?? '') ? 'done' : 'the stream ended before the final event';
     } finally {
       clearTimeout(idle);
       abort.abort();

@@ -1,16 +1,8 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { generationTasks, notificationTypeList, taskEvents } from '../db/schema.js';
-import { FINAL_EVENT_TYPES, NOTIFICATION_TYPES } from '../shared/notification-types.js';
 import { notFound } from './errors.js';
-import type { TaskEventType } from './task-events.js';
 
-export { FINAL_EVENT_TYPES, NOTIFICATION_TYPES };
-// Both lists name event types the domain appends.
-FINAL_EVENT_TYPES satisfies readonly TaskEventType[];
-NOTIFICATION_TYPES satisfies readonly TaskEventType[];
-
-export const isFinalEventType = (type: string) => (FINAL_EVENT_TYPES as readonly string[]).includes(type);
 
 const eventColumns = {
   id: taskEvents.id,
