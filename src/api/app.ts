@@ -44,13 +44,17 @@ const MOUNTS: Mount[] = [
 ];
 
 export const OPENAPI_PATH = '/api/openapi.json';
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-/** The OpenAPI document of every mounted route, itself included. */
-export const openApiDocument = buildOpenApiDocument(
-  [...MOUNTS, { base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] }],
-  VERSION,
-);
+/** The OpenAPI document of every mounted route, itself included; built on first use, not at start-up. */
+export function openApiDocument() {
+  if (!document) {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const self: ApiMount = { base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] };
+    document = buildOpenApiDocument([...MOUNTS, self], version);
+  }
+  return document;
+}
 
 /** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
 export function createApp(deps: ApiDeps) {
@@ -68,7 +72,7 @@ export function createApp(deps: ApiDeps) {
       },
     }),
   );
-  app.get(OPENAPI_PATH, (c) => c.json(openApiDocument));
+  app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.use('/api/*', apiKeyAuth(deps.db));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
