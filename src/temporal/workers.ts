@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
+import { scrubQueryErrors } from './activity-error-scrub.js';
 
 let runtimeInstalled = false;
 
@@ -56,12 +57,14 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     taskQueue: o.taskQueue,
     ...workflowSource,
     activities: { ...dbActivities, ...o.extraActivities },
+    interceptors: { activity: [scrubQueryErrors] },
   });
   const llm = await Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.llmTaskQueue,
     activities: { generateArticle },
+    interceptors: { activity: [scrubQueryErrors] },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
     ...(o.llmMaxRps !== undefined ? { maxTaskQueueActivitiesPerSecond: o.llmMaxRps } : {}),
     // Cancellation reaches an activity with a heartbeat reply: beat often so a cancel aborts the
