@@ -290,10 +290,10 @@ describe('inputs the database cannot store', () => {
     expect(expectError(a, 400, 'VALIDATION_ERROR').message).toContain('taskId');
   });
 
-  it('a NUL character in text is 400 INVALID_INPUT and nothing is written', async () => {
+  it('a NUL character in text is 400 VALIDATION_ERROR naming the field, and nothing is written', async () => {
     const { apiKey } = await newAccount(database);
     const r = await call('POST', '/api/distillations', { key: apiKey, json: { keyword: 'a\u0000b', topics: ['q'] } });
-    expect(expectError(r, 400, 'INVALID_INPUT').message).toContain('cannot be stored');
+    expect(expectError(r, 400, 'VALIDATION_ERROR').message).toContain('keyword: must not contain the NUL character');
     const list = await call('GET', '/api/distillations', { key: apiKey });
     expect(list.body.total).toBe(0);
   });

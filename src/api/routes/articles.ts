@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { getArticle, listArticles } from '../../domain/task-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { MAX_ID, pagination, parseIdParam, parseQuery } from '../validation.js';
+import { idQueryField } from '../schemas/input-rules.js';
+import { pagination, parseIdParam, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 
-const listQuery = pagination.extend({ taskId: z.coerce.number().int().positive('taskId must be a positive integer').max(MAX_ID, `taskId must be at most ${MAX_ID}`).optional() });
+const listQuery = pagination.extend({ taskId: idQueryField('taskId').optional() });
 
 export function articleRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>()

@@ -1,10 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { safeError, type SafeError } from '../../db/safe-error.js';
 import type { ApiDeps } from '../types.js';
 import type { ApiOperation } from '../openapi.js';
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+/** The innermost cause (e.g. `connect ECONNREFUSED host:port`): an open route shows no SQL. */
+function rootCause(err: unknown): string {
+  let e = safeError(err) as SafeError;
+  while (e.cause) e = e.cause;
+  return e.message;
+}
 
 async function probe(check: () => Promise<unknown>) {
   const started = Date.now();
@@ -12,7 +20,7 @@ async function probe(check: () => Promise<unknown>) {
     await withTimeout(check(), 3000);
     return { status: 'ok' as const, latencyMs: Date.now() - started };
   } catch (err) {
-    return { status: 'down' as const, error: (err as Error).message };
+    return { status: 'down' as const, error: rootCause(err) };
   }
 }
 

@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.js';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/task-event-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseQuery } from '../validation.js';
+import { pagination, parseIdParam, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 
 const listQuery = pagination.extend({
@@ -14,13 +13,8 @@ const listQuery = pagination.extend({
     .optional(),
 });
 
-/** Notification ids are task event ids (bigint), so they may exceed the 9 digits of parseIdParam. */
-function notificationId(c: Context): number {
-  const value = c.req.param('id') ?? '';
-  const id = /^\d{1,15}$/.test(value) ? Number(value) : 0;
-  if (id < 1) throw new AppError(400, 'INVALID_ID', `Path parameter 'id' must be a positive integer, got '${value}'.`, { id: value });
-  return id;
-}
+/** Notification ids are task event ids (bigint): the id rule with JavaScript's exact-integer limit. */
+const notificationId = (c: Context) => parseIdParam(c, 'id', Number.MAX_SAFE_INTEGER);
 
 /** The account's task notifications (started, 25/50/75 %, finished), newest first, with read state. */
 export function notificationRoutes({ db }: ApiDeps) {

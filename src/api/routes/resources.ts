@@ -15,7 +15,8 @@ import {
 } from '../../domain/resources.js';
 import type { Db } from '../../db/client.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { parseIdParam, parseJsonBody } from '../validation.js';
+import { httpUrl } from '../schemas/input-rules.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 
 const text = (field: string, max: number) =>
@@ -32,7 +33,7 @@ function resourceRoutes<S extends z.ZodType>(
   const routes = ({ db }: ApiDeps) =>
     new Hono<ApiEnv>()
       .post('/', async (c) => c.json(await create(db, c.get('accountId'), await parseJsonBody(c, schema)), 201))
-      .get('/', async (c) => c.json({ items: await listResources(db, kind, c.get('accountId')) }))
+      .get('/', async (c) => c.json(await listResources(db, kind, c.get('accountId'), parseQuery(c, pagination))))
       .get('/:id', async (c) => c.json(await get(db, c.get('accountId'), parseIdParam(c))))
       .delete('/:id', async (c) => {
         await deleteResource(db, kind, c.get('accountId'), parseIdParam(c));
@@ -40,7 +41,7 @@ function resourceRoutes<S extends z.ZodType>(
       });
   const operations: ApiOperation[] = [
     { method: 'post', path: '/', summary: `Create ${RESOURCE_NAMES[kind].one}`, body: schema, status: 201 },
-    { method: 'get', path: '/', summary: `List the account's ${RESOURCE_NAMES[kind].many}` },
+    { method: 'get', path: '/', summary: `List the account's ${RESOURCE_NAMES[kind].many}, newest first`, query: pagination },
     { method: 'get', path: '/:id', summary: `One of the account's ${RESOURCE_NAMES[kind].many}` },
     { method: 'delete', path: '/:id', summary: `Soft-delete ${RESOURCE_NAMES[kind].one} (tasks that used it keep their articles)`, status: 204 },
   ];
@@ -76,7 +77,7 @@ export const albumRoutes = resourceRoutes(
   z.object({
     name: text('name', 200),
     images: z
-      .array(z.object({ url: z.url('url must be an http(s) URL'), description: optionalText('description', 500) }))
+      .array(z.object({ url: httpUrl('url'), description: optionalText('description', 500) }))
       .max(500)
       .default([]),
   }),
@@ -89,7 +90,7 @@ export const conversionTargetRoutes = resourceRoutes(
   z.object({
     companyName: text('companyName', 200),
     industry: optionalText('industry', 200),
-    website: z.url('website must be an http(s) URL').nullish(),
+    website: httpUrl('website').nullish(),
     address: optionalText('address', 500),
   }),
   createConversionTarget,
