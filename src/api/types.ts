@@ -11,6 +11,8 @@ export interface ApiDeps {
   defaultConcurrency: number;
   /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
   defaultTimeoutSeconds?: number;
+  /** Live schedules one account may have; unset: no limit. */
+  maxSchedulesPerAccount?: number;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

@@ -15,6 +15,7 @@ export async function serveApi(config: Config, database: Database, temporalAddre
     log: log.child({ component: 'api' }),
     defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
     defaultTimeoutSeconds: config.DEFAULT_TASK_TIMEOUT_SECONDS,
+    maxSchedulesPerAccount: config.MAX_SCHEDULES_PER_ACCOUNT,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: config.HOST }, () => resolve(s));

@@ -6,6 +6,7 @@ import {
   getSchedule,
   listRecentRuns,
   listSchedules,
+  MIN_INTERVAL_SECONDS,
   removeScheduleRow,
   softDeleteSchedule,
   type GenerationSchedule,
@@ -24,7 +25,6 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 
-export const MIN_INTERVAL_SECONDS = 60;
 const MAX_INTERVAL_SECONDS = 366 * 24 * 3600;
 
 /** The IANA name as Intl spells it (e.g. `utc` -> `UTC`), or undefined when Intl does not know it. */
@@ -78,7 +78,7 @@ const view = (s: GenerationSchedule) => ({
   createdAt: s.createdAt,
 });
 
-export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeoutSeconds }: ApiDeps) {
+export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeoutSeconds, maxSchedulesPerAccount }: ApiDeps) {
   const { client } = temporal;
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
@@ -93,7 +93,7 @@ export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeou
       await assertTemplateReferences(db, accountId, template);
       const spec: ScheduleSpec =
         input.cron !== undefined ? { cron: input.cron, timezone: input.timezone } : { intervalSeconds: input.intervalSeconds!, timezone: input.timezone };
-      const schedule = await createScheduleRow(db, accountId, { name: input.name, spec, template });
+      const schedule = await createScheduleRow(db, accountId, { name: input.name, spec, template }, maxSchedulesPerAccount);
       try {
         await createTemporalSchedule(temporal, schedule, input.paused);
       } catch (err) {
