@@ -57,16 +57,17 @@ describe('POST /api/distillations/import at the documented limits', () => {
     }
   }, 120_000);
 
-  it('an import that fails part-way writes nothing (one transaction)', async () => {
+  it('an import PostgreSQL refuses after the distillations were inserted writes nothing (one transaction)', async () => {
     const { accountId, apiKey } = await newAccount(database);
     const api = await startApiServer(database, { client: temporal.client, taskQueue: 'unused' });
     try {
       const distillations = Array.from({ length: 1000 }, (_, i) => ({
         keyword: `all-or-nothing-${i}`,
-        topics: Array.from({ length: 200 }, (_, j) => (i === 999 && j === 199 ? 'bad\u0000' : `q${j}`)),
+        topics: Array.from({ length: 200 }, (_, j) => (i === 999 && j === 199 ? 'lone surrogate \ud800' : `q${j}`)),
       }));
       const r = await api.call('POST', '/api/distillations/import', apiKey, { distillations });
-      expect(r.status, r.text.slice(0, 500)).toBe(400);
+      expect({ status: r.status, code: r.body?.error?.code }, r.text.slice(0, 500)).toEqual({ status: 400, code: 'INVALID_INPUT' });
+      expect(r.text).not.toContain('surrogate');
       expect(await counts(accountId)).toEqual({ distillations: 0, topics: 0, wrong_topic_count: 0 });
     } finally {
       await api.close();
