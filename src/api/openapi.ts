@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** One documented operation of a route module, with paths relative to where the module is mounted. */
 export interface ApiOperation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -11,6 +11,8 @@ export interface ApiOperation {
   status?: number;
   /** Answers text/event-stream instead of JSON. */
   eventStream?: boolean;
+  /** Answers a file (an export) instead of JSON: its description. */
+  fileDownload?: string;
   /** Parameters no zod schema describes (headers, hand-parsed query values). */
   parameters?: Record<string, unknown>[];
   /** Other success answers: status -> description. */
@@ -67,7 +69,11 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
           ? { description: STATUS_TEXT[204] }
           : {
               description: STATUS_TEXT[status] ?? 'OK',
-              content: op.eventStream ? { 'text/event-stream': { schema: { type: 'string' } } } : { 'application/json': { schema: { type: 'object' } } },
+              content: op.eventStream
+                ? { 'text/event-stream': { schema: { type: 'string' } } }
+                : op.fileDownload
+                  ? { 'application/octet-stream': { schema: { type: 'string', description: op.fileDownload } } }
+                  : { 'application/json': { schema: { type: 'object' } } },
             };
       (paths[path] ??= {})[op.method] = {
         tags: [mount.tag],

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -215,6 +216,11 @@ export const taskItems = pgTable(
   ],
 );
 
+export const REVIEW_STATUSES = ['pending_review', 'approved', 'rejected'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const articles = pgTable(
   'articles',
   {
@@ -228,19 +234,52 @@ export const articles = pgTable(
     title: text('title').notNull(),
     content: text('content').notNull(),
     imageUrl: text('image_url'),
-    reviewStatus: text('review_status').$type<'approved' | 'pending_review'>().notNull(),
+    reviewStatus: text('review_status').$type<ReviewStatus>().notNull(),
+    rejectReason: text('reject_reason'),
+    reviewedAt: tsz('reviewed_at'),
     provider: text('provider'),
     model: text('model'),
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),
     durationMs: integer('duration_ms').notNull().default(0),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** Soft delete: the row, its usage row and the distillation's usage_count stay (it was written). */
+    deletedAt: tsz('deleted_at'),
+    /**
+     * Full-text search over title and content: English words stemmed, CJK runs as overlapping bigrams
+     * (artgen_search_text, a hand-written SQL function in migration 0006; see docs/search.md).
+     */
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english'::regconfig, artgen_search_text(title, content))`),
   },
   (t) => [
     uniqueIndex('articles_task_position_uq').on(t.taskId, t.position),
     index('articles_account_created_idx').on(t.accountId, t.createdAt),
-    check('articles_review_status_valid', sql`${t.reviewStatus} IN ('approved','pending_review')`),
+    // Lists, exports and the review queue read live rows of one account newest first (keyset on id).
+    index('articles_account_live_idx').on(t.accountId, t.id).where(sql`${t.deletedAt} IS NULL`),
+    index('articles_account_review_idx').on(t.accountId, t.reviewStatus, t.id).where(sql`${t.deletedAt} IS NULL`),
+    index('articles_search_idx').using('gin', t.searchVector),
+    check('articles_review_status_valid', sql`${t.reviewStatus} IN ('pending_review','approved','rejected')`),
+    check('articles_reject_reason', sql`(${t.reviewStatus} = 'rejected') = (${t.rejectReason} IS NOT NULL)`),
   ],
+);
+
+/** The text an edit replaced: who changed it (the API key), when, and the title and content before. */
+export const articleRevisions = pgTable(
+  'article_revisions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    apiKeyId: integer('api_key_id'),
+    keyPrefix: text('key_prefix'),
+    previousTitle: text('previous_title').notNull(),
+    previousContent: text('previous_content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('article_revisions_article_idx').on(t.articleId, t.id)],
 );
 
 export const distillationUsage = pgTable(

@@ -23,10 +23,10 @@ export async function createAccount(db: DbOrTx, name: string, key = generateApiK
   return { accountId: account!.id, apiKey: key };
 }
 
-/** Resolves a bearer key to its account, or null when unknown or revoked. */
-export async function authenticateApiKey(db: DbOrTx, key: string): Promise<number | null> {
+/** Resolves a bearer key to its account and key record, or null when unknown or revoked. */
+export async function authenticateApiKey(db: DbOrTx, key: string): Promise<{ accountId: number; keyId: number; prefix: string } | null> {
   const [row] = await db
-    .select({ id: apiKeys.id, accountId: apiKeys.accountId, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ id: apiKeys.id, accountId: apiKeys.accountId, prefix: apiKeys.prefix, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
   if (!row) return null;
@@ -34,7 +34,7 @@ export async function authenticateApiKey(db: DbOrTx, key: string): Promise<numbe
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.id));
   }
-  return row.accountId;
+  return { accountId: row.accountId, keyId: row.id, prefix: row.prefix };
 }
 
 /**

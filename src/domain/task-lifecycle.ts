@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
 import { notFound } from './errors.js';
 import { refreshTaskCounters, releaseReservedItems, type TaskCounters } from './task-counters.js';
+import { appendReviewNeeded } from './articles/review-needed.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
 
 export const MISSING_DISTILLATIONS_MESSAGE =
@@ -155,6 +156,7 @@ export async function finishTask(
       .update(generationTasks)
       .set({ status, errorMessage, completedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(generationTasks.id, taskId));
+    await appendReviewNeeded(tx, task.accountId, taskId);
     await appendTaskEvent(tx, { accountId: task.accountId, taskId, type: `task.${status}` as 'task.completed', data: { ...counters, errorMessage } });
     return { taskId, status, ...counters, errorMessage };
   });

@@ -1,19 +1,85 @@
+import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { getArticle, listArticles } from '../../domain/task-queries.js';
+import {
+  bulkReview,
+  deleteArticle,
+  editArticle,
+  exportArticle,
+  exportArticles,
+  getArticle,
+  listArticles,
+  listRevisions,
+  reviewArticle,
+  type ExportFile,
+} from '../../domain/articles/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { idQueryField } from '../schemas/input-rules.js';
-import { pagination, parseIdParam, parseQuery } from '../validation.js';
+import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../schemas/article-requests.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { streamBody } from '../stream-body.js';
 
-const listQuery = pagination.extend({ taskId: idQueryField('taskId').optional() });
+const listQuery = pagination.extend(articleFilterFields);
 
-export function articleRoutes({ db }: ApiDeps) {
-  return new Hono<ApiEnv>()
-    .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
-    .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))));
+/** An export as a download: the chunks are pulled as the client reads, so memory holds one batch. */
+function download(c: Context, file: ExportFile, log: ApiDeps['log']) {
+  return new Response(streamBody(file.chunks, (err) => log.error({ err }, 'article export stopped')), {
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    },
+  });
 }
 
+/** Articles: filtered lists and full-text search, review, edits with revisions, soft delete, export. */
+export function articleRoutes({ db, log }: ApiDeps) {
+  const editor = (c: Context<ApiEnv>) => ({ apiKeyId: c.get('apiKey').id, keyPrefix: c.get('apiKey').prefix });
+  return new Hono<ApiEnv>()
+    .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
+    .get('/export', async (c) => {
+      const { format, ...filter } = parseQuery(c, exportQuery);
+      return download(c, await exportArticles(db, c.get('accountId'), filter, format), log);
+    })
+    .post('/review', async (c) => {
+      const { action, reason, ids, filter } = await parseJsonBody(c, bulkReviewBody);
+      return c.json(await bulkReview(db, c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason));
+    })
+    .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))))
+    .patch('/:id', async (c) => {
+      const id = parseIdParam(c);
+      return c.json(await editArticle(db, c.get('accountId'), id, await parseJsonBody(c, editBody), editor(c)));
+    })
+    .delete('/:id', async (c) => {
+      await deleteArticle(db, c.get('accountId'), parseIdParam(c));
+      return c.body(null, 204);
+    })
+    .get('/:id/revisions', async (c) => {
+      const id = parseIdParam(c);
+      return c.json(await listRevisions(db, c.get('accountId'), id, parseQuery(c, pagination)));
+    })
+    .get('/:id/export', async (c) => {
+      const id = parseIdParam(c);
+      return download(c, await exportArticle(db, c.get('accountId'), id, parseQuery(c, singleExportQuery).format), log);
+    })
+    .post('/:id/approve', async (c) => c.json(await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'approve')))
+    .post('/:id/reject', async (c) => {
+      const id = parseIdParam(c);
+      return c.json(await reviewArticle(db, c.get('accountId'), id, 'reject', (await parseJsonBody(c, rejectBody)).reason));
+    })
+    .post('/:id/reopen', async (c) => c.json(await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'reopen')));
+}
+
+const FILE = { 200: 'The file (Markdown, HTML, JSON Lines or zip; see format)' };
+
 export const articleOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'List articles, optionally of one task', query: listQuery },
-  { method: 'get', path: '/:id', summary: 'One article with its content, tokens and duration' },
+  { method: 'get', path: '/', summary: 'List live articles: by task, review status, distillation, keyword, created range, full-text search (q)', query: listQuery },
+  { method: 'get', path: '/export', summary: 'Export the articles the filter matches as md, html, json (JSON Lines) or zip, streamed', query: exportQuery, fileDownload: FILE[200] },
+  { method: 'post', path: '/review', summary: 'Approve, reject or reopen many articles (ids or a filter, at most 1000) in one transaction', body: bulkReviewBody },
+  { method: 'get', path: '/:id', summary: 'One article with its content, review state, tokens and duration' },
+  { method: 'patch', path: '/:id', summary: 'Edit the title and/or content; the previous text is kept as a revision', body: editBody },
+  { method: 'delete', path: '/:id', summary: 'Soft-delete an article (usage counts keep counting it)', status: 204 },
+  { method: 'get', path: '/:id/revisions', summary: 'The texts edits replaced, newest first', query: pagination },
+  { method: 'get', path: '/:id/export', summary: 'One article as md (front matter), html or json', query: singleExportQuery, fileDownload: 'The file (Markdown, HTML or JSON)' },
+  { method: 'post', path: '/:id/approve', summary: 'pending_review -> approved (409 ILLEGAL_REVIEW_TRANSITION from rejected)' },
+  { method: 'post', path: '/:id/reject', summary: 'pending_review -> rejected with a reason (409 from approved)', body: rejectBody },
+  { method: 'post', path: '/:id/reopen', summary: 'approved or rejected -> pending_review (un-approve, or take a rejection back)' },
 ];
