@@ -22,6 +22,10 @@ function dosDateTime(d: Date) {
 }
 
 const UTF8_NAMES = 0x0800;
+/** Version 2.0 on Unix: with MS-DOS as the maker, unzip reads names as CP437 despite the UTF-8 flag. */
+const MADE_BY_UNIX = (3 << 8) | 20;
+/** Unix mode in the high half of the external attributes: a regular file, rw-r--r--. */
+const REGULAR_FILE_0644 = (0o100644 << 16) >>> 0;
 
 /**
  * A streaming zip writer: `entry()` returns the bytes of one file (local header and deflated data) to
@@ -63,7 +67,7 @@ export class ZipWriter {
     const records = this.entries.map((e) => {
       const r = Buffer.alloc(46);
       r.writeUInt32LE(0x02014b50, 0);
-      r.writeUInt16LE(20, 4);
+      r.writeUInt16LE(MADE_BY_UNIX, 4);
       r.writeUInt16LE(20, 6);
       r.writeUInt16LE(UTF8_NAMES, 8);
       r.writeUInt16LE(e.method, 10);
@@ -73,6 +77,7 @@ export class ZipWriter {
       r.writeUInt32LE(e.compressedSize, 20);
       r.writeUInt32LE(e.size, 24);
       r.writeUInt16LE(e.name.length, 28);
+      r.writeUInt32LE(REGULAR_FILE_0644, 38);
       r.writeUInt32LE(e.offset, 42);
       return Buffer.concat([r, e.name]);
     });
