@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { addGlobalOptions, DEFAULT_URL, EMBEDDED_KEY_FILE } from './context.js';
+import { registerArticleCommands } from './commands/articles.js';
 import { registerDistillationCommands } from './commands/distillations.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerScheduleCommands } from './commands/schedule.js';
@@ -32,7 +33,10 @@ Examples:
   artgen distillations import keywords.csv
   artgen task create --count 5 --watch
   artgen task list --status running --format json
-  artgen monitor health`;
+  artgen monitor health
+  artgen articles list --status pending_review -q 营销
+  EDITOR=nano artgen articles edit 12
+  artgen articles export --task 3 --as zip -o articles.zip`;
 
 export function buildProgram(): Command {
   const program = new Command('artgen');
@@ -49,5 +53,6 @@ export function buildProgram(): Command {
   registerDistillationCommands(program);
   registerUsageCommands(program);
   registerScheduleCommands(program);
+  registerArticleCommands(program);
   return program;
 }
