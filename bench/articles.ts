@@ -1,0 +1,164 @@
+// Articles bench: full-text search over 20,000 articles (English and Chinese) with the product's bigram
+// tsvector against pg_trgm and a plain scan, and the API process's memory while it streams an export of
+// 10,000 articles. Real PostgreSQL, Temporal dev server and API process. Writes its section of
+// docs/benchmarks.md (between the <!-- articles --> markers).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connectDatabase } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { articles } from '../src/db/schema.js';
+import { createAccount } from '../src/domain/accounts.js';
+import { articleWhere } from '../src/domain/articles/index.js';
+import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
+import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
+const SEARCH_ARTICLES = 20_000;
+const EXPORT_ARTICLES = 10_000;
+const children: ChildProcess[] = [];
+
+const WORDS_EN = ['search', 'engine', 'optimisation', 'assistant', 'answers', 'sources', 'brand', 'content', 'ranking', 'citation', 'model', 'garden'];
+const PHRASES_ZH = ['内容营销', '搜索引擎', '生成式引擎优化', '品牌曝光', '用户增长', '人工智能', '问答平台', '营销策略', '数据分析', '转化率'];
+
+/** A ~3 KB article: paragraphs of English words and Chinese phrases picked by a fixed pseudo-random walk. */
+function articleText(i: number) {
+  let x = (i * 2654435761) >>> 0;
+  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0) % n);
+  const paragraphs = Array.from({ length: 6 }, () => {
+    const en = Array.from({ length: 40 }, () => WORDS_EN[next(WORDS_EN.length)]).join(' ');
+    const zh = Array.from({ length: 12 }, () => PHRASES_ZH[next(PHRASES_ZH.length)]).join('，');
+    return `${en}.\n\n${zh}。`;
+  });
+  return { title: `Article ${i}: ${WORDS_EN[next(WORDS_EN.length)]} ${PHRASES_ZH[next(PHRASES_ZH.length)]}`, content: `## Part\n\n${paragraphs.join('\n\n')}` };
+}
+
+async function seed(sql: ReturnType<typeof connectDatabase>['sql'], accountId: number, n: number) {
+  for (let start = 0; start < n; start += 1000) {
+    const rows = Array.from({ length: Math.min(1000, n - start) }, (_, k) => ({ ...articleText(start + k), position: start + k }));
+    await sql`
+      INSERT INTO articles (account_id, position, keyword, topics, title, content, review_status)
+      SELECT ${accountId}, (r->>'position')::int, 'bench', '[]'::jsonb, r->>'title', r->>'content', 'pending_review'
+      FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) r`;
+  }
+}
+
+async function medianMs(run: () => Promise<unknown>, times = 5) {
+  const out: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    await run();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b)[Math.floor(times / 2)]!;
+}
+
+function rssMiB(pid: number) {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+) kB/.exec(s)![1]) / 1024);
+}
+
+function spawnApi(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (b: Buffer) => ((out += b.toString()), out.includes('API listening') && resolve(child));
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`API exited (${code}):\n${out.slice(-2000)}`)));
+  });
+}
+
+async function main() {
+  const runDir = path.join(ROOT, '.data', `bench-articles-${process.pid}`);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
+  const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
+  const temporal = await startTemporalDevServer({
+    cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
+  });
+  const database = connectDatabase(pg.url, { max: 2 });
+  const lines: string[] = [];
+  try {
+    await runMigrations(pg.url);
+    const search = await createAccount(database.db, 'search');
+    let t = performance.now();
+    await seed(database.sql, search.accountId, SEARCH_ARTICLES);
+    const seedMs = performance.now() - t;
+    await database.sql`ANALYZE articles`;
+
+    // Alternatives measured on the same rows: pg_trgm (GIN over title || content, ILIKE) and a plain scan.
+    await database.sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`;
+    t = performance.now();
+    await database.sql`CREATE INDEX bench_trgm_idx ON articles USING gin ((title || ' ' || content) gin_trgm_ops)`;
+    const trgmBuildMs = performance.now() - t;
+    const sizes = await database.sql`SELECT pg_size_pretty(pg_relation_size('articles_search_idx')) AS fts, pg_size_pretty(pg_relation_size('bench_trgm_idx')) AS trgm`;
+    const { db, sql } = database;
+    lines.push(`| query (${SEARCH_ARTICLES.toLocaleString('en')} articles, ~3 KB each) | bigram tsvector (GIN), rows | pg_trgm GIN + ILIKE, rows | ILIKE scan, no index |`, '| --- | --- | --- | --- |');
+    for (const q of ['营销', '营销策略', '生成式引擎优化', 'optimisation', 'citation garden']) {
+      let ftsRows = 0;
+      const fts = await medianMs(async () => {
+        ftsRows = (await db.select({ id: articles.id }).from(articles).where(articleWhere(search.accountId, { q }))).length;
+      });
+      const like = q.split(' ').map((w) => `%${w}%`);
+      const likeQuery = `SELECT id FROM articles WHERE account_id = $1 AND ${like.map((_, i) => `(title || ' ' || content) ILIKE $${i + 2}`).join(' AND ')}`;
+      let trgmRows = 0;
+      const trgm = await medianMs(async () => {
+        trgmRows = (await sql.unsafe(likeQuery, [search.accountId, ...like])).length;
+      });
+      const scan = await medianMs(
+        () =>
+          sql.begin(async (tx) => {
+            await tx`SET LOCAL enable_bitmapscan = off`;
+            await tx.unsafe(likeQuery, [search.accountId, ...like]);
+          }),
+        3,
+      );
+      lines.push(`| \`${q}\` | ${fts.toFixed(0)} ms, ${ftsRows} | ${trgm.toFixed(0)} ms, ${trgmRows} | ${scan.toFixed(0)} ms |`);
+    }
+    lines.push('', `Seeding ${SEARCH_ARTICLES.toLocaleString('en')} articles (the generated search column computed on insert): ${(seedMs / 1000).toFixed(1)} s. Index sizes: bigram tsvector ${sizes[0]!.fts}, pg_trgm ${sizes[0]!.trgm} (built in ${(trgmBuildMs / 1000).toFixed(1)} s).`);
+    await database.sql`DROP INDEX bench_trgm_idx`;
+
+    const exporter = await createAccount(database.db, 'export');
+    await seed(database.sql, exporter.accountId, EXPORT_ARTICLES);
+    const port = await findFreePort();
+    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'warn' });
+    lines.push('', `| export of ${EXPORT_ARTICLES.toLocaleString('en')} articles | bytes | time | API RSS before | peak RSS delta |`, '| --- | --- | --- | --- | --- |');
+    for (const format of ['json', 'md', 'html', 'zip']) {
+      const before = await rssMiB(api.pid!);
+      let peak = before;
+      const sampler = setInterval(() => void rssMiB(api.pid!).then((r) => (peak = Math.max(peak, r))), 10);
+      t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/articles/export?format=${format}`, { headers: { authorization: `Bearer ${exporter.apiKey}` } });
+      let bytes = 0;
+      for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length;
+      const ms = performance.now() - t;
+      clearInterval(sampler);
+      peak = Math.max(peak, await rssMiB(api.pid!));
+      lines.push(`| ${format} | ${(bytes / 2 ** 20).toFixed(1)} MiB | ${(ms / 1000).toFixed(1)} s | ${before.toFixed(0)} MiB | ${(peak - before).toFixed(1)} MiB |`);
+    }
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await database.close();
+    await temporal.stop().catch(() => undefined);
+    await pg.stop().catch(() => undefined);
+    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+  const section = `<!-- articles -->\n## Articles: search and export (${new Date().toISOString()}, ${machine})\n\n${lines.join('\n')}\n<!-- /articles -->\n`;
+  console.log(section);
+  const file = path.join(ROOT, 'docs/benchmarks.md');
+  const doc = await readFile(file, 'utf8');
+  const next = doc.includes('<!-- articles -->')
+    ? doc.replace(/<!-- articles -->[\s\S]*?<!-- \/articles -->\n/, section)
+    : doc.replace('<!-- results -->', `${section}\n<!-- results -->`);
+  await writeFile(file, next);
+}
+
+main().catch((err) => {
+  console.error(err);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+});
