@@ -21,27 +21,42 @@ const SEARCH_ARTICLES = 20_000;
 const EXPORT_ARTICLES = 10_000;
 const children: ChildProcess[] = [];
 
-const WORDS_EN = ['search', 'engine', 'optimisation', 'assistant', 'answers', 'sources', 'brand', 'content', 'ranking', 'citation', 'model', 'garden'];
-const PHRASES_ZH = ['内容营销', '搜索引擎', '生成式引擎优化', '品牌曝光', '用户增长', '人工智能', '问答平台', '营销策略', '数据分析', '转化率'];
+/** Each article draws 8 of 60 English words and 3 of 40 Chinese phrases: a term is in a few percent of the rows, like real topics. */
+const WORDS_EN = Array.from({ length: 60 }, (_, i) => ['search', 'engine', 'optimisation', 'assistant', 'citation', 'garden', 'brand', 'ranking', 'model', 'answer'][i % 10] + (i < 10 ? '' : `x${i}`));
+const PHRASES_ZH = ['内容营销', '搜索引擎', '生成式引擎优化', '品牌曝光', '用户增长', '人工智能', '问答平台', '营销策略', '数据分析', '转化率'].flatMap((p) => [
+  p,
+  `${p}方法`,
+  `如何${p}`,
+  `${p}案例`,
+]);
 
-/** A ~3 KB article: paragraphs of English words and Chinese phrases picked by a fixed pseudo-random walk. */
-function articleText(i: number) {
-  let x = (i * 2654435761) >>> 0;
-  const next = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0) % n);
-  const paragraphs = Array.from({ length: 6 }, () => {
-    const en = Array.from({ length: 40 }, () => WORDS_EN[next(WORDS_EN.length)]).join(' ');
-    const zh = Array.from({ length: 12 }, () => PHRASES_ZH[next(PHRASES_ZH.length)]).join('，');
-    return `${en}.\n\n${zh}。`;
-  });
-  return { title: `Article ${i}: ${WORDS_EN[next(WORDS_EN.length)]} ${PHRASES_ZH[next(PHRASES_ZH.length)]}`, content: `## Part\n\n${paragraphs.join('\n\n')}` };
+/** mulberry32: a fixed pseudo-random sequence per article. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return (n: number) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) % n);
+  };
 }
 
-async function seed(sql: ReturnType<typeof connectDatabase>['sql'], accountId: number, n: number) {
+/** A ~3 KB article. */
+function articleText(i: number) {
+  const next = random(i + 1);
+  const en = Array.from({ length: 8 }, () => WORDS_EN[next(WORDS_EN.length)]!);
+  const zh = Array.from({ length: 3 }, () => PHRASES_ZH[next(PHRASES_ZH.length)]!);
+  const filler = 'the of and to in a is that for it as with was on be by this are or from at an';
+  const paragraphs = Array.from({ length: 6 }, (_, p) => `${filler} ${en.slice(p % 4, p % 4 + 4).join(' ')} ${filler}.\n\n这是关于${zh.join('，')}的文章。我们讨论${zh[p % 3]}的做法与经验，以及常见问题。`);
+  return { title: `Article ${i}: ${en[0]} ${zh[0]}`, content: `## Part\n\n${paragraphs.join('\n\n')}` };
+}
+
+async function seed(sql: ReturnType<typeof connectDatabase>['sql'], accountId: number, n: number, keyword = 'bench') {
   for (let start = 0; start < n; start += 1000) {
     const rows = Array.from({ length: Math.min(1000, n - start) }, (_, k) => ({ ...articleText(start + k), position: start + k }));
     await sql`
       INSERT INTO articles (account_id, position, keyword, topics, title, content, review_status)
-      SELECT ${accountId}, (r->>'position')::int, 'bench', '[]'::jsonb, r->>'title', r->>'content', 'pending_review'
+      SELECT ${accountId}, (r->>'position')::int, ${keyword}, '[]'::jsonb, r->>'title', r->>'content', 'pending_review'
       FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) r`;
   }
 }
@@ -97,7 +112,7 @@ async function main() {
     const sizes = await database.sql`SELECT pg_size_pretty(pg_relation_size('articles_search_idx')) AS fts, pg_size_pretty(pg_relation_size('bench_trgm_idx')) AS trgm`;
     const { db, sql } = database;
     lines.push(`| query (${SEARCH_ARTICLES.toLocaleString('en')} articles, ~3 KB each) | bigram tsvector (GIN), rows | pg_trgm GIN + ILIKE, rows | ILIKE scan, no index |`, '| --- | --- | --- | --- |');
-    for (const q of ['营销', '营销策略', '生成式引擎优化', 'optimisation', 'citation garden']) {
+    for (const q of ['营销', '营销策略', '生成式引擎优化', '转化率案例', 'optimisation', 'gardenx15 citation']) {
       let ftsRows = 0;
       const fts = await medianMs(async () => {
         ftsRows = (await db.select({ id: articles.id }).from(articles).where(articleWhere(search.accountId, { q }))).length;
@@ -121,23 +136,39 @@ async function main() {
     lines.push('', `Seeding ${SEARCH_ARTICLES.toLocaleString('en')} articles (the generated search column computed on insert): ${(seedMs / 1000).toFixed(1)} s. Index sizes: bigram tsvector ${sizes[0]!.fts}, pg_trgm ${sizes[0]!.trgm} (built in ${(trgmBuildMs / 1000).toFixed(1)} s).`);
     await database.sql`DROP INDEX bench_trgm_idx`;
 
+    const plan = await sql.unsafe(`EXPLAIN SELECT id FROM articles WHERE account_id = $1 AND deleted_at IS NULL AND search_vector @@ plainto_tsquery('english', 'optimisation')`, [search.accountId]);
+    lines.push('', `Plan of a one-word search: ${plan.map((r) => String(r['QUERY PLAN']).trim()).slice(0, 3).join(' / ')}`);
     const exporter = await createAccount(database.db, 'export');
-    await seed(database.sql, exporter.accountId, EXPORT_ARTICLES);
+    await seed(database.sql, exporter.accountId, EXPORT_ARTICLES / 10, 'small');
+    await seed(database.sql, exporter.accountId, EXPORT_ARTICLES - EXPORT_ARTICLES / 10);
     const port = await findFreePort();
-    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'warn' });
-    lines.push('', `| export of ${EXPORT_ARTICLES.toLocaleString('en')} articles | bytes | time | API RSS before | peak RSS delta |`, '| --- | --- | --- | --- | --- |');
-    for (const format of ['json', 'md', 'html', 'zip']) {
+    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info' });
+    lines.push('', '| export | articles | bytes | time | API RSS before | peak RSS delta |', '| --- | --- | --- | --- | --- | --- |');
+    // A warm-up export first, so the deltas are the export's and not the first request's code loading.
+    const runs = [['json', 'small'], ...['json', 'md', 'html', 'zip'].flatMap((f) => [[f, 'small'], [f, '']])] as const;
+    for (const [i, [format, keyword]] of runs.entries()) {
       const before = await rssMiB(api.pid!);
       let peak = before;
       const sampler = setInterval(() => void rssMiB(api.pid!).then((r) => (peak = Math.max(peak, r))), 10);
       t = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/api/articles/export?format=${format}`, { headers: { authorization: `Bearer ${exporter.apiKey}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/api/articles/export?format=${format}${keyword ? `&keyword=${keyword}` : ''}`, { headers: { authorization: `Bearer ${exporter.apiKey}` } });
       let bytes = 0;
-      for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length;
+      let stalled = '';
+      for await (const chunk of res.body!) {
+        // Once per format, the client stops reading for 3 s after the first chunk: a server that did not
+        // wait for the client would go on reading and buffering the whole export meanwhile.
+        if (bytes === 0 && !keyword) {
+          const stallBefore = await rssMiB(api.pid!);
+          await new Promise((r) => setTimeout(r, 3000));
+          stalled = `; after a 3 s stall of the client: ${((await rssMiB(api.pid!)) - stallBefore).toFixed(1)} MiB`;
+        }
+        bytes += (chunk as Uint8Array).length;
+      }
       const ms = performance.now() - t;
       clearInterval(sampler);
       peak = Math.max(peak, await rssMiB(api.pid!));
-      lines.push(`| ${format} | ${(bytes / 2 ** 20).toFixed(1)} MiB | ${(ms / 1000).toFixed(1)} s | ${before.toFixed(0)} MiB | ${(peak - before).toFixed(1)} MiB |`);
+      const count = keyword ? EXPORT_ARTICLES / 10 : EXPORT_ARTICLES;
+      if (i > 0) lines.push(`| ${format} | ${count.toLocaleString('en')} | ${(bytes / 2 ** 20).toFixed(1)} MiB | ${(ms / 1000).toFixed(1)} s | ${before.toFixed(0)} MiB | ${(peak - before).toFixed(1)} MiB${stalled} |`);
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');
