@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closed } from './schemas/closed.js';
 
 /** One documented operation of a route module, with paths relative to where the module is mounted. */
 export interface ApiOperation {
@@ -74,7 +75,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         summary: op.summary,
         ...(mount.open ? { security: [] } : {}),
         ...(parameters.length ? { parameters } : {}),
-        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body) } } } } : {}),
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(closed(op.body)) } } } } : {}),
         responses: {
           [String(status)]: success,
           ...Object.fromEntries(Object.entries(op.otherResponses ?? {}).map(([code, description]) => [code, { description }])),

@@ -1,14 +1,28 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError, badRequest } from '../domain/errors.js';
+import { closed, fieldsAt } from './schemas/closed.js';
 
-function validationError(error: z.ZodError, where: string) {
-  const issues = error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
+/** One issue per field; an unknown key names itself and the fields accepted beside it. */
+function issuesOf(error: z.ZodError, where: string, schema: z.ZodType) {
+  return error.issues.flatMap((i) => {
+    if (i.code !== 'unrecognized_keys') return [{ field: i.path.join('.') || where, message: i.message }];
+    const known = fieldsAt(schema, i.path);
+    const hint = known.length ? `; the fields here are ${known.join(', ')}` : '';
+    return i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: `unknown field: remove it or check its spelling${hint}` }));
+  });
+}
+
+function validationError(error: z.ZodError, where: string, schema: z.ZodType) {
+  const issues = issuesOf(error, where, schema);
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
   return badRequest('VALIDATION_ERROR', `Invalid ${where}: ${summary}`, { issues });
 }
 
-/** Reads and validates a JSON body; malformed JSON and schema violations are 400s naming the field. */
+/**
+ * Reads and validates a JSON body against the schema with every object closed (see `closed`):
+ * malformed JSON, schema violations and unknown fields are 400s naming the field.
+ */
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let raw: unknown;
   try {
@@ -16,14 +30,14 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S):
   } catch {
     throw badRequest('INVALID_JSON', 'The request body must be valid JSON with Content-Type: application/json.');
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw validationError(parsed.error, 'request body');
+  const parsed = closed(schema).safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error, 'request body', schema);
   return parsed.data;
 }
 
 export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw validationError(parsed.error, 'query');
+  if (!parsed.success) throw validationError(parsed.error, 'query', schema);
   return parsed.data;
 }
 
