@@ -73,3 +73,72 @@ describe('unknown JSON fields', () => {
     }
   });
 });
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+describe('undeclared methods', () => {
+  it('answer 405 with an Allow header listing the declared ones, on every declared path', async () => {
+    let checked = 0;
+    for (const [path, ops] of documentedPaths()) {
+      const declared = Object.keys(ops).map((m) => m.toUpperCase());
+      const allowed = declared.includes('GET') ? [...declared, 'HEAD'] : declared;
+      for (const method of METHODS.filter((m) => !declared.includes(m))) {
+        for (const key of [undefined, apiKey]) {
+          const r = await send(method, concrete(path), { key });
+          expect(r.status, `${method} ${path}`).toBe(405);
+          expect(r.headers.get('allow')?.split(', ').sort(), `${method} ${path}`).toEqual(allowed.sort());
+          expect(r.body.error.code).toBe('METHOD_NOT_ALLOWED');
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('prefer the literal path over a parameter: GET /tasks/cleanup is a 405, not an invalid id', async () => {
+    const r = await send('GET', '/api/article-generation/tasks/cleanup', { key: apiKey });
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST');
+  });
+
+  it('leave unknown paths a 404', async () => {
+    const r = await send('GET', '/api/no-such-thing', { key: apiKey });
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+});
+
+describe('security and caching headers', () => {
+  const expectHeaders = (headers: Headers, what: string) => {
+    expect(headers.get('x-content-type-options'), what).toBe('nosniff');
+    expect(headers.get('cache-control'), what).toBe('no-store');
+    expect(headers.get('content-security-policy'), what).toContain("frame-ancestors 'none'");
+    expect(headers.get('x-frame-options'), what).toBe('DENY');
+  };
+
+  it('are on every answer of every route, with and without a key, successes and errors alike', async () => {
+    const statuses = new Set<number>();
+    for (const [path, ops] of documentedPaths()) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const key of [undefined, apiKey]) {
+          const r = await send(method.toUpperCase(), concrete(path), { key, json: op.requestBody ? {} : undefined });
+          expectHeaders(r.headers, `${method} ${path} -> ${r.status}`);
+          statuses.add(r.status);
+        }
+      }
+    }
+    expect([...statuses]).toEqual(expect.arrayContaining([200, 400, 401, 404]));
+  });
+
+  it('are on 404s of unknown paths, 405s and 413s too', async () => {
+    expectHeaders((await send('GET', '/nowhere')).headers, '404');
+    expectHeaders((await send('DELETE', '/api/stats', { key: apiKey })).headers, '405');
+    const big = await app.request('/api/distillations', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': String(3 * 1024 * 1024) },
+      body: 'x'.repeat(3 * 1024 * 1024),
+    });
+    expect(big.status).toBe(413);
+    expectHeaders(big.headers, '413');
+  });
+});

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
-import { buildOpenApiDocument, type ApiMount } from './openapi.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { buildOpenApiDocument, mountedPath, type ApiMount } from './openapi.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
@@ -44,23 +46,30 @@ const MOUNTS: Mount[] = [
 ];
 
 export const OPENAPI_PATH = '/api/openapi.json';
+/** What the app serves itself, beside the route modules. */
+const SELF: ApiMount[] = [{ base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] }];
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
 /** The OpenAPI document of every mounted route, itself included; built on first use, not at start-up. */
 export function openApiDocument() {
   if (!document) {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const self: ApiMount = { base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] };
-    document = buildOpenApiDocument([...MOUNTS, self], version);
+    document = buildOpenApiDocument([...MOUNTS, ...SELF], version);
   }
   return document;
 }
+
+/** Every declared method and path (Hono style): what the document lists and the 405 answer allows. */
+const declaredRoutes = () =>
+  [...MOUNTS, ...SELF].flatMap((m) => m.operations.map((op) => ({ method: op.method.toUpperCase(), path: mountedPath(m.base, op.path) })));
 
 /** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
 export function createApp(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use('*', securityHeaders());
+  app.use('*', methodNotAllowed(declaredRoutes()));
   app.use(
     '*',
     bodyLimit({

@@ -36,8 +36,11 @@ const inputSchema = (schema: z.ZodType) => {
   return json;
 };
 
+/** Where an operation of a module mounted at `base` is served, in Hono's form (`/api/tasks/:id`). */
+export const mountedPath = (base: string, path: string) => `${base}${path === '/' ? '' : path}`;
+
 /** Hono's `/:id/events` as OpenAPI's `/{id}/events`. */
-export const openApiPath = (base: string, path: string) => `${base}${path === '/' ? '' : path}`.replace(/:(\w+)/g, '{$1}');
+export const openApiPath = (base: string, path: string) => mountedPath(base, path).replace(/:(\w+)/g, '{$1}');
 
 /**
  * The OpenAPI 3.1 document of the API (served at GET /api/openapi.json): every route with its request
