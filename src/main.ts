@@ -80,7 +80,7 @@ async function main() {
     [
       '',
       `artgen is ready in ${seconds}s`,
-      `  API:          ${api.url}`,
+      `  API:          ${api.url}  (reference: ${api.url}/api/docs)`,
       `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
       `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,

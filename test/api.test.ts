@@ -228,8 +228,10 @@ describe('auth, health and routing', () => {
     expect(expectError(outside, 404, 'ROUTE_NOT_FOUND').message).toContain('/nope');
     const inside = await call('GET', '/api/no-such-thing', { key: apiKey });
     expect(expectError(inside, 404, 'ROUTE_NOT_FOUND').message).toContain('GET /api/no-such-thing');
-    // A known path with a method it does not serve.
-    expectError(await call('PATCH', '/api/distillations', { key: apiKey, json: {} }), 404, 'ROUTE_NOT_FOUND');
+    // A known path with a method it does not serve is a 405 (test/http-hardening.test.ts covers every path).
+    const patch = await call('PATCH', '/api/distillations', { key: apiKey, json: {} });
+    expectError(patch, 405, 'METHOD_NOT_ALLOWED');
+    expect(patch.headers.get('allow')).toBe('POST, GET, HEAD');
   });
 });
 

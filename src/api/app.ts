@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
-import { buildOpenApiDocument, type ApiMount } from './openapi.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { buildOpenApiDocument, mountedPath, openApiPath, type ApiMount } from './openapi.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
@@ -44,23 +48,40 @@ const MOUNTS: Mount[] = [
 ];
 
 export const OPENAPI_PATH = '/api/openapi.json';
+export const DOCS_PATH = '/api/docs';
+const documentShape = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+/** What the app serves itself, beside the route modules. */
+const SELF: ApiMount[] = [
+  { base: OPENAPI_PATH, tag: 'reference', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document', response: documentShape }] },
+  { base: DOCS_PATH, tag: 'reference', open: true, operations: [{ method: 'get', path: '/', summary: 'The API reference as a web page (rendered from this document)', mediaType: 'text/html' }] },
+];
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+let docsPage: string | undefined;
 
 /** The OpenAPI document of every mounted route, itself included; built on first use, not at start-up. */
 export function openApiDocument() {
   if (!document) {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const self: ApiMount = { base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] };
-    document = buildOpenApiDocument([...MOUNTS, self], version);
+    document = buildOpenApiDocument([...MOUNTS, ...SELF], version);
   }
   return document;
 }
+
+/** Every documented operation with its mount and its path in OpenAPI's form: for contract tests. */
+export const documentedOperations = () =>
+  [...MOUNTS, ...SELF].flatMap((mount) => mount.operations.map((op) => ({ mount, op, method: op.method.toUpperCase(), path: openApiPath(mount.base, op.path) })));
+
+/** Every declared method and path (Hono style): what the document lists and the 405 answer allows. */
+const declaredRoutes = () =>
+  [...MOUNTS, ...SELF].flatMap((m) => m.operations.map((op) => ({ method: op.method.toUpperCase(), path: mountedPath(m.base, op.path) })));
 
 /** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
 export function createApp(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use('*', securityHeaders());
+  app.use('*', methodNotAllowed(declaredRoutes()));
   app.use(
     '*',
     bodyLimit({
@@ -73,6 +94,11 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
+  app.get(DOCS_PATH, (c) => {
+    docsPage ??= renderDocsPage(openApiDocument(), OPENAPI_PATH);
+    c.header('Content-Security-Policy', DOCS_PAGE_CSP);
+    return c.html(docsPage);
+  });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.use('/api/*', apiKeyAuth(deps.db));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
