@@ -181,7 +181,7 @@ export const scheduleOperations: ApiOperation[] = [
     body: createScheduleInput,
     status: 201,
     response: scheduleView.extend({ paused: z.boolean() }),
-    errors: { 400: ['INVALID_SCHEDULE_SPEC', 'INVALID_REFERENCE'], 409: ['SCHEDULE_ALREADY_EXISTS'], 503: ['TEMPORAL_UNAVAILABLE'] },
+    errors: { 400: ['INVALID_SCHEDULE_SPEC', 'INVALID_REFERENCE', 'SCHEDULE_TOO_FREQUENT'], 409: ['SCHEDULE_ALREADY_EXISTS', 'SCHEDULE_LIMIT_REACHED'], 503: ['TEMPORAL_UNAVAILABLE'] },
   },
   {
     method: 'get',
