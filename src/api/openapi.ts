@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Scope } from '../shared/key-scopes.js';
+import { requiredScope } from './route-table.js';
 
 /** One documented operation of a route module, with paths relative to where the module is mounted. */
 export interface ApiOperation {
@@ -15,6 +17,8 @@ export interface ApiOperation {
   parameters?: Record<string, unknown>[];
   /** Other success answers: status -> description. */
   otherResponses?: Record<number, string>;
+  /** The key scope it needs when not the default (read for GET, write otherwise): admin routes say admin. */
+  scope?: Scope;
 }
 
 /** A route module as mounted in app.ts, with its operations: the document is built from these. */
@@ -72,7 +76,8 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
       (paths[path] ??= {})[op.method] = {
         tags: [mount.tag],
         summary: op.summary,
-        ...(mount.open ? { security: [] } : {}),
+        // OpenAPI 3.1 lets a non-OAuth scheme list role names: the key scope the route needs.
+        security: mount.open ? [] : [{ apiKey: [requiredScope(op.method.toUpperCase(), op.scope)] }],
         ...(parameters.length ? { parameters } : {}),
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body) } } } } : {}),
         responses: {
@@ -93,7 +98,9 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     security: [{ apiKey: [] }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin)' },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -109,7 +116,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
       },
       responses: {
         Error: {
-          description: '400 validation, 401 API key, 404 not found, 409 state conflict, 413 body too large, 429 rate limited, 503 dependency down',
+          description: '400 validation, 401 API key (missing, unknown, revoked, expired), 403 FORBIDDEN_SCOPE, 404 not found, 409 state conflict, 413 body too large, 429 rate limited, 503 dependency down',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
         },
       },

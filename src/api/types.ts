@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -13,5 +14,5 @@ export interface ApiDeps {
   defaultTimeoutSeconds?: number;
 }
 
-export type ApiEnv = { Variables: AuthVariables };
+export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;
