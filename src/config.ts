@@ -61,6 +61,8 @@ export const configSchema = z
       .transform((v) => v === 'true' || v === '1'),
     /** Id of that Temporal Schedule. */
     USAGE_VERIFY_SCHEDULE_ID: z.string().min(1).default('usage-verification'),
+    /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
+    AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */
