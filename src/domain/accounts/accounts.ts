@@ -24,7 +24,8 @@ export async function createAccount(db: DbOrTx, name: string, opts: NewAccountOp
 
 /** Every account, oldest first, with how many keys still work. */
 export async function listAccounts(db: DbOrTx, page: number, pageSize: number) {
-  const activeKeys = sql<number>`(SELECT count(*)::int FROM ${apiKeys} k WHERE k.account_id = ${accounts.id} AND k.revoked_at IS NULL
+  // Written out: drizzle renders ${accounts.id} unqualified here, which the subquery would read as k.id.
+  const activeKeys = sql<number>`(SELECT count(*)::int FROM api_keys k WHERE k.account_id = accounts.id AND k.revoked_at IS NULL
     AND (k.expires_at IS NULL OR k.expires_at > now()))`;
   const rows = await db
     .select({ id: accounts.id, name: accounts.name, createdAt: accounts.createdAt, activeKeys })
