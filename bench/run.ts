@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { createAccount } from '../src/domain/accounts.js';
+import { createAccount } from '../src/domain/accounts/index.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';

@@ -63,6 +63,8 @@ export const configSchema = z
     USAGE_VERIFY_SCHEDULE_ID: z.string().min(1).default('usage-verification'),
     /** Live generation schedules one account may have; creating one more is a 409 SCHEDULE_LIMIT_REACHED. */
     MAX_SCHEDULES_PER_ACCOUNT: int(1, 100_000).default(50),
+    /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
+    AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */

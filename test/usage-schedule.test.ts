@@ -87,7 +87,7 @@ describe('usage verification schedule', () => {
     const corrupted = await corruptedAccount();
     const lines: any[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false });
+    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90 });
     const summary = await activities.runScheduledVerification({});
     expect(summary).toMatchObject({ repaired: false, changes: 0 });
     const warnings = lines.filter((l) => l.msg === 'usage discrepancy');

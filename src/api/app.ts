@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
 import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { auditTrail } from './middleware/audit-trail.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument, mountedPath, openApiPath, type ApiMount } from './openapi.js';
+import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
+import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
+import { auditOperations, auditRoutes } from './routes/audit.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
@@ -19,6 +24,7 @@ import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
+import { routeTable } from './route-table.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -45,7 +51,13 @@ const MOUNTS: Mount[] = [
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
+  { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
+  { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
 ];
+
+/** Every mounted route with the key scope it needs (declared by its operation) and its pattern. */
+export const API_ROUTES = routeTable(MOUNTS);
 
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
@@ -75,11 +87,16 @@ export const documentedOperations = () =>
 const declaredRoutes = () =>
   [...MOUNTS, ...SELF].flatMap((m) => m.operations.map((op) => ({ method: op.method.toUpperCase(), path: mountedPath(m.base, op.path) })));
 
-/** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
+/**
+ * The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API
+ * key of the scope its operation declares; writes and refused keys are audited. Every answer carries an
+ * X-Request-Id (the client's when valid).
+ */
 export function createApp(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use('*', requestId());
   app.use('*', securityHeaders());
   app.use('*', methodNotAllowed(declaredRoutes()));
   app.use(
@@ -100,7 +117,7 @@ export function createApp(deps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
-  app.use('/api/*', apiKeyAuth(deps.db));
+  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Scope } from '../shared/key-scopes.js';
+import { requiredScope } from './route-table.js';
 import { closed } from './schemas/closed.js';
 import { errorResponse } from './schemas/common.js';
 
@@ -24,6 +26,8 @@ export interface ApiOperation {
   parameters?: Record<string, unknown>[];
   /** Other non-error answers: status -> description and JSON body, if any. */
   otherResponses?: Record<number, { description: string; body?: z.ZodType }>;
+  /** The key scope it needs when not the default (read for GET, write otherwise): admin routes say admin. */
+  scope?: Scope;
 }
 
 /** A route module as mounted in app.ts, with its operations: the document is built from these. */
@@ -55,7 +59,7 @@ function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
   ];
   return {
     ...(bad.length ? { 400: bad } : {}),
-    ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY'] }),
+    ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'], 403: ['FORBIDDEN_SCOPE'] }),
     ...(op.path.includes(':') ? { 404: ['NOT_FOUND'] } : {}),
     ...(op.body ? { 413: ['PAYLOAD_TOO_LARGE'] } : {}),
     ...(mount.open ? {} : { 503: ['DEPENDENCY_UNAVAILABLE'] }),
@@ -142,7 +146,8 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         tags: [mount.tag],
         summary: op.summary,
         operationId: `${op.method}${path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
-        ...(mount.open ? { security: [] } : {}),
+        // OpenAPI 3.1 lets a non-OAuth scheme list role names: the key scope the route needs.
+        security: mount.open ? [] : [{ apiKey: [requiredScope(op.method.toUpperCase(), op.scope)] }],
         ...(parameters.length ? { parameters } : {}),
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(closed(op.body), 'input') } } } } : {}),
         responses: responsesOf(mount, op),
@@ -161,7 +166,9 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     security: [{ apiKey: [] }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin)' },
+      },
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -15,5 +16,5 @@ export interface ApiDeps {
   maxSchedulesPerAccount?: number;
 }
 
-export type ApiEnv = { Variables: AuthVariables };
+export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

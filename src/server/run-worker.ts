@@ -44,6 +44,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     client: temporal.client,
     taskQueue: config.TASK_QUEUE,
     repairOnSchedule: config.USAGE_REPAIR_ON_SCHEDULE,
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
   });
   const workers = await createTaskWorkers({
     extraActivities,

@@ -1,7 +1,7 @@
 import { inject } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { createAccount } from '../../src/domain/accounts.js';
+import { createAccount } from '../../src/domain/accounts/index.js';
 
 /** A pool on the test run's real PostgreSQL. */
 export function openTestDatabase(max = 5): Database {

@@ -53,6 +53,7 @@ export async function startTestWorker(
     client: temporal.client,
     taskQueue,
     repairOnSchedule: options.repairOnSchedule ?? false,
+    auditRetentionDays: 90,
   });
   const workers = await createTaskWorkers({
     extraActivities,
