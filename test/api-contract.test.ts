@@ -61,7 +61,7 @@ const untilFinished = (key: string, id: number) =>
 
 describe('every answer of every route matches the document', () => {
   it('on success and on the errors a client can cause', async () => {
-    const { apiKey: key } = await newAccount(stack.database);
+    const { apiKey: key } = await newAccount(stack.database, { scope: 'admin' });
     stack.stub.setBehavior((req) => (keywordOf(req)?.startsWith('flaky') ? { status: 400, errorMessage: 'refused' } : {}));
 
     await hit('GET', '/api/health', {});
@@ -153,6 +153,17 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', '/api/schedules/{id}/trigger', { id: sid }, { key });
     await hit('DELETE', '/api/schedules/{id}', { id: sid }, { key });
     await hit('POST', '/api/schedules/{id}/pause', { id: sid }, { key });
+
+    const readKey = await hit('POST', '/api/keys', {}, { key, json: { scope: 'read', name: 'dashboard' } });
+    await hit('POST', '/api/keys', {}, { key, json: { scope: 'root' } });
+    await hit('GET', '/api/keys', {}, { key });
+    await hit('POST', '/api/distillations', {}, { key: readKey.body.apiKey, json: { keyword: 'no', topics: ['No?'] } });
+    await hit('DELETE', '/api/keys/{id}', { id: readKey.body.keyId }, { key });
+    const account = await hit('POST', '/api/admin/accounts', {}, { key, json: { name: 'Second team' } });
+    await hit('GET', '/api/admin/accounts', {}, { key });
+    await hit('POST', '/api/admin/accounts/{id}/keys', { id: account.body.accountId }, { key, json: { scope: 'read' } });
+    await hit('POST', '/api/admin/accounts', {}, { key: account.body.apiKey, json: { name: 'Not allowed' } });
+    await hit('GET', '/api/audit', {}, { key, query: '?pageSize=5' });
 
     expect(violations).toEqual([]);
     const missing = operations.filter((o) => !seen.has(`${o.method} ${o.path} ${o.op.status ?? 200}`)).map((o) => `${o.method} ${o.path}`);

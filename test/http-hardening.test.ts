@@ -18,7 +18,7 @@ let apiKey: string;
 beforeAll(async () => {
   temporal = await connectTemporal(inject('temporalAddress'), 'default');
   app = createApp({ db: database.db, temporal: { client: temporal.client, taskQueue: 'http-hardening-unused' }, log: createLogger('silent'), defaultConcurrency: 5 });
-  ({ apiKey } = await newAccount(database));
+  ({ apiKey } = await newAccount(database, { scope: 'admin' }));
 });
 afterAll(async () => {
   await temporal?.close();

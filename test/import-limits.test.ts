@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../src/db/client.js';
-import { hashApiKey } from '../src/domain/accounts.js';
+import { hashApiKey } from '../src/domain/accounts/index.js';
 import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
 import { startApiServer } from './support/api-server.js';

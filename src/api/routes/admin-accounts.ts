@@ -4,7 +4,8 @@ import { createAccount, createApiKey, listAccounts, requireAccount } from '../..
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import { newKeyInput } from './key-input.js';
+import { count, id, paged, timestamp } from '../schemas/common.js';
+import { newKeyAnswer, newKeyInput } from './key-input.js';
 
 const accountInput = z.object({ name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters') });
 
@@ -30,7 +31,7 @@ export function adminAccountRoutes({ db }: ApiDeps) {
 }
 
 export const adminAccountOperations: ApiOperation[] = [
-  { method: 'post', path: '/', summary: 'Create an account with a write key (shown only in this answer)', body: accountInput, status: 201, scope: 'admin' },
-  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'admin' },
-  { method: 'post', path: '/:id/keys', summary: 'Create a key of any scope for an account (shown only in this answer)', body: newKeyInput, status: 201, scope: 'admin' },
+  { method: 'post', path: '/', summary: 'Create an account with a write key (shown only in this answer)', body: accountInput, status: 201, scope: 'admin', response: z.object({ accountId: id, name: z.string(), apiKey: z.string() }) },
+  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'admin', response: paged('accounts', z.object({ id, name: z.string(), createdAt: timestamp, activeKeys: count })) },
+  { method: 'post', path: '/:id/keys', summary: 'Create a key of any scope for an account (shown only in this answer)', body: newKeyInput, status: 201, scope: 'admin', response: newKeyAnswer },
 ];

@@ -4,7 +4,8 @@ import { AppError } from '../../domain/errors.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';
-import { newKeyInput } from './key-input.js';
+import { z } from 'zod';
+import { keyView, newKeyAnswer, newKeyInput } from './key-input.js';
 
 /** The calling account's own keys: list, create (a scope no higher than the caller's), revoke. */
 export function apiKeyRoutes({ db }: ApiDeps) {
@@ -29,7 +30,7 @@ export function apiKeyRoutes({ db }: ApiDeps) {
 }
 
 export const apiKeyOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: "The account's keys (prefix, scope, name, created, last used, expires, revoked); never a key" },
-  { method: 'post', path: '/', summary: 'Create a key of a scope no higher than the calling key; the key is shown only in this answer', body: newKeyInput, status: 201 },
-  { method: 'delete', path: '/:id', summary: 'Revoke one of the account\'s keys (the calling key too); it stops working at once' },
+  { method: 'get', path: '/', summary: "The account's keys (prefix, scope, name, created, last used, expires, revoked); never a key", response: z.object({ keys: z.array(keyView) }) },
+  { method: 'post', path: '/', summary: 'Create a key of a scope no higher than the calling key; the key is shown only in this answer', body: newKeyInput, status: 201, response: newKeyAnswer, errors: { 403: ['FORBIDDEN_SCOPE'] } },
+  { method: 'delete', path: '/:id', summary: 'Revoke one of the account\'s keys (the calling key too); it stops working at once', response: keyView, errors: { 403: ['FORBIDDEN_SCOPE'] } },
 ];

@@ -4,7 +4,9 @@ import { listAuditEvents } from '../../domain/audit-events.js';
 import { AppError } from '../../domain/errors.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { MAX_ID, pagination, parseQuery } from '../validation.js';
+import { count, id, jsonObject, paged, timestamp } from '../schemas/common.js';
+import { MAX_ID } from '../schemas/input-rules.js';
+import { pagination, parseQuery } from '../validation.js';
 
 const auditQuery = pagination.extend({
   from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z' }).optional(),
@@ -43,6 +45,23 @@ export function auditRoutes({ db }: ApiDeps) {
   });
 }
 
+const auditPage = paged(
+  'events',
+  z.object({
+    id,
+    createdAt: timestamp,
+    accountId: id.nullable(),
+    keyPrefix: z.string().nullable(),
+    method: z.string(),
+    route: z.string().nullable(),
+    action: z.string(),
+    targetIds: jsonObject,
+    status: count,
+    requestId: z.string().nullable(),
+    clientIp: z.string().nullable(),
+  }),
+);
+
 export const auditOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'Audit events (writes and refused auth attempts), newest first; admin keys: accountId=<id>|all', query: auditQuery },
+  { method: 'get', path: '/', summary: 'Audit events (writes and refused auth attempts), newest first; admin keys: accountId=<id>|all', query: auditQuery, response: auditPage, errors: { 403: ['FORBIDDEN_SCOPE'] } },
 ];
