@@ -20,7 +20,12 @@ export interface ArticleTaskInput {
 
 /** DB steps retry until the database answers again: a DB outage pauses a task, it never fails it. */
 const DB_RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' } as const;
-const db = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: DB_RETRY });
+/**
+ * startTask and finishTask are one short transaction each. Their timeout is how long a task idles when
+ * the worker running one dies (the server only notices then), so it is short: a slow attempt is simply
+ * retried, and both are idempotent. Only the start-to-close timeout, not the command, is in history.
+ */
+const db = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: DB_RETRY });
 /**
  * The per-article DB steps as local activities: they run inside this worker's workflow task instead of
  * a round trip through the task queue (they are idempotent, so a re-run after a crash is harmless).
