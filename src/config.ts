@@ -26,6 +26,8 @@ export const configSchema = z
     /** gRPC port and Web UI port of the embedded Temporal dev server. */
     TEMPORAL_PORT: int(1, 65535).default(7233),
     TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+    /** Milliseconds a task's workflow start may wait for Temporal; then the task fails with 503 and releases its reservations. */
+    WORKFLOW_START_TIMEOUT_MS: int(100, 120_000).default(5_000),
     /** Task queue of the workflows and the DB activities. */
     TASK_QUEUE: z.string().min(1).default('article-tasks'),
     /** Task queue of generateArticle, so provider limits apply to LLM calls alone. */

@@ -11,7 +11,7 @@ export async function serveApi(config: Config, database: Database, temporalAddre
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const app = createApp({
     db: database.db,
-    temporal: { client: temporal.client, taskQueue: config.TASK_QUEUE },
+    temporal: { client: temporal.client, taskQueue: config.TASK_QUEUE, startTimeoutMs: config.WORKFLOW_START_TIMEOUT_MS },
     log: log.child({ component: 'api' }),
     defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
     defaultTimeoutSeconds: config.DEFAULT_TASK_TIMEOUT_SECONDS,

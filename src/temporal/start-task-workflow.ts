@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { taskWorkflowId } from '../domain/workflow-id.js';
 import { ACCOUNT_ID, PRIORITY, TASK_ID, TASK_STATUS } from '../shared/search-attributes.js';
 import type { articleGenerationWorkflow } from '../workflows/index.js';
@@ -12,16 +12,33 @@ export const priorityKeyFor = (priority: number) => 6 - Math.ceil(Math.min(10, M
 export interface WorkflowStartTarget {
   client: Client;
   taskQueue: string;
+  /** How long a start may wait for Temporal before it counts as failed; default 5 s. */
+  startTimeoutMs?: number | undefined;
+}
+
+const DEFAULT_WORKFLOW_START_TIMEOUT_MS = 5_000;
+
+/** A start that got no answer from Temporal within the deadline. */
+export class WorkflowStartTimeoutError extends Error {
+  override readonly name = 'WorkflowStartTimeoutError';
 }
 
 /**
  * Starts the task's workflow, id `article-task-<id>`. Starting one that already runs is not an error:
  * the resume-after-restart path and a retried API call both land here.
  */
-export async function startTaskWorkflow(
-  { client, taskQueue }: WorkflowStartTarget,
-  task: { id: number; accountId: number; priority: number; createdAt?: Date },
-) {
+export async function startTaskWorkflow(target: WorkflowStartTarget, task: { id: number; accountId: number; priority: number; createdAt?: Date }) {
+  const timeoutMs = target.startTimeoutMs ?? DEFAULT_WORKFLOW_START_TIMEOUT_MS;
+  // A start that lands after the deadline is harmless: its workflow finds the task finished and ends.
+  try {
+    return await target.client.withDeadline(Date.now() + timeoutMs, () => start(target, task));
+  } catch (err) {
+    if (isGrpcDeadlineError(err)) throw new WorkflowStartTimeoutError(`Temporal did not answer within ${timeoutMs} ms`, { cause: err });
+    throw err;
+  }
+}
+
+async function start({ client, taskQueue }: WorkflowStartTarget, task: { id: number; accountId: number; priority: number; createdAt?: Date }) {
   const workflowId = taskWorkflowId(task.id);
   try {
     await client.workflow.start<typeof articleGenerationWorkflow>('articleGenerationWorkflow', {
