@@ -11,6 +11,7 @@ import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
+import { TEST_PAYLOAD_CODEC, TEST_PAYLOAD_KEYS } from './support/payload-codec.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const suffix = randomUUID().slice(0, 8);
@@ -35,6 +36,7 @@ function startWorkerProcess(): Promise<ChildProcess> {
       LLM_HEARTBEAT_TIMEOUT_MS: '2000',
       LLM_RETRY_INITIAL_MS: '200',
       LOG_LEVEL: 'info',
+      TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -63,7 +65,7 @@ beforeAll(async () => {
   // Workflow ids (article-task-<id>) share the test Temporal server with the main test database: keep
   // this database's task ids out of its range.
   await database.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 100000000`;
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   stub = await startLlmStub({ latencyMs: 250 });
 });
 

@@ -14,6 +14,7 @@ import { statsOperations, statsRoutes } from './routes/stats.js';
 import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
+import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import type { ApiDeps, ApiEnv } from './types.js';
 
@@ -25,6 +26,7 @@ interface Mount extends ApiMount {
 }
 
 const TASKS = '/api/article-generation/tasks';
+const TEMPORAL_CODEC = '/api/temporal-codec';
 /** Every route module, where it is mounted, and what it documents (in this order: cleanup before /:id). */
 const MOUNTS: Mount[] = [
   { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
@@ -41,6 +43,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
+  { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -74,6 +77,7 @@ export function createApp(deps: ApiDeps) {
   );
   app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
+  app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
   app.use('/api/*', apiKeyAuth(deps.db));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;

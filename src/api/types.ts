@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,10 @@ export interface ApiDeps {
   defaultConcurrency: number;
   /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
   defaultTimeoutSeconds?: number;
+  /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */
+  codec: PayloadCodec;
+  /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
+  codecCorsOrigins: string[];
 }
 
 export type ApiEnv = { Variables: AuthVariables };
