@@ -52,3 +52,9 @@ export async function ensureDefaultAccount(db: DbOrTx, knownKey: string | undefi
   await addApiKey(db, existing.id, key);
   return { accountId: existing.id, apiKey: key, created: false };
 }
+
+/** The account's weight on the shared LLM queue (see accounts.fairness_weight); 1 for an unknown account. */
+export async function accountFairnessWeight(db: DbOrTx, accountId: number): Promise<number> {
+  const [row] = await db.select({ weight: accounts.fairnessWeight }).from(accounts).where(eq(accounts.id, accountId));
+  return row?.weight ?? 1;
+}

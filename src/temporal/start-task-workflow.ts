@@ -15,12 +15,14 @@ export interface WorkflowStartTarget {
 }
 
 /**
- * Starts the task's workflow, id `article-task-<id>`. Starting one that already runs is not an error:
+ * Starts the task's workflow, id `article-task-<id>`. Its priority carries the account as fairness key
+ * (weight from the account's plan), and its activities inherit it: on a backlogged LLM queue the server
+ * dispatches accounts in turn by weight, so one account's thousand tasks do not starve another's one. Starting one that already runs is not an error:
  * the resume-after-restart path and a retried API call both land here.
  */
 export async function startTaskWorkflow(
   { client, taskQueue }: WorkflowStartTarget,
-  task: { id: number; accountId: number; priority: number; createdAt?: Date },
+  task: { id: number; accountId: number; priority: number; createdAt?: Date; fairnessWeight?: number },
 ) {
   const workflowId = taskWorkflowId(task.id);
   try {
@@ -28,7 +30,7 @@ export async function startTaskWorkflow(
       taskQueue,
       workflowId,
       args: [{ taskId: task.id }],
-      priority: { priorityKey: priorityKeyFor(task.priority) },
+      priority: { priorityKey: priorityKeyFor(task.priority), fairnessKey: String(task.accountId), fairnessWeight: task.fairnessWeight ?? 1 },
       typedSearchAttributes: [
         { key: TASK_ID, value: task.id },
         { key: ACCOUNT_ID, value: task.accountId },
