@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys } from './temporal/payload-keys.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
@@ -21,6 +22,26 @@ export const configSchema = z
     /** host:port of the Temporal frontend; unset in embedded mode starts a dev server. */
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /**
+     * Keys of the payload codec that encrypts every workflow and activity payload, `id:base64key,...`
+     * (32-byte keys): the first encrypts, all decrypt. Required with an external Temporal server; the
+     * embedded mode generates one into DATA_DIR/payload-keys when unset.
+     */
+    TEMPORAL_PAYLOAD_KEYS: optionalString.transform((spec, ctx) => {
+      if (spec === undefined) return undefined;
+      const parsed = parsePayloadKeys(spec);
+      if ('keys' in parsed) return parsed.keys;
+      for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+    /** Browser origins (comma-separated) allowed to call /api/temporal-codec: the Temporal UI's. Unset: the embedded UI's. */
+    TEMPORAL_CODEC_CORS_ORIGINS: optionalString.transform((v, ctx) => {
+      const origins = v?.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const o of origins ?? []) {
+        if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin: write scheme://host[:port], e.g. http://localhost:8080` });
+      }
+      return origins;
+    }),
     /** Path of the `temporal` CLI binary used for the embedded dev server. */
     TEMPORAL_CLI_PATH: optionalString,
     /** gRPC port and Web UI port of the embedded Temporal dev server. */

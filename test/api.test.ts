@@ -9,6 +9,7 @@ import { serveApp, type TestServer } from './support/api-server.js';
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 
 /**
  * The HTTP API end to end: a real loopback server (createApp + @hono/node-server on port 0) over the
@@ -27,6 +28,8 @@ const deps = (temporal: ApiDeps['temporal']): ApiDeps => ({
   temporal,
   log: createLogger('silent'),
   defaultConcurrency: 5,
+  codec: TEST_PAYLOAD_CODEC,
+  codecCorsOrigins: [],
 });
 
 beforeAll(async () => {
@@ -932,7 +935,7 @@ describe('when the workflow cannot be started', () => {
   let closedTemporal: TemporalHandles;
 
   beforeAll(async () => {
-    closedTemporal = await connectTemporal(inject('temporalAddress'), 'default');
+    closedTemporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
     await closedTemporal.close();
     broken = await startServer(deps({ client: closedTemporal.client, taskQueue: worker.taskQueue }));
   });

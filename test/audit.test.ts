@@ -4,6 +4,7 @@ import { createAuditRetentionActivities } from '../src/activities/audit-retentio
 import { createAccount } from '../src/domain/accounts/index.js';
 import { createLogger } from '../src/logger.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer } from './support/api-server.js';
 import { openTestDatabase } from './support/db.js';
 
@@ -14,7 +15,7 @@ let temporal: TemporalHandles;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   api = await startApiServer(database, { client: temporal.client, taskQueue: `no-worker-${randomUUID().slice(0, 8)}` });
 });
 afterAll(async () => {

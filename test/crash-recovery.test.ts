@@ -9,6 +9,7 @@ import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.j
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { workerProcesses } from './support/worker-process.js';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   // Workflow ids (article-task-<id>) share the test Temporal server with the main test database: keep
   // this database's task ids out of its range.
   await database.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 100000000`;
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   stub = await startLlmStub({ latencyMs: 250 });
 });
 

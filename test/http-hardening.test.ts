@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp, openApiDocument } from '../src/api/app.js';
 import { createLogger } from '../src/logger.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { newAccount, openTestDatabase } from './support/db.js';
 
 /**
@@ -16,8 +17,8 @@ let app: ReturnType<typeof createApp>;
 let apiKey: string;
 
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
-  app = createApp({ db: database.db, temporal: { client: temporal.client, taskQueue: 'http-hardening-unused' }, log: createLogger('silent'), defaultConcurrency: 5 });
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
+  app = createApp({ db: database.db, temporal: { client: temporal.client, taskQueue: 'http-hardening-unused' }, log: createLogger('silent'), defaultConcurrency: 5, codec: TEST_PAYLOAD_CODEC, codecCorsOrigins: [] });
   ({ apiKey } = await newAccount(database, { scope: 'admin' }));
 });
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { API_ROUTES } from '../src/api/app.js';
 import { connectDatabase } from '../src/db/client.js';
 import { createAccount } from '../src/domain/accounts/index.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer } from './support/api-server.js';
 import { openTestDatabase } from './support/db.js';
 
@@ -19,7 +20,7 @@ let api: Awaited<ReturnType<typeof startApiServer>>;
 let api2: Awaited<ReturnType<typeof startApiServer>>;
 
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   const target = { client: temporal.client, taskQueue: `no-worker-${randomUUID().slice(0, 8)}` };
   api = await startApiServer(database, target);
   api2 = await startApiServer(otherPool, target);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { callJson, startApiServer } from './support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
@@ -13,7 +14,7 @@ let api: Awaited<ReturnType<typeof startApiServer>>;
 beforeAll(async () => {
   // The API connects to Temporal through a proxy while it answers; then Temporal goes silent.
   proxy = await startTcpProxy(inject('temporalAddress'));
-  temporal = await connectTemporal(proxy.address, 'default');
+  temporal = await connectTemporal(proxy.address, 'default', TEST_PAYLOAD_CODEC);
   api = await startApiServer(database, { client: temporal.client, taskQueue: 'never-polled', startTimeoutMs: 1_000 });
 });
 afterAll(async () => {

@@ -23,6 +23,7 @@ import { statsOperations, statsRoutes } from './routes/stats.js';
 import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
+import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { routeTable } from './route-table.js';
 import type { ApiDeps, ApiEnv } from './types.js';
@@ -35,6 +36,7 @@ interface Mount extends ApiMount {
 }
 
 const TASKS = '/api/article-generation/tasks';
+const TEMPORAL_CODEC = '/api/temporal-codec';
 /** Every route module, where it is mounted, and what it documents (in this order: cleanup before /:id). */
 const MOUNTS: Mount[] = [
   { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
@@ -54,6 +56,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
+  { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
 
 /** Every mounted route with the key scope it needs (declared by its operation) and its pattern. */
@@ -117,6 +120,7 @@ export function createApp(deps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
+  app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
   app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;

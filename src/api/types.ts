@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Db } from '../db/client.js';
@@ -14,6 +15,10 @@ export interface ApiDeps {
   defaultTimeoutSeconds?: number;
   /** Live schedules one account may have; unset: no limit. */
   maxSchedulesPerAccount?: number;
+  /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */
+  codec: PayloadCodec;
+  /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
+  codecCorsOrigins: string[];
 }
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };

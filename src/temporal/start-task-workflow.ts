@@ -16,6 +16,15 @@ export interface WorkflowStartTarget {
   startTimeoutMs?: number | undefined;
 }
 
+/** What a start needs of the task; fairnessWeight is the account's plan weight (default 1). */
+export interface TaskToStart {
+  id: number;
+  accountId: number;
+  priority: number;
+  createdAt?: Date;
+  fairnessWeight?: number;
+}
+
 const DEFAULT_WORKFLOW_START_TIMEOUT_MS = 5_000;
 
 /** A start that got no answer from Temporal within the deadline. */
@@ -24,10 +33,13 @@ export class WorkflowStartTimeoutError extends Error {
 }
 
 /**
- * Starts the task's workflow, id `article-task-<id>`. Starting one that already runs is not an error:
- * the resume-after-restart path and a retried API call both land here.
+ * Starts the task's workflow, id `article-task-<id>`. Its priority carries the account as fairness key
+ * (weight from the account's plan), and its activities inherit it: on a backlogged LLM queue the server
+ * dispatches accounts in turn by weight, so one account's thousand tasks do not starve another's one.
+ * Starting one that already runs is not an error: the resume-after-restart path and a retried API call
+ * both land here.
  */
-export async function startTaskWorkflow(target: WorkflowStartTarget, task: { id: number; accountId: number; priority: number; createdAt?: Date }) {
+export async function startTaskWorkflow(target: WorkflowStartTarget, task: TaskToStart) {
   const timeoutMs = target.startTimeoutMs ?? DEFAULT_WORKFLOW_START_TIMEOUT_MS;
   // A start that lands after the deadline is harmless: its workflow finds the task finished and ends.
   try {
@@ -38,14 +50,14 @@ export async function startTaskWorkflow(target: WorkflowStartTarget, task: { id:
   }
 }
 
-async function start({ client, taskQueue }: WorkflowStartTarget, task: { id: number; accountId: number; priority: number; createdAt?: Date }) {
+async function start({ client, taskQueue }: WorkflowStartTarget, task: TaskToStart) {
   const workflowId = taskWorkflowId(task.id);
   try {
     await client.workflow.start<typeof articleGenerationWorkflow>('articleGenerationWorkflow', {
       taskQueue,
       workflowId,
       args: [{ taskId: task.id }],
-      priority: { priorityKey: priorityKeyFor(task.priority) },
+      priority: { priorityKey: priorityKeyFor(task.priority), fairnessKey: String(task.accountId), fairnessWeight: task.fairnessWeight ?? 1 },
       typedSearchAttributes: [
         { key: TASK_ID, value: task.id },
         { key: ACCOUNT_ID, value: task.accountId },

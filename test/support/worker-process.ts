@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_PAYLOAD_KEYS } from './payload-codec.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -13,7 +14,7 @@ export function workerProcesses(env: () => Record<string, string>) {
     start(): Promise<ChildProcess> {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
         cwd: ROOT,
-        env: { ...process.env, ...env() },
+        env: { ...process.env, TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...env() },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.push(child);

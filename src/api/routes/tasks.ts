@@ -8,6 +8,7 @@ import { queryTaskProgress, requestTaskCancel } from '../../temporal/task-contro
 import { getTaskDetail, listArticles, listTasks } from '../../domain/task-queries.js';
 import { ITEM_STATES, TASK_STATUSES } from '../../db/schema.js';
 import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
+import { accountFairnessWeight } from '../../domain/accounts/index.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
@@ -97,7 +98,7 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
   /** Starts the task's workflow; when Temporal is down the task is failed and releases everything. */
   async function startOrRelease(task: { id: number; accountId: number; priority: number }) {
     try {
-      await startTaskWorkflow(temporal, task);
+      await startTaskWorkflow(temporal, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
     } catch (err) {
       log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
       const reason = `the workflow could not be started: ${(err as Error).message}`;

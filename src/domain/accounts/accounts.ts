@@ -76,3 +76,9 @@ export async function ensureDefaultAccount(db: Db, knownKey: string | undefined,
     return { accountId: existing.id, apiKey: key, created: false, replacedKeys: replaced.length };
   });
 }
+
+/** The account's weight on the shared LLM queue (see accounts.fairness_weight); 1 for an unknown account. */
+export async function accountFairnessWeight(db: DbOrTx, accountId: number): Promise<number> {
+  const [row] = await db.select({ weight: accounts.fairnessWeight }).from(accounts).where(eq(accounts.id, accountId));
+  return row?.weight ?? 1;
+}
