@@ -31,6 +31,8 @@ const TERMINAL = ['completed', 'failed', 'canceled', 'timeout'];
 const runDir = path.join(ROOT, '.data', `faults-run-${process.pid}`);
 const stops: (() => Promise<unknown>)[] = [];
 let workers: WatchedProcess[] = [];
+/** Every service process started, killed ones included: one that died on its own before its kill counts. */
+const everyProcess: WatchedProcess[] = [];
 let pg: CrashablePostgres;
 let temporal: RestartableTemporal;
 let llm: FaultyLlm;
@@ -59,8 +61,8 @@ async function createTask(url: string, key: string, stats: { retries: number }):
 }
 
 function unexpectedExits(): string[] {
-  const out = [api, ...workers].map((p) => p.unexpectedExit()).filter((e): e is string => e !== null);
-  for (const p of [api, ...workers]) if (p.unexpectedExit()) out.push(`${p.name}'s last lines:\n${p.tail()}`);
+  const out: string[] = [];
+  for (const p of everyProcess) if (p.unexpectedExit()) out.push(`${p.unexpectedExit()}; last lines:\n${p.tail()}`);
   if (temporal.exitedOnItsOwn()) out.push('the Temporal dev server exited on its own');
   return out;
 }
@@ -88,6 +90,7 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   stops.push(async () => Promise.all([api, ...workers].map((p) => p?.stop())));
   [api, ...workers] = await Promise.all([startApiProcess(env, apiPort), startWorkerProcess(env, 'worker-1'), startWorkerProcess(env, 'worker-2')]);
+  everyProcess.push(api, ...workers);
   const ready = Date.now();
 
   // Tasks are created in batches just before each fault, so every fault hits tasks in flight.
@@ -110,6 +113,7 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
       await victim.kill();
       await sleep(500 + Math.floor(random() * 2_000));
       workers[fault.target] = await startWorkerProcess(env, `worker-${fault.target + 1}`);
+      everyProcess.push(workers[fault.target]!);
     } else if (fault.kind === 'postgres-restart') {
       await pg.crashRestart();
     } else {
