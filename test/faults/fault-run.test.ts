@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
@@ -38,9 +39,13 @@ let temporal: RestartableTemporal;
 let llm: FaultyLlm;
 let api: WatchedProcess;
 let database: Database;
+let passed = false;
 
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop().catch((err) => console.error('[faults] teardown:', err));
+  // The Temporal database and log stay after a failure, for a look at the histories.
+  if (passed) await rm(runDir, { recursive: true, force: true });
+  else console.log(`[faults] kept ${runDir}`);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -170,4 +175,5 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
         `verification clean, invariants hold, no process exited on its own`,
     ].join('\n'),
   );
+  passed = true;
 });
