@@ -1,4 +1,5 @@
 import { startTsProcess, type WatchedProcess } from './child-process.js';
+import { TEST_PAYLOAD_KEYS } from '../../support/payload-codec.js';
 
 export interface ServiceEnv {
   DATABASE_URL: string;
@@ -15,6 +16,8 @@ const FAST_RECOVERY = {
   LLM_HEARTBEAT_TIMEOUT_MS: '3000',
   RECONCILE_INTERVAL_SECONDS: '10',
   LOG_LEVEL: 'info',
+  // Deployed mode requires payload keys; the tests' fixed ones.
+  TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
 };
 
 /** `npm run api` as its own process; resolves once it listens. */
