@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { createAccount } from '../../src/domain/accounts.js';
+import { createAccount } from '../../src/domain/accounts/index.js';
 import { findFreePort } from '../../src/infra/process-utils.js';
 import { callJson } from '../support/api-server.js';
 import { seedDistillations } from '../support/db.js';
