@@ -164,6 +164,10 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', '/api/admin/accounts/{id}/keys', { id: account.body.accountId }, { key, json: { scope: 'read' } });
     await hit('POST', '/api/admin/accounts', {}, { key: account.body.apiKey, json: { name: 'Not allowed' } });
     await hit('GET', '/api/audit', {}, { key, query: '?pageSize=5' });
+    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
+    const encoded = await hit('POST', '/api/temporal-codec/encode', {}, { key, json: { payloads: [plain] } });
+    await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: encoded.body.payloads } });
+    await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: [{ ...encoded.body.payloads[0], data: Buffer.from('tampered').toString('base64') }] } });
 
     expect(violations).toEqual([]);
     const missing = operations.filter((o) => !seen.has(`${o.method} ${o.path} ${o.op.status ?? 200}`)).map((o) => `${o.method} ${o.path}`);

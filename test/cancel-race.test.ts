@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { waitFor } from './support/api-server.js';
 import { useTestStack } from './support/stack.js';
 import { newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
+import { replayWithCurrentCode } from './support/replay.js';
 
 // Every article hangs: a task never ends by itself, so only the cancel can end it.
 const stack = useTestStack({ latencyMs: 5, policy: { timeoutMs: 20_000 } });
@@ -50,7 +50,7 @@ describe('cancel right after create (issue 8 item 1)', () => {
     expect(await invariantViolations(database, accountId)).toEqual([]);
     // The first run replays with the current code; RECORD_WORKFLOW_HISTORIES=1 keeps it as a fixture.
     const history = await stack.worker.client.workflow.getHandle(taskWorkflowId(taskIds[0]!)).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, taskWorkflowId(taskIds[0]!));
+    await replayWithCurrentCode(history, taskWorkflowId(taskIds[0]!));
     if (process.env.RECORD_WORKFLOW_HISTORIES) {
       await writeFile(path.resolve(import.meta.dirname, 'fixtures/histories', `canceled-${delayMs}-ms-after-create.json`), JSON.stringify(history));
     }

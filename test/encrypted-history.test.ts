@@ -4,14 +4,13 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import proto from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { startApiServer, waitFor } from './support/api-server.js';
 import { newAccount, seedDistillations } from './support/db.js';
-import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { useTestStack } from './support/stack.js';
+import { replayWithCurrentCode } from './support/replay.js';
 
 const run = promisify(execFile);
 const stack = useTestStack();
@@ -34,7 +33,7 @@ async function finishedTask() {
   const tag = randomUUID().slice(0, 8);
   const keyword = `zanzibar-${tag}`;
   const topics = [`Where do quokkas-${tag} sleep?`, `Why is marzipan-${tag} sweet?`];
-  const account = await newAccount(stack.database);
+  const account = await newAccount(stack.database, { scope: 'admin' });
   await seedDistillations(stack.database, account.accountId, [{ keyword, topics }]);
   const created = await api.call('POST', '/api/article-generation/tasks', account.apiKey, { articleCount: 1 });
   expect(created.status, created.text).toBe(201);
@@ -74,14 +73,14 @@ describe('encrypted histories', () => {
 
     // The workers replay it (they decode with the same keys); RECORD_WORKFLOW_HISTORIES=1 keeps it as a fixture.
     const history = await stack.worker.client.workflow.getHandle(workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: { payloadCodecs: [TEST_PAYLOAD_CODEC] } }, history, workflowId);
+    await replayWithCurrentCode(history, workflowId);
     if (process.env.RECORD_WORKFLOW_HISTORIES) {
       await writeFile(path.resolve(import.meta.dirname, 'fixtures/histories/encrypted-one-article-task.json'), JSON.stringify(history));
     }
   });
 
   it('encode then decode through the endpoint round-trips; plain payloads pass through', async () => {
-    const { apiKey } = await newAccount(stack.database);
+    const { apiKey } = await newAccount(stack.database, { scope: 'admin' });
     const payload = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"title":"secret draft"}').toString('base64') };
     const encoded = await api.call('POST', `${CODEC}/encode`, apiKey, { payloads: [payload] });
     expect(encoded.status, encoded.text).toBe(200);
@@ -92,7 +91,7 @@ describe('encrypted histories', () => {
   });
 
   it('answers 401 without a key, 400 for a bad body or a payload it cannot decrypt', async () => {
-    const { apiKey } = await newAccount(stack.database);
+    const { apiKey } = await newAccount(stack.database, { scope: 'admin' });
     expect((await api.call('POST', `${CODEC}/decode`, null, { payloads: [] })).status).toBe(401);
     const bad = await api.call('POST', `${CODEC}/decode`, apiKey, { payloads: [{ data: 'not base64!' }] });
     expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_ERROR' });

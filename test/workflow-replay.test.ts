@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import proto from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
-import { expect, inject, it } from 'vitest';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from '../src/temporal/workers.js';
-import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
+import { replayWithCurrentCode } from './support/replay.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/histories');
 
@@ -24,7 +24,7 @@ it('replays every stored history with the current workflow code (determinism gua
     if (json.includes(Buffer.from('binary/encrypted').toString('base64'))) encrypted++;
     const history = proto.temporal.api.history.v1.History.fromObject(JSON.parse(json));
     // Encrypted fixtures need the test keys; plain ones (recorded before encryption) pass through the codec.
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: { payloadCodecs: [TEST_PAYLOAD_CODEC] } }, history, file);
+    await replayWithCurrentCode(history, file);
   }
   expect(encrypted, 'fixtures recorded with the payload codec (test/encrypted-history.test.ts)').toBeGreaterThan(0);
 });

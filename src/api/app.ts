@@ -101,6 +101,8 @@ export function createApp(deps: ApiDeps) {
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
   app.use('*', requestId());
   app.use('*', securityHeaders());
+  // The codec's CORS answers the Temporal UI's preflight (OPTIONS, no key) before the 405 and the key check.
+  app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
   app.use('*', methodNotAllowed(declaredRoutes()));
   app.use(
     '*',
@@ -120,7 +122,6 @@ export function createApp(deps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
-  app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
   app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;

@@ -1,5 +1,5 @@
 import type { Payload } from '@temporalio/common';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { z } from 'zod';
 import type { ApiOperation } from '../openapi.js';
@@ -29,14 +29,17 @@ const toJson = (p: Payload) => ({
  * Lets the Temporal UI (and `temporal --codec-endpoint`) call the codec from another origin. It runs
  * before the API key check: a browser's CORS preflight carries no Authorization header.
  */
-export const temporalCodecCors = ({ codecCorsOrigins }: Pick<ApiDeps, 'codecCorsOrigins'>) =>
-  cors({
+/** CORS for the Temporal UI's browser; a request without an Origin (no browser) is not CORS and passes by. */
+export function temporalCodecCors({ codecCorsOrigins }: Pick<ApiDeps, 'codecCorsOrigins'>): MiddlewareHandler {
+  const handle = cors({
     origin: codecCorsOrigins,
     allowMethods: ['POST', 'OPTIONS'],
     allowHeaders: ['Content-Type', 'Authorization', 'X-Namespace'],
     credentials: true,
     maxAge: 600,
   });
+  return (c, next) => (c.req.header('origin') ? handle(c, next) : next());
+}
 
 /**
  * `POST /api/temporal-codec/encode|decode`: the payload codec of the workers as a codec server, so
