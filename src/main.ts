@@ -9,10 +9,11 @@ import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { startTemporalDevServer } from './infra/temporal-dev-server.js';
 import { createLogger } from './logger.js';
 import { ensureDevAccount } from './server/dev-account.js';
+import { claimInstance } from './server/instance-lock.js';
 import { startWorker } from './server/run-worker.js';
-import { serveApi } from './server/serve-api.js';
+import { apiUrlOf, serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
-import { exitOnStartupError } from './server/startup.js';
+import { exitOnStartupError, requireFreeApiPort } from './server/startup.js';
 
 const TOOLS_DIR = fileURLToPath(new URL('../.tools', import.meta.url));
 
@@ -32,6 +33,8 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
   await mkdir(config.dataDir, { recursive: true });
+  stops.push(await claimInstance(config.dataDir, apiUrlOf(config.HOST, config.PORT)));
+  await requireFreeApiPort(config.PORT, config.HOST);
 
   onShutdownSignal(log, () => stopAll((err) => log.error({ err }, 'stop failed')));
 
@@ -42,6 +45,7 @@ async function main() {
       port: config.EMBEDDED_PG_PORT,
       database: 'artgen',
       log: infraLog,
+      ownSignalHandling: true,
     });
     stops.push(pg.stop);
     databaseUrl = pg.url;
