@@ -100,7 +100,9 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * `npm run bench:floor`, see docs/benchmarks.md):
  * - Temporal's development defaults: IDs up to 255 characters, search attributes visible at once after
  *   they are registered (workers register theirs on start);
- * - the new matcher;
+ * - the new (priority-aware) matcher: server 1.32 orders by priority without it (test/priority.test.ts
+ *   passes; upstream made it the default in temporalio/temporal#9595), kept so task priority does not
+ *   hinge on the default of whichever server docker-compose or an operator runs;
  * - one partition per task queue: on a single node, the default four only add forwarding between
  *   them and split a queue's rate limit (LLM_MAX_RPS) into four bursty buckets;
  * - the history transfer queue read up to 1000 times a second instead of 20: the dev server has one
