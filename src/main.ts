@@ -76,7 +76,10 @@ async function main() {
   const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
   const worker = await startWorker(config, database, temporalAddress, log);
   stops.push(worker.stop);
-  const api = await serveApi(config, database, temporalAddress, log);
+  const keptIn = account.keyFile ? `the file ${account.keyFile}` : 'DEV_API_KEY';
+  const api = await serveApi(config, database, temporalAddress, log, {
+    apiKeyHint: `This embedded instance's key is kept in ${keptIn} (also printed at start-up).`,
+  });
   stops.push(api.close);
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);

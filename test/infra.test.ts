@@ -84,6 +84,23 @@ describe('embedded postgres', () => {
       srv.close();
     }
   });
+
+  it('as root, names the folder the postgres OS user cannot enter and what to do, before initdb', T, async () => {
+    const privateDir = path.join(workDir, 'private');
+    await mkdir(privateDir, { mode: 0o700 });
+    await chmod(privateDir, 0o700);
+    const start = startEmbeddedPostgres({ dataDir: path.join(privateDir, 'pg'), port: await findFreePort(), database: 'x', log: testLog() });
+    if (process.getuid?.() === 0) {
+      await expect(start).rejects.toThrow(
+        new RegExp(`OS user "postgres".*cannot enter ${privateDir} \\(mode 700, owner uid 0\\).*Do one of`),
+      );
+      expect(existsSync(path.join(privateDir, 'pg', 'PG_VERSION'))).toBe(false);
+    } else {
+      // Not root: PostgreSQL runs as this user, who can enter its own private folder.
+      const pg = await start;
+      await pg.stop();
+    }
+  });
 });
 
 describe('temporal dev server', () => {

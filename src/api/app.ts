@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { jsonNewline } from './middleware/json-newline.js';
 import { buildOpenApiDocument, type ApiMount } from './openapi.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use('*', jsonNewline());
   app.use(
     '*',
     bodyLimit({
@@ -74,7 +76,7 @@ export function createApp(deps: ApiDeps) {
   );
   app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
-  app.use('/api/*', apiKeyAuth(deps.db));
+  app.use('/api/*', apiKeyAuth(deps.db, deps.apiKeyHint));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

@@ -11,6 +11,8 @@ export interface ApiDeps {
   defaultConcurrency: number;
   /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
   defaultTimeoutSeconds?: number;
+  /** Added to the 401 for an unknown key: where this deployment keeps its key (embedded mode). */
+  apiKeyHint?: string;
 }
 
 export type ApiEnv = { Variables: AuthVariables };

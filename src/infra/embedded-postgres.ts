@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { InfraLogger } from './logger.js';
 import { isPortFree, isProcessAlive, readCmdline, settlesWithin, terminateProcess } from './process-utils.js';
+import { osUserIds, requirePostgresUserAccess } from './postgres-user-access.js';
 import { StartupError } from './startup-error.js';
 
 export interface EmbeddedPostgresOptions {
@@ -68,12 +67,6 @@ async function replaceLeftover(dataDir: string, log: InfraLogger): Promise<void>
   }
   // Stale, or the pid was reused by an unrelated process (postgres would refuse to start then).
   await rm(pidFile, { force: true });
-}
-
-async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const run = promisify(execFile);
-  const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
 async function chownTree(p: string, uid: number, gid: number): Promise<void> {
@@ -140,6 +133,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
   const lastLines = (): string => recent.slice(-20).join('\n');
 
+  if (isRoot) await requirePostgresUserAccess(dataDir, USER);
   await mkdir(path.dirname(dataDir), { recursive: true });
   await replaceLeftover(dataDir, log);
   if (!(await isPortFree(port))) {
@@ -172,8 +166,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     log.info(`initialised embedded Postgres in ${Date.now() - t0} ms`);
   } else if (isRoot) {
     // initialise() chowns only on first run; a data dir copied or restored as root would be refused.
-    const ids = await postgresIds();
-    if ((await lstat(dataDir)).uid !== ids.uid) await chownTree(dataDir, ids.uid, ids.gid);
+    const ids = await osUserIds(USER);
+    if (ids && (await lstat(dataDir)).uid !== ids.uid) await chownTree(dataDir, ids.uid, ids.gid);
   }
 
   const t1 = Date.now();

@@ -10,8 +10,15 @@ import { connectTemporal } from '../temporal/connect.js';
 /** The URL clients use for an API bound to host:port (a wildcard bind is reached on loopback). */
 export const apiUrlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
-/** Serves the HTTP API on `port` (0 picks a free one) and returns its URL. */
-export async function serveApi(config: Config, database: Database, temporalAddress: string, log: Logger, port = config.PORT) {
+/** Serves the HTTP API on `opts.port` (default PORT; 0 picks a free one) and returns its URL. */
+export async function serveApi(
+  config: Config,
+  database: Database,
+  temporalAddress: string,
+  log: Logger,
+  opts: { port?: number; apiKeyHint?: string } = {},
+) {
+  const port = opts.port ?? config.PORT;
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const app = createApp({
     db: database.db,
@@ -19,6 +26,7 @@ export async function serveApi(config: Config, database: Database, temporalAddre
     log: log.child({ component: 'api' }),
     defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
     defaultTimeoutSeconds: config.DEFAULT_TASK_TIMEOUT_SECONDS,
+    apiKeyHint: opts.apiKeyHint,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: config.HOST }, () => resolve(s));
