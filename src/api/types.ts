@@ -1,4 +1,6 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -13,7 +15,13 @@ export interface ApiDeps {
   defaultTimeoutSeconds?: number;
   /** Added to the 401 for an unknown key: where this deployment keeps its key (embedded mode). */
   apiKeyHint?: string;
+  /** Live schedules one account may have; unset: no limit. */
+  maxSchedulesPerAccount?: number;
+  /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */
+  codec: PayloadCodec;
+  /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
+  codecCorsOrigins: string[];
 }
 
-export type ApiEnv = { Variables: AuthVariables };
+export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

@@ -1,3 +1,4 @@
+import { TEST_PAYLOAD_KEYS } from './payload-codec.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -19,7 +20,7 @@ export interface ServiceProcess {
 export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
