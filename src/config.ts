@@ -114,11 +114,25 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses the environment once; a bad value throws a ConfigError naming every bad variable. */
+/** Variables whose value is never shown, not even in a configuration error. */
+const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'DEV_API_KEY']);
+
+/** How a bad value is quoted in a configuration error: secrets by length only, URLs without a password. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return '';
+  if (SECRET_VARIABLES.has(name)) return ` (got a value of ${value.length} characters, hidden)`;
+  const shown = value.replace(/^([a-z][\w+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+  return ` (got ${JSON.stringify(shown.length > 100 ? `${shown.slice(0, 100)}...` : shown)})`;
+}
+
+/** Parses the environment once; a bad value throws a ConfigError naming every bad variable and its value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `  ${name || '(env)'}: ${i.message}${name ? shownValue(name, env[name]) : ''}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { jsonNewline } from './middleware/json-newline.js';
 import { auditTrail } from './middleware/audit-trail.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -99,6 +100,7 @@ export function createApp(deps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use('*', jsonNewline());
   app.use('*', requestId());
   app.use('*', securityHeaders());
   // The codec's CORS answers the Temporal UI's preflight (OPTIONS, no key) before the 405 and the key check.
@@ -122,7 +124,7 @@ export function createApp(deps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
-  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES));
+  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

@@ -13,6 +13,8 @@ export interface ApiDeps {
   defaultConcurrency: number;
   /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
   defaultTimeoutSeconds?: number;
+  /** Added to the 401 for an unknown key: where this deployment keeps its key (embedded mode). */
+  apiKeyHint?: string;
   /** Live schedules one account may have; unset: no limit. */
   maxSchedulesPerAccount?: number;
   /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */

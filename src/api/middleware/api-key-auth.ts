@@ -21,8 +21,9 @@ const REFUSALS = {
  * `Authorization: Bearer <api key>` -> the account id in `c.get('accountId')`; every route is scoped by it.
  * The key is looked up on every request, so a revocation holds at once in every API process. The key's
  * scope must reach the scope the route declares (its operation in the route table), else 403 FORBIDDEN_SCOPE.
+ * `hint` ends the 401 for an unknown key (the embedded mode says where its key is kept).
  */
-export function apiKeyAuth(db: Db, routes: RouteTable): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function apiKeyAuth(db: Db, routes: RouteTable, hint?: string): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -34,7 +35,7 @@ export function apiKeyAuth(db: Db, routes: RouteTable): MiddlewareHandler<{ Vari
     if (!auth.ok) {
       c.set('authRefused', { accountId: auth.accountId, keyPrefix: auth.prefix });
       const [code, message] = REFUSALS[auth.reason];
-      throw new AppError(401, code, message);
+      throw new AppError(401, code, auth.reason === 'unknown' && hint ? `${message} ${hint}` : message);
     }
     const route = routes.match(c.req.method, c.req.path)?.route;
     const need = route?.scope ?? requiredScope(c.req.method);
