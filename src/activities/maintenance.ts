@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { createScheduleActivities } from './scheduled-generation.js';
@@ -13,6 +14,8 @@ export interface MaintenanceDeps {
   taskQueue: string;
   /** The scheduled verification repairs what it finds (USAGE_REPAIR_ON_SCHEDULE). */
   repairOnSchedule: boolean;
+  /** Quota defaults for the tasks schedules create; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
 }
 
 /** Activities of the maintenance workflows, registered on the main task queue beside the task activities. */

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { DEFAULT_LIMITS } from '../config.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { rateLimit } from './middleware/rate-limit.js';
 import { buildOpenApiDocument, type ApiMount } from './openapi.js';
+import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
@@ -15,11 +18,11 @@ import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
-import type { ApiDeps, ApiEnv } from './types.js';
+import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-type RouteModule = (deps: ApiDeps) => Hono<any>;
+type RouteModule = (deps: RouteDeps) => Hono<any>;
 interface Mount extends ApiMount {
   routes: RouteModule;
 }
@@ -41,6 +44,8 @@ const MOUNTS: Mount[] = [
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
+  // Admin only: the admin scope (h/tenants-keys) is declared on this mount.
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
 ];
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -57,7 +62,8 @@ export function openApiDocument() {
 }
 
 /** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
-export function createApp(deps: ApiDeps) {
+export function createApp(apiDeps: ApiDeps) {
+  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
@@ -75,6 +81,7 @@ export function createApp(deps: ApiDeps) {
   app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.use('/api/*', apiKeyAuth(deps.db));
+  app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

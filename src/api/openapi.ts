@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** One documented operation of a route module, with paths relative to where the module is mounted. */
 export interface ApiOperation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -11,7 +12,12 @@ export interface ApiDeps {
   defaultConcurrency: number;
   /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
   defaultTimeoutSeconds?: number;
+  /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
 }
+
+/** What route modules get: the deps with every default resolved. */
+export type RouteDeps = ApiDeps & { limits: LimitDefaults };
 
 export type ApiEnv = { Variables: AuthVariables };
 export type ApiRouter = Hono<ApiEnv>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { generationSchedules, scheduleRuns } from '../db/schema.js';
 import { notFound } from './errors.js';
 import { assertReferencesExist } from './selection.js';
@@ -49,7 +49,7 @@ export const assertTemplateReferences = (db: DbOrTx, accountId: number, template
 
 /** Inserts the schedule; its Temporal id derives from the generated id, so it is set in the same transaction. */
 export async function createScheduleRow(
-  db: Db,
+  db: DbOrTx,
   accountId: number,
   input: { name: string; spec: ScheduleSpec; template: ScheduleTemplate },
 ): Promise<GenerationSchedule> {

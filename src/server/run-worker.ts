@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import type { Config } from '../config.js';
+import { limitDefaults, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -37,6 +37,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
       retryInitialMs: config.LLM_RETRY_INITIAL_MS,
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
     },
+    limits: limitDefaults(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -44,6 +45,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     client: temporal.client,
     taskQueue: config.TASK_QUEUE,
     repairOnSchedule: config.USAGE_REPAIR_ON_SCHEDULE,
+    limits: limitDefaults(config),
   });
   const workers = await createTaskWorkers({
     extraActivities,

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
-import type { Config } from '../config.js';
+import { limitDefaults, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { connectTemporal } from '../temporal/connect.js';
@@ -15,6 +15,7 @@ export async function serveApi(config: Config, database: Database, temporalAddre
     log: log.child({ component: 'api' }),
     defaultConcurrency: config.DEFAULT_TASK_CONCURRENCY,
     defaultTimeoutSeconds: config.DEFAULT_TASK_TIMEOUT_SECONDS,
+    limits: limitDefaults(config),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: config.HOST }, () => resolve(s));
