@@ -1,4 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import { DEFAULT_LIMITS, type LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import { accountLimits } from '../domain/account-limits.js';
@@ -68,7 +69,13 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
         return { ...(await startTask(db, taskId, admit)), llmTaskQueue, llmPolicy };
       } catch (err) {
         if (!(err instanceof AdmissionDeferred)) throw err;
-        throw ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.waitingForQuota, nextRetryDelay: limits.admissionRetryMs });
+        // BENIGN: waiting is normal, so the worker logs it at debug level, not as a warning per attempt.
+        throw ApplicationFailure.create({
+          message: err.message,
+          type: FAILURE_TYPES.waitingForQuota,
+          nextRetryDelay: limits.admissionRetryMs,
+          category: ApplicationFailureCategory.BENIGN,
+        });
       }
     },
 
