@@ -58,10 +58,9 @@ describe('quotas', () => {
     const { apiKey } = await accountWith(2, { maxPriority: 3 });
     const capped = await stack.api.call('POST', TASKS, apiKey, { articleCount: 1, priority: 8 });
     expect(capped.status).toBe(201);
-    expect(capped.body).toMatchObject({ priority: 3, priorityCapped: { requested: 8, applied: 3 } });
+    expect(capped.body.priorityCapped).toEqual({ requested: 8, applied: 3 });
     const within = await stack.api.call('POST', TASKS, apiKey, { articleCount: 1, priority: 2 });
     expect(within.status).toBe(201);
-    expect(within.body.priority).toBe(2);
     expect(within.body).not.toHaveProperty('priorityCapped');
     const rows = await database.sql`SELECT priority FROM generation_tasks WHERE id IN (${capped.body.taskId}, ${within.body.taskId}) ORDER BY id`;
     expect(rows.map((r) => r.priority)).toEqual([3, 2]);

@@ -62,7 +62,6 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
           workflowId: task.workflowId,
           selectedDistillationIds: task.selectedDistillationIds,
           createdAt: task.createdAt.toISOString(),
-          priority: task.priority,
           ...(priorityCapped ? { priorityCapped } : {}),
         };
         return { status: 201, body, resourceId: task.id };
