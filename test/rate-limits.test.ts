@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_LIMITS, type LimitDefaults } from '../src/config.js';
-import { addApiKey } from '../src/domain/accounts.js';
+import { addApiKey, hashApiKey } from '../src/domain/accounts.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
 import { startApiServer } from './support/api-server.js';
 import { newAccount, openTestDatabase } from './support/db.js';
@@ -78,6 +78,9 @@ describe('rate limits', () => {
     const again = await distillation(short, apiKey, 3);
     expect(again.status).toBe(201);
     expect(Number(again.headers.get('ratelimit-remaining'))).toBe(2);
+    // The new window's first request pruned the bucket's old window.
+    const windows = await database.sql`SELECT count(*)::int AS n FROM rate_limit_windows WHERE bucket = ${`key:${hashApiKey(apiKey).slice(0, 32)}`}`;
+    expect(windows[0]!.n).toBe(1);
   });
 
   it('is shared by two API instances on one database: per key, then per account over all its keys', async () => {
