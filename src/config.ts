@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys } from './temporal/payload-keys.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
@@ -25,11 +26,33 @@ export const configSchema = z
     /** host:port of the Temporal frontend; unset in embedded mode starts a dev server. */
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /**
+     * Keys of the payload codec that encrypts every workflow and activity payload, `id:base64key,...`
+     * (32-byte keys): the first encrypts, all decrypt. Required with an external Temporal server; the
+     * embedded mode generates one into DATA_DIR/payload-keys when unset.
+     */
+    TEMPORAL_PAYLOAD_KEYS: optionalString.transform((spec, ctx) => {
+      if (spec === undefined) return undefined;
+      const parsed = parsePayloadKeys(spec);
+      if ('keys' in parsed) return parsed.keys;
+      for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+    /** Browser origins (comma-separated) allowed to call /api/temporal-codec: the Temporal UI's. Unset: the embedded UI's. */
+    TEMPORAL_CODEC_CORS_ORIGINS: optionalString.transform((v, ctx) => {
+      const origins = v?.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const o of origins ?? []) {
+        if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin: write scheme://host[:port], e.g. http://localhost:8080` });
+      }
+      return origins;
+    }),
     /** Path of the `temporal` CLI binary used for the embedded dev server. */
     TEMPORAL_CLI_PATH: optionalString,
     /** gRPC port and Web UI port of the embedded Temporal dev server. */
     TEMPORAL_PORT: int(1, 65535).default(7233),
     TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+    /** Milliseconds a task's workflow start may wait for Temporal; then the task fails with 503 and releases its reservations. */
+    WORKFLOW_START_TIMEOUT_MS: int(100, 120_000).default(5_000),
     /** Task queue of the workflows and the DB activities. */
     TASK_QUEUE: z.string().min(1).default('article-tasks'),
     /** Task queue of generateArticle, so provider limits apply to LLM calls alone. */
@@ -65,6 +88,10 @@ export const configSchema = z
       .transform((v) => v === 'true' || v === '1'),
     /** Id of that Temporal Schedule. */
     USAGE_VERIFY_SCHEDULE_ID: z.string().min(1).default('usage-verification'),
+    /** Live generation schedules one account may have; creating one more is a 409 SCHEDULE_LIMIT_REACHED. */
+    MAX_SCHEDULES_PER_ACCOUNT: int(1, 100_000).default(50),
+    /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
+    AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */

@@ -9,6 +9,7 @@ import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { startTemporalDevServer } from './infra/temporal-dev-server.js';
 import { createLogger } from './logger.js';
 import { ensureDevAccount } from './server/dev-account.js';
+import { resolvePayloadCodec } from './server/payload-codec-keys.js';
 import { startWorker } from './server/run-worker.js';
 import { serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
@@ -66,13 +67,14 @@ async function main() {
     uiUrl = dev.uiUrl;
   }
 
+  const payloadCodec = await resolvePayloadCodec(config, { embedded: !config.TEMPORAL_ADDRESS, command: 'npm start' });
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
   stops.push(database.close);
   const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
-  const worker = await startWorker(config, database, temporalAddress, log);
+  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log);
   stops.push(worker.stop);
-  const api = await serveApi(config, database, temporalAddress, log);
+  const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log);
   stops.push(api.close);
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -80,9 +82,10 @@ async function main() {
     [
       '',
       `artgen is ready in ${seconds}s`,
-      `  API:          ${api.url}`,
+      `  API:          ${api.url}  (reference: ${api.url}/api/docs)`,
       `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
+      `  Payload keys: ${payloadCodec.keyFile ? `${path.relative(process.cwd(), payloadCodec.keyFile)} (histories in Temporal are encrypted; the UI decodes them through ${api.url}/api/temporal-codec)` : 'TEMPORAL_PAYLOAD_KEYS'}`,
       `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,
       `  Data:         ${config.dataDir}`,
       `  Try:          curl -H "Authorization: Bearer ${account.apiKey}" ${api.url}/api/distillations`,

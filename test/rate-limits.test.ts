@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_LIMITS, type LimitDefaults } from '../src/config.js';
-import { addApiKey, hashApiKey } from '../src/domain/accounts.js';
+import { createApiKey } from '../src/domain/accounts/index.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer } from './support/api-server.js';
 import { newAccount, openTestDatabase } from './support/db.js';
 
@@ -20,7 +21,7 @@ let shared: [Api, Api];
 let short: Api;
 
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   const target = { client: temporal.client, taskQueue: 'rate-limit-test-unused' };
   const sharedLimits = limited({ writesPerWindowPerKey: 4, writesPerWindowPerAccount: 6 });
   shared = [await startApiServer(database, target, { limits: sharedLimits }), await startApiServer(database, target, { limits: sharedLimits })];
@@ -51,7 +52,7 @@ const distillation = (api: Api, key: string, i: number) => post(api, key, '/api/
 
 describe('rate limits', () => {
   it('answers 429 RATE_LIMITED with Retry-After and RateLimit headers, and lets writes through again after Retry-After', async () => {
-    const { apiKey } = await newAccount(database);
+    const { apiKey, keyId } = await newAccount(database);
     await freshWindow(2, 1.5);
     const first = await distillation(short, apiKey, 0);
     expect(first.status).toBe(201);
@@ -79,14 +80,13 @@ describe('rate limits', () => {
     expect(again.status).toBe(201);
     expect(Number(again.headers.get('ratelimit-remaining'))).toBe(2);
     // The new window's first request pruned the bucket's old window.
-    const windows = await database.sql`SELECT count(*)::int AS n FROM rate_limit_windows WHERE bucket = ${`key:${hashApiKey(apiKey).slice(0, 32)}`}`;
+    const windows = await database.sql`SELECT count(*)::int AS n FROM rate_limit_windows WHERE bucket = ${`key:${keyId}`}`;
     expect(windows[0]!.n).toBe(1);
   });
 
   it('is shared by two API instances on one database: per key, then per account over all its keys', async () => {
     const { apiKey, accountId } = await newAccount(database);
-    const second = `ak_second_${accountId}_${Date.now()}`;
-    await addApiKey(database.db, accountId, second);
+    const { apiKey: second } = await createApiKey(database.db, accountId, { scope: 'write' });
     await freshWindow(WINDOW, 20);
 
     // Key limit 4, alternating between the two instances, in parallel.

@@ -9,6 +9,7 @@ import { openTestDatabase, newAccount, seedDistillations, distillationCounts } f
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 
 const database = openTestDatabase();
 let stub: LlmStub;
@@ -155,7 +156,7 @@ describe('articleGenerationWorkflow on a real Temporal server', () => {
     expect(ranTasks.size).toBeGreaterThanOrEqual(5);
     for (const [name, taskId] of ranTasks) {
       const history = await worker.client.workflow.getHandle(taskWorkflowId(taskId)).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, taskWorkflowId(taskId));
+      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: { payloadCodecs: [TEST_PAYLOAD_CODEC] } }, history, taskWorkflowId(taskId));
       if (process.env.RECORD_WORKFLOW_HISTORIES) {
         const slug = name.split('>').pop()!.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60);
         const file = path.resolve(import.meta.dirname, 'fixtures/histories', `${slug}.json`);

@@ -37,8 +37,9 @@ export function createErrorHandler(log: Logger) {
     }
     const codes = errorCodes(err);
     if (isDataException(codes)) {
-      const detail = (err.cause as Error | undefined)?.message ?? err.message;
-      return c.json(errorBody('INVALID_INPUT', `A value in the request cannot be stored (${detail}). Fix the value and retry.`), 400);
+      // PostgreSQL's own text can quote the value and the SQL: the code is enough to look it up.
+      const sqlState = codes.find((code) => /^22/.test(code))!;
+      return c.json(errorBody('INVALID_INPUT', 'A value in the request cannot be stored (out of range or not valid text). Fix the value and retry.', { sqlState }), 400);
     }
     if (isDatabaseUnavailable(codes)) {
       log.error({ err }, 'database unavailable');

@@ -38,3 +38,12 @@ export function respondRecorded(c: Context<ApiEnv>, result: RecordedResponse & {
   if (result.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(result.body, result.status as 201);
 }
+
+/** The header as the OpenAPI document lists it on the routes that honour it. */
+export const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Any 1-255 printable characters (a random UUID): the same key and body within 24 h returns the first answer; another body is 409 IDEMPOTENCY_KEY_REUSED',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};

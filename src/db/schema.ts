@@ -8,11 +8,13 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   smallint,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Scope } from '../shared/key-scopes.js';
 import { NOTIFICATION_TYPES } from '../shared/notification-types.js';
 
 /** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
@@ -31,12 +33,21 @@ export interface AccountLimitOverrides {
   maxPriority?: number;
 }
 
-export const accounts = pgTable('accounts', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  name: text('name').notNull(),
-  limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
-  createdAt: createdAt(),
-});
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    /**
+     * The account's share of the LLM queue when accounts compete (Temporal task-queue fairness weight,
+     * its plan): an account of weight 2 gets about twice the dispatches of one of weight 1.
+     */
+    fairnessWeight: real('fairness_weight').notNull().default(1),
+    limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],
+);
 
 export const apiKeys = pgTable(
   'api_keys',
@@ -48,8 +59,47 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     revokedAt: tsz('revoked_at'),
     lastUsedAt: tsz('last_used_at'),
+    /** read | write | admin (src/domain/accounts/scopes.ts); keys from before scopes existed are write. */
+    scope: text('scope').$type<Scope>().notNull().default('write'),
+    name: text('name'),
+    /** null: never expires. */
+    expiresAt: tsz('expires_at'),
   },
-  (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)],
+  (t) => [
+    uniqueIndex('api_keys_key_hash_uq').on(t.keyHash),
+    index('api_keys_account_idx').on(t.accountId),
+    check('api_keys_scope_valid', sql`${t.scope} IN ('read','write','admin')`),
+  ],
+);
+
+/**
+ * Who changed what, and every refused auth attempt: never a body, a query string or a key. Refused
+ * attempts carry `refusal_bucket` (key prefix, client address and second), unique, so a flood adds at
+ * most one row per source per second.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    createdAt: createdAt(),
+    /** null: a refused attempt with an unknown key, or none. */
+    accountId: integer('account_id'),
+    keyPrefix: text('key_prefix'),
+    method: text('method').notNull(),
+    /** The route pattern (`/api/distillations/:id`), never the raw URL; null for a path no route serves. */
+    route: text('route'),
+    /** Path ids and the ids a create answered with, e.g. `{ "id": 7 }`, `{ "taskId": 12 }`. */
+    targetIds: jsonb('target_ids').$type<Record<string, unknown>>().notNull().default({}),
+    status: smallint('status').notNull(),
+    requestId: text('request_id').notNull(),
+    clientIp: text('client_ip'),
+    refusalBucket: text('refusal_bucket'),
+  },
+  (t) => [
+    index('audit_events_account_created_idx').on(t.accountId, t.createdAt),
+    index('audit_events_created_idx').on(t.createdAt),
+    uniqueIndex('audit_events_refusal_bucket_uq').on(t.refusalBucket),
+  ],
 );
 
 export const distillations = pgTable(

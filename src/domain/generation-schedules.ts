@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { generationSchedules, scheduleRuns } from '../db/schema.js';
-import { notFound } from './errors.js';
+import { conflict, notFound } from './errors.js';
 import { assertReferencesExist } from './selection.js';
 import type { TaskRequest } from './selection.js';
 
@@ -35,6 +35,25 @@ export interface ScheduleRunError {
 
 export const RECENT_RUNS_LIMIT = 20;
 
+/** No schedule may fire more often than this, whatever its spec's syntax (cron seconds, `@every`). */
+export const MIN_INTERVAL_SECONDS = 60;
+
+/** The shortest time between consecutive run times, in seconds; undefined with fewer than two. */
+export function shortestGapSeconds(times: Date[]): number | undefined {
+  const sorted = times.map((t) => t.getTime()).sort((a, b) => a - b);
+  let shortest: number | undefined;
+  for (let i = 1; i < sorted.length; i++) {
+    const gap = (sorted[i]! - sorted[i - 1]!) / 1000;
+    if (shortest === undefined || gap < shortest) shortest = gap;
+  }
+  return shortest;
+}
+
+const liveOf = (accountId: number) => and(eq(generationSchedules.accountId, accountId), isNull(generationSchedules.deletedAt));
+
+/** Serializes schedule creations of one account, so the per-account limit holds under concurrency. */
+const ADVISORY_SCHEDULE_CLASS = 7002;
+
 export const temporalScheduleIdFor = (scheduleId: number) => `generation-schedule-${scheduleId}`;
 
 const asSchedule = (row: typeof generationSchedules.$inferSelect): GenerationSchedule => ({
@@ -47,13 +66,26 @@ const asSchedule = (row: typeof generationSchedules.$inferSelect): GenerationSch
 export const assertTemplateReferences = (db: DbOrTx, accountId: number, template: ScheduleTemplate) =>
   assertReferencesExist(db, accountId, template);
 
-/** Inserts the schedule; its Temporal id derives from the generated id, so it is set in the same transaction. */
+/**
+ * Inserts the schedule; its Temporal id derives from the generated id, so it is set in the same
+ * transaction. An account with `maxPerAccount` live schedules gets a 409 (unset: no limit).
+ */
 export async function createScheduleRow(
   db: DbOrTx,
   accountId: number,
   input: { name: string; spec: ScheduleSpec; template: ScheduleTemplate },
+  maxPerAccount?: number,
 ): Promise<GenerationSchedule> {
   return db.transaction(async (tx) => {
+    if (maxPerAccount !== undefined) {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_SCHEDULE_CLASS}, ${accountId})`);
+      const [live] = await tx.select({ n: count() }).from(generationSchedules).where(liveOf(accountId));
+      if ((live?.n ?? 0) >= maxPerAccount) {
+        throw conflict('SCHEDULE_LIMIT_REACHED', `This account already has ${maxPerAccount} schedules, the most it may have; delete one first.`, {
+          limit: maxPerAccount,
+        });
+      }
+    }
     const [row] = await tx
       .insert(generationSchedules)
       .values({
@@ -77,8 +109,6 @@ export async function createScheduleRow(
 export async function removeScheduleRow(db: DbOrTx, scheduleId: number) {
   await db.delete(generationSchedules).where(eq(generationSchedules.id, scheduleId));
 }
-
-const liveOf = (accountId: number) => and(eq(generationSchedules.accountId, accountId), isNull(generationSchedules.deletedAt));
 
 /** The account's live schedule; another account's or a deleted one is a 404. */
 export async function getSchedule(db: DbOrTx, accountId: number, scheduleId: number) {

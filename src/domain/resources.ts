@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import {
   albumImages,
@@ -31,9 +31,20 @@ export async function missingResourceIds(db: DbOrTx, kind: ResourceKind, account
   return ids.filter((id) => !have.has(id));
 }
 
-export async function listResources(db: DbOrTx, kind: ResourceKind, accountId: number) {
+/** One page of the account's live rows of a kind, newest first (a knowledge base without its documents). */
+export async function listResources(db: DbOrTx, kind: ResourceKind, accountId: number, opts: { page: number; pageSize: number }) {
   const table = RESOURCE_TABLES[kind];
-  return db.select().from(table).where(live(kind, accountId)).orderBy(desc(table.id));
+  const [items, [total]] = await Promise.all([
+    db
+      .select()
+      .from(table)
+      .where(live(kind, accountId))
+      .orderBy(desc(table.id))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db.select({ n: count() }).from(table).where(live(kind, accountId)),
+  ]);
+  return { items, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
 }
 
 export async function deleteResource(db: DbOrTx, kind: ResourceKind, accountId: number, id: number) {

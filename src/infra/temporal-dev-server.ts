@@ -100,6 +100,8 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   'limit.maxIDLength=255',
   'system.forceSearchAttributesCacheRefreshOnRead=true',
   'matching.useNewMatcher=true',
+  // Task-queue fairness: tasks carry the account as fairness key, so accounts share a backlogged queue by weight.
+  'matching.enableFairness=true',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
   'history.transferProcessorMaxPollRPS=1000',

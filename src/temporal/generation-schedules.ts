@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleSpec as TemporalScheduleSpec } from '@temporalio/client';
 import { AppError, badRequest } from '../domain/errors.js';
-import type { GenerationSchedule, ScheduleSpec } from '../domain/generation-schedules.js';
+import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/generation-schedules.js';
 import { ACCOUNT_ID } from '../shared/search-attributes.js';
 import type { scheduledGenerationWorkflow } from '../workflows/index.js';
 import type { WorkflowStartTarget } from './start-task-workflow.js';
@@ -27,10 +27,22 @@ const missing = (temporalScheduleId: string) =>
     temporalScheduleId,
   });
 
-/** Creates the Temporal Schedule whose runs start scheduledGenerationWorkflow for this schedule. */
+const tooFrequent = (shortestGapSeconds: number, nextRunTimes: Date[]) =>
+  badRequest(
+    'SCHEDULE_TOO_FREQUENT',
+    `This schedule would run ${shortestGapSeconds} s apart; runs must be at least ${MIN_INTERVAL_SECONDS} seconds apart. Use a 5-field cron (minute precision), or intervalSeconds >= ${MIN_INTERVAL_SECONDS}.`,
+    { minIntervalSeconds: MIN_INTERVAL_SECONDS, shortestGapSeconds, nextRunTimes },
+  );
+
+/**
+ * Creates the Temporal Schedule whose runs start scheduledGenerationWorkflow for this schedule. It is
+ * created paused and unpaused only once the run times Temporal computed are at least
+ * MIN_INTERVAL_SECONDS apart: a cron with seconds or an `@every 1s` never fires even once.
+ */
 export async function createTemporalSchedule({ client, taskQueue }: WorkflowStartTarget, schedule: GenerationSchedule, paused: boolean) {
+  let handle: ScheduleHandle;
   try {
-    await client.schedule.create<typeof scheduledGenerationWorkflow>({
+    handle = await client.schedule.create<typeof scheduledGenerationWorkflow>({
       scheduleId: schedule.temporalScheduleId,
       spec: toTemporalSpec(schedule.spec),
       action: {
@@ -42,7 +54,7 @@ export async function createTemporalSchedule({ client, taskQueue }: WorkflowStar
         typedSearchAttributes: [{ key: ACCOUNT_ID, value: schedule.accountId }],
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
-      state: { paused, note: paused ? 'paused at creation' : undefined },
+      state: { paused: true, note: paused ? 'paused at creation' : 'checking the interval' },
       memo: { accountId: schedule.accountId, name: schedule.name },
     });
   } catch (err) {
@@ -51,6 +63,19 @@ export async function createTemporalSchedule({ client, taskQueue }: WorkflowStar
     if (err instanceof ScheduleAlreadyRunning) {
       throw new AppError(409, 'SCHEDULE_ALREADY_EXISTS', `A Temporal Schedule ${schedule.temporalScheduleId} already exists (left from another database?); delete it in Temporal first.`);
     }
+    throw unavailable('create', schedule.temporalScheduleId, err);
+  }
+  try {
+    const nextRunTimes = (await handle.describe()).info.nextActionTimes;
+    const gap = shortestGapSeconds(nextRunTimes);
+    if (gap !== undefined && gap < MIN_INTERVAL_SECONDS) {
+      await handle.delete();
+      throw tooFrequent(gap, nextRunTimes);
+    }
+    if (!paused) await handle.unpause('created through the API');
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    await handle.delete().catch(() => undefined);
     throw unavailable('create', schedule.temporalScheduleId, err);
   }
 }

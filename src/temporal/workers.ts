@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
+import { scrubQueryErrors } from './activity-error-scrub.js';
 
 let runtimeInstalled = false;
 
@@ -30,6 +32,8 @@ export interface TaskWorkersOptions {
   taskQueue: string;
   llmTaskQueue: string;
   activities: Activities;
+  /** Encrypts and decrypts every payload; the client that starts the workflows uses the same keys. */
+  codec: PayloadCodec;
   /** LLM calls in flight in this process at most. */
   llmConcurrency: number;
   /**
@@ -50,18 +54,23 @@ export interface TaskWorkersOptions {
 export async function createTaskWorkers(o: TaskWorkersOptions) {
   const { generateArticle, ...dbActivities } = o.activities;
   const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  const dataConverter = { payloadCodecs: [o.codec] };
   const main = await Worker.create({
     connection: o.connection,
+    dataConverter,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...workflowSource,
     activities: { ...dbActivities, ...o.extraActivities },
+    interceptors: { activity: [scrubQueryErrors] },
   });
   const llm = await Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.llmTaskQueue,
+    dataConverter,
     activities: { generateArticle },
+    interceptors: { activity: [scrubQueryErrors] },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
     ...(o.llmMaxRps !== undefined ? { maxTaskQueueActivitiesPerSecond: o.llmMaxRps } : {}),
     // Cancellation reaches an activity with a heartbeat reply: beat often so a cancel aborts the

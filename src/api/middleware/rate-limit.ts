@@ -2,7 +2,6 @@ import type { MiddlewareHandler } from 'hono';
 import type { LimitDefaults } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { accountLimits } from '../../domain/account-limits.js';
-import { hashApiKey } from '../../domain/accounts.js';
 import { AppError } from '../../domain/errors.js';
 import { hitRateLimits, undoRateLimitHit, type BucketState } from '../../domain/rate-limits.js';
 import type { AuthVariables } from './api-key-auth.js';
@@ -32,12 +31,11 @@ export function rateLimit({ db, defaults }: RateLimitOptions): MiddlewareHandler
   return async (c, next) => {
     if (READS.has(c.req.method)) return next();
     const accountId = c.get('accountId');
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')![1]!;
     const limits = await accountLimits(db, accountId, defaults);
     const states = await hitRateLimits(
       db,
       [
-        { bucket: `key:${hashApiKey(token).slice(0, 32)}`, limit: limits.writesPerWindowPerKey },
+        { bucket: `key:${c.get('apiKey').id}`, limit: limits.writesPerWindowPerKey },
         { bucket: `account:${accountId}`, limit: limits.writesPerWindowPerAccount },
       ],
       defaults.windowSeconds,

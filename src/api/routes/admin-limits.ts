@@ -4,6 +4,7 @@ import { describeAccountLimits, updateAccountLimits } from '../../domain/account
 import type { ApiOperation } from '../openapi.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';
+import { count, id } from '../schemas/common.js';
 
 /** A number sets the account's own limit; null goes back to the config default. */
 const limit = (name: string, max: number, min = 1) =>
@@ -40,7 +41,27 @@ export function adminLimitRoutes({ db, limits }: RouteDeps) {
     });
 }
 
+const limitValue = count.nullable();
+const limitsAnswer = z.object({
+  overrides: z.object({
+    writesPerWindowPerAccount: id.optional(),
+    writesPerWindowPerKey: id.optional(),
+    maxRunningTasks: id.optional(),
+    maxArticlesPerDay: id.optional(),
+    maxPriority: id.optional(),
+  }),
+  effective: z.object({
+    windowSeconds: id,
+    writesPerWindowPerAccount: id,
+    writesPerWindowPerKey: id,
+    maxRunningTasks: limitValue,
+    maxArticlesPerDay: limitValue,
+    maxPriority: id,
+    admissionRetryMs: id,
+  }),
+});
+
 export const adminLimitOperations: ApiOperation[] = [
-  { method: 'get', path: '/:id/limits', summary: "An account's rate limits and quotas: its own overrides and what applies" },
-  { method: 'patch', path: '/:id/limits', summary: "Set an account's rate limits and quotas (null: back to the default)", body: limitsPatch },
+  { method: 'get', path: '/:id/limits', summary: "An account's rate limits and quotas: its own overrides and what applies", scope: 'admin', response: limitsAnswer },
+  { method: 'patch', path: '/:id/limits', summary: "Set an account's rate limits and quotas (null: back to the default)", body: limitsPatch, scope: 'admin', response: limitsAnswer },
 ];

@@ -2,10 +2,35 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { getArticle, listArticles } from '../../domain/task-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { MAX_ID, pagination, parseIdParam, parseQuery } from '../validation.js';
+import { idQueryField } from '../schemas/input-rules.js';
+import { pagination, parseIdParam, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, paged, timestamp } from '../schemas/common.js';
 
-const listQuery = pagination.extend({ taskId: z.coerce.number().int().positive('taskId must be a positive integer').max(MAX_ID, `taskId must be at most ${MAX_ID}`).optional() });
+const listQuery = pagination.extend({ taskId: idQueryField('taskId').optional() });
+
+const tokenFields = { model: z.string().nullable(), promptTokens: count, completionTokens: count, durationMs: count, createdAt: timestamp };
+
+/** An article in lists and task details: everything but its content. */
+export const articleSummary = z.object({
+  id,
+  position: count,
+  distillationId: id.nullable().describe('null once the distillation row is gone'),
+  keyword: z.string(),
+  title: z.string(),
+  reviewStatus: z.enum(['approved', 'pending_review']),
+  ...tokenFields,
+});
+const articleListRow = articleSummary.extend({ taskId: id.nullable().describe('null once its task was cleaned up') });
+export const articleList = paged('articles', articleListRow);
+
+const article = articleListRow.extend({
+  accountId: id,
+  topics: z.array(z.string()).describe('The topics of the distillation when the article was written'),
+  content: z.string(),
+  imageUrl: z.string().nullable(),
+  provider: z.string().nullable(),
+});
 
 export function articleRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>()
@@ -14,6 +39,6 @@ export function articleRoutes({ db }: ApiDeps) {
 }
 
 export const articleOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'List articles, optionally of one task', query: listQuery },
-  { method: 'get', path: '/:id', summary: 'One article with its content, tokens and duration' },
+  { method: 'get', path: '/', summary: 'List articles, optionally of one task', query: listQuery, response: articleList },
+  { method: 'get', path: '/:id', summary: 'One article with its content, tokens and duration', response: article },
 ];

@@ -1,11 +1,22 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.js';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/task-event-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseQuery } from '../validation.js';
+import { pagination, parseIdParam, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, jsonObject, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
+
+const notification = z.object({
+  id,
+  taskId: id,
+  type: z.string().describe('task.started, task.progress or a final task.* event'),
+  title: z.string(),
+  data: jsonObject,
+  createdAt: timestamp,
+  readAt: nullableTimestamp,
+});
+const notificationList = paged('items', notification).extend({ unreadCount: count });
 
 const listQuery = pagination.extend({
   unread: z
@@ -14,13 +25,8 @@ const listQuery = pagination.extend({
     .optional(),
 });
 
-/** Notification ids are task event ids (bigint), so they may exceed the 9 digits of parseIdParam. */
-function notificationId(c: Context): number {
-  const value = c.req.param('id') ?? '';
-  const id = /^\d{1,15}$/.test(value) ? Number(value) : 0;
-  if (id < 1) throw new AppError(400, 'INVALID_ID', `Path parameter 'id' must be a positive integer, got '${value}'.`, { id: value });
-  return id;
-}
+/** Notification ids are task event ids (bigint): the id rule with JavaScript's exact-integer limit. */
+const notificationId = (c: Context) => parseIdParam(c, 'id', Number.MAX_SAFE_INTEGER);
 
 /** The account's task notifications (started, 25/50/75 %, finished), newest first, with read state. */
 export function notificationRoutes({ db }: ApiDeps) {
@@ -31,7 +37,7 @@ export function notificationRoutes({ db }: ApiDeps) {
 }
 
 export const notificationOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'Task-level events as notifications, newest first, with the unread count', query: listQuery },
-  { method: 'post', path: '/read-all', summary: 'Mark every notification read' },
-  { method: 'post', path: '/:id/read', summary: 'Mark one notification read' },
+  { method: 'get', path: '/', summary: 'Task-level events as notifications, newest first, with the unread count', query: listQuery, response: notificationList },
+  { method: 'post', path: '/read-all', summary: 'Mark every notification read', response: z.object({ updated: count }) },
+  { method: 'post', path: '/:id/read', summary: 'Mark one notification read', response: notification },
 ];

@@ -9,13 +9,16 @@ import { finishTask, isTerminal } from '../../domain/task-lifecycle.js';
 import { prepareTaskRetry } from '../../domain/task-retry.js';
 import { queryTaskProgress, requestTaskCancel } from '../../temporal/task-control.js';
 import { getTaskDetail, listArticles, listTasks } from '../../domain/task-queries.js';
-import { TASK_STATUSES } from '../../db/schema.js';
+import { ITEM_STATES, TASK_STATUSES } from '../../db/schema.js';
 import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
+import { accountFairnessWeight } from '../../domain/accounts/index.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
-import { idempotencyScope, respondRecorded } from '../idempotency-key.js';
+import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
+import { articleList, articleSummary } from './articles.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
@@ -23,11 +26,90 @@ const listQuery = pagination.extend({
 
 const taskArticlesQuery = pagination.extend({ pageSize: pagination.shape.pageSize.default(100) });
 
+const status = z.enum(TASK_STATUSES);
+const counts = { requestedCount: id, generatedCount: count, failedCount: count, skippedCount: count, progress: z.number().int().min(0).max(100) };
+const taskColumns = {
+  id,
+  status,
+  ...counts,
+  priority: z.number().int().min(1).max(10),
+  errorMessage: z.string().nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  completedAt: nullableTimestamp,
+};
+
+const created = z.object({
+  taskId: id,
+  status,
+  workflowId: z.string().nullable(),
+  selectedDistillationIds: z.array(id).nullable(),
+  createdAt: timestamp,
+  priorityCapped: z.object({ requested: z.number().int(), applied: z.number().int() }).optional().describe("Set when the account's highest priority lowered the requested one"),
+});
+
+const taskList = paged(
+  'tasks',
+  z.object({
+    ...taskColumns,
+    keyword: z.string().nullable().describe('The first distillation keyword'),
+    distillationCount: count,
+    distillationResult: z.string().nullable().describe('The keyword, or "Used N distillations (使用了N个蒸馏结果)"'),
+  }),
+);
+
+const ingredientId = id.nullable();
+const taskDetail = z.object({
+  ...taskColumns,
+  accountId: id,
+  selectedDistillationIds: z.array(id).nullable(),
+  distillationId: id.nullable().describe('Legacy single-distillation tasks only'),
+  articleSettingId: ingredientId,
+  knowledgeBaseId: ingredientId,
+  albumId: ingredientId,
+  conversionTargetId: ingredientId,
+  concurrency: z.number().int().min(1).max(20),
+  autoApprove: z.boolean(),
+  timeoutSeconds: id.nullable(),
+  timeoutAt: nullableTimestamp,
+  retryCount: count,
+  maxRetries: count,
+  promptTokens: count,
+  completionTokens: count,
+  submittedAt: timestamp,
+  startedAt: nullableTimestamp,
+  keyword: z.string().nullable(),
+  selectedDistillations: z.array(z.object({ id, keyword: z.string().nullable(), deleted: z.boolean() })).describe('In order of use'),
+  items: z.array(
+    z.object({ position: count, distillationId: id, state: z.enum(ITEM_STATES), attempts: count, error: z.string().nullable(), articleId: id.nullable() }),
+  ),
+  generatedArticles: z.array(articleSummary),
+});
+
+const cancelAnswer = z.object({ taskId: id, status: z.enum(['cancel_requested', 'canceled']) });
+const retryAnswer = z.object({
+  taskId: id,
+  status: z.literal('pending'),
+  retryCount: id,
+  positions: z.array(count).describe('The positions the new run writes'),
+  replacements: z.array(z.object({ position: count, previousDistillationId: id, distillationId: id, reason: z.string() })),
+});
+const progressAnswer = z.object({
+  taskId: id,
+  source: z.enum(['workflow', 'database']).describe("'workflow': the live query; 'database': the stored counts of a finished task"),
+  status: z.string(),
+  ...counts,
+  inFlight: count,
+});
+
 export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeoutSeconds, limits }: RouteDeps) {
   /** Starts the task's workflow; when Temporal is down the task is failed and releases everything. */
   async function startOrRelease(task: { id: number; accountId: number; priority: number }, scope?: IdempotencyScope) {
     try {
-      await startTaskWorkflow(temporal, task);
+      await startTaskWorkflow(temporal, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
     } catch (err) {
       log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
       const reason = `the workflow could not be started: ${(err as Error).message}`;
@@ -115,13 +197,31 @@ export const taskOperations: ApiOperation[] = [
     method: 'post',
     path: '/',
     summary: 'Create a task: select the least used distillations and start its workflow (Idempotency-Key: a repeat returns the first answer)',
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
     body: taskRequestSchema,
     status: 201,
+    response: created,
+    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_REFERENCE', 'INVALID_IDEMPOTENCY_KEY'], 409: ['IDEMPOTENCY_KEY_REUSED'], 429: ['QUOTA_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
   },
-  { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery },
-  { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles' },
-  { method: 'post', path: '/:id/cancel', summary: 'Cancel a running task (saved articles stay, open items are released)', status: 202 },
-  { method: 'post', path: '/:id/retry', summary: 'Retry a failed, partial, canceled or timed-out task: only the positions without an article', status: 202 },
-  { method: 'get', path: '/:id/progress', summary: "The workflow's live progress (counts, in flight), or the stored counts once finished" },
-  { method: 'get', path: '/:id/articles', summary: "The task's articles in order of position", query: taskArticlesQuery },
+  { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery, response: taskList },
+  { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles', response: taskDetail },
+  {
+    method: 'post',
+    path: '/:id/cancel',
+    summary: 'Cancel a running task (saved articles stay, open items are released)',
+    status: 202,
+    response: cancelAnswer,
+    errors: { 409: ['TASK_ALREADY_FINISHED'] },
+  },
+  {
+    method: 'post',
+    path: '/:id/retry',
+    summary: 'Retry a failed, partial, canceled or timed-out task: only the positions without an article',
+    status: 202,
+    response: retryAnswer,
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
+    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_IDEMPOTENCY_KEY'], 409: ['TASK_NOT_FINISHED', 'NOTHING_TO_RETRY', 'RETRY_LIMIT_REACHED', 'IDEMPOTENCY_KEY_REUSED'], 503: ['WORKFLOW_START_FAILED'] },
+  },
+  { method: 'get', path: '/:id/progress', summary: "The workflow's live progress (counts, in flight), or the stored counts once finished", response: progressAnswer },
+  { method: 'get', path: '/:id/articles', summary: "The task's articles in order of position", query: taskArticlesQuery, response: articleList },
 ];

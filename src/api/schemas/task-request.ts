@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/selection.js';
-import { positiveId } from '../validation.js';
+import { idField } from './input-rules.js';
 
 /** A task request: POST /api/article-generation/tasks and the template of a generation schedule. */
 export const taskRequestSchema = z.object({
@@ -9,10 +9,10 @@ export const taskRequestSchema = z.object({
     .int('articleCount must be a whole number')
     .min(1, 'articleCount must be at least 1')
     .max(MAX_ARTICLES_PER_TASK, `articleCount must be at most ${MAX_ARTICLES_PER_TASK}`),
-  articleSettingId: positiveId.nullish(),
-  knowledgeBaseId: positiveId.nullish(),
-  albumId: positiveId.nullish(),
-  conversionTargetId: positiveId.nullish(),
+  articleSettingId: idField('articleSettingId').nullish(),
+  knowledgeBaseId: idField('knowledgeBaseId').nullish(),
+  albumId: idField('albumId').nullish(),
+  conversionTargetId: idField('conversionTargetId').nullish(),
   priority: z.number().int().min(1, 'priority must be 1-10').max(10, 'priority must be 1-10').default(5),
   concurrency: z.number().int().min(1, 'concurrency must be 1-20').max(20, 'concurrency must be 1-20').optional(),
   autoApprove: z.boolean().default(true),
