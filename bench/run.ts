@@ -103,6 +103,8 @@ async function main() {
   const env = {
     DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info',
     LLM_BASE_URL: stub.url, LLM_CONCURRENCY: '100', LLM_RETRY_INITIAL_MS: '200', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec(),
+    // The benchmark measures throughput, not the API's rate limits.
+    RATE_LIMIT_WRITES_PER_ACCOUNT: '1000000', RATE_LIMIT_WRITES_PER_KEY: '1000000',
   };
   // BENCH_CPU_PROFILE=<dir>: the worker writes V8 CPU profiles (one per thread) there when it stops.
   const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];

@@ -8,6 +8,10 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** An optional whole number: unset or empty means no limit. */
+const optionalInt = (min: number, max: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>({ message: 'must be a whole number' }).int('must be a whole number').min(min).max(max).optional());
+
 /** Every environment variable the service reads, with its unit or effect. Nothing else reads process.env. */
 export const configSchema = z
   .object({
@@ -96,6 +100,20 @@ export const configSchema = z
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */
     DEFAULT_TASK_CONCURRENCY: int(1, 20).default(5),
+    /** Length in seconds of a rate-limit window (fixed windows, counted in PostgreSQL across API processes). */
+    RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
+    /** Writes (POST/PUT/PATCH/DELETE) one account may make per window, over all its keys. */
+    RATE_LIMIT_WRITES_PER_ACCOUNT: int(1, 1_000_000).default(600),
+    /** Writes one API key may make per window. */
+    RATE_LIMIT_WRITES_PER_KEY: int(1, 1_000_000).default(300),
+    /** Tasks of one account running at once; the rest wait as pending, in order. Unset: no limit. */
+    MAX_RUNNING_TASKS_PER_ACCOUNT: optionalInt(1, 100_000),
+    /** Articles one account may have written or in flight per UTC day; a task asking more is refused. Unset: no limit. */
+    MAX_ARTICLES_PER_DAY_PER_ACCOUNT: optionalInt(1, 10_000_000),
+    /** Highest task priority (1-10) an account may use; a request above it is capped. */
+    MAX_TASK_PRIORITY: int(1, 10).default(10),
+    /** Milliseconds between checks of a pending task waiting for a running slot of its account. */
+    QUOTA_ADMISSION_RETRY_MS: int(50, 60_000).default(1_000),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -137,3 +155,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
+
+/** The limits every account gets unless an admin set its own (see src/domain/account-limits.ts). */
+export function limitDefaults(c: z.infer<typeof configSchema>) {
+  return {
+    windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,
+    writesPerWindowPerAccount: c.RATE_LIMIT_WRITES_PER_ACCOUNT,
+    writesPerWindowPerKey: c.RATE_LIMIT_WRITES_PER_KEY,
+    maxRunningTasks: c.MAX_RUNNING_TASKS_PER_ACCOUNT ?? null,
+    maxArticlesPerDay: c.MAX_ARTICLES_PER_DAY_PER_ACCOUNT ?? null,
+    maxPriority: c.MAX_TASK_PRIORITY,
+    admissionRetryMs: c.QUOTA_ADMISSION_RETRY_MS,
+  };
+}
+
+export type LimitDefaults = ReturnType<typeof limitDefaults>;
+
+/** The defaults of an empty environment, for handles built without a config (tests, tools). */
+export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { createAuditRetentionActivities } from './audit-retention.js';
@@ -14,6 +15,8 @@ export interface MaintenanceDeps {
   taskQueue: string;
   /** The scheduled verification repairs what it finds (USAGE_REPAIR_ON_SCHEDULE). */
   repairOnSchedule: boolean;
+  /** Quota defaults for the tasks schedules create; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
   /** Audit events older than this many days are deleted by the scheduled run (AUDIT_RETENTION_DAYS). */
   auditRetentionDays: number;
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { DEFAULT_LIMITS } from '../config.js';
 import { generationTasks } from '../db/schema.js';
 import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
@@ -17,7 +18,7 @@ const businessFailure = (err: unknown): ScheduleRunError | undefined =>
     : undefined;
 
 /** The activity of scheduledGenerationWorkflow: one run of a generation schedule creates one task. */
-export function createScheduleActivities({ db, log, client, taskQueue }: MaintenanceDeps) {
+export function createScheduleActivities({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: MaintenanceDeps) {
   const target = { client, taskQueue };
   const start = async (task: { id: number; accountId: number; priority: number; createdAt: Date }) =>
     startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
@@ -49,7 +50,7 @@ export function createScheduleActivities({ db, log, client, taskQueue }: Mainten
 
       let created: Awaited<ReturnType<typeof createTaskForRun>>;
       try {
-        created = await createTaskForRun(db, schedule, runWorkflowId);
+        created = await createTaskForRun(db, schedule, runWorkflowId, limits);
       } catch (err) {
         const failure = businessFailure(err);
         if (!failure) throw err;

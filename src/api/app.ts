@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { DEFAULT_LIMITS } from '../config.js';
 import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
@@ -9,9 +10,11 @@ import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { jsonNewline } from './middleware/json-newline.js';
 import { auditTrail } from './middleware/audit-trail.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { rateLimit } from './middleware/rate-limit.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { buildOpenApiDocument, mountedPath, openApiPath, type ApiMount } from './openapi.js';
 import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
+import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
 import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { auditOperations, auditRoutes } from './routes/audit.js';
@@ -27,11 +30,11 @@ import { taskOperations, taskRoutes } from './routes/tasks.js';
 import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { routeTable } from './route-table.js';
-import type { ApiDeps, ApiEnv } from './types.js';
+import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-type RouteModule = (deps: ApiDeps) => Hono<any>;
+type RouteModule = (deps: RouteDeps) => Hono<any>;
 interface Mount extends ApiMount {
   routes: RouteModule;
 }
@@ -56,6 +59,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
   { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
   { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
@@ -96,7 +100,8 @@ const declaredRoutes = () =>
  * key of the scope its operation declares; writes and refused keys are audited. Every answer carries an
  * X-Request-Id (the client's when valid).
  */
-export function createApp(deps: ApiDeps) {
+export function createApp(apiDeps: ApiDeps) {
+  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
@@ -125,6 +130,7 @@ export function createApp(deps: ApiDeps) {
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
+  app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

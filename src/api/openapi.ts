@@ -9,7 +9,7 @@ export type ErrorCodes = Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 429 
 
 /** One documented operation of a route module, with paths relative to where the module is mounted. */
 export interface ApiOperation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -62,6 +62,7 @@ function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
     ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'], 403: ['FORBIDDEN_SCOPE'] }),
     ...(op.path.includes(':') ? { 404: ['NOT_FOUND'] } : {}),
     ...(op.body ? { 413: ['PAYLOAD_TOO_LARGE'] } : {}),
+    ...(mount.open || op.method === 'get' ? {} : { 429: ['RATE_LIMITED'] }),
     ...(mount.open ? {} : { 503: ['DEPENDENCY_UNAVAILABLE'] }),
   };
 }

@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
+import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -21,7 +22,12 @@ export interface ApiDeps {
   codec: PayloadCodec;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
   codecCorsOrigins: string[];
+  /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
 }
+
+/** What route modules get: the deps with every default resolved. */
+export type RouteDeps = ApiDeps & { limits: LimitDefaults };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

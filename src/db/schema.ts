@@ -24,6 +24,15 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'dat
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/** An account's own limits (set by an admin); a missing field takes the config default. */
+export interface AccountLimitOverrides {
+  writesPerWindowPerAccount?: number;
+  writesPerWindowPerKey?: number;
+  maxRunningTasks?: number;
+  maxArticlesPerDay?: number;
+  maxPriority?: number;
+}
+
 export const accounts = pgTable(
   'accounts',
   {
@@ -34,6 +43,7 @@ export const accounts = pgTable(
      * its plan): an account of weight 2 gets about twice the dispatches of one of weight 1.
      */
     fairnessWeight: real('fairness_weight').notNull().default(1),
+    limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],
@@ -388,4 +398,38 @@ export const scheduleRuns = pgTable(
     index('schedule_runs_schedule_idx').on(t.scheduleId, t.createdAt),
     check('schedule_runs_outcome_valid', sql`${t.outcome} IN ('created','failed')`),
   ],
+);
+
+/**
+ * Fixed-window request counters shared by every API process: one row per bucket (`account:<id>`,
+ * `key:<hash prefix>`) and window start, bumped by one upsert per request.
+ */
+export const rateLimitWindows = pgTable(
+  'rate_limit_windows',
+  {
+    bucket: text('bucket').notNull(),
+    windowStart: tsz('window_start').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+);
+
+/**
+ * `Idempotency-Key` records (Stripe's semantics): written in the same transaction as what the request
+ * created, with the first answer to replay; a key is live for 24 h.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** sha256 of method, path and the parsed body: the same key with another request is refused. */
+    fingerprint: text('fingerprint').notNull(),
+    responseStatus: smallint('response_status'),
+    responseBody: jsonb('response_body').$type<Record<string, unknown>>(),
+    /** The task or schedule the request created, to finish its start on a replay. */
+    resourceId: integer('resource_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.accountId, t.createdAt)],
 );

@@ -65,12 +65,16 @@ async function planItems(tx: Tx, task: typeof generationTasks.$inferSelect) {
   return true;
 }
 
+/** Decides whether a pending task may run now; throws to make it wait (the account's running-task quota). */
+export type Admission = (tx: Tx, task: { id: number; accountId: number }) => Promise<void>;
+
 /** Marks the task running and returns what is left to do. A finished task returns no open positions. */
-export async function startTask(db: Db, taskId: number): Promise<TaskPlan> {
+export async function startTask(db: Db, taskId: number, admit?: Admission): Promise<TaskPlan> {
   const planned = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     const base = { taskId, concurrency: task.concurrency, timeoutAt: task.timeoutAt?.getTime() ?? null };
     if (isTerminal(task.status)) return { ...base, status: task.status, openPositions: [], counters: countersOf(task) };
+    if (task.status === 'pending') await admit?.(tx, task);
     const [anyItem] = await tx.select({ p: taskItems.position }).from(taskItems).where(eq(taskItems.taskId, taskId)).limit(1);
     if (!anyItem && !(await planItems(tx, task))) return null;
     if (task.status === 'pending') {

@@ -2,7 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import type { Config } from '../config.js';
+import { limitDefaults, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +38,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
       retryInitialMs: config.LLM_RETRY_INITIAL_MS,
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
     },
+    limits: limitDefaults(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -45,6 +46,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     client: temporal.client,
     taskQueue: config.TASK_QUEUE,
     repairOnSchedule: config.USAGE_REPAIR_ON_SCHEDULE,
+    limits: limitDefaults(config),
     auditRetentionDays: config.AUDIT_RETENTION_DAYS,
   });
   const workers = await createTaskWorkers({

@@ -6,6 +6,7 @@ import {
   getSchedule,
   listRecentRuns,
   listSchedules,
+  loadScheduleForRun,
   MIN_INTERVAL_SECONDS,
   removeScheduleRow,
   softDeleteSchedule,
@@ -20,6 +21,9 @@ import {
   triggerTemporalSchedule,
   unpauseTemporalSchedule,
 } from '../../temporal/generation-schedules.js';
+import { forgetIdempotencyKey, runIdempotent } from '../../domain/idempotency.js';
+import type { Tx } from '../../db/client.js';
+import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
@@ -118,17 +122,27 @@ export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeou
         concurrency: concurrency ?? defaultConcurrency,
         ...((timeoutSeconds ?? defaultTimeoutSeconds) !== undefined ? { timeoutSeconds: timeoutSeconds ?? defaultTimeoutSeconds } : {}),
       };
-      await assertTemplateReferences(db, accountId, template);
       const spec: ScheduleSpec =
         input.cron !== undefined ? { cron: input.cron, timezone: input.timezone } : { intervalSeconds: input.intervalSeconds!, timezone: input.timezone };
-      const schedule = await createScheduleRow(db, accountId, { name: input.name, spec, template }, maxSchedulesPerAccount);
-      try {
-        await createTemporalSchedule(temporal, schedule, input.paused);
-      } catch (err) {
-        await removeScheduleRow(db, schedule.id);
-        throw err;
+      const create = async (tx: Tx) => {
+        await assertTemplateReferences(tx, accountId, template);
+        const schedule = await createScheduleRow(tx, accountId, { name: input.name, spec, template }, maxSchedulesPerAccount);
+        return { status: 201, body: { ...view(schedule), createdAt: schedule.createdAt.toISOString(), paused: input.paused }, resourceId: schedule.id };
+      };
+      const scope = idempotencyScope(c, input);
+      const result = scope ? await runIdempotent(db, scope, create) : { ...(await db.transaction(create)), replayed: false };
+      // A replay whose first request died before creating the Temporal Schedule creates it now.
+      const schedule = await loadScheduleForRun(db, result.resourceId);
+      if (schedule && !schedule.deletedAt && (!result.replayed || !(await describeTemporalSchedule(client, schedule.temporalScheduleId)))) {
+        try {
+          await createTemporalSchedule(temporal, schedule, input.paused);
+        } catch (err) {
+          await removeScheduleRow(db, schedule.id);
+          if (scope) await forgetIdempotencyKey(db, scope);
+          throw err;
+        }
       }
-      return c.json({ ...view(schedule), paused: input.paused }, 201);
+      return respondRecorded(c, result);
     })
     .get('/', async (c) => {
       const { schedules, ...page } = await listSchedules(db, c.get('accountId'), parseQuery(c, pagination));
@@ -177,11 +191,12 @@ export const scheduleOperations: ApiOperation[] = [
   {
     method: 'post',
     path: '/',
-    summary: 'Create a schedule that creates a task on a cron or an interval (a Temporal Schedule)',
+    summary: 'Create a schedule that creates a task on a cron or an interval (a Temporal Schedule); Idempotency-Key: a repeat returns the first answer',
     body: createScheduleInput,
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
     status: 201,
     response: scheduleView.extend({ paused: z.boolean() }),
-    errors: { 400: ['INVALID_SCHEDULE_SPEC', 'INVALID_REFERENCE', 'SCHEDULE_TOO_FREQUENT'], 409: ['SCHEDULE_ALREADY_EXISTS', 'SCHEDULE_LIMIT_REACHED'], 503: ['TEMPORAL_UNAVAILABLE'] },
+    errors: { 400: ['INVALID_SCHEDULE_SPEC', 'INVALID_REFERENCE', 'SCHEDULE_TOO_FREQUENT', 'INVALID_IDEMPOTENCY_KEY'], 409: ['SCHEDULE_ALREADY_EXISTS', 'SCHEDULE_LIMIT_REACHED', 'IDEMPOTENCY_KEY_REUSED'], 503: ['TEMPORAL_UNAVAILABLE'] },
   },
   {
     method: 'get',
