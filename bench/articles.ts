@@ -9,11 +9,12 @@ import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { articles } from '../src/db/schema.js';
-import { createAccount } from '../src/domain/accounts.js';
+import { createAccount } from '../src/domain/accounts/index.js';
 import { articleWhere } from '../src/domain/articles/index.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
+import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
@@ -147,7 +148,7 @@ async function main() {
     await seed(database.sql, exporter.accountId, EXPORT_ARTICLES / 10, 'small');
     await seed(database.sql, exporter.accountId, EXPORT_ARTICLES - EXPORT_ARTICLES / 10);
     const port = await findFreePort();
-    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info' });
+    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() });
     lines.push('', '| export | articles | bytes | time | API RSS before | peak RSS delta | during a 3 s stall of the client |', '| --- | --- | --- | --- | --- | --- | --- |');
     // A warm-up export first, so the deltas are the export's and not the first request's code loading.
     const runs = [['json', 'small'], ...['json', 'md', 'html', 'zip'].flatMap((f) => [[f, 'small'], [f, '']])] as const;

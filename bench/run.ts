@@ -7,11 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { createAccount } from '../src/domain/accounts.js';
+import { createAccount } from '../src/domain/accounts/index.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
 import { isFinalEventType } from '../src/shared/notification-types.js';
+import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 import { measureFloor } from './floor.js';
 import { keywordOf, startLlmStub } from '../test/support/llm-stub.js';
 import { openSse } from '../test/support/sse.js';
@@ -101,7 +102,9 @@ async function main() {
   const port = await findFreePort();
   const env = {
     DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info',
-    LLM_BASE_URL: stub.url, LLM_CONCURRENCY: '100', LLM_RETRY_INITIAL_MS: '200',
+    LLM_BASE_URL: stub.url, LLM_CONCURRENCY: '100', LLM_RETRY_INITIAL_MS: '200', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec(),
+    // The benchmark measures throughput, not the API's rate limits.
+    RATE_LIMIT_WRITES_PER_ACCOUNT: '1000000', RATE_LIMIT_WRITES_PER_KEY: '1000000',
   };
   // BENCH_CPU_PROFILE=<dir>: the worker writes V8 CPU profiles (one per thread) there when it stops.
   const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];

@@ -1,4 +1,4 @@
-/** Resolves (building once if needed) the Temporal CLI into ./.tools and prints where it is. */
+/** Resolves the Temporal CLI (fetching or building it once into ./.tools if needed) and prints where it is. */
 import path from 'node:path';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 

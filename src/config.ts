@@ -1,11 +1,16 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys } from './temporal/payload-keys.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** An optional whole number: unset or empty means no limit. */
+const optionalInt = (min: number, max: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>({ message: 'must be a whole number' }).int('must be a whole number').min(min).max(max).optional());
 
 /** Every environment variable the service reads, with its unit or effect. Nothing else reads process.env. */
 export const configSchema = z
@@ -21,11 +26,33 @@ export const configSchema = z
     /** host:port of the Temporal frontend; unset in embedded mode starts a dev server. */
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /**
+     * Keys of the payload codec that encrypts every workflow and activity payload, `id:base64key,...`
+     * (32-byte keys): the first encrypts, all decrypt. Required with an external Temporal server; the
+     * embedded mode generates one into DATA_DIR/payload-keys when unset.
+     */
+    TEMPORAL_PAYLOAD_KEYS: optionalString.transform((spec, ctx) => {
+      if (spec === undefined) return undefined;
+      const parsed = parsePayloadKeys(spec);
+      if ('keys' in parsed) return parsed.keys;
+      for (const message of parsed.errors) ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+    /** Browser origins (comma-separated) allowed to call /api/temporal-codec: the Temporal UI's. Unset: the embedded UI's. */
+    TEMPORAL_CODEC_CORS_ORIGINS: optionalString.transform((v, ctx) => {
+      const origins = v?.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const o of origins ?? []) {
+        if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin: write scheme://host[:port], e.g. http://localhost:8080` });
+      }
+      return origins;
+    }),
     /** Path of the `temporal` CLI binary used for the embedded dev server. */
     TEMPORAL_CLI_PATH: optionalString,
     /** gRPC port and Web UI port of the embedded Temporal dev server. */
     TEMPORAL_PORT: int(1, 65535).default(7233),
     TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+    /** Milliseconds a task's workflow start may wait for Temporal; then the task fails with 503 and releases its reservations. */
+    WORKFLOW_START_TIMEOUT_MS: int(100, 120_000).default(5_000),
     /** Task queue of the workflows and the DB activities. */
     TASK_QUEUE: z.string().min(1).default('article-tasks'),
     /** Task queue of generateArticle, so provider limits apply to LLM calls alone. */
@@ -63,6 +90,8 @@ export const configSchema = z
     USAGE_VERIFY_SCHEDULE_ID: z.string().min(1).default('usage-verification'),
     /** Live generation schedules one account may have; creating one more is a 409 SCHEDULE_LIMIT_REACHED. */
     MAX_SCHEDULES_PER_ACCOUNT: int(1, 100_000).default(50),
+    /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
+    AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */
@@ -71,6 +100,20 @@ export const configSchema = z
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */
     DEFAULT_TASK_CONCURRENCY: int(1, 20).default(5),
+    /** Length in seconds of a rate-limit window (fixed windows, counted in PostgreSQL across API processes). */
+    RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
+    /** Writes (POST/PUT/PATCH/DELETE) one account may make per window, over all its keys. */
+    RATE_LIMIT_WRITES_PER_ACCOUNT: int(1, 1_000_000).default(600),
+    /** Writes one API key may make per window. */
+    RATE_LIMIT_WRITES_PER_KEY: int(1, 1_000_000).default(300),
+    /** Tasks of one account running at once; the rest wait as pending, in order. Unset: no limit. */
+    MAX_RUNNING_TASKS_PER_ACCOUNT: optionalInt(1, 100_000),
+    /** Articles one account may have written or in flight per UTC day; a task asking more is refused. Unset: no limit. */
+    MAX_ARTICLES_PER_DAY_PER_ACCOUNT: optionalInt(1, 10_000_000),
+    /** Highest task priority (1-10) an account may use; a request above it is capped. */
+    MAX_TASK_PRIORITY: int(1, 10).default(10),
+    /** Milliseconds between checks of a pending task waiting for a running slot of its account. */
+    QUOTA_ADMISSION_RETRY_MS: int(50, 60_000).default(1_000),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -89,12 +132,44 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses the environment once; a bad value throws a ConfigError naming every bad variable. */
+/** Variables whose value is never shown, not even in a configuration error. */
+const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'DEV_API_KEY']);
+
+/** How a bad value is quoted in a configuration error: secrets by length only, URLs without a password. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return '';
+  if (SECRET_VARIABLES.has(name)) return ` (got a value of ${value.length} characters, hidden)`;
+  const shown = value.replace(/^([a-z][\w+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:***@');
+  return ` (got ${JSON.stringify(shown.length > 100 ? `${shown.slice(0, 100)}...` : shown)})`;
+}
+
+/** Parses the environment once; a bad value throws a ConfigError naming every bad variable and its value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `  ${name || '(env)'}: ${i.message}${name ? shownValue(name, env[name]) : ''}`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
+
+/** The limits every account gets unless an admin set its own (see src/domain/account-limits.ts). */
+export function limitDefaults(c: z.infer<typeof configSchema>) {
+  return {
+    windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,
+    writesPerWindowPerAccount: c.RATE_LIMIT_WRITES_PER_ACCOUNT,
+    writesPerWindowPerKey: c.RATE_LIMIT_WRITES_PER_KEY,
+    maxRunningTasks: c.MAX_RUNNING_TASKS_PER_ACCOUNT ?? null,
+    maxArticlesPerDay: c.MAX_ARTICLES_PER_DAY_PER_ACCOUNT ?? null,
+    maxPriority: c.MAX_TASK_PRIORITY,
+    admissionRetryMs: c.QUOTA_ADMISSION_RETRY_MS,
+  };
+}
+
+export type LimitDefaults = ReturnType<typeof limitDefaults>;
+
+/** The defaults of an empty environment, for handles built without a config (tests, tools). */
+export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));

@@ -9,10 +9,12 @@ import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { startTemporalDevServer } from './infra/temporal-dev-server.js';
 import { createLogger } from './logger.js';
 import { ensureDevAccount } from './server/dev-account.js';
+import { claimInstance } from './server/instance-lock.js';
+import { resolvePayloadCodec } from './server/payload-codec-keys.js';
 import { startWorker } from './server/run-worker.js';
-import { serveApi } from './server/serve-api.js';
+import { apiUrlOf, serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
-import { exitOnStartupError } from './server/startup.js';
+import { exitOnStartupError, requireFreeApiPort } from './server/startup.js';
 
 const TOOLS_DIR = fileURLToPath(new URL('../.tools', import.meta.url));
 
@@ -32,6 +34,8 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
   await mkdir(config.dataDir, { recursive: true });
+  stops.push(await claimInstance(config.dataDir, apiUrlOf(config.HOST, config.PORT)));
+  await requireFreeApiPort(config.PORT, config.HOST);
 
   onShutdownSignal(log, () => stopAll((err) => log.error({ err }, 'stop failed')));
 
@@ -42,6 +46,7 @@ async function main() {
       port: config.EMBEDDED_PG_PORT,
       database: 'artgen',
       log: infraLog,
+      ownSignalHandling: true,
     });
     stops.push(pg.stop);
     databaseUrl = pg.url;
@@ -66,13 +71,17 @@ async function main() {
     uiUrl = dev.uiUrl;
   }
 
+  const payloadCodec = await resolvePayloadCodec(config, { embedded: !config.TEMPORAL_ADDRESS, command: 'npm start' });
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
   stops.push(database.close);
   const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
-  const worker = await startWorker(config, database, temporalAddress, log);
+  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log);
   stops.push(worker.stop);
-  const api = await serveApi(config, database, temporalAddress, log);
+  const keptIn = account.keyFile ? `the file ${account.keyFile}` : 'DEV_API_KEY';
+  const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log, {
+    apiKeyHint: `This embedded instance's key is kept in ${keptIn} (also printed at start-up).`,
+  });
   stops.push(api.close);
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -80,9 +89,10 @@ async function main() {
     [
       '',
       `artgen is ready in ${seconds}s`,
-      `  API:          ${api.url}`,
+      `  API:          ${api.url}  (reference: ${api.url}/api/docs)`,
       `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
+      `  Payload keys: ${payloadCodec.keyFile ? `${path.relative(process.cwd(), payloadCodec.keyFile)} (histories in Temporal are encrypted; the UI decodes them through ${api.url}/api/temporal-codec)` : 'TEMPORAL_PAYLOAD_KEYS'}`,
       `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,
       `  Data:         ${config.dataDir}`,
       `  Try:          curl -H "Authorization: Bearer ${account.apiKey}" ${api.url}/api/distillations`,

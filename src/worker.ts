@@ -2,18 +2,24 @@ import { loadConfig } from './config.js';
 import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createLogger } from './logger.js';
+import { resolvePayloadCodec } from './server/payload-codec-keys.js';
 import { startWorker } from './server/run-worker.js';
 import { onShutdownSignal } from './server/shutdown.js';
 import { exitOnStartupError, requireSetting } from './server/startup.js';
+import { waitForPostgres, waitForTemporal } from './server/wait-for-dependencies.js';
 
 /** `npm run worker`: a worker process against DATABASE_URL and TEMPORAL_ADDRESS; run as many as you like. */
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   const url = requireSetting(config.DATABASE_URL, 'DATABASE_URL', 'npm run worker');
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run worker' });
+  await waitForPostgres(url, log);
   await runMigrations(url);
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });
-  const worker = await startWorker(config, database, config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233', log);
+  await waitForTemporal(temporalAddress, log);
+  const worker = await startWorker(config, database, temporalAddress, codec, log);
   onShutdownSignal(log, async () => {
     await worker.stop();
     await database.close();

@@ -9,6 +9,7 @@ import { serveApp, type TestServer } from './support/api-server.js';
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 
 /**
  * The HTTP API end to end: a real loopback server (createApp + @hono/node-server on port 0) over the
@@ -27,6 +28,8 @@ const deps = (temporal: ApiDeps['temporal']): ApiDeps => ({
   temporal,
   log: createLogger('silent'),
   defaultConcurrency: 5,
+  codec: TEST_PAYLOAD_CODEC,
+  codecCorsOrigins: [],
 });
 
 beforeAll(async () => {
@@ -228,8 +231,10 @@ describe('auth, health and routing', () => {
     expect(expectError(outside, 404, 'ROUTE_NOT_FOUND').message).toContain('/nope');
     const inside = await call('GET', '/api/no-such-thing', { key: apiKey });
     expect(expectError(inside, 404, 'ROUTE_NOT_FOUND').message).toContain('GET /api/no-such-thing');
-    // A known path with a method it does not serve.
-    expectError(await call('PATCH', '/api/distillations', { key: apiKey, json: {} }), 404, 'ROUTE_NOT_FOUND');
+    // A known path with a method it does not serve is a 405 (test/http-hardening.test.ts covers every path).
+    const patch = await call('PATCH', '/api/distillations', { key: apiKey, json: {} });
+    expectError(patch, 405, 'METHOD_NOT_ALLOWED');
+    expect(patch.headers.get('allow')).toBe('POST, GET, HEAD');
   });
 });
 
@@ -930,7 +935,7 @@ describe('when the workflow cannot be started', () => {
   let closedTemporal: TemporalHandles;
 
   beforeAll(async () => {
-    closedTemporal = await connectTemporal(inject('temporalAddress'), 'default');
+    closedTemporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
     await closedTemporal.close();
     broken = await startServer(deps({ client: closedTemporal.client, taskQueue: worker.taskQueue }));
   });

@@ -117,7 +117,7 @@ describe('artgen basics', () => {
   it('an unknown API key exits 1 with the API 401 message; no key at all says how to give one', async () => {
     const r = await runCli(['--url', api.url, '--api-key', 'ak_not_a_real_key_0123456789', 'task', 'list']);
     expect(r.code, show(r)).toBe(1);
-    expect(r.stderr).toContain('The API key is unknown or revoked.');
+    expect(r.stderr).toContain('The API key is unknown.');
     expect(r.stderr).toContain('INVALID_API_KEY, HTTP 401');
     expect(r.stdout).toBe('');
     const none = await runCli(['--url', api.url, 'task', 'list']);

@@ -27,4 +27,19 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
   });
+
+  it('shows the bad value, but never a secret', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT: .* \(got "abc"\)$/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL: .* \(got "loud"\)$/);
+    const secrets = { DEV_API_KEY: 'short-secret', LLM_API_KEY: 'sk-very-secret', DATABASE_URL: 'postgres://u:hunter2@db:port/x' };
+    let message = '';
+    try {
+      loadConfig(secrets);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/DEV_API_KEY: .* \(got a value of 12 characters, hidden\)$/m);
+    expect(message).toMatch(/DATABASE_URL: .* \(got "postgres:\/\/u:\*\*\*@db:port\/x"\)$/m);
+    for (const secret of ['short-secret', 'sk-very-secret', 'hunter2']) expect(message).not.toContain(secret);
+  });
 });

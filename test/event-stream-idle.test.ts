@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../src/api/app.js';
 import { createErrorHandler } from '../src/api/error-handler.js';
 import { eventHubFor, type EventHub } from '../src/api/event-hub.js';
 import { apiKeyAuth } from '../src/api/middleware/api-key-auth.js';
@@ -29,8 +30,8 @@ beforeAll(async () => {
   const deps = { db: database.db, log: createLogger('silent'), defaultConcurrency: 5 } as unknown as ApiDeps;
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
-  app.use('/api/*', apiKeyAuth(database.db));
-  app.use('/deaf/*', apiKeyAuth(database.db));
+  app.use('/api/*', apiKeyAuth(database.db, API_ROUTES));
+  app.use('/deaf/*', apiKeyAuth(database.db, API_ROUTES));
   app.route(TASKS, taskEventRoutes(deps, { pingMs: 50 }));
   app.route(DEAF, taskEventRoutes(deps, { pingMs: 50, hub: deafHub, recheckMs: 100 }));
   api = await serveApp(app);

@@ -11,6 +11,7 @@ import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { openSse, readUntilEnd } from './support/sse.js';
 import { decodeEvent as decode, expectWellFormed, storedEvents, taskRow as storedTask } from './support/task-event-checks.js';
 import { startTestWorker } from './support/worker.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 
 /** GET /tasks/:id/events end to end: real server, worker, PostgreSQL LISTEN/NOTIFY and the LLM stub. */
 
@@ -24,7 +25,7 @@ let deps: ApiDeps;
 beforeAll(async () => {
   stub = await startLlmStub();
   worker = await startTestWorker(database, stub.url);
-  deps = { db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5 };
+  deps = { db: database.db, temporal: worker.target, log: createLogger('silent'), defaultConcurrency: 5, codec: TEST_PAYLOAD_CODEC, codecCorsOrigins: [] };
   api = await serveApp(createApp(deps));
 });
 afterAll(async () => {

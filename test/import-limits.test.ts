@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../src/db/client.js';
-import { hashApiKey } from '../src/domain/accounts.js';
+import { hashApiKey } from '../src/domain/accounts/index.js';
 import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer } from './support/api-server.js';
 import { newAccount, openTestDatabase } from './support/db.js';
 import { captureLogger } from './support/log-capture.js';
@@ -16,7 +17,7 @@ import { captureLogger } from './support/log-capture.js';
 const database = openTestDatabase(5);
 let temporal: TemporalHandles;
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
 });
 afterAll(async () => {
   await temporal?.close();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -83,6 +84,23 @@ describe('embedded postgres', () => {
       srv.close();
     }
   });
+
+  it('as root, names the folder the postgres OS user cannot enter and what to do, before initdb', T, async () => {
+    const privateDir = path.join(workDir, 'private');
+    await mkdir(privateDir, { mode: 0o700 });
+    await chmod(privateDir, 0o700);
+    const start = startEmbeddedPostgres({ dataDir: path.join(privateDir, 'pg'), port: await findFreePort(), database: 'x', log: testLog() });
+    if (process.getuid?.() === 0) {
+      await expect(start).rejects.toThrow(
+        new RegExp(`OS user "postgres".*cannot enter ${privateDir} \\(mode 700, owner uid 0\\).*Do one of`),
+      );
+      expect(existsSync(path.join(privateDir, 'pg', 'PG_VERSION'))).toBe(false);
+    } else {
+      // Not root: PostgreSQL runs as this user, who can enter its own private folder.
+      const pg = await start;
+      await pg.stop();
+    }
+  });
 });
 
 describe('temporal dev server', () => {
@@ -147,5 +165,42 @@ describe('temporal dev server', () => {
     await expect(resolveTemporalCli({ cliPath: fake, toolsDir: workDir, log: testLog() })).rejects.toThrow(
       new RegExp(`TEMPORAL_CLI_PATH.*${fake}`),
     );
+  });
+});
+
+describe('servers owned by another process', () => {
+  it('are left alone while their owner runs, and replaced once it is gone', T, async () => {
+    const pgDataDir = path.join(workDir, 'owned-pg');
+    const stateDir = path.join(workDir, 'owned-temporal');
+    const [pgPort, temporalPort] = [await findFreePort(), await findFreePort()];
+    const cliPath = (await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH || undefined, toolsDir: path.join(root, '.tools'), log: testLog(), allowBuild: false })).path;
+    const owner = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-servers.ts', pgDataDir, String(pgPort), stateDir, String(temporalPort), cliPath], {
+      cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        owner.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('holding') && resolve());
+        owner.once('exit', (code) => reject(new Error(`the owner process exited (${code}) before holding its servers`)));
+      });
+      const pgOpts = { dataDir: pgDataDir, port: pgPort, database: 'held', log: testLog() };
+      const temporalOpts = { cliPath, stateDir, port: temporalPort, uiPort: 0, namespace: 'default', persistent: false, headless: true, log: testLog() };
+      await expect(startEmbeddedPostgres(pgOpts)).rejects.toThrow(`belongs to a running process (pid ${owner.pid})`);
+      await expect(startTemporalDevServer(temporalOpts)).rejects.toThrow(`belongs to a running process (pid ${owner.pid})`);
+      // The refused starts touched nothing: the owner's servers still answer.
+      const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${pgPort}/held`, { max: 1 });
+      expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+      await sql.end();
+
+      owner.kill('SIGKILL');
+      await new Promise((resolve) => owner.once('exit', resolve));
+      const pg = await startEmbeddedPostgres(pgOpts);
+      expect(pgOpts.log.warns.some((w) => w.startsWith('found a leftover embedded Postgres'))).toBe(true);
+      const temporal = await startTemporalDevServer(temporalOpts);
+      expect(temporalOpts.log.warns.some((w) => w.startsWith('found a leftover Temporal dev server'))).toBe(true);
+      await temporal.stop();
+      await pg.stop();
+    } finally {
+      owner.kill('SIGKILL');
+    }
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../src/db/client.js';
 import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer, type JsonReply } from './support/api-server.js';
 import { newAccount, openTestDatabase } from './support/db.js';
 
@@ -11,7 +12,7 @@ const database = openTestDatabase(5);
 let temporal: TemporalHandles;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   api = await startApiServer(database, { client: temporal.client, taskQueue: 'unused' });
 });
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { notificationTitle } from '../src/domain/task-event-queries.js';
 import { callJson, type JsonReply } from './support/api-server.js';
 import { newAccount, seedDistillations } from './support/db.js';
 import { openSse, readUntilEnd } from './support/sse.js';
@@ -115,5 +116,15 @@ describe('notifications', () => {
     }
     expectError(await call('GET', '/api/notifications', null), 401, 'UNAUTHENTICATED');
     expectError(await call('POST', '/api/notifications/read-all', null), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('notification titles', () => {
+  it('state the real progress, not the milestone crossed (issue 8 item 19: "75% done: 2 of 2")', () => {
+    // Two articles saved at once: progress jumps from 50 to 100 and the last milestone crossed is 75.
+    const jumped = { milestone: 75, progress: 100, requestedCount: 2, generatedCount: 2, failedCount: 0, skippedCount: 0 };
+    expect(notificationTitle(7, 'task.progress', jumped)).toBe('Task 7 is 100% done: 2 of 2 articles written');
+    const withFailures = { milestone: 75, progress: 75, requestedCount: 4, generatedCount: 1, failedCount: 1, skippedCount: 1 };
+    expect(notificationTitle(7, 'task.progress', withFailures)).toBe('Task 7 is 75% done: 3 of 4 articles handled (1 written, 1 failed, 1 skipped)');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer, type JsonReply } from './support/api-server.js';
 import { newAccount, openTestDatabase } from './support/db.js';
 
@@ -14,7 +15,7 @@ let api: Awaited<ReturnType<typeof startApiServer>>;
 const created: string[] = [];
 
 beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default');
+  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   api = await startApiServer(database, { client: temporal.client, taskQueue: 'schedule-limits-unused' }, { maxSchedulesPerAccount: 3 });
 });
 afterAll(async () => {

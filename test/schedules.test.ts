@@ -9,6 +9,7 @@ import { distillationCounts, newAccount, openTestDatabase, seedDistillations } f
 import { invariantViolations } from './support/invariants.js';
 import { startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
+import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 
 /**
  * Scheduled generation end to end: the API creates real Temporal Schedules on the test run's dev
@@ -208,7 +209,7 @@ describe('schedules API', () => {
   });
 
   it('answers 503 and keeps no row when Temporal is unreachable', async () => {
-    const closed = await connectTemporal(inject('temporalAddress'), 'default');
+    const closed = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
     await closed.close();
     const broken = await startApiServer(database, { client: closed.client, taskQueue: worker.taskQueue });
     try {
@@ -225,12 +226,12 @@ describe('schedules API', () => {
 describe('createScheduledTask activity', () => {
   let closed: TemporalHandles;
   beforeAll(async () => {
-    closed = await connectTemporal(inject('temporalAddress'), 'default');
+    closed = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
     await closed.close();
   });
 
   const activitiesWith = (client: TemporalHandles['client']) =>
-    createScheduleActivities({ db: database.db, log: createLogger('silent'), client, taskQueue: worker.taskQueue, repairOnSchedule: false });
+    createScheduleActivities({ db: database.db, log: createLogger('silent'), client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90 });
 
   async function scheduleFor(accountId: number, articleCount: number) {
     return createScheduleRow(database.db, accountId, { name: 'direct', spec: { intervalSeconds: 3600, timezone: 'UTC' }, template: { articleCount } });

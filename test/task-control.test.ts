@@ -3,8 +3,6 @@ import { CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
-import { createLogger } from '../src/logger.js';
-import { reconcileClosedWorkflows } from '../src/temporal/reconcile-tasks.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { queryTaskProgress } from '../src/temporal/task-control.js';
 import { waitFor } from './support/api-server.js';
@@ -148,24 +146,6 @@ describe('timeout', () => {
 });
 
 describe('outside the API', () => {
-  it('a workflow terminated from the UI is found by the reconciler and the task failed with the reason', async () => {
-    const { accountId } = await pool(2);
-    stack.stub.setBehavior(() => ({ hang: true }));
-    const task = await createTaskWithReservations(database.db, accountId, { articleCount: 2 });
-    await startTaskWorkflow(stack.worker.target, task);
-    await waitFor('the task to run', async () => ((await taskRow(task.id)).status === 'running' ? true : undefined));
-    await workflowOf(task.id).terminate('operator pressed Terminate');
-    const reconciled = await reconcileClosedWorkflows(database.db, stack.worker.client, createLogger('silent'), { minIdleMs: 0, accountId });
-    expect(reconciled).toContainEqual({ taskId: task.id, workflowStatus: 'TERMINATED' });
-    const row = await taskRow(task.id);
-    expect(row.status).toBe('failed');
-    expect(row.error_message).toContain('terminated');
-    expect(await invariantViolations(database, accountId)).toEqual([]);
-    // A second pass finds nothing more to do.
-    expect(await reconcileClosedWorkflows(database.db, stack.worker.client, createLogger('silent'), { minIdleMs: 0, accountId })).toEqual([]);
-    stack.stub.setBehavior(() => ({}));
-  });
-
   it('a workflow reset from the UI to before its saves re-runs them without a duplicate article', async () => {
     const { accountId } = await pool(3);
     stack.stub.setBehavior(() => ({}));

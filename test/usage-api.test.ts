@@ -81,7 +81,7 @@ describe('POST /api/usage/verify and /repair', () => {
 });
 
 describe('orphaned tasks', () => {
-  it('a task whose workflow was terminated is reported, and repair fails it and releases its reservations', async () => {
+  it('a task whose workflow was terminated is reported, and repair finishes it as stopped from outside and releases its reservations', async () => {
     const { accountId, apiKey } = await newAccount(database);
     const ids = await seedDistillations(database, accountId, [{}, {}, {}]);
     stack.stub.setBehavior(() => ({ hang: true }));
@@ -100,14 +100,14 @@ describe('orphaned tasks', () => {
     expect(found.body.discrepancies).toEqual([{ ...orphan, message: expect.stringContaining('terminated') }]);
 
     const dry = await stack.api.call('POST', '/api/usage/repair', apiKey);
-    const change = { kind: 'finish_orphaned_task', ids: orphan.ids, before: { status: 'running', reservedItems: 2 }, after: { status: 'failed', reservedItems: 0 } };
+    const change = { kind: 'finish_orphaned_task', ids: orphan.ids, before: { status: 'running', reservedItems: 2 }, after: { status: 'canceled', reservedItems: 0 } };
     expect(dry.body.changes).toEqual([change]);
     expect((await database.sql`SELECT status FROM generation_tasks WHERE id = ${taskId}`)[0]!.status).toBe('running');
 
     const real = await stack.api.call('POST', '/api/usage/repair?dryRun=false', apiKey);
     expect(real.body).toMatchObject({ dryRun: false, changes: [change], report: { discrepancies: [] } });
     const [task] = await database.sql`SELECT status, error_message FROM generation_tasks WHERE id = ${taskId}`;
-    expect(task).toMatchObject({ status: 'failed', error_message: expect.stringContaining('terminated') });
+    expect(task).toMatchObject({ status: 'canceled', error_message: expect.stringContaining('stopped from outside the service after 0 of 2 articles') });
     const reserved = await database.sql`SELECT count(*)::int AS n FROM task_items WHERE task_id = ${taskId} AND state = 'reserved'`;
     expect(reserved[0]!.n).toBe(0);
     const counts = await database.sql`SELECT reserved_count FROM distillations WHERE id = ANY(${ids})`;

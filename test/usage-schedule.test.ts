@@ -3,6 +3,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsageActivities, type ScheduledVerificationSummary } from '../src/activities/usage-verification.js';
+import { listUsageReports } from '../src/domain/usage-reports.js';
 import { ensureUsageVerificationSchedule } from '../src/temporal/usage-verification-schedule.js';
 import { waitFor } from './support/api-server.js';
 import { connectDatabase } from '../src/db/client.js';
@@ -87,7 +88,7 @@ describe('usage verification schedule', () => {
     const corrupted = await corruptedAccount();
     const lines: any[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false });
+    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90 });
     const summary = await activities.runScheduledVerification({});
     expect(summary).toMatchObject({ repaired: false, changes: 0 });
     const warnings = lines.filter((l) => l.msg === 'usage discrepancy');
@@ -123,11 +124,24 @@ describe('usage verification schedule', () => {
 
       const rows = await isolated.sql`SELECT id, usage_count, reserved_count FROM distillations WHERE id IN ${isolated.sql(ids)} ORDER BY id`;
       expect(rows.map((r) => [r.usage_count, r.reserved_count])).toEqual([[0, 0], [0, 0], [0, 0], [0, 0]]);
-      const reports = await isolated.sql`SELECT id, kind, source, account_id, dry_run FROM usage_reports ORDER BY id`;
+      const reports = await isolated.sql`SELECT id, kind, source, account_id, dry_run FROM usage_reports WHERE account_id IS NULL ORDER BY id`;
       expect(reports).toEqual([
         { id: summary.reportId, kind: 'verify', source: 'schedule', account_id: null, dry_run: false },
         { id: summary.repairReportId, kind: 'repair', source: 'schedule', account_id: null, dry_run: false },
       ]);
+      // Each account sees its own part of both (issue 8 item 8b): its finding and its change, its own totals.
+      for (const [i, { accountId }] of accounts.entries()) {
+        const kind = i === 0 ? 'usage_count_mismatch' : 'reserved_count_mismatch';
+        const own = await listUsageReports(isolated.db, accountId, 1, 20);
+        expect(own.total).toBe(2);
+        const [repair, verify] = own.reports;
+        expect(verify).toMatchObject({ accountId, kind: 'verify', source: 'schedule', totals: { distillations: 2, tasks: 0, discrepancies: 1, [kind]: 1 } });
+        expect(verify!.discrepancies).toEqual([expect.objectContaining({ kind, ids: { accountId, distillationId: ids[i === 0 ? 0 : 3] } })]);
+        expect(repair).toMatchObject({ accountId, kind: 'repair', source: 'schedule', totals: { discrepancies: 1, changes: 1, remaining: 0 } });
+        expect(repair!.changes).toEqual([expect.objectContaining({ ids: { accountId, distillationId: ids[i === 0 ? 0 : 3] } })]);
+      }
+      // The whole-system view stays as it was, for operators.
+      expect((await listUsageReports(isolated.db, null, 1, 20)).reports.map((r) => r.id)).toEqual([summary.repairReportId, summary.reportId]);
       for (const { accountId } of accounts) expect(await invariantViolations(isolated, accountId)).toEqual([]);
     } finally {
       await repairing.stop();

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
 import { createTaskWithReservations } from '../src/domain/selection.js';
 import { getTaskDetail } from '../src/domain/task-queries.js';
@@ -9,6 +8,7 @@ import { openTestDatabase, newAccount, seedDistillations, distillationCounts } f
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';
 import { startTestWorker } from './support/worker.js';
+import { replayWithCurrentCode } from './support/replay.js';
 
 const database = openTestDatabase();
 let stub: LlmStub;
@@ -155,7 +155,7 @@ describe('articleGenerationWorkflow on a real Temporal server', () => {
     expect(ranTasks.size).toBeGreaterThanOrEqual(5);
     for (const [name, taskId] of ranTasks) {
       const history = await worker.client.workflow.getHandle(taskWorkflowId(taskId)).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, taskWorkflowId(taskId));
+      await replayWithCurrentCode(history, taskWorkflowId(taskId));
       if (process.env.RECORD_WORKFLOW_HISTORIES) {
         const slug = name.split('>').pop()!.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60);
         const file = path.resolve(import.meta.dirname, 'fixtures/histories', `${slug}.json`);

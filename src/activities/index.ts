@@ -1,8 +1,12 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
+import { DEFAULT_LIMITS, type LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
+import { accountLimits } from '../domain/account-limits.js';
 import { loadArticleIngredients } from '../domain/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/article-saving.js';
-import { finishTask, markItem, startTask, type TaskPlan } from '../domain/task-lifecycle.js';
+import { AdmissionDeferred, admitTask } from '../domain/quotas.js';
+import { finishTask, markItem, startTask, type Admission, type TaskPlan } from '../domain/task-lifecycle.js';
 import { buildArticlePrompt, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 
@@ -27,6 +31,7 @@ export const FAILURE_TYPES = {
   requestRejected: 'LlmRequestRejected',
   rateLimited: 'LlmRateLimited',
   transient: 'LlmTransient',
+  waitingForQuota: 'WaitingForRunningQuota',
 } as const;
 
 function toFailure(err: LlmError): ApplicationFailure {
@@ -47,13 +52,31 @@ export interface ActivityDeps {
   log: Logger;
   llmTaskQueue: string;
   llmPolicy: LlmPolicy;
+  /** Quota defaults (the running-task quota); DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
 }
 
 /** The activities, built over their dependencies so tests hand in real handles with their own settings. */
-export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy }: ActivityDeps) {
+export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits = DEFAULT_LIMITS }: ActivityDeps) {
+  const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
+    /**
+     * A task over its account's running-task quota stays pending: the attempt fails and is retried
+     * after QUOTA_ADMISSION_RETRY_MS (no workflow change: activity retries add no history events).
+     */
     async startTask({ taskId }: { taskId: number }): Promise<TaskRun> {
-      return { ...(await startTask(db, taskId)), llmTaskQueue, llmPolicy };
+      try {
+        return { ...(await startTask(db, taskId, admit)), llmTaskQueue, llmPolicy };
+      } catch (err) {
+        if (!(err instanceof AdmissionDeferred)) throw err;
+        // BENIGN: waiting is normal, so the worker logs it at debug level, not as a warning per attempt.
+        throw ApplicationFailure.create({
+          message: err.message,
+          type: FAILURE_TYPES.waitingForQuota,
+          nextRetryDelay: limits.admissionRetryMs,
+          category: ApplicationFailureCategory.BENIGN,
+        });
+      }
     },
 
     async generateArticle({ taskId, position }: { taskId: number; position: number }): Promise<GenerateResult> {

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
+import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { createAuditRetentionActivities } from './audit-retention.js';
 import { createScheduleActivities } from './scheduled-generation.js';
 import { createUsageActivities } from './usage-verification.js';
 
@@ -13,11 +15,15 @@ export interface MaintenanceDeps {
   taskQueue: string;
   /** The scheduled verification repairs what it finds (USAGE_REPAIR_ON_SCHEDULE). */
   repairOnSchedule: boolean;
+  /** Quota defaults for the tasks schedules create; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
+  /** Audit events older than this many days are deleted by the scheduled run (AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
 }
 
 /** Activities of the maintenance workflows, registered on the main task queue beside the task activities. */
 export function createMaintenanceActivities(deps: MaintenanceDeps) {
-  return { ...createScheduleActivities(deps), ...createUsageActivities(deps) };
+  return { ...createScheduleActivities(deps), ...createUsageActivities(deps), ...createAuditRetentionActivities(deps) };
 }
 
 export type MaintenanceActivities = ReturnType<typeof createMaintenanceActivities>;

@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
+import { DEFAULT_LIMITS } from '../config.js';
 import { generationTasks } from '../db/schema.js';
+import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
 import { loadScheduleForRun, type ScheduleRunError } from '../domain/generation-schedules.js';
 import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun, type ScheduleRunResult } from '../domain/schedule-runs.js';
@@ -16,14 +18,16 @@ const businessFailure = (err: unknown): ScheduleRunError | undefined =>
     : undefined;
 
 /** The activity of scheduledGenerationWorkflow: one run of a generation schedule creates one task. */
-export function createScheduleActivities({ db, log, client, taskQueue }: MaintenanceDeps) {
+export function createScheduleActivities({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: MaintenanceDeps) {
   const target = { client, taskQueue };
+  const start = async (task: { id: number; accountId: number; priority: number; createdAt: Date }) =>
+    startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
 
   /** A recorded run whose task is still pending may have lost its start to a crash: start it (idempotent). */
   async function ensureStarted(run: ScheduleRunResult) {
     if (run.outcome !== 'created' || run.taskId === null) return run;
     const [task] = await db.select().from(generationTasks).where(eq(generationTasks.id, run.taskId));
-    if (task?.status === 'pending') await startTaskWorkflow(target, task);
+    if (task?.status === 'pending') await start(task);
     return run;
   }
 
@@ -46,7 +50,7 @@ export function createScheduleActivities({ db, log, client, taskQueue }: Mainten
 
       let created: Awaited<ReturnType<typeof createTaskForRun>>;
       try {
-        created = await createTaskForRun(db, schedule, runWorkflowId);
+        created = await createTaskForRun(db, schedule, runWorkflowId, limits);
       } catch (err) {
         const failure = businessFailure(err);
         if (!failure) throw err;
@@ -56,7 +60,7 @@ export function createScheduleActivities({ db, log, client, taskQueue }: Mainten
       if (created.kind === 'recorded') return ensureStarted(created.run);
 
       try {
-        await startTaskWorkflow(target, created.task);
+        await start(created.task);
       } catch (err) {
         log.error({ err, scheduleId, taskId: created.task.id }, 'scheduled task workflow start failed; releasing the reservations');
         await finishTask(db, created.task.id, { status: 'failed', reason: `the workflow could not be started: ${(err as Error).message}` });

@@ -1,5 +1,5 @@
 import { repairUsage } from '../domain/usage-repair.js';
-import { storeUsageReport } from '../domain/usage-reports.js';
+import { storeAllAccountsReport } from '../domain/usage-report-parts.js';
 import { verifyUsage } from '../domain/verification.js';
 import { temporalWorkflowStatus } from '../temporal/workflow-status.js';
 import type { MaintenanceDeps } from './maintenance.js';
@@ -25,7 +25,7 @@ export function createUsageActivities(deps: MaintenanceDeps) {
   return {
     async runScheduledVerification(input: ScheduledVerificationInput = {}): Promise<ScheduledVerificationSummary> {
       const report = await verifyUsage(deps.db, { workflowStatus });
-      const reportId = await storeUsageReport(deps.db, 'schedule', report);
+      const reportId = await storeAllAccountsReport(deps.db, 'schedule', report);
       for (const discrepancy of report.discrepancies) deps.log.warn({ discrepancy }, 'usage discrepancy');
       const byKind = Object.fromEntries(Object.entries(report.totals.byKind).filter(([, n]) => n > 0));
       const found = report.discrepancies.length;
@@ -36,7 +36,7 @@ export function createUsageActivities(deps: MaintenanceDeps) {
         return summary;
       }
       const result = await repairUsage(deps.db, { dryRun: false, workflowStatus });
-      const repairReportId = await storeUsageReport(deps.db, 'schedule', result);
+      const repairReportId = await storeAllAccountsReport(deps.db, 'schedule', result);
       deps.log.info({ reportId, repairReportId, changes: result.changes.length, remaining: result.report.totals.discrepancies }, 'usage repaired');
       return { ...summary, repaired: true, repairReportId, changes: result.changes.length, remaining: result.report.totals.discrepancies };
     },

@@ -1,10 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { DEFAULT_LIMITS } from '../config.js';
+import { z } from 'zod';
+import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
-import { buildOpenApiDocument, type ApiMount } from './openapi.js';
+import { jsonNewline } from './middleware/json-newline.js';
+import { auditTrail } from './middleware/audit-trail.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { buildOpenApiDocument, mountedPath, openApiPath, type ApiMount } from './openapi.js';
+import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
+import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
+import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
+import { auditOperations, auditRoutes } from './routes/audit.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
@@ -14,17 +27,20 @@ import { statsOperations, statsRoutes } from './routes/stats.js';
 import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
+import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
-import type { ApiDeps, ApiEnv } from './types.js';
+import { routeTable } from './route-table.js';
+import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-type RouteModule = (deps: ApiDeps) => Hono<any>;
+type RouteModule = (deps: RouteDeps) => Hono<any>;
 interface Mount extends ApiMount {
   routes: RouteModule;
 }
 
 const TASKS = '/api/article-generation/tasks';
+const TEMPORAL_CODEC = '/api/temporal-codec';
 /** Every route module, where it is mounted, and what it documents (in this order: cleanup before /:id). */
 const MOUNTS: Mount[] = [
   { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
@@ -41,26 +57,60 @@ const MOUNTS: Mount[] = [
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
+  { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
+  { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
+  { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
 
+/** Every mounted route with the key scope it needs (declared by its operation) and its pattern. */
+export const API_ROUTES = routeTable(MOUNTS);
+
 export const OPENAPI_PATH = '/api/openapi.json';
+export const DOCS_PATH = '/api/docs';
+const documentShape = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) });
+/** What the app serves itself, beside the route modules. */
+const SELF: ApiMount[] = [
+  { base: OPENAPI_PATH, tag: 'reference', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document', response: documentShape }] },
+  { base: DOCS_PATH, tag: 'reference', open: true, operations: [{ method: 'get', path: '/', summary: 'The API reference as a web page (rendered from this document)', mediaType: 'text/html' }] },
+];
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+let docsPage: string | undefined;
 
 /** The OpenAPI document of every mounted route, itself included; built on first use, not at start-up. */
 export function openApiDocument() {
   if (!document) {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const self: ApiMount = { base: OPENAPI_PATH, tag: 'health', open: true, operations: [{ method: 'get', path: '/', summary: 'This OpenAPI 3.1 document' }] };
-    document = buildOpenApiDocument([...MOUNTS, self], version);
+    document = buildOpenApiDocument([...MOUNTS, ...SELF], version);
   }
   return document;
 }
 
-/** The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API key. */
-export function createApp(deps: ApiDeps) {
+/** Every documented operation with its mount and its path in OpenAPI's form: for contract tests. */
+export const documentedOperations = () =>
+  [...MOUNTS, ...SELF].flatMap((mount) => mount.operations.map((op) => ({ mount, op, method: op.method.toUpperCase(), path: openApiPath(mount.base, op.path) })));
+
+/** Every declared method and path (Hono style): what the document lists and the 405 answer allows. */
+const declaredRoutes = () =>
+  [...MOUNTS, ...SELF].flatMap((m) => m.operations.map((op) => ({ method: op.method.toUpperCase(), path: mountedPath(m.base, op.path) })));
+
+/**
+ * The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API
+ * key of the scope its operation declares; writes and refused keys are audited. Every answer carries an
+ * X-Request-Id (the client's when valid).
+ */
+export function createApp(apiDeps: ApiDeps) {
+  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.use('*', jsonNewline());
+  app.use('*', requestId());
+  app.use('*', securityHeaders());
+  // The codec's CORS answers the Temporal UI's preflight (OPTIONS, no key) before the 405 and the key check.
+  app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
+  app.use('*', methodNotAllowed(declaredRoutes()));
   app.use(
     '*',
     bodyLimit({
@@ -73,8 +123,14 @@ export function createApp(deps: ApiDeps) {
     }),
   );
   app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
+  app.get(DOCS_PATH, (c) => {
+    docsPage ??= renderDocsPage(openApiDocument(), OPENAPI_PATH);
+    c.header('Content-Security-Policy', DOCS_PAGE_CSP);
+    return c.html(docsPage);
+  });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
-  app.use('/api/*', apiKeyAuth(deps.db));
+  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
+  app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;
 }

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import type { Scope } from '../shared/key-scopes.js';
+import { requiredScope } from './route-table.js';
+import { closed } from './schemas/closed.js';
+import { errorResponse } from './schemas/common.js';
+
+/** Error codes by status, e.g. `{ 409: ['TASK_ALREADY_FINISHED'] }`. */
+export type ErrorCodes = Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 429 | 503, string[]>>;
 
 /** One documented operation of a route module, with paths relative to where the module is mounted. */
 export interface ApiOperation {
@@ -9,14 +16,18 @@ export interface ApiOperation {
   query?: z.ZodType;
   /** The success status; 200 unless given. */
   status?: number;
-  /** Answers text/event-stream instead of JSON. */
-  eventStream?: boolean;
-  /** Answers a file (an export) instead of JSON: its description. */
-  fileDownload?: string;
+  /** The success body (JSON); none for 204 and for the media types below. */
+  response?: z.ZodType;
+  /** Answers this instead of JSON; a file download whose type follows its format lists each one it may answer. */
+  mediaType?: 'text/event-stream' | 'text/html' | string[];
+  /** The errors of this operation beyond those every route shares (see `sharedErrors`). */
+  errors?: ErrorCodes;
   /** Parameters no zod schema describes (headers, hand-parsed query values). */
   parameters?: Record<string, unknown>[];
-  /** Other success answers: status -> description. */
-  otherResponses?: Record<number, string>;
+  /** Other non-error answers: status -> description and JSON body, if any. */
+  otherResponses?: Record<number, { description: string; body?: z.ZodType }>;
+  /** The key scope it needs when not the default (read for GET, write otherwise): admin routes say admin. */
+  scope?: Scope;
 }
 
 /** A route module as mounted in app.ts, with its operations: the document is built from these. */
@@ -28,22 +39,91 @@ export interface ApiMount {
   open?: boolean;
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content' };
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content',
+  400: 'Bad request', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Payload too large', 429: 'Rate limited', 503: 'A dependency is unavailable',
+};
 
-/** The JSON Schema of what a client sends (the input side of defaults and transforms). */
-const inputSchema = (schema: z.ZodType) => {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** Where an operation of a module mounted at `base` is served, in Hono's form (`/api/tasks/:id`). */
+export const mountedPath = (base: string, path: string) => `${base}${path === '/' ? '' : path}`;
+
+/** Hono's `/:id/events` as OpenAPI's `/{id}/events`. */
+export const openApiPath = (base: string, path: string) => mountedPath(base, path).replace(/:(\w+)/g, '{$1}');
+
+/** The errors an operation answers by its shape: the API key, its body, query and path ids, the database. */
+function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
+  const bad = [
+    ...(op.body ? ['INVALID_JSON', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
+    ...(op.query && !op.body ? ['VALIDATION_ERROR'] : []),
+    ...(op.path.includes(':') ? ['INVALID_ID'] : []),
+  ];
+  return {
+    ...(bad.length ? { 400: bad } : {}),
+    ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'], 403: ['FORBIDDEN_SCOPE'] }),
+    ...(op.path.includes(':') ? { 404: ['NOT_FOUND'] } : {}),
+    ...(op.body ? { 413: ['PAYLOAD_TOO_LARGE'] } : {}),
+    ...(mount.open || op.method === 'get' ? {} : { 429: ['RATE_LIMITED'] }),
+    ...(mount.open ? {} : { 503: ['DEPENDENCY_UNAVAILABLE'] }),
+  };
+}
+
+/** Every error status of the operation with its codes, shared and its own, sorted. */
+export function errorCodesOf(mount: ApiMount, op: ApiOperation): Map<number, string[]> {
+  const merged = new Map<number, Set<string>>();
+  for (const codes of [sharedErrors(mount, op), op.errors ?? {}]) {
+    for (const [status, list] of Object.entries(codes)) {
+      const set = merged.get(Number(status)) ?? new Set<string>();
+      for (const code of list) set.add(code);
+      merged.set(Number(status), set);
+    }
+  }
+  return new Map([...merged].sort(([a], [b]) => a - b).map(([status, set]) => [status, [...set].sort()]));
+}
+
+/**
+ * Status -> the zod schema of the JSON body (closed: no undocumented field), or null for an answer
+ * without JSON (204, an event stream, HTML). The document and the contract tests both read this.
+ */
+export function responseSchemas(mount: ApiMount, op: ApiOperation): Map<number, z.ZodType | null> {
+  const out = new Map<number, z.ZodType | null>();
+  out.set(op.status ?? 200, op.response ? closed(op.response) : null);
+  for (const [status, other] of Object.entries(op.otherResponses ?? {})) out.set(Number(status), other.body ? closed(other.body) : null);
+  for (const [status, codes] of errorCodesOf(mount, op)) out.set(status, closed(errorResponse(codes as [string, ...string[]])));
+  return out;
+}
+
+/** The JSON Schema of a zod schema, for what a client sends (`input`) or receives (`output`). */
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
   return json;
 };
 
-/** Hono's `/:id/events` as OpenAPI's `/{id}/events`. */
-export const openApiPath = (base: string, path: string) => `${base}${path === '/' ? '' : path}`.replace(/:(\w+)/g, '{$1}');
+function responsesOf(mount: ApiMount, op: ApiOperation) {
+  const success = op.status ?? 200;
+  const schemas = responseSchemas(mount, op);
+  const codes = errorCodesOf(mount, op);
+  const content = (status: number, schema: z.ZodType | null) => {
+    if (schema) return { 'application/json': { schema: jsonSchema(schema, 'output') } };
+    if (status === success && op.mediaType) return Object.fromEntries([op.mediaType].flat().map((type) => [type, { schema: { type: 'string' } }]));
+    return undefined;
+  };
+  return Object.fromEntries(
+    [...schemas].map(([status, schema]) => {
+      const description = codes.has(status)
+        ? `${STATUS_TEXT[status] ?? 'Error'}: ${codes.get(status)!.join(', ')}`
+        : (op.otherResponses?.[status]?.description ?? STATUS_TEXT[status] ?? 'OK');
+      const body = content(status, schema);
+      return [String(status), { description, ...(body ? { content: body } : {}) }];
+    }),
+  );
+}
 
 /**
  * The OpenAPI 3.1 document of the API (served at GET /api/openapi.json): every route with its request
- * body and query schemas taken from the same zod schemas that validate requests, the bearer API key, and
- * the one error body every failure uses.
+ * body and query schemas taken from the same zod schemas that validate requests, every answer's body
+ * from the response schemas of the route modules, each error status with the codes it can carry, and
+ * the bearer API key.
  */
 export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -58,34 +138,20 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
       }));
       parameters.push(...(op.parameters ?? []));
       if (op.query) {
-        const query = inputSchema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
+        const query = jsonSchema(op.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
         for (const [name, schema] of Object.entries(query.properties ?? {})) {
           parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
         }
       }
-      const status = op.status ?? 200;
-      const success =
-        status === 204
-          ? { description: STATUS_TEXT[204] }
-          : {
-              description: STATUS_TEXT[status] ?? 'OK',
-              content: op.eventStream
-                ? { 'text/event-stream': { schema: { type: 'string' } } }
-                : op.fileDownload
-                  ? { 'application/octet-stream': { schema: { type: 'string', description: op.fileDownload } } }
-                  : { 'application/json': { schema: { type: 'object' } } },
-            };
       (paths[path] ??= {})[op.method] = {
         tags: [mount.tag],
         summary: op.summary,
-        ...(mount.open ? { security: [] } : {}),
+        operationId: `${op.method}${path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+        // OpenAPI 3.1 lets a non-OAuth scheme list role names: the key scope the route needs.
+        security: mount.open ? [] : [{ apiKey: [requiredScope(op.method.toUpperCase(), op.scope)] }],
         ...(parameters.length ? { parameters } : {}),
-        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.body) } } } } : {}),
-        responses: {
-          [String(status)]: success,
-          ...Object.fromEntries(Object.entries(op.otherResponses ?? {}).map(([code, description]) => [code, { description }])),
-          default: { $ref: '#/components/responses/Error' },
-        },
+        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(closed(op.body), 'input') } } } } : {}),
+        responses: responsesOf(mount, op),
       };
     }
   }
@@ -94,30 +160,15 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     info: {
       title: 'artgen API',
       version,
-      description: 'Durable article generation. Errors are { error: { code, message, details } } with the status that fits.',
+      description:
+        'Durable article generation. Errors are { error: { code, message, details } } with the status that fits; each operation lists its error statuses and codes. ' +
+        'Request bodies accept only the fields documented (an unknown field is a 400 naming it); a method a path does not declare is a 405 with Allow.',
     },
     security: [{ apiKey: [] }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' } },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: { code: { type: 'string', examples: ['VALIDATION_ERROR'] }, message: { type: 'string' }, details: { type: 'object' } },
-            },
-          },
-        },
-      },
-      responses: {
-        Error: {
-          description: '400 validation, 401 API key, 404 not found, 409 state conflict, 413 body too large, 429 rate limited, 503 dependency down',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin)' },
       },
     },
   };

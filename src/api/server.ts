@@ -2,18 +2,25 @@ import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
+import { resolvePayloadCodec } from '../server/payload-codec-keys.js';
 import { serveApi } from '../server/serve-api.js';
 import { onShutdownSignal } from '../server/shutdown.js';
-import { exitOnStartupError, requireSetting } from '../server/startup.js';
+import { exitOnStartupError, requireFreeApiPort, requireSetting } from '../server/startup.js';
+import { waitForPostgres, waitForTemporal } from '../server/wait-for-dependencies.js';
 
 /** `npm run api`: the HTTP API alone, against DATABASE_URL and TEMPORAL_ADDRESS. */
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL).child({ process: 'api' });
   const url = requireSetting(config.DATABASE_URL, 'DATABASE_URL', 'npm run api');
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  await requireFreeApiPort(config.PORT, config.HOST);
+  const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run api' });
+  await waitForPostgres(url, log);
   await runMigrations(url);
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });
-  const api = await serveApi(config, database, config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233', log);
+  await waitForTemporal(temporalAddress, log);
+  const api = await serveApi(config, database, temporalAddress, codec, log);
   log.info({ url: api.url }, 'API listening');
   onShutdownSignal(log, async () => {
     await api.close();

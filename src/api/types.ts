@@ -1,4 +1,7 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
+import type { RequestIdVariables } from 'hono/request-id';
+import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -11,9 +14,20 @@ export interface ApiDeps {
   defaultConcurrency: number;
   /** Time limit of a task that does not set timeoutSeconds; unset: no limit. */
   defaultTimeoutSeconds?: number;
+  /** Added to the 401 for an unknown key: where this deployment keeps its key (embedded mode). */
+  apiKeyHint?: string;
   /** Live schedules one account may have; unset: no limit. */
   maxSchedulesPerAccount?: number;
+  /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */
+  codec: PayloadCodec;
+  /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
+  codecCorsOrigins: string[];
+  /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
 }
 
-export type ApiEnv = { Variables: AuthVariables };
+/** What route modules get: the deps with every default resolved. */
+export type RouteDeps = ApiDeps & { limits: LimitDefaults };
+
+export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError, badRequest } from '../domain/errors.js';
+import { closed, fieldsAt } from './schemas/closed.js';
 import { idRule, MAX_ID, NUL_MESSAGE, nulFieldPaths, parseIdText } from './schemas/input-rules.js';
 
 function invalid(issues: { field: string; message: string }[], where: string) {
@@ -8,8 +9,17 @@ function invalid(issues: { field: string; message: string }[], where: string) {
   return badRequest('VALIDATION_ERROR', `Invalid ${where}: ${summary}`, { issues });
 }
 
-const validationError = (error: z.ZodError, where: string) =>
-  invalid(error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message })), where);
+/** One issue per field; an unknown key names itself and the fields accepted beside it. */
+function issuesOf(error: z.ZodError, where: string, schema: z.ZodType) {
+  return error.issues.flatMap((i) => {
+    if (i.code !== 'unrecognized_keys') return [{ field: i.path.join('.') || where, message: i.message }];
+    const known = fieldsAt(schema, i.path);
+    const hint = known.length ? `; the fields here are ${known.join(', ')}` : '';
+    return i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: `unknown field: remove it or check its spelling${hint}` }));
+  });
+}
+
+const validationError = (error: z.ZodError, where: string, schema: z.ZodType) => invalid(issuesOf(error, where, schema), where);
 
 /** A NUL anywhere in the input is named here, before PostgreSQL would refuse it with its own text. */
 function rejectNul(value: unknown, where: string) {
@@ -17,7 +27,10 @@ function rejectNul(value: unknown, where: string) {
   if (paths.length > 0) throw invalid(paths.map((field) => ({ field, message: NUL_MESSAGE })), where);
 }
 
-/** Reads and validates a JSON body; malformed JSON and schema violations are 400s naming the field. */
+/**
+ * Reads and validates a JSON body against the schema with every object closed (see `closed`):
+ * malformed JSON, NUL characters, schema violations and unknown fields are 400s naming the field.
+ */
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let raw: unknown;
   try {
@@ -26,8 +39,8 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S):
     throw badRequest('INVALID_JSON', 'The request body must be valid JSON with Content-Type: application/json.');
   }
   rejectNul(raw, 'request body');
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw validationError(parsed.error, 'request body');
+  const parsed = closed(schema).safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error, 'request body', schema);
   return parsed.data;
 }
 
@@ -35,7 +48,7 @@ export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<
   const query = c.req.query();
   rejectNul(query, 'query');
   const parsed = schema.safeParse(query);
-  if (!parsed.success) throw validationError(parsed.error, 'query');
+  if (!parsed.success) throw validationError(parsed.error, 'query', schema);
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
 /** A small JSON client of the artgen HTTP API: bearer key, the API's error bodies, clear network errors. */
+import { randomUUID } from 'node:crypto';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -19,10 +20,28 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Seconds from the answer's Retry-After header (a 429 or 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** Waits before the retries of a create: the request may have been lost, or the API busy. */
+export const CREATE_RETRY_DELAYS_MS = [500, 1_000, 2_000];
+/** A 429 asking for a longer wait than this is reported instead of waited out. */
+const MAX_RETRY_AFTER_SECONDS = 30;
+/** No server took the request: nothing to repeat, and retrying a stopped service only delays the message. */
+const NEVER_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
+
+/** The wait before repeating a create after `err`, or undefined when repeating cannot help. */
+function retryDelayMs(err: unknown, attempt: number): number | undefined {
+  if (attempt >= CREATE_RETRY_DELAYS_MS.length) return undefined;
+  if (err instanceof ConnectionError) return NEVER_SENT.includes(err.reason) ? undefined : CREATE_RETRY_DELAYS_MS[attempt];
+  if (!(err instanceof ApiError)) return undefined;
+  if (err.status === 429 && err.code === 'RATE_LIMITED' && (err.retryAfterSeconds ?? Infinity) <= MAX_RETRY_AFTER_SECONDS) return err.retryAfterSeconds! * 1000;
+  return [502, 503, 504].includes(err.status) ? CREATE_RETRY_DELAYS_MS[attempt] : undefined;
 }
 
 /** The API could not be reached at all (refused, unknown host, timeout, reset). */
@@ -153,9 +172,10 @@ export class ApiClient {
       body = null;
     }
     const e = body?.error;
+    const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
     if (e && typeof e.message === 'string') {
       const message = res.status === 401 ? e.message + keyHint(this.keySource) : e.message;
-      return new ApiError(res.status, typeof e.code === 'string' ? e.code : `HTTP_${res.status}`, message, e.details);
+      return new ApiError(res.status, typeof e.code === 'string' ? e.code : `HTTP_${res.status}`, message, e.details, Number.isFinite(retryAfter) ? retryAfter : undefined);
     }
     const snippet = text.trim().slice(0, 200);
     return new ApiError(res.status, `HTTP_${res.status}`, `The API answered HTTP ${res.status} ${res.statusText}${snippet ? `: ${snippet}` : ''}.`);
@@ -189,6 +209,23 @@ export class ApiClient {
 
   async post<T = any>(path: string, body?: unknown, query?: Query): Promise<T> {
     return (await this.request<T>('POST', path, { body, query })).body;
+  }
+
+  /**
+   * A POST that creates something (a task, a retry, a schedule), sent with a random Idempotency-Key.
+   * A lost connection, a 502/503/504 or a short 429 is retried with the same key, so the API answers
+   * the first request's result instead of creating twice.
+   */
+  async create<T = any>(path: string, body?: unknown, key: string = randomUUID()): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await this.request<T>('POST', path, { body, headers: { 'idempotency-key': key } })).body;
+      } catch (err) {
+        const delay = retryDelayMs(err, attempt);
+        if (delay === undefined) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   async delete<T = any>(path: string): Promise<T> {

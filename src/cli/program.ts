@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { addGlobalOptions, DEFAULT_URL, EMBEDDED_KEY_FILE } from './context.js';
 import { registerArticleCommands } from './commands/articles.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerDistillationCommands } from './commands/distillations.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { registerMonitorCommands } from './commands/monitor.js';
 import { registerScheduleCommands } from './commands/schedule.js';
 import { registerTaskCommands } from './commands/task.js';
@@ -53,6 +55,8 @@ export function buildProgram(): Command {
   registerDistillationCommands(program);
   registerUsageCommands(program);
   registerScheduleCommands(program);
+  registerKeyCommands(program);
+  registerAuditCommands(program);
   registerArticleCommands(program);
   return program;
 }

@@ -9,11 +9,13 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   smallint,
   text,
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Scope } from '../shared/key-scopes.js';
 import { NOTIFICATION_TYPES } from '../shared/notification-types.js';
 
 /** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
@@ -23,11 +25,30 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'dat
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const accounts = pgTable('accounts', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  name: text('name').notNull(),
-  createdAt: createdAt(),
-});
+/** An account's own limits (set by an admin); a missing field takes the config default. */
+export interface AccountLimitOverrides {
+  writesPerWindowPerAccount?: number;
+  writesPerWindowPerKey?: number;
+  maxRunningTasks?: number;
+  maxArticlesPerDay?: number;
+  maxPriority?: number;
+}
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    /**
+     * The account's share of the LLM queue when accounts compete (Temporal task-queue fairness weight,
+     * its plan): an account of weight 2 gets about twice the dispatches of one of weight 1.
+     */
+    fairnessWeight: real('fairness_weight').notNull().default(1),
+    limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],
+);
 
 export const apiKeys = pgTable(
   'api_keys',
@@ -39,8 +60,47 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     revokedAt: tsz('revoked_at'),
     lastUsedAt: tsz('last_used_at'),
+    /** read | write | admin (src/domain/accounts/scopes.ts); keys from before scopes existed are write. */
+    scope: text('scope').$type<Scope>().notNull().default('write'),
+    name: text('name'),
+    /** null: never expires. */
+    expiresAt: tsz('expires_at'),
   },
-  (t) => [uniqueIndex('api_keys_key_hash_uq').on(t.keyHash)],
+  (t) => [
+    uniqueIndex('api_keys_key_hash_uq').on(t.keyHash),
+    index('api_keys_account_idx').on(t.accountId),
+    check('api_keys_scope_valid', sql`${t.scope} IN ('read','write','admin')`),
+  ],
+);
+
+/**
+ * Who changed what, and every refused auth attempt: never a body, a query string or a key. Refused
+ * attempts carry `refusal_bucket` (key prefix, client address and second), unique, so a flood adds at
+ * most one row per source per second.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    createdAt: createdAt(),
+    /** null: a refused attempt with an unknown key, or none. */
+    accountId: integer('account_id'),
+    keyPrefix: text('key_prefix'),
+    method: text('method').notNull(),
+    /** The route pattern (`/api/distillations/:id`), never the raw URL; null for a path no route serves. */
+    route: text('route'),
+    /** Path ids and the ids a create answered with, e.g. `{ "id": 7 }`, `{ "taskId": 12 }`. */
+    targetIds: jsonb('target_ids').$type<Record<string, unknown>>().notNull().default({}),
+    status: smallint('status').notNull(),
+    requestId: text('request_id').notNull(),
+    clientIp: text('client_ip'),
+    refusalBucket: text('refusal_bucket'),
+  },
+  (t) => [
+    index('audit_events_account_created_idx').on(t.accountId, t.createdAt),
+    index('audit_events_created_idx').on(t.createdAt),
+    uniqueIndex('audit_events_refusal_bucket_uq').on(t.refusalBucket),
+  ],
 );
 
 export const distillations = pgTable(
@@ -248,7 +308,7 @@ export const articles = pgTable(
     deletedAt: tsz('deleted_at'),
     /**
      * Full-text search over title and content: English words stemmed, CJK runs as overlapping bigrams
-     * (artgen_search_text, a hand-written SQL function in migration 0006; README "Articles: review, search, export").
+     * (artgen_search_text, a hand-written SQL function in migration 0009; README "Articles: review, search, export").
      */
     searchVector: tsvector('search_vector')
       .notNull()
@@ -377,4 +437,38 @@ export const scheduleRuns = pgTable(
     index('schedule_runs_schedule_idx').on(t.scheduleId, t.createdAt),
     check('schedule_runs_outcome_valid', sql`${t.outcome} IN ('created','failed')`),
   ],
+);
+
+/**
+ * Fixed-window request counters shared by every API process: one row per bucket (`account:<id>`,
+ * `key:<hash prefix>`) and window start, bumped by one upsert per request.
+ */
+export const rateLimitWindows = pgTable(
+  'rate_limit_windows',
+  {
+    bucket: text('bucket').notNull(),
+    windowStart: tsz('window_start').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+);
+
+/**
+ * `Idempotency-Key` records (Stripe's semantics): written in the same transaction as what the request
+ * created, with the first answer to replay; a key is live for 24 h.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** sha256 of method, path and the parsed body: the same key with another request is refused. */
+    fingerprint: text('fingerprint').notNull(),
+    responseStatus: smallint('response_status'),
+    responseBody: jsonb('response_body').$type<Record<string, unknown>>(),
+    /** The task or schedule the request created, to finish its start on a replay. */
+    resourceId: integer('resource_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.accountId, t.createdAt)],
 );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { generationSchedules, scheduleRuns } from '../db/schema.js';
 import { conflict, notFound } from './errors.js';
 import { assertReferencesExist } from './selection.js';
@@ -71,7 +71,7 @@ export const assertTemplateReferences = (db: DbOrTx, accountId: number, template
  * transaction. An account with `maxPerAccount` live schedules gets a 409 (unset: no limit).
  */
 export async function createScheduleRow(
-  db: Db,
+  db: DbOrTx,
   accountId: number,
   input: { name: string; spec: ScheduleSpec; template: ScheduleTemplate },
   maxPerAccount?: number,

@@ -2,7 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { scheduleRuns } from '../db/schema.js';
 import type { GenerationSchedule, ScheduleRunError } from './generation-schedules.js';
-import { createTaskWithReservations } from './selection.js';
+import type { LimitDefaults } from '../config.js';
+import { accountLimits } from './account-limits.js';
+import { createTaskWithinQuota } from './quotas.js';
 
 /** What one run of a schedule did: the task it created, or why it could not create one. */
 export interface ScheduleRunResult {
@@ -41,11 +43,13 @@ class RunAlreadyRecorded extends Error {}
  * Creates the run's task with the API's selection and records the run, in one transaction: a crash
  * leaves either both or neither, and an attempt racing an earlier one of the same run rolls its task back.
  */
-export async function createTaskForRun(db: Db, schedule: GenerationSchedule, runWorkflowId: string) {
+export async function createTaskForRun(db: Db, schedule: GenerationSchedule, runWorkflowId: string, defaults: LimitDefaults) {
   try {
     return await db.transaction(async (tx) => {
       // drizzle nests db.transaction() inside a transaction as a savepoint, so the selection joins this one.
-      const task = await createTaskWithReservations(tx, schedule.accountId, schedule.template);
+      // The account's quotas apply as to the API: a run over the day's articles is a failed run.
+      const limits = await accountLimits(tx, schedule.accountId, defaults);
+      const { task } = await createTaskWithinQuota(tx, schedule.accountId, schedule.template, limits);
       const [run] = await tx
         .insert(scheduleRuns)
         .values({ scheduleId: schedule.id, accountId: schedule.accountId, runWorkflowId, outcome: 'created', taskId: task.id })

@@ -45,6 +45,19 @@ export async function latestTaskEvent(db: DbOrTx, accountId: number, taskId: num
 
 const articlesText = (n: unknown) => `${String(n ?? '?')} article${n === 1 ? '' : 's'}`;
 
+/**
+ * The progress the event recorded, not the milestone it crossed: two articles saved at once move a
+ * 2-article task from 50 to 100 %, crossing 75. Articles that failed or were skipped count as handled.
+ */
+function progressTitle(taskId: number, data: Record<string, unknown>) {
+  const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const percent = String(data.progress ?? data.milestone ?? '?');
+  const [written, failed, skipped] = [n(data.generatedCount), n(data.failedCount), n(data.skippedCount)];
+  if (failed + skipped === 0) return `Task ${taskId} is ${percent}% done: ${written} of ${articlesText(data.requestedCount)} written`;
+  const parts = [`${written} written`, failed > 0 ? `${failed} failed` : '', skipped > 0 ? `${skipped} skipped` : ''].filter(Boolean);
+  return `Task ${taskId} is ${percent}% done: ${written + failed + skipped} of ${articlesText(data.requestedCount)} handled (${parts.join(', ')})`;
+}
+
 /** A short sentence for the notification list, e.g. "Task 12 completed: 5 of 5 articles". */
 export function notificationTitle(taskId: number, type: string, data: Record<string, unknown>): string {
   const of = `${String(data.generatedCount ?? '?')} of ${articlesText(data.requestedCount)}`;
@@ -52,7 +65,7 @@ export function notificationTitle(taskId: number, type: string, data: Record<str
     case 'task.started':
       return `Task ${taskId} started: ${articlesText(data.requestedCount)}`;
     case 'task.progress':
-      return `Task ${taskId} is ${String(data.milestone ?? data.progress ?? '?')}% done: ${of} written`;
+      return progressTitle(taskId, data);
     case 'task.completed':
       return `Task ${taskId} completed: ${of}`;
     case 'task.failed':

@@ -66,12 +66,16 @@ async function planItems(tx: Tx, task: typeof generationTasks.$inferSelect) {
   return true;
 }
 
+/** Decides whether a pending task may run now; throws to make it wait (the account's running-task quota). */
+export type Admission = (tx: Tx, task: { id: number; accountId: number }) => Promise<void>;
+
 /** Marks the task running and returns what is left to do. A finished task returns no open positions. */
-export async function startTask(db: Db, taskId: number): Promise<TaskPlan> {
+export async function startTask(db: Db, taskId: number, admit?: Admission): Promise<TaskPlan> {
   const planned = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     const base = { taskId, concurrency: task.concurrency, timeoutAt: task.timeoutAt?.getTime() ?? null };
     if (isTerminal(task.status)) return { ...base, status: task.status, openPositions: [], counters: countersOf(task) };
+    if (task.status === 'pending') await admit?.(tx, task);
     const [anyItem] = await tx.select({ p: taskItems.position }).from(taskItems).where(eq(taskItems.taskId, taskId)).limit(1);
     if (!anyItem && !(await planItems(tx, task))) return null;
     if (task.status === 'pending') {
@@ -124,40 +128,51 @@ function summarizeErrors(rows: { state: string; error: string | null }[], reques
   return `${failed.length} of ${requested} articles not written: ${parts.join('; ')}`;
 }
 
+/** What a task ends as, decided from its counters and items once its reservations are released. */
+export type FinalOutcome = (counters: TaskCounters, items: { state: string; error: string | null }[]) => {
+  status: TaskStatus;
+  errorMessage: string | null;
+};
+
 /**
- * Ends a task: releases what is still reserved, derives the counters, sets the final status (completed
- * when at least one article was saved, the seed's partial success; failed when none was; or the given
- * outcome) and appends the final event. Idempotent: a finished task is returned as it is.
+ * Ends a task that is not finished yet: releases what is still reserved, derives the counters, sets the
+ * status `decide` picks and appends the final event, all under the task's row lock. `finishedNow` is
+ * false when the task was already finished; it is then returned as it is.
  */
-export async function finishTask(
-  db: Db,
-  taskId: number,
-  outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string },
-): Promise<TaskSummary> {
+export async function finishOpenTask(db: Db, taskId: number, decide: FinalOutcome): Promise<{ summary: TaskSummary; finishedNow: boolean }> {
   return db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     if (isTerminal(task.status)) {
-      return {
-        taskId,
-        status: task.status,
-        requestedCount: task.requestedCount,
-        generatedCount: task.generatedCount,
-        failedCount: task.failedCount,
-        skippedCount: task.skippedCount,
-        errorMessage: task.errorMessage,
-      };
+      const { status, requestedCount, generatedCount, failedCount, skippedCount, errorMessage } = task;
+      return { summary: { taskId, status, requestedCount, generatedCount, failedCount, skippedCount, errorMessage }, finishedNow: false };
     }
     await releaseReservedItems(tx, taskId, 'released');
     const counters = await refreshTaskCounters(tx, taskId);
-    const status: TaskStatus = outcome?.status ?? (counters.generatedCount > 0 ? 'completed' : 'failed');
     const items = await tx.select({ state: taskItems.state, error: taskItems.error }).from(taskItems).where(eq(taskItems.taskId, taskId));
-    const errorMessage = outcome?.reason ?? summarizeErrors(items, counters.requestedCount);
+    const { status, errorMessage } = decide(counters, items);
     await tx
       .update(generationTasks)
       .set({ status, errorMessage, completedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(generationTasks.id, taskId));
     await appendReviewNeeded(tx, task.accountId, taskId);
     await appendTaskEvent(tx, { accountId: task.accountId, taskId, type: `task.${status}` as 'task.completed', data: { ...counters, errorMessage } });
-    return { taskId, status, ...counters, errorMessage };
+    return { summary: { taskId, status, ...counters, errorMessage }, finishedNow: true };
   });
+}
+
+/**
+ * Ends a task: completed when at least one article was saved (the seed's partial success), failed when
+ * none was (with the errors summarized), or the given outcome. Idempotent: a finished task is returned
+ * as it is.
+ */
+export async function finishTask(
+  db: Db,
+  taskId: number,
+  outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string },
+): Promise<TaskSummary> {
+  const { summary } = await finishOpenTask(db, taskId, (counters, items) => ({
+    status: outcome?.status ?? (counters.generatedCount > 0 ? 'completed' : 'failed'),
+    errorMessage: outcome?.reason ?? summarizeErrors(items, counters.requestedCount),
+  }));
+  return summary;
 }

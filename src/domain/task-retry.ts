@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, notInArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
+import type { DbOrTx, Tx } from '../db/client.js';
 import { distillations, generationTasks, taskItems } from '../db/schema.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { lockAccountSelection } from './selection.js';
@@ -47,7 +47,7 @@ async function pickReplacement(tx: Tx, accountId: number, exclude: number[]) {
  * reserved again; a position whose distillation was deleted or emptied meanwhile gets a replacement
  * picked by the selection rule. The caller starts the workflow after the commit.
  */
-export async function prepareTaskRetry(db: Db, accountId: number, taskId: number) {
+export async function prepareTaskRetry(db: DbOrTx, accountId: number, taskId: number) {
   return db.transaction(async (tx) => {
     const [task] = await tx
       .select()

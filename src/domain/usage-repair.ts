@@ -1,7 +1,7 @@
 import { sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { intArray } from './sql-int-array.js';
-import { finishTask } from './task-lifecycle.js';
+import { closedOutsideOutcome, finishTaskClosedOutside } from './task-closed-outside.js';
 import { verifyUsage, type UsageReport, type WorkflowStatusLookup } from './verification.js';
 
 export type RepairChangeKind = 'release_reservations' | 'set_usage_count' | 'set_reserved_count' | 'set_task_counters' | 'finish_orphaned_task';
@@ -147,8 +147,8 @@ async function recount(db: Db, accountId: number | undefined, dryRun: boolean) {
 
 /**
  * Repairs what verification finds: releases the reservations of finished tasks, recounts usage_count,
- * reserved_count and the task counters from the rows (one transaction), then finishes orphaned tasks as
- * failed through finishTask. Orphans go last: finishTask decrements reserved_count, which must be right
+ * reserved_count and the task counters from the rows (one transaction), then finishes orphaned tasks like
+ * the reconciler does (finishTaskClosedOutside). Orphans go last: finishing decrements reserved_count, which must be right
  * first (a count corrupted below the truth would otherwise break its CHECK >= 0).
  */
 export async function repairUsage(db: Db, opts: RepairOptions): Promise<RepairResult> {
@@ -158,21 +158,30 @@ export async function repairUsage(db: Db, opts: RepairOptions): Promise<RepairRe
   for (const orphan of before.discrepancies.filter((d) => d.kind === 'orphaned_task')) {
     const taskId = Number(orphan.ids.taskId);
     const [task] = await db.execute<Row>(sql`
-      SELECT t.status, (SELECT count(*)::int FROM task_items i WHERE i.task_id = t.id AND i.state = 'reserved') AS reserved
+      SELECT t.status, t.requested_count, t.generated_count, t.failed_count, t.skipped_count,
+             (SELECT count(*)::int FROM task_items i WHERE i.task_id = t.id AND i.state = 'reserved') AS reserved
       FROM generation_tasks t WHERE t.id = ${taskId}`);
     if (!task || !['pending', 'running'].includes(task.status)) continue;
+    const workflowStatus = String(orphan.actual);
+    let finalStatus = closedOutsideOutcome(workflowStatus, {
+      requestedCount: task.requested_count,
+      generatedCount: task.generated_count,
+      failedCount: task.failed_count,
+      skippedCount: task.skipped_count,
+    }).status;
     if (!opts.dryRun) {
       // Looked again right before acting: a retry may have started a new run since the verification.
       const now = (await opts.workflowStatus?.([String(orphan.ids.workflowId)]))?.get(String(orphan.ids.workflowId));
       if (now === 'RUNNING') continue;
-      const reason = `its workflow ${orphan.ids.workflowId} was ${String(orphan.actual).toLowerCase()} in Temporal (found by usage verification)`;
-      await finishTask(db, taskId, { status: 'failed', reason });
+      const finished = await finishTaskClosedOutside(db, taskId, workflowStatus);
+      if (!finished) continue;
+      finalStatus = finished.status;
     }
     changes.push({
       kind: 'finish_orphaned_task',
       ids: orphan.ids,
       before: { status: task.status, reservedItems: task.reserved },
-      after: { status: 'failed', reservedItems: 0 },
+      after: { status: finalStatus, reservedItems: 0 },
     });
   }
   const report = opts.dryRun ? predicted! : await verifyUsage(db, verifyOpts);

@@ -36,7 +36,10 @@ export async function storeUsageReport(db: DbOrTx, source: UsageReportSource, ou
   return row!.id;
 }
 
-/** The stored reports of an account (null: the all-accounts reports of the schedule), newest first. */
+/**
+ * The stored reports of an account, its parts of the scheduled all-accounts runs included; null: the
+ * whole-system reports of the schedule (for operators; admin keys once accounts have scopes). Newest first.
+ */
 export async function listUsageReports(db: DbOrTx, accountId: number | null, page: number, pageSize: number) {
   const where = accountId === null ? isNull(usageReports.accountId) : eq(usageReports.accountId, accountId);
   const [reports, [total]] = await Promise.all([

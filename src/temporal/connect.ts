@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 
 export interface TemporalHandles {
   connection: Connection;
@@ -6,8 +7,9 @@ export interface TemporalHandles {
   close(): Promise<void>;
 }
 
-export async function connectTemporal(address: string, namespace: string): Promise<TemporalHandles> {
+/** A client whose payloads go through `codec` (encrypted before they reach Temporal, decrypted on read). */
+export async function connectTemporal(address: string, namespace: string, codec: PayloadCodec): Promise<TemporalHandles> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: [codec] } });
   return { connection, client, close: () => connection.close() };
 }

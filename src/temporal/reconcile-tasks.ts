@@ -2,13 +2,14 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
-import { finishTask } from '../domain/task-lifecycle.js';
+import { finishTaskClosedOutside } from '../domain/task-closed-outside.js';
 import type { Logger } from '../logger.js';
 
 /**
  * Finds tasks whose row is not finished but whose workflow is closed (terminated or reset away in the
- * Temporal UI, timed out by the server) and finishes them as failed with the reason, releasing their
- * reservations. Tasks touched within `minIdleMs` are left alone: a retry is between commit and start.
+ * Temporal UI, timed out by the server) and finishes them, keeping their articles and releasing their
+ * reservations, with a message that says so (finishTaskClosedOutside). Tasks touched within `minIdleMs`
+ * are left alone: a retry is between commit and start.
  */
 export async function reconcileClosedWorkflows(
   db: Db,
@@ -27,7 +28,7 @@ export async function reconcileClosedWorkflows(
         accountId === undefined ? undefined : eq(generationTasks.accountId, accountId),
       ),
     );
-  const finished: { taskId: number; workflowStatus: string }[] = [];
+  const finished: { taskId: number; workflowStatus: string; status: string }[] = [];
   for (const task of candidates) {
     let status: string;
     try {
@@ -37,10 +38,11 @@ export async function reconcileClosedWorkflows(
       throw err;
     }
     if (status === 'RUNNING') continue;
-    const reason = `its workflow was closed outside the service (${status.toLowerCase()}, e.g. terminated in the Temporal UI)`;
-    await finishTask(db, task.id, { status: 'failed', reason });
-    log.warn({ taskId: task.id, workflowStatus: status }, 'finished a task whose workflow was closed from outside');
-    finished.push({ taskId: task.id, workflowStatus: status });
+    // The row is checked again under its lock: a workflow that just finished its own task is not news.
+    const summary = await finishTaskClosedOutside(db, task.id, status);
+    if (!summary) continue;
+    log.warn({ taskId: task.id, workflowStatus: status, status: summary.status }, 'finished a task whose workflow was closed from outside');
+    finished.push({ taskId: task.id, workflowStatus: status, status: summary.status });
   }
   return finished;
 }

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client.js';
+import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { unfinishedTaskIds } from '../domain/task-queries.js';
 import { taskWorkflowId } from '../domain/workflow-id.js';
 import type { Logger } from '../logger.js';
@@ -17,7 +18,7 @@ export async function resumeUnfinishedTasks(db: Db, target: WorkflowStartTarget,
       await target.client.workflow.getHandle(taskWorkflowId(task.id)).describe();
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      const r = await startTaskWorkflow(target, task);
+      const r = await startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
       if (r.started) started++;
     }
   }

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { taskWorkflowId } from '../domain/workflow-id.js';
 import { ACCOUNT_ID, PRIORITY, TASK_ID, TASK_STATUS } from '../shared/search-attributes.js';
 import type { articleGenerationWorkflow } from '../workflows/index.js';
@@ -12,23 +12,52 @@ export const priorityKeyFor = (priority: number) => 6 - Math.ceil(Math.min(10, M
 export interface WorkflowStartTarget {
   client: Client;
   taskQueue: string;
+  /** How long a start may wait for Temporal before it counts as failed; default 5 s. */
+  startTimeoutMs?: number | undefined;
+}
+
+/** What a start needs of the task; fairnessWeight is the account's plan weight (default 1). */
+export interface TaskToStart {
+  id: number;
+  accountId: number;
+  priority: number;
+  createdAt?: Date;
+  fairnessWeight?: number;
+}
+
+const DEFAULT_WORKFLOW_START_TIMEOUT_MS = 5_000;
+
+/** A start that got no answer from Temporal within the deadline. */
+export class WorkflowStartTimeoutError extends Error {
+  override readonly name = 'WorkflowStartTimeoutError';
 }
 
 /**
- * Starts the task's workflow, id `article-task-<id>`. Starting one that already runs is not an error:
- * the resume-after-restart path and a retried API call both land here.
+ * Starts the task's workflow, id `article-task-<id>`. Its priority carries the account as fairness key
+ * (weight from the account's plan), and its activities inherit it: on a backlogged LLM queue the server
+ * dispatches accounts in turn by weight, so one account's thousand tasks do not starve another's one.
+ * Starting one that already runs is not an error: the resume-after-restart path and a retried API call
+ * both land here.
  */
-export async function startTaskWorkflow(
-  { client, taskQueue }: WorkflowStartTarget,
-  task: { id: number; accountId: number; priority: number; createdAt?: Date },
-) {
+export async function startTaskWorkflow(target: WorkflowStartTarget, task: TaskToStart) {
+  const timeoutMs = target.startTimeoutMs ?? DEFAULT_WORKFLOW_START_TIMEOUT_MS;
+  // A start that lands after the deadline is harmless: its workflow finds the task finished and ends.
+  try {
+    return await target.client.withDeadline(Date.now() + timeoutMs, () => start(target, task));
+  } catch (err) {
+    if (isGrpcDeadlineError(err)) throw new WorkflowStartTimeoutError(`Temporal did not answer within ${timeoutMs} ms`, { cause: err });
+    throw err;
+  }
+}
+
+async function start({ client, taskQueue }: WorkflowStartTarget, task: TaskToStart) {
   const workflowId = taskWorkflowId(task.id);
   try {
     await client.workflow.start<typeof articleGenerationWorkflow>('articleGenerationWorkflow', {
       taskQueue,
       workflowId,
       args: [{ taskId: task.id }],
-      priority: { priorityKey: priorityKeyFor(task.priority) },
+      priority: { priorityKey: priorityKeyFor(task.priority), fairnessKey: String(task.accountId), fairnessWeight: task.fairnessWeight ?? 1 },
       typedSearchAttributes: [
         { key: TASK_ID, value: task.id },
         { key: ACCOUNT_ID, value: task.accountId },

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { scrubQueryErrors } from './activity-error-scrub.js';
 
@@ -31,6 +32,8 @@ export interface TaskWorkersOptions {
   taskQueue: string;
   llmTaskQueue: string;
   activities: Activities;
+  /** Encrypts and decrypts every payload; the client that starts the workflows uses the same keys. */
+  codec: PayloadCodec;
   /** LLM calls in flight in this process at most. */
   llmConcurrency: number;
   /**
@@ -51,8 +54,10 @@ export interface TaskWorkersOptions {
 export async function createTaskWorkers(o: TaskWorkersOptions) {
   const { generateArticle, ...dbActivities } = o.activities;
   const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  const dataConverter = { payloadCodecs: [o.codec] };
   const main = await Worker.create({
     connection: o.connection,
+    dataConverter,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...workflowSource,
@@ -63,6 +68,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.llmTaskQueue,
+    dataConverter,
     activities: { generateArticle },
     interceptors: { activity: [scrubQueryErrors] },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,

@@ -20,7 +20,12 @@ export interface ArticleTaskInput {
 
 /** DB steps retry until the database answers again: a DB outage pauses a task, it never fails it. */
 const DB_RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' } as const;
-const db = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: DB_RETRY });
+/**
+ * startTask and finishTask are one short transaction each. Their timeout is how long a task idles when
+ * the worker running one dies (the server only notices then), so it is short: a slow attempt is simply
+ * retried, and both are idempotent. Only the start-to-close timeout, not the command, is in history.
+ */
+const db = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: DB_RETRY });
 /**
  * The per-article DB steps as local activities: they run inside this worker's workflow task instead of
  * a round trip through the task queue (they are idempotent, so a re-run after a crash is harmless).
@@ -28,6 +33,12 @@ const db = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry:
 const localDb = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
 /** Histories recorded before the local DB steps replay with the old commands. */
 const LOCAL_DB_STEPS_PATCH = 'local-db-steps-v1';
+/**
+ * Histories recorded before a cancel during startTask (or the last finishTask) was cleaned up: such a
+ * run ended canceled with nothing after the canceled activity.
+ */
+const CANCEL_ANY_STEP_PATCH = 'cancel-at-any-step-v1';
+const CANCELED_REASON = 'canceled by request';
 
 const NON_RETRYABLE = ['LlmRequestRejected', 'DistillationUnavailable'];
 
@@ -61,12 +72,24 @@ async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => P
  * end it as canceled / timeout: saved articles stay, open items are released.
  */
 export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
-  const run = await db.startTask({ taskId });
+  const cancelAtAnyStep = patched(CANCEL_ANY_STEP_PATCH);
+  const setSearchStatus = (status: string) => upsertSearchAttributes([{ key: TASK_STATUS, value: status }]);
+  let run;
+  try {
+    run = await db.startTask({ taskId });
+  } catch (err) {
+    if (!cancelAtAnyStep || !isCancellation(err)) throw err;
+    // Canceled before or while the task started: the row may be running with everything reserved. A
+    // startTask still in flight is harmless: it leaves a finished row as it is.
+    const summary = await CancellationScope.nonCancellable(() => db.finishTask({ taskId, outcome: { status: 'canceled', reason: CANCELED_REASON } }));
+    setSearchStatus(summary.status);
+    throw err;
+  }
   const progress: TaskProgress = { ...run.counters, status: run.status, inFlight: 0 };
   setHandler(progressQuery, () => progress);
   const setStatus = (status: TaskProgress['status']) => {
     progress.status = status;
-    upsertSearchAttributes([{ key: TASK_STATUS, value: status }]);
+    setSearchStatus(status);
   };
   setStatus(run.status);
   if (run.status !== 'running') return run;
@@ -129,14 +152,15 @@ export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
   } catch (err) {
     if (!isCancellation(err)) throw err;
     const status = timedOut ? 'timeout' : 'canceled';
-    const reason = timedOut ? 'the task ran past its time limit' : 'canceled by request';
+    const reason = timedOut ? 'the task ran past its time limit' : CANCELED_REASON;
     const summary = await CancellationScope.nonCancellable(() => db.finishTask({ taskId, outcome: { status, reason } }));
     setStatus(summary.status);
     // A timeout is the task's own decision and the workflow completes; a cancel shows as canceled.
     if (timedOut) return summary;
     throw err;
   }
-  const summary = await db.finishTask({ taskId });
+  // Every article is settled: a cancel arriving now is too late, and must not cut the final write short.
+  const summary = await (cancelAtAnyStep ? CancellationScope.nonCancellable(() => db.finishTask({ taskId })) : db.finishTask({ taskId }));
   setStatus(summary.status);
   return summary;
 }

@@ -1,12 +1,19 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { AuditRetentionActivities } from '../activities/audit-retention.js';
 import type { ScheduledVerificationInput, ScheduledVerificationSummary, UsageActivities } from '../activities/usage-verification.js';
 
-const { runScheduledVerification } = proxyActivities<UsageActivities>({
+const { runScheduledVerification, deleteExpiredAuditEvents } = proxyActivities<UsageActivities & AuditRetentionActivities>({
   startToCloseTimeout: '15 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Started by the usage-verification Temporal Schedule: checks (and maybe repairs) every account's usage. */
+/**
+ * Started by the maintenance Temporal Schedule (usage-verification): checks (and maybe repairs) every
+ * account's usage, then deletes audit events past their retention.
+ */
 export async function usageVerificationWorkflow(input: ScheduledVerificationInput = {}): Promise<ScheduledVerificationSummary> {
-  return runScheduledVerification(input.repair === undefined ? {} : { repair: input.repair });
+  const summary = await runScheduledVerification(input.repair === undefined ? {} : { repair: input.repair });
+  // Runs recorded before the audit trail existed end after the verification.
+  if (patched('audit-retention')) await deleteExpiredAuditEvents();
+  return summary;
 }

@@ -1,7 +1,8 @@
+import type { Scope } from '../../src/shared/key-scopes.js';
 import { inject } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { createAccount } from '../../src/domain/accounts.js';
+import { createAccount } from '../../src/domain/accounts/index.js';
 
 /** A pool on the test run's real PostgreSQL. */
 export function openTestDatabase(max = 5): Database {
@@ -30,8 +31,8 @@ export async function createIsolatedDatabase(name: string): Promise<string> {
 let accountSeq = 0;
 
 /** Every test works in an account of its own, so tests sharing the database never see each other's rows. */
-export async function newAccount(database: Database) {
-  return createAccount(database.db, `test-${process.pid}-${++accountSeq}`);
+export async function newAccount(database: Database, opts: { scope?: Scope } = {}) {
+  return createAccount(database.db, `test-${process.pid}-${++accountSeq}`, opts);
 }
 
 export interface DistillationSeed {

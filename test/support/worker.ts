@@ -10,6 +10,7 @@ import { connectTemporal } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../../src/temporal/workers.js';
 import { taskWorkflowId } from '../../src/domain/workflow-id.js';
+import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
 
 export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000 };
 
@@ -39,7 +40,7 @@ export async function startTestWorker(
   const llmTaskQueue = `test-llm-${suffix}`;
   const llmPolicy = { ...FAST_POLICY, ...policy };
   const connection = await NativeConnection.connect({ address });
-  const temporal = await connectTemporal(address, 'default');
+  const temporal = await connectTemporal(address, 'default', TEST_PAYLOAD_CODEC);
   const activities = createActivities({
     db: database.db,
     llm: createOpenAiClient({ baseUrl: llmBaseUrl, model: 'stub-model', timeoutMs: llmPolicy.timeoutMs }),
@@ -53,6 +54,7 @@ export async function startTestWorker(
     client: temporal.client,
     taskQueue,
     repairOnSchedule: options.repairOnSchedule ?? false,
+    auditRetentionDays: 90,
   });
   const workers = await createTaskWorkers({
     extraActivities,
@@ -61,6 +63,7 @@ export async function startTestWorker(
     taskQueue,
     llmTaskQueue,
     activities,
+    codec: TEST_PAYLOAD_CODEC,
     llmConcurrency: options.llmConcurrency ?? 50,
     llmMaxRps: options.llmMaxRps,
     workflowBundle: { codePath: inject('workflowBundlePath') },

@@ -10,6 +10,8 @@ import {
   listArticles,
   listRevisions,
   reviewArticle,
+  EXPORT_CONTENT_TYPES,
+  SINGLE_JSON_CONTENT_TYPE,
   type ExportFile,
 } from '../../domain/articles/index.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
@@ -17,6 +19,7 @@ import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody,
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 import { streamBody } from '../stream-body.js';
+import { article, articleList, bulkReviewAnswer, editAnswer, reviewAnswer, revisionList } from '../schemas/article-responses.js';
 
 const listQuery = pagination.extend(articleFilterFields);
 
@@ -68,18 +71,40 @@ export function articleRoutes({ db, log }: ApiDeps) {
     .post('/:id/reopen', async (c) => c.json(await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'reopen')));
 }
 
-const FILE = { 200: 'The file (Markdown, HTML, JSON Lines or zip; see format)' };
+/** The media types of a download, without parameters (charset). */
+const mediaTypes = (types: string[]) => types.map((t) => t.split(';')[0]!);
+const ILLEGAL = { 409: ['ILLEGAL_REVIEW_TRANSITION'] };
 
 export const articleOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'List live articles: by task, review status, distillation, keyword, created range, full-text search (q)', query: listQuery },
-  { method: 'get', path: '/export', summary: 'Export the articles the filter matches as md, html, json (JSON Lines) or zip, streamed', query: exportQuery, fileDownload: FILE[200] },
-  { method: 'post', path: '/review', summary: 'Approve, reject or reopen many articles (ids or a filter, at most 1000) in one transaction', body: bulkReviewBody },
-  { method: 'get', path: '/:id', summary: 'One article with its content, review state, tokens and duration' },
-  { method: 'patch', path: '/:id', summary: 'Edit the title and/or content; the previous text is kept as a revision', body: editBody },
+  { method: 'get', path: '/', summary: 'List live articles: by task, review status, distillation, keyword, created range, full-text search (q)', query: listQuery, response: articleList },
+  {
+    method: 'get',
+    path: '/export',
+    summary: 'Export the articles the filter matches as md, html, json (JSON Lines) or zip, streamed as a download',
+    query: exportQuery,
+    mediaType: mediaTypes(Object.values(EXPORT_CONTENT_TYPES)),
+    errors: { 400: ['EXPORT_TOO_LARGE'] },
+  },
+  {
+    method: 'post',
+    path: '/review',
+    summary: 'Approve, reject or reopen many articles (ids or a filter, at most 1000) in one transaction',
+    body: bulkReviewBody,
+    response: bulkReviewAnswer,
+    errors: { 400: ['TOO_MANY_ARTICLES'], 404: ['NOT_FOUND'] },
+  },
+  { method: 'get', path: '/:id', summary: 'One article with its content, review state, tokens and duration', response: article },
+  { method: 'patch', path: '/:id', summary: 'Edit the title and/or content; the previous text is kept as a revision', body: editBody, response: editAnswer },
   { method: 'delete', path: '/:id', summary: 'Soft-delete an article (usage counts keep counting it)', status: 204 },
-  { method: 'get', path: '/:id/revisions', summary: 'The texts edits replaced, newest first', query: pagination },
-  { method: 'get', path: '/:id/export', summary: 'One article as md (front matter), html or json', query: singleExportQuery, fileDownload: 'The file (Markdown, HTML or JSON)' },
-  { method: 'post', path: '/:id/approve', summary: 'pending_review -> approved (409 ILLEGAL_REVIEW_TRANSITION from rejected)' },
-  { method: 'post', path: '/:id/reject', summary: 'pending_review -> rejected with a reason (409 from approved)', body: rejectBody },
-  { method: 'post', path: '/:id/reopen', summary: 'approved or rejected -> pending_review (un-approve, or take a rejection back)' },
+  { method: 'get', path: '/:id/revisions', summary: 'The texts edits replaced, newest first', query: pagination, response: revisionList },
+  {
+    method: 'get',
+    path: '/:id/export',
+    summary: 'One article as md (front matter), html or json, as a download',
+    query: singleExportQuery,
+    mediaType: mediaTypes([EXPORT_CONTENT_TYPES.md, EXPORT_CONTENT_TYPES.html, SINGLE_JSON_CONTENT_TYPE]),
+  },
+  { method: 'post', path: '/:id/approve', summary: 'pending_review -> approved (409 ILLEGAL_REVIEW_TRANSITION from rejected)', response: reviewAnswer, errors: ILLEGAL },
+  { method: 'post', path: '/:id/reject', summary: 'pending_review -> rejected with a reason (409 from approved)', body: rejectBody, response: reviewAnswer, errors: ILLEGAL },
+  { method: 'post', path: '/:id/reopen', summary: 'approved or rejected -> pending_review (un-approve, or take a rejection back)', response: reviewAnswer, errors: ILLEGAL },
 ];

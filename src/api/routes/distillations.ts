@@ -10,6 +10,7 @@ import {
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
 
 const topicList = z
   .array(z.string().trim().min(1, 'a topic must not be empty').max(500, 'a topic must be at most 500 characters'))
@@ -23,6 +24,19 @@ const importInput = z.object({
 });
 
 const topicsInput = z.object({ topics: topicList });
+
+const distillationRow = z.object({
+  id,
+  keyword: z.string(),
+  usageCount: count.describe('Articles saved from it'),
+  reservedCount: count.describe('Articles planned but not yet saved'),
+  topicCount: count,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  deletedAt: nullableTimestamp,
+});
+const distillation = distillationRow.extend({ topics: z.array(z.string()) });
+const imported = z.object({ imported: count, ids: z.array(id) });
 
 export function distillationRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>()
@@ -53,10 +67,10 @@ export function distillationRoutes({ db }: ApiDeps) {
 }
 
 export const distillationOperations: ApiOperation[] = [
-  { method: 'post', path: '/', summary: 'Create a distillation (a keyword and its topics)', body: distillationInput, status: 201 },
-  { method: 'post', path: '/import', summary: 'Import up to 1000 distillations at once', body: importInput, status: 201 },
-  { method: 'get', path: '/', summary: 'List distillations with their usage and reserved counts', query: pagination },
-  { method: 'get', path: '/:id', summary: 'One distillation with its topics and usage' },
-  { method: 'put', path: '/:id/topics', summary: "Replace a distillation's topics", body: topicsInput },
+  { method: 'post', path: '/', summary: 'Create a distillation (a keyword and its topics)', body: distillationInput, status: 201, response: distillation },
+  { method: 'post', path: '/import', summary: 'Import up to 1000 distillations at once', body: importInput, status: 201, response: imported },
+  { method: 'get', path: '/', summary: 'List distillations with their usage and reserved counts', query: pagination, response: paged('items', distillationRow) },
+  { method: 'get', path: '/:id', summary: 'One distillation with its topics and usage', response: distillation },
+  { method: 'put', path: '/:id/topics', summary: "Replace a distillation's topics", body: topicsInput, response: distillation },
   { method: 'delete', path: '/:id', summary: 'Soft-delete a distillation (its usage history stays)', status: 204 },
 ];

@@ -1,8 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { safeError, type SafeError } from '../../db/safe-error.js';
 import type { ApiDeps } from '../types.js';
 import type { ApiOperation } from '../openapi.js';
+import { count } from '../schemas/common.js';
+
+const probeAnswer = z.xor([z.object({ status: z.literal('ok'), latencyMs: count }), z.object({ status: z.literal('down'), error: z.string() })]);
+const healthAnswer = z.object({ status: z.enum(['ok', 'degraded']), database: probeAnswer, temporal: probeAnswer });
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
@@ -37,5 +42,11 @@ export function healthRoutes({ db, temporal }: ApiDeps) {
 }
 
 export const healthOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'PostgreSQL and Temporal reachability (no API key needed)' },
+  {
+    method: 'get',
+    path: '/',
+    summary: 'PostgreSQL and Temporal reachability (no API key needed)',
+    response: healthAnswer,
+    otherResponses: { 503: { description: 'PostgreSQL or Temporal is down (status degraded)', body: healthAnswer } },
+  },
 ];

@@ -5,6 +5,18 @@ import { listNotifications, markAllNotificationsRead, markNotificationRead } fro
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, jsonObject, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
+
+const notification = z.object({
+  id,
+  taskId: id,
+  type: z.string().describe('task.started, task.progress, review.needed or a final task.* event'),
+  title: z.string(),
+  data: jsonObject,
+  createdAt: timestamp,
+  readAt: nullableTimestamp,
+});
+const notificationList = paged('items', notification).extend({ unreadCount: count });
 
 const listQuery = pagination.extend({
   unread: z
@@ -25,7 +37,7 @@ export function notificationRoutes({ db }: ApiDeps) {
 }
 
 export const notificationOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'Task-level events as notifications, newest first, with the unread count', query: listQuery },
-  { method: 'post', path: '/read-all', summary: 'Mark every notification read' },
-  { method: 'post', path: '/:id/read', summary: 'Mark one notification read' },
+  { method: 'get', path: '/', summary: 'Task-level events as notifications, newest first, with the unread count', query: listQuery, response: notificationList },
+  { method: 'post', path: '/read-all', summary: 'Mark every notification read', response: z.object({ updated: count }) },
+  { method: 'post', path: '/:id/read', summary: 'Mark one notification read', response: notification },
 ];

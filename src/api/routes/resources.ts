@@ -18,15 +18,23 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { httpUrl } from '../schemas/input-rules.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
 
 const text = (field: string, max: number) =>
   z.string().trim().min(1, `${field} is required`).max(max, `${field} must be at most ${max} characters`);
 const optionalText = (field: string, max: number) => text(field, max).nullish();
 
-/** One resource kind's CRUD: create, list, get, soft delete; every route scoped by the account. */
+/** What every resource row answers besides its own fields. */
+const rowOf = <T extends z.ZodRawShape>(shape: T) => z.object({ id, accountId: id, ...shape, createdAt: timestamp, deletedAt: nullableTimestamp });
+
+/**
+ * One resource kind's CRUD: create, list, get, soft delete; every route scoped by the account.
+ * `views`: the response schemas of a listed row and of one resource (with its documents or images).
+ */
 function resourceRoutes<S extends z.ZodType>(
   kind: ResourceKind,
   schema: S,
+  views: { row: z.ZodType; detail: z.ZodType },
   create: (db: Db, accountId: number, input: z.infer<S>) => Promise<unknown>,
   get: (db: Db, accountId: number, id: number) => Promise<unknown>,
 ) {
@@ -40,9 +48,9 @@ function resourceRoutes<S extends z.ZodType>(
         return c.body(null, 204);
       });
   const operations: ApiOperation[] = [
-    { method: 'post', path: '/', summary: `Create ${RESOURCE_NAMES[kind].one}`, body: schema, status: 201 },
-    { method: 'get', path: '/', summary: `List the account's ${RESOURCE_NAMES[kind].many}, newest first`, query: pagination },
-    { method: 'get', path: '/:id', summary: `One of the account's ${RESOURCE_NAMES[kind].many}` },
+    { method: 'post', path: '/', summary: `Create ${RESOURCE_NAMES[kind].one}`, body: schema, status: 201, response: views.detail },
+    { method: 'get', path: '/', summary: `List the account's ${RESOURCE_NAMES[kind].many}, newest first`, query: pagination, response: paged('items', views.row) },
+    { method: 'get', path: '/:id', summary: `One of the account's ${RESOURCE_NAMES[kind].many}`, response: views.detail },
     { method: 'delete', path: '/:id', summary: `Soft-delete ${RESOURCE_NAMES[kind].one} (tasks that used it keep their articles)`, status: 204 },
   ];
   return Object.assign(routes, { operations });
@@ -55,9 +63,13 @@ const RESOURCE_NAMES: Record<ResourceKind, { one: string; many: string }> = {
   conversionTarget: { one: 'a conversion target', many: 'conversion targets' },
 };
 
+const articleSettingRow = rowOf({ name: z.string(), prompt: z.string() });
+const conversionTargetRow = rowOf({ companyName: z.string(), industry: z.string().nullable(), website: z.string().nullable(), address: z.string().nullable() });
+
 export const articleSettingRoutes = resourceRoutes(
   'articleSetting',
   z.object({ name: text('name', 200), prompt: text('prompt', 20_000) }),
+  { row: articleSettingRow, detail: articleSettingRow },
   createArticleSetting,
   getArticleSetting,
 );
@@ -68,6 +80,10 @@ export const knowledgeBaseRoutes = resourceRoutes(
     name: text('name', 200),
     documents: z.array(z.object({ title: text('title', 500), content: text('content', 200_000) })).max(200).default([]),
   }),
+  {
+    row: rowOf({ name: z.string() }),
+    detail: rowOf({ name: z.string(), documents: z.array(z.object({ id, title: z.string(), content: z.string() })) }),
+  },
   createKnowledgeBase,
   getKnowledgeBase,
 );
@@ -81,6 +97,13 @@ export const albumRoutes = resourceRoutes(
       .max(500)
       .default([]),
   }),
+  {
+    row: rowOf({ name: z.string() }),
+    detail: rowOf({
+      name: z.string(),
+      images: z.array(z.object({ id, url: z.string(), description: z.string().nullable(), usageCount: count.describe('Articles that used the image') })),
+    }),
+  },
   createAlbum,
   getAlbum,
 );
@@ -93,6 +116,7 @@ export const conversionTargetRoutes = resourceRoutes(
     website: httpUrl('website').nullish(),
     address: optionalText('address', 500),
   }),
+  { row: conversionTargetRow, detail: conversionTargetRow },
   createConversionTarget,
   getConversionTarget,
 );

@@ -6,6 +6,7 @@ import {
   getSchedule,
   listRecentRuns,
   listSchedules,
+  loadScheduleForRun,
   MIN_INTERVAL_SECONDS,
   removeScheduleRow,
   softDeleteSchedule,
@@ -20,10 +21,14 @@ import {
   triggerTemporalSchedule,
   unpauseTemporalSchedule,
 } from '../../temporal/generation-schedules.js';
+import { forgetIdempotencyKey, runIdempotent } from '../../domain/idempotency.js';
+import type { Tx } from '../../db/client.js';
+import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { id, jsonObject, paged, timestamp } from '../schemas/common.js';
 
 const MAX_INTERVAL_SECONDS = 366 * 24 * 3600;
 
@@ -67,7 +72,34 @@ const createScheduleInput = z
     } else if (v.cron === undefined && v.intervalSeconds === undefined) {
       ctx.addIssue({ code: 'custom', path: ['cron'], message: `one of cron (e.g. "0 9 * * *") or intervalSeconds (>= ${MIN_INTERVAL_SECONDS}) is required` });
     }
-  });
+  })
+  .meta({ oneOf: [{ required: ['cron'] }, { required: ['intervalSeconds'] }] });
+
+const scheduleView = z.object({
+  id,
+  name: z.string(),
+  temporalScheduleId: z.string(),
+  spec: z.xor([z.object({ cron: z.string(), timezone: z.string() }), z.object({ intervalSeconds: id, timezone: z.string() })]),
+  template: templateInput.describe('The task request of every run, with the defaults filled in'),
+  createdAt: timestamp,
+});
+const scheduleDetail = scheduleView.extend({
+  temporalState: z.enum(['present', 'missing']).describe("'missing': the Temporal Schedule was deleted outside the API"),
+  paused: z.boolean().nullable(),
+  note: z.string().nullable(),
+  nextRunTimes: z.array(timestamp),
+  recentRuns: z.array(
+    z.object({
+      id,
+      runWorkflowId: z.string(),
+      outcome: z.enum(['created', 'failed']),
+      taskId: id.nullable(),
+      error: z.object({ code: z.string(), message: z.string(), details: jsonObject.optional() }).nullable(),
+      createdAt: timestamp,
+    }),
+  ),
+});
+const onTemporal = { 409: ['SCHEDULE_MISSING_IN_TEMPORAL'], 503: ['TEMPORAL_UNAVAILABLE'] };
 
 const view = (s: GenerationSchedule) => ({
   id: s.id,
@@ -90,17 +122,27 @@ export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeou
         concurrency: concurrency ?? defaultConcurrency,
         ...((timeoutSeconds ?? defaultTimeoutSeconds) !== undefined ? { timeoutSeconds: timeoutSeconds ?? defaultTimeoutSeconds } : {}),
       };
-      await assertTemplateReferences(db, accountId, template);
       const spec: ScheduleSpec =
         input.cron !== undefined ? { cron: input.cron, timezone: input.timezone } : { intervalSeconds: input.intervalSeconds!, timezone: input.timezone };
-      const schedule = await createScheduleRow(db, accountId, { name: input.name, spec, template }, maxSchedulesPerAccount);
-      try {
-        await createTemporalSchedule(temporal, schedule, input.paused);
-      } catch (err) {
-        await removeScheduleRow(db, schedule.id);
-        throw err;
+      const create = async (tx: Tx) => {
+        await assertTemplateReferences(tx, accountId, template);
+        const schedule = await createScheduleRow(tx, accountId, { name: input.name, spec, template }, maxSchedulesPerAccount);
+        return { status: 201, body: { ...view(schedule), createdAt: schedule.createdAt.toISOString(), paused: input.paused }, resourceId: schedule.id };
+      };
+      const scope = idempotencyScope(c, input);
+      const result = scope ? await runIdempotent(db, scope, create) : { ...(await db.transaction(create)), replayed: false };
+      // A replay whose first request died before creating the Temporal Schedule creates it now.
+      const schedule = await loadScheduleForRun(db, result.resourceId);
+      if (schedule && !schedule.deletedAt && (!result.replayed || !(await describeTemporalSchedule(client, schedule.temporalScheduleId)))) {
+        try {
+          await createTemporalSchedule(temporal, schedule, input.paused);
+        } catch (err) {
+          await removeScheduleRow(db, schedule.id);
+          if (scope) await forgetIdempotencyKey(db, scope);
+          throw err;
+        }
       }
-      return c.json({ ...view(schedule), paused: input.paused }, 201);
+      return respondRecorded(c, result);
     })
     .get('/', async (c) => {
       const { schedules, ...page } = await listSchedules(db, c.get('accountId'), parseQuery(c, pagination));
@@ -146,11 +188,26 @@ export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeou
 }
 
 export const scheduleOperations: ApiOperation[] = [
-  { method: 'post', path: '/', summary: 'Create a schedule that creates a task on a cron or an interval (a Temporal Schedule)', body: createScheduleInput, status: 201 },
-  { method: 'get', path: '/', summary: 'List schedules', query: pagination },
-  { method: 'get', path: '/:id', summary: 'One schedule with its Temporal state and recent runs' },
-  { method: 'post', path: '/:id/pause', summary: 'Pause a schedule' },
-  { method: 'post', path: '/:id/unpause', summary: 'Resume a paused schedule' },
-  { method: 'post', path: '/:id/trigger', summary: 'Run a schedule once now', status: 202 },
-  { method: 'delete', path: '/:id', summary: 'Delete a schedule (its tasks stay)', status: 204 },
+  {
+    method: 'post',
+    path: '/',
+    summary: 'Create a schedule that creates a task on a cron or an interval (a Temporal Schedule); Idempotency-Key: a repeat returns the first answer',
+    body: createScheduleInput,
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
+    status: 201,
+    response: scheduleView.extend({ paused: z.boolean() }),
+    errors: { 400: ['INVALID_SCHEDULE_SPEC', 'INVALID_REFERENCE', 'SCHEDULE_TOO_FREQUENT', 'INVALID_IDEMPOTENCY_KEY'], 409: ['SCHEDULE_ALREADY_EXISTS', 'SCHEDULE_LIMIT_REACHED', 'IDEMPOTENCY_KEY_REUSED'], 503: ['TEMPORAL_UNAVAILABLE'] },
+  },
+  {
+    method: 'get',
+    path: '/',
+    summary: 'List schedules',
+    query: pagination,
+    response: paged('schedules', scheduleView),
+  },
+  { method: 'get', path: '/:id', summary: 'One schedule with its Temporal state and recent runs', response: scheduleDetail, errors: { 503: ['TEMPORAL_UNAVAILABLE'] } },
+  { method: 'post', path: '/:id/pause', summary: 'Pause a schedule', response: z.object({ id, paused: z.literal(true) }), errors: onTemporal },
+  { method: 'post', path: '/:id/unpause', summary: 'Resume a paused schedule', response: z.object({ id, paused: z.literal(false) }), errors: onTemporal },
+  { method: 'post', path: '/:id/trigger', summary: 'Run a schedule once now', status: 202, response: z.object({ id, status: z.literal('triggered') }), errors: onTemporal },
+  { method: 'delete', path: '/:id', summary: 'Delete a schedule (its tasks stay)', status: 204, errors: { 503: ['TEMPORAL_UNAVAILABLE'] } },
 ];

@@ -4,6 +4,7 @@ import { cleanupTasks } from '../../domain/task-cleanup.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseJsonBody } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id } from '../schemas/common.js';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 const MAX_AGE_SECONDS = 3650 * 86_400;
@@ -19,7 +20,13 @@ export function parseAge(value: unknown): number | undefined {
 const cleanupInput = z.object({
   olderThan: z
     .unknown()
-    .describe('A duration such as "30d", "12h", "90m" or "45s", or a whole number of seconds (1 second to 3650 days)')
+    .meta({
+      description: 'A duration such as "30d", "12h", "90m" or "45s", or a whole number of seconds (1 second to 3650 days)',
+      oneOf: [
+        { type: 'string', pattern: '^\\s*\\d{1,9}\\s*[smhd]\\s*$' },
+        { type: 'integer', minimum: 1, maximum: MAX_AGE_SECONDS },
+      ],
+    })
     .transform((v, ctx) => {
       const seconds = parseAge(v);
       if (seconds === undefined || seconds < 1 || seconds > MAX_AGE_SECONDS) {
@@ -30,6 +37,17 @@ const cleanupInput = z.object({
     }),
   dryRun: z.boolean({ message: 'dryRun must be true or false' }).default(true),
   withArticles: z.boolean({ message: 'withArticles must be true or false' }).default(false),
+}).meta({ required: ['olderThan'] });
+
+const cleanupAnswer = z.object({
+  olderThanSeconds: id,
+  dryRun: z.boolean(),
+  tasks: count.describe('Tasks deleted (or, in a dry run, that would be)'),
+  items: count,
+  events: count,
+  articles: count.describe('Articles deleted (withArticles)'),
+  detachedArticles: count.describe('Articles kept, now with taskId null'),
+  taskIds: z.array(id),
 });
 
 /** `POST /api/article-generation/tasks/cleanup`: removes the account's old finished tasks (dry run by default). */
@@ -46,5 +64,5 @@ export function taskCleanupRoutes({ db }: ApiDeps) {
 }
 
 export const taskCleanupOperations: ApiOperation[] = [
-  { method: 'post', path: '/', summary: 'Delete old finished tasks (dry run by default); usage history stays', body: cleanupInput },
+  { method: 'post', path: '/', summary: 'Delete old finished tasks (dry run by default); usage history stays', body: cleanupInput, response: cleanupAnswer },
 ];

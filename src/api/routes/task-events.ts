@@ -64,11 +64,12 @@ export const taskEventOperations: ApiOperation[] = [
     method: 'get',
     path: '/:id/events',
     summary: "The task's events as Server-Sent Events: replayed after Last-Event-ID (header or ?lastEventId=), then live",
-    eventStream: true,
+    mediaType: 'text/event-stream',
+    errors: { 400: ['INVALID_LAST_EVENT_ID'] },
     parameters: [
       { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Resume after this event id (EventSource sends it on reconnect)' },
       { name: 'lastEventId', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'The same for a first connect; the header wins' },
     ],
-    otherResponses: { 204: 'The client already has the final event: nothing more will come' },
+    otherResponses: { 204: { description: 'The client already has the final event: nothing more will come' } },
   },
 ];

@@ -1,18 +1,25 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { Tx } from '../../db/client.js';
+import { accountLimits } from '../../domain/account-limits.js';
 import { AppError, conflict } from '../../domain/errors.js';
-import { createTaskWithReservations } from '../../domain/selection.js';
+import { forgetIdempotencyKey, pendingTask, runIdempotent, type IdempotencyScope, type RecordedResponse } from '../../domain/idempotency.js';
+import { createTaskWithinQuota } from '../../domain/quotas.js';
 import { finishTask, isTerminal } from '../../domain/task-lifecycle.js';
 import { prepareTaskRetry } from '../../domain/task-retry.js';
 import { queryTaskProgress, requestTaskCancel } from '../../temporal/task-control.js';
 import { listArticles } from '../../domain/articles/index.js';
 import { getTaskDetail, listTasks } from '../../domain/task-queries.js';
-import { TASK_STATUSES } from '../../db/schema.js';
+import { ITEM_STATES, TASK_STATUSES } from '../../db/schema.js';
 import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
+import { accountFairnessWeight } from '../../domain/accounts/index.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
+import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
+import type { ApiEnv, RouteDeps } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
+import { articleList, articleSummary } from '../schemas/article-responses.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
@@ -20,33 +27,129 @@ const listQuery = pagination.extend({
 
 const taskArticlesQuery = pagination.extend({ pageSize: pagination.shape.pageSize.default(100) });
 
-export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeoutSeconds }: ApiDeps) {
+const status = z.enum(TASK_STATUSES);
+const counts = { requestedCount: id, generatedCount: count, failedCount: count, skippedCount: count, progress: z.number().int().min(0).max(100) };
+const taskColumns = {
+  id,
+  status,
+  ...counts,
+  priority: z.number().int().min(1).max(10),
+  errorMessage: z.string().nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  completedAt: nullableTimestamp,
+};
+
+const created = z.object({
+  taskId: id,
+  status,
+  workflowId: z.string().nullable(),
+  selectedDistillationIds: z.array(id).nullable(),
+  createdAt: timestamp,
+  priorityCapped: z.object({ requested: z.number().int(), applied: z.number().int() }).optional().describe("Set when the account's highest priority lowered the requested one"),
+});
+
+const taskList = paged(
+  'tasks',
+  z.object({
+    ...taskColumns,
+    keyword: z.string().nullable().describe('The first distillation keyword'),
+    distillationCount: count,
+    distillationResult: z.string().nullable().describe('The keyword, or "Used N distillations (使用了N个蒸馏结果)"'),
+  }),
+);
+
+const ingredientId = id.nullable();
+const taskDetail = z.object({
+  ...taskColumns,
+  accountId: id,
+  selectedDistillationIds: z.array(id).nullable(),
+  distillationId: id.nullable().describe('Legacy single-distillation tasks only'),
+  articleSettingId: ingredientId,
+  knowledgeBaseId: ingredientId,
+  albumId: ingredientId,
+  conversionTargetId: ingredientId,
+  concurrency: z.number().int().min(1).max(20),
+  autoApprove: z.boolean(),
+  timeoutSeconds: id.nullable(),
+  timeoutAt: nullableTimestamp,
+  retryCount: count,
+  maxRetries: count,
+  promptTokens: count,
+  completionTokens: count,
+  submittedAt: timestamp,
+  startedAt: nullableTimestamp,
+  keyword: z.string().nullable(),
+  selectedDistillations: z.array(z.object({ id, keyword: z.string().nullable(), deleted: z.boolean() })).describe('In order of use'),
+  items: z.array(
+    z.object({ position: count, distillationId: id, state: z.enum(ITEM_STATES), attempts: count, error: z.string().nullable(), articleId: id.nullable() }),
+  ),
+  generatedArticles: z.array(articleSummary),
+});
+
+const cancelAnswer = z.object({ taskId: id, status: z.enum(['cancel_requested', 'canceled']) });
+const retryAnswer = z.object({
+  taskId: id,
+  status: z.literal('pending'),
+  retryCount: id,
+  positions: z.array(count).describe('The positions the new run writes'),
+  replacements: z.array(z.object({ position: count, previousDistillationId: id, distillationId: id, reason: z.string() })),
+});
+const progressAnswer = z.object({
+  taskId: id,
+  source: z.enum(['workflow', 'database']).describe("'workflow': the live query; 'database': the stored counts of a finished task"),
+  status: z.string(),
+  ...counts,
+  inFlight: count,
+});
+
+export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeoutSeconds, limits }: RouteDeps) {
   /** Starts the task's workflow; when Temporal is down the task is failed and releases everything. */
-  async function startOrRelease(task: { id: number; accountId: number; priority: number }) {
+  async function startOrRelease(task: { id: number; accountId: number; priority: number }, scope?: IdempotencyScope) {
     try {
-      await startTaskWorkflow(temporal, task);
+      await startTaskWorkflow(temporal, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
     } catch (err) {
       log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
       const reason = `the workflow could not be started: ${(err as Error).message}`;
       await finishTask(db, task.id, { status: 'failed', reason });
+      if (scope) await forgetIdempotencyKey(db, scope);
       throw new AppError(503, 'WORKFLOW_START_FAILED', 'Temporal is unavailable, so the task could not start; its distillations were released. Try again shortly.', { taskId: task.id });
     }
+  }
+
+  /**
+   * Runs a create or retry (with its Idempotency-Key, when sent, in the same transaction), then starts
+   * the task's workflow when the task is still pending: a replay whose first request died before the
+   * start starts it now, and one already started counts as started.
+   */
+  async function recordedThenStarted(scope: IdempotencyScope | undefined, work: (tx: Tx) => Promise<RecordedResponse>) {
+    const result = scope ? await runIdempotent(db, scope, work) : { ...(await db.transaction(work)), replayed: false };
+    const task = await pendingTask(db, result.resourceId);
+    if (task) await startOrRelease(task, scope);
+    return result;
   }
 
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
       const input = await parseJsonBody(c, taskRequestSchema);
       const accountId = c.get('accountId');
-      const task = await createTaskWithReservations(db, accountId, {
-        ...input,
-        concurrency: input.concurrency ?? defaultConcurrency,
-        timeoutSeconds: input.timeoutSeconds ?? defaultTimeoutSeconds,
+      const request = { ...input, concurrency: input.concurrency ?? defaultConcurrency, timeoutSeconds: input.timeoutSeconds ?? defaultTimeoutSeconds };
+      const result = await recordedThenStarted(idempotencyScope(c, input), async (tx) => {
+        const { task, priorityCapped } = await createTaskWithinQuota(tx, accountId, request, await accountLimits(tx, accountId, limits));
+        const body = {
+          taskId: task.id,
+          status: task.status,
+          workflowId: task.workflowId,
+          selectedDistillationIds: task.selectedDistillationIds,
+          createdAt: task.createdAt.toISOString(),
+          ...(priorityCapped ? { priorityCapped } : {}),
+        };
+        return { status: 201, body, resourceId: task.id };
       });
-      await startOrRelease(task);
-      return c.json(
-        { taskId: task.id, status: task.status, workflowId: task.workflowId, selectedDistillationIds: task.selectedDistillationIds, createdAt: task.createdAt },
-        201,
-      );
+      return respondRecorded(c, result);
     })
     .get('/', async (c) => c.json(await listTasks(db, c.get('accountId'), parseQuery(c, listQuery))))
     .get('/:id', async (c) => c.json(await getTaskDetail(db, c.get('accountId'), parseIdParam(c))))
@@ -61,9 +164,11 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
     })
     .post('/:id/retry', async (c) => {
       const taskId = parseIdParam(c);
-      const { task, positions, replacements } = await prepareTaskRetry(db, c.get('accountId'), taskId);
-      await startOrRelease(task);
-      return c.json({ taskId, status: 'pending', retryCount: task.retryCount, positions, replacements }, 202);
+      const result = await recordedThenStarted(idempotencyScope(c, null), async (tx) => {
+        const { task, positions, replacements } = await prepareTaskRetry(tx, c.get('accountId'), taskId);
+        return { status: 202, body: { taskId, status: 'pending', retryCount: task.retryCount, positions, replacements }, resourceId: taskId };
+      });
+      return respondRecorded(c, result);
     })
     .get('/:id/progress', async (c) => {
       const taskId = parseIdParam(c);
@@ -89,11 +194,35 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
 }
 
 export const taskOperations: ApiOperation[] = [
-  { method: 'post', path: '/', summary: 'Create a task: select the least used distillations and start its workflow', body: taskRequestSchema, status: 201 },
-  { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery },
-  { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles' },
-  { method: 'post', path: '/:id/cancel', summary: 'Cancel a running task (saved articles stay, open items are released)', status: 202 },
-  { method: 'post', path: '/:id/retry', summary: 'Retry a failed, partial, canceled or timed-out task: only the positions without an article', status: 202 },
-  { method: 'get', path: '/:id/progress', summary: "The workflow's live progress (counts, in flight), or the stored counts once finished" },
-  { method: 'get', path: '/:id/articles', summary: "The task's articles in order of position", query: taskArticlesQuery },
+  {
+    method: 'post',
+    path: '/',
+    summary: 'Create a task: select the least used distillations and start its workflow (Idempotency-Key: a repeat returns the first answer)',
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
+    body: taskRequestSchema,
+    status: 201,
+    response: created,
+    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_REFERENCE', 'INVALID_IDEMPOTENCY_KEY'], 409: ['IDEMPOTENCY_KEY_REUSED'], 429: ['QUOTA_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
+  },
+  { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery, response: taskList },
+  { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles', response: taskDetail },
+  {
+    method: 'post',
+    path: '/:id/cancel',
+    summary: 'Cancel a running task (saved articles stay, open items are released)',
+    status: 202,
+    response: cancelAnswer,
+    errors: { 409: ['TASK_ALREADY_FINISHED'] },
+  },
+  {
+    method: 'post',
+    path: '/:id/retry',
+    summary: 'Retry a failed, partial, canceled or timed-out task: only the positions without an article',
+    status: 202,
+    response: retryAnswer,
+    parameters: [IDEMPOTENCY_KEY_PARAMETER],
+    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_IDEMPOTENCY_KEY'], 409: ['TASK_NOT_FINISHED', 'NOTHING_TO_RETRY', 'RETRY_LIMIT_REACHED', 'IDEMPOTENCY_KEY_REUSED'], 503: ['WORKFLOW_START_FAILED'] },
+  },
+  { method: 'get', path: '/:id/progress', summary: "The workflow's live progress (counts, in flight), or the stored counts once finished", response: progressAnswer },
+  { method: 'get', path: '/:id/articles', summary: "The task's articles in order of position", query: taskArticlesQuery, response: articleList },
 ];

@@ -7,6 +7,49 @@ import { temporalWorkflowStatus } from '../../temporal/workflow-status.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
+import { DISCREPANCY_KINDS } from '../../domain/verification.js';
+import { count, id, jsonObject, paged, timestamp } from '../schemas/common.js';
+
+const ids = z.record(z.string(), z.union([z.number(), z.string()])).describe('accountId, distillationId, taskId, position, workflowId: what the finding is about');
+const usageReport = z.object({
+  checkedAt: timestamp,
+  scope: z.object({ accountId: id.nullable() }),
+  totals: z.object({ distillations: count, tasks: count, discrepancies: count, byKind: z.object(Object.fromEntries(DISCREPANCY_KINDS.map((k) => [k, count]))) }),
+  discrepancies: z.array(
+    z.object({
+      kind: z.enum(DISCREPANCY_KINDS),
+      ids,
+      expected: z.union([z.number(), z.string()]).describe('What the source rows say'),
+      actual: z.union([z.number(), z.string()]).describe('What is stored'),
+      message: z.string(),
+    }),
+  ),
+});
+const repairChange = z.object({
+  kind: z.enum(['release_reservations', 'set_usage_count', 'set_reserved_count', 'set_task_counters', 'finish_orphaned_task']),
+  ids,
+  before: z.unknown(),
+  after: z.unknown(),
+});
+const verifyAnswer = usageReport.extend({ reportId: id });
+const repairAnswer = z.object({
+  reportId: id,
+  dryRun: z.boolean(),
+  before: usageReport,
+  changes: z.array(repairChange),
+  report: usageReport.describe('Verification after the repair; for a dry run the predicted one'),
+});
+const storedReport = z.object({
+  id,
+  accountId: id.nullable(),
+  kind: z.enum(['verify', 'repair']),
+  dryRun: z.boolean(),
+  source: z.enum(['api', 'schedule', 'cli']),
+  totals: z.record(z.string(), count),
+  discrepancies: z.array(jsonObject),
+  changes: z.array(jsonObject),
+  createdAt: timestamp,
+});
 
 const repairQuery = z.object({
   dryRun: z
@@ -37,7 +80,7 @@ export function usageRoutes({ db, temporal }: ApiDeps) {
 }
 
 export const usageOperations: ApiOperation[] = [
-  { method: 'post', path: '/verify', summary: 'Check usage counts, reservations and items against their sources; stores a report' },
-  { method: 'post', path: '/repair', summary: 'Repair what verify reports (dry run by default); stores a report', query: repairQuery },
-  { method: 'get', path: '/reports', summary: 'Stored verification and repair reports, newest first', query: pagination },
+  { method: 'post', path: '/verify', summary: 'Check usage counts, reservations and items against their sources; stores a report', response: verifyAnswer },
+  { method: 'post', path: '/repair', summary: 'Repair what verify reports (dry run by default); stores a report', query: repairQuery, response: repairAnswer },
+  { method: 'get', path: '/reports', summary: 'Stored verification and repair reports, newest first', query: pagination, response: paged('reports', storedReport) },
 ];

@@ -73,7 +73,7 @@ export function registerScheduleCommands(program: Command): void {
         paused: Boolean(opts.paused),
         template: taskRequestBody(opts),
       };
-      ctx.print(single(await ctx.client.post<ScheduleDetail>(PATH, body)));
+      ctx.print(single(await ctx.client.create<ScheduleDetail>(PATH, body)));
     });
 
   schedule

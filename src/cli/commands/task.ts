@@ -63,7 +63,17 @@ export function registerTaskCommands(program: Command): void {
     .action(async (opts, cmd: Command) => {
       const ctx = contextOf(cmd);
       const body = taskRequestBody(opts);
-      const created = await ctx.client.post<{ taskId: number; status: string; workflowId: string; selectedDistillationIds: number[]; createdAt: string }>(TASKS_PATH, body);
+      const created = await ctx.client.create<{
+        taskId: number;
+        status: string;
+        workflowId: string;
+        selectedDistillationIds: number[];
+        createdAt: string;
+        priorityCapped?: { requested: number; applied: number };
+      }>(TASKS_PATH, body);
+      if (created.priorityCapped) {
+        ctx.info(`Priority ${created.priorityCapped.requested} is above this account's maximum: the task runs at ${created.priorityCapped.applied}.`);
+      }
       if (opts.watch && ctx.format !== 'table') {
         ctx.info(`Created task ${created.taskId} (distillations ${created.selectedDistillationIds.join(', ')}).`);
       } else {
@@ -136,7 +146,7 @@ export function registerTaskCommands(program: Command): void {
     .addHelpText('after', `\n${WATCH_EXIT_CODES}`)
     .action(async (id: number, opts, cmd: Command) => {
       const ctx = contextOf(cmd);
-      const r = await ctx.client.post<{ taskId: number; status: string; retryCount: number; positions: number[]; replacements: unknown }>(`${TASKS_PATH}/${id}/retry`);
+      const r = await ctx.client.create<{ taskId: number; status: string; retryCount: number; positions: number[]; replacements: unknown }>(`${TASKS_PATH}/${id}/retry`);
       const output: Output = {
         json: r,
         sections: [

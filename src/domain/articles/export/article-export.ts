@@ -25,22 +25,24 @@ export const articleMarker = (id: number) => `<!-- artgen:article ${id} -->\n`;
 
 const jsonLine = (a: Article) => `${JSON.stringify({ ...articleMeta(a), content: a.content })}\n`;
 
-const TYPES = {
+/** The Content-Type of each export format; one article as json is a single JSON object. */
+export const EXPORT_CONTENT_TYPES = {
   md: 'text/markdown; charset=utf-8',
   html: 'text/html; charset=utf-8',
   json: 'application/x-ndjson; charset=utf-8',
   zip: 'application/zip',
 } as const;
+export const SINGLE_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** One article as a Markdown file with front matter, an HTML page, or a JSON object. */
 export async function exportArticle(db: DbOrTx, accountId: number, id: number, format: (typeof SINGLE_EXPORT_FORMATS)[number]): Promise<ExportFile> {
   const a = await getArticle(db, accountId, id);
   const [contentType, body] =
     format === 'md'
-      ? [TYPES.md, markdownDocument(a)]
+      ? [EXPORT_CONTENT_TYPES.md, markdownDocument(a)]
       : format === 'html'
-        ? [TYPES.html, htmlPageStart(a.title) + articleHtml(a) + HTML_PAGE_END]
-        : ['application/json; charset=utf-8', jsonLine(a)];
+        ? [EXPORT_CONTENT_TYPES.html, htmlPageStart(a.title) + articleHtml(a) + HTML_PAGE_END]
+        : [SINGLE_JSON_CONTENT_TYPE, jsonLine(a)];
   return { contentType, fileName: articleFileName(a, format), chunks: [body] };
 }
 
@@ -79,5 +81,5 @@ export async function exportArticles(db: DbOrTx, accountId: number, filter: Arti
   }
   const stamp = new Date().toISOString().slice(0, 10);
   const ext = format === 'json' ? 'jsonl' : format;
-  return { contentType: TYPES[format], fileName: `articles-${stamp}.${ext}`, chunks: manyChunks(articleBatches(db, accountId, filter), format) };
+  return { contentType: EXPORT_CONTENT_TYPES[format], fileName: `articles-${stamp}.${ext}`, chunks: manyChunks(articleBatches(db, accountId, filter), format) };
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "accounts" ADD COLUMN "fairness_weight" real DEFAULT 1 NOT NULL;--> statement-breakpoint
+ALTER TABLE "accounts" ADD CONSTRAINT "accounts_fairness_weight_range" CHECK ("accounts"."fairness_weight" > 0 AND "accounts"."fairness_weight" <= 1000);

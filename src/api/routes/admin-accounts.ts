@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { createAccount, createApiKey, listAccounts, requireAccount } from '../../domain/accounts/index.js';
+import type { ApiOperation } from '../openapi.js';
+import type { ApiDeps, ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import { count, id, paged, timestamp } from '../schemas/common.js';
+import { newKeyAnswer, newKeyInput } from './key-input.js';
+
+const accountInput = z.object({ name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters') });
+
+/** Accounts and their keys, for admin keys: create an account (with a write key), list them, give one a key. */
+export function adminAccountRoutes({ db }: ApiDeps) {
+  return new Hono<ApiEnv>()
+    .post('/', async (c) => {
+      const { name } = await parseJsonBody(c, accountInput);
+      const account = await db.transaction((tx) => createAccount(tx, name));
+      return c.json({ accountId: account.accountId, name: account.name, apiKey: account.apiKey }, 201);
+    })
+    .get('/', async (c) => {
+      const { page, pageSize } = parseQuery(c, pagination);
+      return c.json(await listAccounts(db, page, pageSize));
+    })
+    .post('/:id/keys', async (c) => {
+      const accountId = parseIdParam(c);
+      const input = await parseJsonBody(c, newKeyInput);
+      await requireAccount(db, accountId);
+      const key = await createApiKey(db, accountId, input);
+      return c.json({ keyId: key.keyId, apiKey: key.apiKey, scope: key.scope, prefix: key.prefix, name: key.name, expiresAt: key.expiresAt }, 201);
+    });
+}
+
+export const adminAccountOperations: ApiOperation[] = [
+  { method: 'post', path: '/', summary: 'Create an account with a write key (shown only in this answer)', body: accountInput, status: 201, scope: 'admin', response: z.object({ accountId: id, name: z.string(), apiKey: z.string() }) },
+  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'admin', response: paged('accounts', z.object({ id, name: z.string(), createdAt: timestamp, activeKeys: count })) },
+  { method: 'post', path: '/:id/keys', summary: 'Create a key of any scope for an account (shown only in this answer)', body: newKeyInput, status: 201, scope: 'admin', response: newKeyAnswer },
+];

@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { describeAccountLimits, updateAccountLimits } from '../../domain/account-limits.js';
+import type { ApiOperation } from '../openapi.js';
+import type { ApiEnv, RouteDeps } from '../types.js';
+import { parseIdParam, parseJsonBody } from '../validation.js';
+import { count, id } from '../schemas/common.js';
+
+/** A number sets the account's own limit; null goes back to the config default. */
+const limit = (name: string, max: number, min = 1) =>
+  z
+    .number({ message: `${name} must be a number or null` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`)
+    .nullable()
+    .optional();
+
+const limitsPatch = z
+  .object({
+    writesPerWindowPerAccount: limit('writesPerWindowPerAccount', 1_000_000),
+    writesPerWindowPerKey: limit('writesPerWindowPerKey', 1_000_000),
+    maxRunningTasks: limit('maxRunningTasks', 100_000),
+    maxArticlesPerDay: limit('maxArticlesPerDay', 10_000_000),
+    maxPriority: limit('maxPriority', 10),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' });
+
+/**
+ * An account's rate limits and quotas: `overrides` (its own) and `effective` (what applies). Meant
+ * for admin keys; mounted at /api/admin/accounts.
+ */
+export function adminLimitRoutes({ db, limits }: RouteDeps) {
+  return new Hono<ApiEnv>()
+    .get('/:id/limits', async (c) => c.json(await describeAccountLimits(db, parseIdParam(c), limits)))
+    .patch('/:id/limits', async (c) => {
+      const accountId = parseIdParam(c);
+      const patch = await parseJsonBody(c, limitsPatch);
+      return c.json(await updateAccountLimits(db, accountId, patch, limits));
+    });
+}
+
+const limitValue = count.nullable();
+const limitsAnswer = z.object({
+  overrides: z.object({
+    writesPerWindowPerAccount: id.optional(),
+    writesPerWindowPerKey: id.optional(),
+    maxRunningTasks: id.optional(),
+    maxArticlesPerDay: id.optional(),
+    maxPriority: id.optional(),
+  }),
+  effective: z.object({
+    writesPerWindowPerAccount: id,
+    writesPerWindowPerKey: id,
+    maxRunningTasks: limitValue,
+    maxArticlesPerDay: limitValue,
+    maxPriority: id,
+  }),
+});
+
+export const adminLimitOperations: ApiOperation[] = [
+  { method: 'get', path: '/:id/limits', summary: "An account's rate limits and quotas: its own overrides and what applies", scope: 'admin', response: limitsAnswer },
+  { method: 'patch', path: '/:id/limits', summary: "Set an account's rate limits and quotas (null: back to the default)", body: limitsPatch, scope: 'admin', response: limitsAnswer },
+];
