@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { DEFAULT_LIMITS } from '../config.js';
+import { DEFAULT_LIMITS, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
 import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
@@ -29,6 +29,7 @@ import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
 import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
+import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
 import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
@@ -61,6 +62,8 @@ const MOUNTS: Mount[] = [
   { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
+  { base: '/api/webhooks', tag: 'webhooks', routes: webhookRoutes, operations: webhookOperations },
+  { base: '/api/webhook-deliveries', tag: 'webhooks', routes: webhookDeliveryRoutes, operations: webhookDeliveryOperations },
   { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
 
@@ -101,7 +104,7 @@ const declaredRoutes = () =>
  * X-Request-Id (the client's when valid).
  */
 export function createApp(apiDeps: ApiDeps) {
-  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS };
+  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS, webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
