@@ -44,7 +44,7 @@ it('saveArticle run twice for one item (a retry after the commit) writes one art
   const first = await activities.saveArticle({ taskId: task.id, position: 0, draft });
   const second = await activities.saveArticle({ taskId: task.id, position: 0, draft });
   expect(first.inserted).toBe(true);
-  expect(second).toEqual({ articleId: first.articleId, inserted: false, webhookDeliveries: 0 });
+  expect(second).toEqual({ articleId: first.articleId, inserted: false });
 
   const articles = await database.sql`SELECT id, review_status FROM articles WHERE task_id = ${task.id}`;
   expect(articles).toEqual([{ id: first.articleId, review_status: 'pending_review' }]);
