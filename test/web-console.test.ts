@@ -94,6 +94,10 @@ describe('web console in a real Chromium', () => {
     expect(await textOf(page, '#selectable')).toContain('6 distillations can be used');
     expect(await page.$$eval('#distillations tbody tr', (trs) => trs.length)).toBe(6);
     await shot('distillations');
+    await page.setViewport({ width: 375, height: 800 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await shot('distillations-375px');
+    await page.setViewport({ width: 1200, height: 900 });
 
     await page.type('#q', 'seo');
     await submit(page, 'form[role="search"] button');
@@ -103,6 +107,7 @@ describe('web console in a real Chromium', () => {
   it('refuses more articles than are available inline, then creates a task of 5 whose progress reaches 100 % live', async () => {
     await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
     expect(await textOf(page, '#available')).toBe('6 available');
+    await shot('new-task');
     await clearInput(page, '#article-count');
     await page.type('#article-count', '9');
     expect(await page.$eval('#count-error', (e: any) => e.hidden)).toBe(false);
@@ -121,6 +126,10 @@ describe('web console in a real Chromium', () => {
     expect(await page.$$eval('#items tbody tr[data-item-state="saved"]', (trs) => trs.length)).toBe(5);
     expect(await page.$$eval('#selected-distillations li', (lis) => lis.length)).toBe(5);
     await shot('task-detail');
+    await page.setViewport({ width: 375, height: 800 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await shot('task-detail-375px');
+    await page.setViewport({ width: 1200, height: 900 });
   });
 
   it('updates the task list live over one stream and cancels a running task', async () => {
