@@ -165,6 +165,9 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', '/api/admin/accounts/{id}/keys', { id: account.body.accountId }, { key, json: { scope: 'read' } });
     await hit('POST', '/api/admin/accounts', {}, { key: account.body.apiKey, json: { name: 'Not allowed' } });
     await hit('GET', '/api/audit', {}, { key, query: '?pageSize=5' });
+    await hit('GET', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key });
+    await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 5 } });
+    await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 50 } });
     const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
     const encoded = await hit('POST', '/api/temporal-codec/encode', {}, { key, json: { payloads: [plain] } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: encoded.body.payloads } });

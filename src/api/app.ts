@@ -31,6 +31,7 @@ import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from 
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
+import { webRoutes } from '../web/index.js';
 import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -132,6 +133,7 @@ export function createApp(apiDeps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
+  app.route('/', webRoutes(deps));
   app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
   app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));

@@ -507,3 +507,20 @@ export const webhookDeliveryAttempts = pgTable(
   },
   (t) => [index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId, t.id)],
 );
+
+/**
+ * Web console sessions: the cookie holds a random id, the table only its sha256, so a leaked table
+ * opens no browser. A session acts with its key's scope; a revoked or expired key ends it.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    apiKeyId: integer('api_key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** The per-session CSRF token every form posts back. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('web_sessions_key_idx').on(t.apiKeyId), index('web_sessions_expires_idx').on(t.expiresAt)],
+);
