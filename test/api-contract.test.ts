@@ -5,6 +5,7 @@ import { newAccount } from './support/db.js';
 import { keywordOf } from './support/llm-stub.js';
 import { useTestStack } from './support/stack.js';
 import { waitFor } from './support/api-server.js';
+import { startWebhookReceiver } from './support/webhook-receiver.js';
 
 /**
  * Item 15: the document cannot drift from the answers. Every route is called on the real stack (worker,
@@ -193,6 +194,20 @@ describe('every answer of every route matches the document', () => {
     const encoded = await hit('POST', '/api/temporal-codec/encode', {}, { key, json: { payloads: [plain] } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: encoded.body.payloads } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: [{ ...encoded.body.payloads[0], data: Buffer.from('tampered').toString('base64') }] } });
+
+    const receiver = await startWebhookReceiver(() => hook.body.secret);
+    const hook = await hit('POST', '/api/webhooks', {}, { key, json: { url: receiver.url, events: ['task.completed'] } });
+    await hit('POST', '/api/webhooks', {}, { key, json: { url: 'http://example.invalid/x', events: ['task.completed'] } });
+    await hit('POST', '/api/webhooks', {}, { key, json: { url: receiver.url, events: ['task.completed'], secret: 'short' } });
+    await hit('GET', '/api/webhooks', {}, { key });
+    const delivery = await hit('POST', '/api/webhooks/{id}/test', { id: hook.body.id }, { key });
+    await hit('POST', '/api/webhook-deliveries/{id}/redeliver', { id: delivery.body.id }, { key });
+    await waitFor('the test delivery', async () => ((await hit('GET', '/api/webhook-deliveries', {}, { key })).body.deliveries[0].status === 'succeeded' ? true : undefined));
+    await hit('GET', '/api/webhook-deliveries', {}, { key, query: '?status=lost' });
+    await hit('POST', '/api/webhook-deliveries/{id}/redeliver', { id: delivery.body.id }, { key });
+    await hit('DELETE', '/api/webhooks/{id}', { id: hook.body.id }, { key });
+    await hit('DELETE', '/api/webhooks/{id}', { id: hook.body.id }, { key });
+    await receiver.close();
 
     expect(violations).toEqual([]);
     const missing = operations.filter((o) => !seen.has(`${o.method} ${o.path} ${o.op.status ?? 200}`)).map((o) => `${o.method} ${o.path}`);

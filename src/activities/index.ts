@@ -1,7 +1,9 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { DEFAULT_LIMITS, type LimitDefaults } from '../config.js';
+import { DEFAULT_LIMITS, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/account-limits.js';
 import { loadArticleIngredients } from '../domain/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/article-saving.js';
@@ -9,6 +11,7 @@ import { AdmissionDeferred, admitTask } from '../domain/quotas.js';
 import { finishTask, markItem, startTask, type Admission, type TaskPlan } from '../domain/task-lifecycle.js';
 import { buildArticlePrompt, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
+import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
 
 /** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
 export interface LlmPolicy {
@@ -46,6 +49,11 @@ function toFailure(err: LlmError): ApplicationFailure {
   return ApplicationFailure.retryable(err.message, FAILURE_TYPES.transient);
 }
 
+async function taskAccountId(db: Db, taskId: number) {
+  const [task] = await db.select({ accountId: generationTasks.accountId }).from(generationTasks).where(eq(generationTasks.id, taskId));
+  return task!.accountId;
+}
+
 export interface ActivityDeps {
   db: Db;
   llm: LlmClient;
@@ -54,10 +62,17 @@ export interface ActivityDeps {
   llmPolicy: LlmPolicy;
   /** Quota defaults (the running-task quota); DEFAULT_LIMITS when not given. */
   limits?: LimitDefaults;
+  /** How webhook deliveries this process starts are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
+  webhooks?: WebhookSettings;
 }
 
 /** The activities, built over their dependencies so tests hand in real handles with their own settings. */
-export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits = DEFAULT_LIMITS }: ActivityDeps) {
+export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits = DEFAULT_LIMITS, webhooks = DEFAULT_WEBHOOK_SETTINGS }: ActivityDeps) {
+  /** After a commit that put webhook events in the outbox: start their deliveries on this queue (the sweeper catches a crash here). */
+  const startDeliveries = (accountId: number) => {
+    const { client, info } = Context.current();
+    return startWebhookDeliveries(db, { client, taskQueue: info.taskQueue, webhooks }, { accountId }, log);
+  };
   const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
     /**
@@ -123,7 +138,9 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
     },
 
     async saveArticle({ taskId, position, draft }: { taskId: number; position: number; draft: ArticleDraft }) {
-      return saveGeneratedArticle(db, taskId, position, draft);
+      const { webhookDeliveries, ...saved } = await saveGeneratedArticle(db, taskId, position, draft);
+      if (webhookDeliveries > 0) await startDeliveries(await taskAccountId(db, taskId));
+      return saved;
     },
 
     async markItem(input: { taskId: number; position: number; state: 'failed' | 'skipped'; error: string }) {
@@ -131,7 +148,9 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
     },
 
     async finishTask(input: { taskId: number; outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string } }) {
-      return finishTask(db, input.taskId, input.outcome);
+      const summary = await finishTask(db, input.taskId, input.outcome);
+      await startDeliveries(await taskAccountId(db, input.taskId));
+      return summary;
     },
   };
 }

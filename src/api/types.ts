@@ -1,7 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
-import type { LimitDefaults } from '../config.js';
+import type { LimitDefaults, WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
@@ -24,10 +24,12 @@ export interface ApiDeps {
   codecCorsOrigins: string[];
   /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
   limits?: LimitDefaults;
+  /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
+  webhooks?: WebhookSettings;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; webhooks: WebhookSettings };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type LlmPolicy } from '../../src/activities/index.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
+import type { WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { createOpenAiClient } from '../../src/llm/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -11,6 +12,7 @@ import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../../src/temporal/workers.js';
 import { taskWorkflowId } from '../../src/domain/workflow-id.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
+import { TEST_WEBHOOK_SETTINGS } from './webhook-receiver.js';
 
 export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000 };
 
@@ -21,6 +23,8 @@ export interface TestWorkerOptions {
   llmMaxRps?: number;
   /** The scheduled usage verification repairs what it finds. */
   repairOnSchedule?: boolean;
+  /** Webhook sending; TEST_WEBHOOK_SETTINGS (loopback targets allowed, fast retries) unless given. */
+  webhooks?: WebhookSettings;
 }
 
 /**
@@ -47,6 +51,7 @@ export async function startTestWorker(
     log: createLogger('silent'),
     llmTaskQueue,
     llmPolicy,
+    webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -55,6 +60,7 @@ export async function startTestWorker(
     taskQueue,
     repairOnSchedule: options.repairOnSchedule ?? false,
     auditRetentionDays: 90,
+    webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });
   const workers = await createTaskWorkers({
     extraActivities,

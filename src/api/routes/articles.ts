@@ -14,7 +14,8 @@ import {
   SINGLE_JSON_CONTENT_TYPE,
   type ExportFile,
 } from '../../domain/articles/index.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
+import type { ApiEnv, RouteDeps } from '../types.js';
+import { startWebhookDeliveries } from '../../temporal/webhook-deliveries.js';
 import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../schemas/article-requests.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
@@ -24,7 +25,7 @@ import { article, articleList, bulkReviewAnswer, editAnswer, reviewAnswer, revis
 const listQuery = pagination.extend(articleFilterFields);
 
 /** An export as a download: the chunks are pulled as the client reads, so memory holds one batch. */
-function download(c: Context, file: ExportFile, log: ApiDeps['log']) {
+function download(c: Context, file: ExportFile, log: RouteDeps['log']) {
   return new Response(streamBody(file.chunks, (err) => log.error({ err }, 'article export stopped')), {
     headers: {
       'content-type': file.contentType,
@@ -34,7 +35,10 @@ function download(c: Context, file: ExportFile, log: ApiDeps['log']) {
 }
 
 /** Articles: filtered lists and full-text search, review, edits with revisions, soft delete, export. */
-export function articleRoutes({ db, log }: ApiDeps) {
+export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
+  // An approval's article.approved deliveries were written in its transaction; start them now (else the sweeper does).
+  const startApprovalDeliveries = (accountId: number) =>
+    startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { accountId }, log);
   const editor = (c: Context<ApiEnv>) => ({ apiKeyId: c.get('apiKey').id, keyPrefix: c.get('apiKey').prefix });
   return new Hono<ApiEnv>()
     .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
@@ -44,7 +48,9 @@ export function articleRoutes({ db, log }: ApiDeps) {
     })
     .post('/review', async (c) => {
       const { action, reason, ids, filter } = await parseJsonBody(c, bulkReviewBody);
-      return c.json(await bulkReview(db, c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason));
+      const result = await bulkReview(db, c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason);
+      if (action === 'approve' && result.changed > 0) await startApprovalDeliveries(c.get('accountId'));
+      return c.json(result);
     })
     .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))))
     .patch('/:id', async (c) => {
@@ -63,7 +69,11 @@ export function articleRoutes({ db, log }: ApiDeps) {
       const id = parseIdParam(c);
       return download(c, await exportArticle(db, c.get('accountId'), id, parseQuery(c, singleExportQuery).format), log);
     })
-    .post('/:id/approve', async (c) => c.json(await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'approve')))
+    .post('/:id/approve', async (c) => {
+      const result = await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'approve');
+      if (result.changed) await startApprovalDeliveries(c.get('accountId'));
+      return c.json(result);
+    })
     .post('/:id/reject', async (c) => {
       const id = parseIdParam(c);
       return c.json(await reviewArticle(db, c.get('accountId'), id, 'reject', (await parseJsonBody(c, rejectBody)).reason));

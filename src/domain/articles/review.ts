@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { articles, type ReviewStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../errors.js';
 import { articleFields } from './article-queries.js';
+import { enqueueWebhookEvent } from '../webhooks/index.js';
 
 export const REVIEW_ACTIONS = ['approve', 'reject', 'reopen'] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
@@ -38,6 +39,23 @@ async function applyReview(tx: Tx, ids: number[], action: ReviewAction, reason?:
     .update(articles)
     .set({ reviewStatus: TRANSITIONS[action].to, rejectReason: action === 'reject' ? reason! : null, reviewedAt: sql`now()`, updatedAt: sql`now()` })
     .where(inArray(articles.id, ids));
+  if (action === 'approve') await enqueueApprovals(tx, ids);
+}
+
+/** `article.approved` for each newly approved article, in the review's transaction (the webhook outbox). */
+async function enqueueApprovals(tx: Tx, ids: number[]) {
+  const rows = await tx
+    .select({ id: articles.id, accountId: articles.accountId, taskId: articles.taskId, position: articles.position, title: articles.title, keyword: articles.keyword })
+    .from(articles)
+    .where(inArray(articles.id, ids));
+  for (const r of rows) await enqueueWebhookEvent(tx, r.accountId, 'article.approved', {
+      articleId: r.id,
+      taskId: r.taskId,
+      position: r.position,
+      title: r.title,
+      keyword: r.keyword,
+      reviewStatus: 'approved',
+    });
 }
 
 /** Approves, rejects (with a reason) or reopens one live article of the account; 409 on an illegal transition. */

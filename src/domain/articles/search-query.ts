@@ -1,7 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { badRequest } from '../errors.js';
 
-/** Han, kana and hangul: the scripts PostgreSQL's parser cannot split into words. Same ranges as migration 0009. */
+/** Han, kana and hangul: the scripts PostgreSQL's parser cannot split into words. Same ranges as migration 0011. */
 const CJK_RUN = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+)/u;
 const CJK_PUNCTUATION = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]/gu;
 const HAS_WORD = /[\p{L}\p{N}]/u;
