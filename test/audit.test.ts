@@ -1,35 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAuditRetentionActivities } from '../src/activities/audit-retention.js';
 import { createAccount } from '../src/domain/accounts/index.js';
 import { createLogger } from '../src/logger.js';
-import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
-import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
-import { startApiServer } from './support/api-server.js';
-import { openTestDatabase } from './support/db.js';
+import { useApiWithoutWorker } from './support/stack.js';
 
 /** The audit trail through real HTTP: rows for writes and refused keys, the request id, the listing, retention. */
 
-const database = openTestDatabase(5);
-let temporal: TemporalHandles;
-let api: Awaited<ReturnType<typeof startApiServer>>;
-
-beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
-  api = await startApiServer(database, { client: temporal.client, taskQueue: `no-worker-${randomUUID().slice(0, 8)}` });
-});
-afterAll(async () => {
-  await api?.close();
-  await temporal?.close();
-  await database.close();
-});
+const stack = useApiWithoutWorker();
+const { database } = stack;
 
 const account = (scope: 'write' | 'admin' = 'write') => createAccount(database.db, `audit-${randomUUID().slice(0, 8)}`, { scope });
 const rowsOf = (accountId: number) =>
   database.sql`SELECT method, route, status, target_ids, request_id, key_prefix, client_ip FROM audit_events WHERE account_id = ${accountId} ORDER BY id`;
 
 async function send(method: string, path: string, key: string | null, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api.url}${path}`, {
+  const res = await fetch(`${stack.api.url}${path}`, {
     method,
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),

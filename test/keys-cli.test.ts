@@ -1,36 +1,23 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount } from '../src/domain/accounts/index.js';
-import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
-import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
-import { startApiServer } from './support/api-server.js';
 import { cliFor, show } from './support/cli.js';
-import { createIsolatedDatabase, openTestDatabase } from './support/db.js';
+import { createIsolatedDatabase } from './support/db.js';
+import { useApiWithoutWorker } from './support/stack.js';
 
 /** `artgen keys|admin accounts|audit` and `npm run admin` as subprocesses against a real API and PostgreSQL. */
 
-const database = openTestDatabase(5);
-let temporal: TemporalHandles;
-let api: Awaited<ReturnType<typeof startApiServer>>;
-
-beforeAll(async () => {
-  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
-  api = await startApiServer(database, { client: temporal.client, taskQueue: `no-worker-${randomUUID().slice(0, 8)}` });
-});
-afterAll(async () => {
-  await api?.close();
-  await temporal?.close();
-  await database.close();
-});
+const stack = useApiWithoutWorker();
+const { database } = stack;
 
 const json = (stdout: string) => JSON.parse(stdout);
 
 describe('artgen keys, admin accounts, audit', () => {
   it('creates, lists and revokes keys; an admin key creates and lists accounts; audit list shows the writes', async () => {
     const admin = await createAccount(database.db, `cli-admin-${randomUUID().slice(0, 8)}`, { scope: 'admin' });
-    const cli = cliFor(api.url, admin.apiKey);
+    const cli = cliFor(stack.api.url, admin.apiKey);
     const created = await cli(['--format', 'json', 'keys', 'create', '--scope', 'read', '--name', 'board', '--expires-in-days', '7']);
     expect(created.code, show(created)).toBe(0);
     const key = json(created.stdout);
@@ -43,7 +30,7 @@ describe('artgen keys, admin accounts, audit', () => {
     expect(table.stdout).toContain(key.prefix);
     expect(table.stdout).not.toContain(key.apiKey);
 
-    const refused = await cliFor(api.url, key.apiKey)(['keys', 'create', '--scope', 'write']);
+    const refused = await cliFor(stack.api.url, key.apiKey)(['keys', 'create', '--scope', 'write']);
     expect(refused.code, show(refused)).toBe(1);
     expect(refused.stderr).toContain('FORBIDDEN_SCOPE');
     const badScope = await cli(['keys', 'create', '--scope', 'root']);
