@@ -4,6 +4,7 @@ import type { RequestIdVariables } from 'hono/request-id';
 import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { QualitySettings } from '../shared/quality.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
 import type { AuthVariables } from './middleware/api-key-auth.js';
 
@@ -24,10 +25,12 @@ export interface ApiDeps {
   codecCorsOrigins: string[];
   /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
   limits?: LimitDefaults;
+  /** The quality gate of accounts without their own settings; DEFAULT_QUALITY when not given. */
+  quality?: QualitySettings;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { articles, generationTasks, taskItems, type TaskStatus } from '../db/schema.js';
 import { keywordsByIds } from './distillations.js';
@@ -21,6 +21,8 @@ const articleSummary = {
   promptTokens: articles.promptTokens,
   completionTokens: articles.completionTokens,
   durationMs: articles.durationMs,
+  qualityFlags: articles.qualityFlags,
+  qualityScores: articles.qualityScores,
   createdAt: articles.createdAt,
 };
 
@@ -119,7 +121,12 @@ export async function listArticles(db: DbOrTx, accountId: number, opts: { taskId
 }
 
 export async function getArticle(db: DbOrTx, accountId: number, id: number) {
-  const [row] = await db.select().from(articles).where(and(eq(articles.id, id), eq(articles.accountId, accountId)));
+  // Every column but the SimHash bands: an index key, not something to show.
+  const shown = Object.fromEntries(Object.entries(getTableColumns(articles)).filter(([name]) => name !== 'simhashBands')) as Omit<
+    ReturnType<typeof getTableColumns<typeof articles>>,
+    'simhashBands'
+  >;
+  const [row] = await db.select(shown).from(articles).where(and(eq(articles.id, id), eq(articles.accountId, accountId)));
   if (!row) throw notFound('article', id);
   return row;
 }

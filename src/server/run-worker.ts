@@ -2,7 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { limitDefaults, type Config } from '../config.js';
+import { limitDefaults, qualityDefaults, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -39,6 +39,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
     },
     limits: limitDefaults(config),
+    quality: qualityDefaults(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
