@@ -68,16 +68,19 @@ async function main() {
     // Warm-up (connections, plan cache) outside the figures.
     for (let i = 0; i < 5; i++) await nearestArticle(database.db, accountId, taggedBands(simhash(text())));
     const times: number[] = [];
+    const hashing: number[] = [];
     let caught = 0;
     for (let i = 0; i < LOOKUPS; i++) {
       const copy = i % 2 === 0;
       const draft = copy ? nearCopy(contents[Math.floor(random() * contents.length)]!) : text();
-      const { result, ms: took } = await timed(async () => nearestArticle(database.db, accountId, taggedBands(simhash(draft))));
-      times.push(took);
+      const hashed = await timed(async () => taggedBands(simhash(draft)));
+      const { result, ms: took } = await timed(() => nearestArticle(database.db, accountId, hashed.result));
+      hashing.push(hashed.ms);
+      times.push(hashed.ms + took);
       if (copy && result && result.distance <= 3) caught++;
     }
     const p99 = quantile(times, 0.99);
-    say(`SimHash bands: lookup per draft (hash + query) p50 ${ms(quantile(times, 0.5))}, p99 ${ms(p99)} | limit ${LIMIT_MS} ms | ${p99 <= LIMIT_MS ? 'PASS' : 'FAIL'} | near copies found ${caught} of ${LOOKUPS / 2}`);
+    say(`SimHash bands: lookup per draft p50 ${ms(quantile(times, 0.5))}, p99 ${ms(p99)} (of which hashing p50 ${ms(quantile(hashing, 0.5))}) | limit ${LIMIT_MS} ms | ${p99 <= LIMIT_MS ? 'PASS' : 'FAIL'} | near copies (1 % of words changed) within 3 bits: ${caught} of ${LOOKUPS / 2}`);
 
     await database.sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`;
     if (TRGM_ARTICLES < ARTICLES) await database.sql`DELETE FROM articles WHERE position >= ${TRGM_ARTICLES}`;
