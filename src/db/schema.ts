@@ -312,7 +312,8 @@ export const articles = pgTable(
   },
   (t) => [
     uniqueIndex('articles_task_position_uq').on(t.taskId, t.position),
-    index('articles_simhash_bands_idx').using('gin', t.simhashBands),
+    // fastupdate off: a pending list (up to 4 MB, flushed only by vacuum) is scanned in full by every lookup.
+    index('articles_simhash_bands_idx').using('gin', t.simhashBands).with({ fastupdate: false }),
     index('articles_account_created_idx').on(t.accountId, t.createdAt),
     check('articles_review_status_valid', sql`${t.reviewStatus} IN ('approved','pending_review')`),
   ],
