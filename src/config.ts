@@ -93,6 +93,15 @@ export const configSchema = z
     MAX_SCHEDULES_PER_ACCOUNT: int(1, 100_000).default(50),
     /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
     AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
+    /** Lets webhooks reach private, loopback and link-local addresses (SSRF guard off): for tests and closed networks only. */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    /** Milliseconds one webhook request may take before the attempt counts as failed. */
+    WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** First delay in milliseconds between webhook attempts; doubles per attempt up to an hour, for 24 h. */
+    WEBHOOK_RETRY_INITIAL_MS: int(10, 3_600_000).default(5_000),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */
@@ -208,8 +217,19 @@ export function qualityDefaults(c: z.infer<typeof configSchema>): QualitySetting
   };
 }
 
+/** How webhooks are sent, for the API (creation, after-commit starts), the activities and the sweeper. */
+export function webhookSettings(c: z.infer<typeof configSchema>) {
+  return {
+    allowPrivateTargets: c.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    policy: { timeoutMs: c.WEBHOOK_TIMEOUT_MS, retryInitialMs: c.WEBHOOK_RETRY_INITIAL_MS },
+  };
+}
+
+export type WebhookSettings = ReturnType<typeof webhookSettings>;
+
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = webhookSettings(configSchema.parse({}));
 
 /** The quality defaults of an empty environment. */
 export const DEFAULT_QUALITY: QualitySettings = qualityDefaults(configSchema.parse({}));

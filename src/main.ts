@@ -90,6 +90,7 @@ async function main() {
       '',
       `artgen is ready in ${seconds}s`,
       `  API:          ${api.url}  (reference: ${api.url}/api/docs)`,
+      `  Console:      ${api.url}/  (sign in with the API key below)`,
       `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
       `  Payload keys: ${payloadCodec.keyFile ? `${path.relative(process.cwd(), payloadCodec.keyFile)} (histories in Temporal are encrypted; the UI decodes them through ${api.url}/api/temporal-codec)` : 'TEMPORAL_PAYLOAD_KEYS'}`,

@@ -5,6 +5,7 @@ import { newAccount } from './support/db.js';
 import { keywordOf } from './support/llm-stub.js';
 import { useTestStack } from './support/stack.js';
 import { waitFor } from './support/api-server.js';
+import { startWebhookReceiver } from './support/webhook-receiver.js';
 
 /**
  * Item 15: the document cannot drift from the answers. Every route is called on the real stack (worker,
@@ -46,7 +47,7 @@ async function hit(method: string, template: string, params: Record<string, numb
     const parsed = schema.safeParse(body);
     if (!parsed.success) violations.push(`${what}: ${parsed.error.message}`);
   } else if (res.status !== 204 && schemas.has(res.status)) {
-    if (!res.headers.get('content-type')?.startsWith(op.op.mediaType ?? '-')) violations.push(`${what}: content-type ${res.headers.get('content-type')}`);
+    if (![op.op.mediaType ?? []].flat().some((type) => res.headers.get('content-type')?.startsWith(type))) violations.push(`${what}: content-type ${res.headers.get('content-type')}`);
   }
   seen.add(`${method} ${template} ${res.status}`);
   return { status: res.status, body };
@@ -131,7 +132,29 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', `${T}/cleanup`, {}, { key, json: { olderThan: 'soon' } });
 
     const articles = await hit('GET', '/api/articles', {}, { key, query: `?taskId=${id}` });
-    await hit('GET', '/api/articles/{id}', { id: articles.body.articles[0].id }, { key });
+    const [first, second] = articles.body.articles.map((a: { id: number }) => a.id) as number[];
+    await hit('GET', '/api/articles/{id}', { id: first! }, { key });
+    await hit('GET', '/api/articles', {}, { key, query: '?q=%20' });
+    await hit('POST', '/api/articles/{id}/reopen', { id: first! }, { key });
+    await hit('POST', '/api/articles/{id}/reject', { id: first! }, { key, json: { reason: 'off topic' } });
+    await hit('POST', '/api/articles/{id}/approve', { id: first! }, { key });
+    await hit('POST', '/api/articles/{id}/reopen', { id: first! }, { key });
+    await hit('POST', '/api/articles/{id}/approve', { id: first! }, { key });
+    await hit('POST', '/api/articles/{id}/reject', { id: first! }, { key, json: {} });
+    await hit('PATCH', '/api/articles/{id}', { id: first! }, { key, json: { title: 'A better title' } });
+    await hit('PATCH', '/api/articles/{id}', { id: first! }, { key, json: { title: 'A better title' } });
+    await hit('PATCH', '/api/articles/{id}', { id: first! }, { key, json: { subtitle: 'no' } });
+    await hit('GET', '/api/articles/{id}/revisions', { id: first! }, { key });
+    await hit('GET', '/api/articles/{id}/export', { id: first! }, { key, query: '?format=md' });
+    await hit('GET', '/api/articles/{id}/export', { id: first! }, { key, query: '?format=zip' });
+    await hit('GET', '/api/articles/export', {}, { key, query: `?taskId=${id}&format=zip` });
+    await hit('GET', '/api/articles/export', {}, { key, query: `?taskId=${id}&format=json` });
+    await hit('POST', '/api/articles/review', {}, { key, json: { action: 'reopen', filter: { taskId: id } } });
+    await hit('POST', '/api/articles/review', {}, { key, json: { action: 'approve', ids: [first, 999_999_999] } });
+    await hit('POST', '/api/articles/review', {}, { key, json: { action: 'reject', ids: [first] } });
+    await hit('DELETE', '/api/articles/{id}', { id: second! }, { key });
+    await hit('DELETE', '/api/articles/{id}', { id: second! }, { key });
+    await hit('GET', '/api/articles/{id}/revisions', { id: second! }, { key });
 
     await hit('GET', '/api/quality-settings', {}, { key });
     await hit('PUT', '/api/quality-settings', {}, { key, json: { minHeadings: 1, bannedWords: ['spam'] } });
@@ -168,10 +191,27 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', '/api/admin/accounts/{id}/keys', { id: account.body.accountId }, { key, json: { scope: 'read' } });
     await hit('POST', '/api/admin/accounts', {}, { key: account.body.apiKey, json: { name: 'Not allowed' } });
     await hit('GET', '/api/audit', {}, { key, query: '?pageSize=5' });
+    await hit('GET', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key });
+    await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 5 } });
+    await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 50 } });
     const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
     const encoded = await hit('POST', '/api/temporal-codec/encode', {}, { key, json: { payloads: [plain] } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: encoded.body.payloads } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: [{ ...encoded.body.payloads[0], data: Buffer.from('tampered').toString('base64') }] } });
+
+    const receiver = await startWebhookReceiver(() => hook.body.secret);
+    const hook = await hit('POST', '/api/webhooks', {}, { key, json: { url: receiver.url, events: ['task.completed'] } });
+    await hit('POST', '/api/webhooks', {}, { key, json: { url: 'http://example.invalid/x', events: ['task.completed'] } });
+    await hit('POST', '/api/webhooks', {}, { key, json: { url: receiver.url, events: ['task.completed'], secret: 'short' } });
+    await hit('GET', '/api/webhooks', {}, { key });
+    const delivery = await hit('POST', '/api/webhooks/{id}/test', { id: hook.body.id }, { key });
+    await hit('POST', '/api/webhook-deliveries/{id}/redeliver', { id: delivery.body.id }, { key });
+    await waitFor('the test delivery', async () => ((await hit('GET', '/api/webhook-deliveries', {}, { key })).body.deliveries[0].status === 'succeeded' ? true : undefined));
+    await hit('GET', '/api/webhook-deliveries', {}, { key, query: '?status=lost' });
+    await hit('POST', '/api/webhook-deliveries/{id}/redeliver', { id: delivery.body.id }, { key });
+    await hit('DELETE', '/api/webhooks/{id}', { id: hook.body.id }, { key });
+    await hit('DELETE', '/api/webhooks/{id}', { id: hook.body.id }, { key });
+    await receiver.close();
 
     expect(violations).toEqual([]);
     const missing = operations.filter((o) => !seen.has(`${o.method} ${o.path} ${o.op.status ?? 200}`)).map((o) => `${o.method} ${o.path}`);

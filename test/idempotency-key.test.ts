@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { taskWorkflowId } from '../src/domain/workflow-id.js';
@@ -9,11 +8,11 @@ import { waitFor } from './support/api-server.js';
 import { distillationCounts, newAccount, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
 import { useTestStack } from './support/stack.js';
+import { startServiceProcess } from './support/service-process.js';
 
 /** Idempotency-Key over real HTTP, and across a real API process killed with SIGKILL mid-request. */
 const stack = useTestStack({ latencyMs: 5 });
 const { database } = stack;
-const ROOT = path.resolve(import.meta.dirname, '..');
 const TASKS = '/api/article-generation/tasks';
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -139,23 +138,15 @@ describe('Idempotency-Key', () => {
 /** `npm run api` as a real child process on the test database, starting workflows on the test worker's queue. */
 async function startApiProcess(temporalAddress: string) {
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: temporalAddress, TASK_QUEUE: stack.worker.taskQueue, PORT: String(port), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const api = startServiceProcess('src/api/server.ts', {
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: temporalAddress,
+    TASK_QUEUE: stack.worker.taskQueue,
+    PORT: String(port),
   });
-  children.push(child);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('API listening')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`API exited early (${code}):\n${output.slice(-3000)}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
+  children.push(api.child);
+  await api.waitForOutput(/API listening/);
+  return { child: api.child, url: `http://127.0.0.1:${port}` };
 }
 
 /** A loopback TCP proxy that, once silenced, keeps its connections open but forwards nothing: a hung Temporal. */

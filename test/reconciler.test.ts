@@ -24,12 +24,12 @@ function capturingLogger() {
   return { log: pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }), lines };
 }
 
-async function runningTask(articleCount: number, reply: (keyword: string | undefined, keywords: string[]) => object) {
+async function runningTask(articleCount: number, reply: (keyword: string | undefined, keywords: string[]) => object, autoApprove = true) {
   const { accountId } = await newAccount(database);
   const keywords = Array.from({ length: articleCount }, (_, i) => `rec-${accountId}-${i}`);
   await seedDistillations(database, accountId, keywords.map((keyword) => ({ keyword })));
   stack.stub.setBehavior((req) => reply(keywordOf(req), keywords));
-  const task = await createTaskWithReservations(database.db, accountId, { articleCount, concurrency: articleCount });
+  const task = await createTaskWithReservations(database.db, accountId, { articleCount, concurrency: articleCount, autoApprove });
   await startTaskWorkflow(stack.worker.target, task);
   await waitFor('the task to run', async () => ((await taskRow(task.id)).status === 'running' ? true : undefined));
   return { accountId, task };
@@ -68,6 +68,17 @@ describe('the reconciler (tasks whose workflow closed outside the service)', () 
     const [event] = await database.sql`SELECT type FROM task_events WHERE task_id = ${task.id} ORDER BY id DESC LIMIT 1`;
     expect(event!.type).toBe('task.canceled');
     expect(await invariantViolations(database, accountId)).toEqual([]);
+    stack.stub.setBehavior(() => ({}));
+  });
+
+  it('a terminated workflow that left articles for review: review.needed comes before the final event, as on every end', async () => {
+    const { accountId, task } = await runningTask(2, (keyword, keywords) => (keyword === keywords[0] ? {} : { hang: true }), false);
+    await waitFor('article 0 saved', async () => ((await taskRow(task.id)).generated_count === 1 ? true : undefined));
+    await workflowOf(task.id).terminate('operator pressed Terminate');
+    await reconcileClosedWorkflows(database.db, stack.worker.client, capturingLogger().log, { minIdleMs: 0, accountId });
+    const events = await database.sql`SELECT type, data FROM task_events WHERE task_id = ${task.id} ORDER BY id DESC LIMIT 2`;
+    expect(events.map((e) => e.type)).toEqual(['task.canceled', 'review.needed']);
+    expect(events[1]!.data).toEqual({ pendingReview: 1 });
     stack.stub.setBehavior(() => ({}));
   });
 

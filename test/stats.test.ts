@@ -79,7 +79,7 @@ describe('GET /api/stats', () => {
 
   it('reports zeros and nulls for an account with nothing yet', async () => {
     const { apiKey } = await newAccount(database);
-    expect(await stats(apiKey)).toEqual({ last24h: EMPTY_WINDOW, allTime: EMPTY_WINDOW });
+    expect(await stats(apiKey)).toEqual({ last24h: EMPTY_WINDOW, allTime: EMPTY_WINDOW, awaitingReview: 0 });
   });
 
   it('counts tasks by status, articles, tokens, failure rate and durations, per account and per window', async () => {

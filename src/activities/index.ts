@@ -1,7 +1,9 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { DEFAULT_LIMITS, DEFAULT_QUALITY, type LimitDefaults } from '../config.js';
+import { eq } from 'drizzle-orm';
+import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
+import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/account-limits.js';
 import { loadArticleIngredients } from '../domain/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/article-saving.js';
@@ -12,6 +14,7 @@ import { effectiveQuality } from '../domain/quality/settings.js';
 import { buildArticlePrompt, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
+import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
 
 /** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
 export interface LlmPolicy {
@@ -50,6 +53,11 @@ function toFailure(err: LlmError): ApplicationFailure {
   return ApplicationFailure.retryable(err.message, FAILURE_TYPES.transient);
 }
 
+async function taskAccountId(db: Db, taskId: number) {
+  const [task] = await db.select({ accountId: generationTasks.accountId }).from(generationTasks).where(eq(generationTasks.id, taskId));
+  return task!.accountId;
+}
+
 export interface ActivityDeps {
   db: Db;
   llm: LlmClient;
@@ -60,10 +68,26 @@ export interface ActivityDeps {
   limits?: LimitDefaults;
   /** The quality gate of accounts without their own; DEFAULT_QUALITY when not given. */
   quality?: QualitySettings;
+  /** How webhook deliveries this process starts are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
+  webhooks?: WebhookSettings;
 }
 
 /** The activities, built over their dependencies so tests hand in real handles with their own settings. */
-export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits = DEFAULT_LIMITS, quality = DEFAULT_QUALITY }: ActivityDeps) {
+export function createActivities({
+  db,
+  llm,
+  log,
+  llmTaskQueue,
+  llmPolicy,
+  limits = DEFAULT_LIMITS,
+  quality = DEFAULT_QUALITY,
+  webhooks = DEFAULT_WEBHOOK_SETTINGS,
+}: ActivityDeps) {
+  /** After a commit that put webhook events in the outbox: start their deliveries on this queue (the sweeper catches a crash here). */
+  const startDeliveries = (accountId: number) => {
+    const { client, info } = Context.current();
+    return startWebhookDeliveries(db, { client, taskQueue: info.taskQueue, webhooks }, { accountId }, log);
+  };
   const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
     /**
@@ -147,7 +171,9 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
     },
 
     async saveArticle({ taskId, position, draft }: { taskId: number; position: number; draft: ArticleDraft }) {
-      return saveGeneratedArticle(db, taskId, position, draft);
+      const { webhookDeliveries, ...saved } = await saveGeneratedArticle(db, taskId, position, draft);
+      if (webhookDeliveries > 0) await startDeliveries(await taskAccountId(db, taskId));
+      return saved;
     },
 
     async markItem(input: { taskId: number; position: number; state: 'failed' | 'skipped'; error: string }) {
@@ -155,7 +181,9 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
     },
 
     async finishTask(input: { taskId: number; outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string } }) {
-      return finishTask(db, input.taskId, input.outcome);
+      const summary = await finishTask(db, input.taskId, input.outcome);
+      await startDeliveries(await taskAccountId(db, input.taskId));
+      return summary;
     },
   };
 }

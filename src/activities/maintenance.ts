@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
-import type { LimitDefaults } from '../config.js';
+import { DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { createAuditRetentionActivities } from './audit-retention.js';
 import { createScheduleActivities } from './scheduled-generation.js';
 import { createUsageActivities } from './usage-verification.js';
+import { createWebhookActivities } from './webhooks.js';
 
 export interface MaintenanceDeps {
   db: Db;
@@ -19,11 +20,18 @@ export interface MaintenanceDeps {
   limits?: LimitDefaults;
   /** Audit events older than this many days are deleted by the scheduled run (AUDIT_RETENTION_DAYS). */
   auditRetentionDays: number;
+  /** Webhook sending (SSRF guard, timeouts); DEFAULT_WEBHOOK_SETTINGS when not given. */
+  webhooks?: WebhookSettings;
 }
 
-/** Activities of the maintenance workflows, registered on the main task queue beside the task activities. */
+/** Activities of the maintenance and webhook workflows, registered on the main task queue beside the task activities. */
 export function createMaintenanceActivities(deps: MaintenanceDeps) {
-  return { ...createScheduleActivities(deps), ...createUsageActivities(deps), ...createAuditRetentionActivities(deps) };
+  return {
+    ...createScheduleActivities(deps),
+    ...createUsageActivities(deps),
+    ...createAuditRetentionActivities(deps),
+    ...createWebhookActivities({ db: deps.db, log: deps.log, webhooks: deps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS }),
+  };
 }
 
 export type MaintenanceActivities = ReturnType<typeof createMaintenanceActivities>;

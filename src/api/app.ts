@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { DEFAULT_LIMITS, DEFAULT_QUALITY } from '../config.js';
+import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
 import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
@@ -30,7 +30,9 @@ import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
 import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
+import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
+import { webRoutes } from '../web/index.js';
 import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -63,6 +65,8 @@ const MOUNTS: Mount[] = [
   { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
+  { base: '/api/webhooks', tag: 'webhooks', routes: webhookRoutes, operations: webhookOperations },
+  { base: '/api/webhook-deliveries', tag: 'webhooks', routes: webhookDeliveryRoutes, operations: webhookDeliveryOperations },
   { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
 
@@ -103,7 +107,12 @@ const declaredRoutes = () =>
  * X-Request-Id (the client's when valid).
  */
 export function createApp(apiDeps: ApiDeps) {
-  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS, quality: apiDeps.quality ?? DEFAULT_QUALITY };
+  const deps: RouteDeps = {
+    ...apiDeps,
+    limits: apiDeps.limits ?? DEFAULT_LIMITS,
+    quality: apiDeps.quality ?? DEFAULT_QUALITY,
+    webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+  };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
@@ -131,6 +140,7 @@ export function createApp(apiDeps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
+  app.route('/', webRoutes(deps));
   app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
   app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));

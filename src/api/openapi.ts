@@ -18,8 +18,8 @@ export interface ApiOperation {
   status?: number;
   /** The success body (JSON); none for 204 and for the media types below. */
   response?: z.ZodType;
-  /** Answers this instead of JSON. */
-  mediaType?: 'text/event-stream' | 'text/html';
+  /** Answers this instead of JSON; a file download whose type follows its format lists each one it may answer. */
+  mediaType?: 'text/event-stream' | 'text/html' | string[];
   /** The errors of this operation beyond those every route shares (see `sharedErrors`). */
   errors?: ErrorCodes;
   /** Parameters no zod schema describes (headers, hand-parsed query values). */
@@ -105,7 +105,7 @@ function responsesOf(mount: ApiMount, op: ApiOperation) {
   const codes = errorCodesOf(mount, op);
   const content = (status: number, schema: z.ZodType | null) => {
     if (schema) return { 'application/json': { schema: jsonSchema(schema, 'output') } };
-    if (status === success && op.mediaType) return { [op.mediaType]: { schema: { type: 'string' } } };
+    if (status === success && op.mediaType) return Object.fromEntries([op.mediaType].flat().map((type) => [type, { schema: { type: 'string' } }]));
     return undefined;
   };
   return Object.fromEntries(

@@ -1,7 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
-import type { LimitDefaults } from '../config.js';
+import type { LimitDefaults, WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
@@ -27,10 +27,12 @@ export interface ApiDeps {
   limits?: LimitDefaults;
   /** The quality gate of accounts without their own settings; DEFAULT_QUALITY when not given. */
   quality?: QualitySettings;
+  /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
+  webhooks?: WebhookSettings;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

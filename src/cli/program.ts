@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { addGlobalOptions, DEFAULT_URL, EMBEDDED_KEY_FILE } from './context.js';
+import { registerArticleCommands } from './commands/articles.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDistillationCommands } from './commands/distillations.js';
 import { registerKeyCommands } from './commands/keys.js';
@@ -34,7 +35,10 @@ Examples:
   artgen distillations import keywords.csv
   artgen task create --count 5 --watch
   artgen task list --status running --format json
-  artgen monitor health`;
+  artgen monitor health
+  artgen articles list --status pending_review -q 营销
+  EDITOR=nano artgen articles edit 12
+  artgen articles export --task 3 --as zip -o articles.zip`;
 
 export function buildProgram(): Command {
   const program = new Command('artgen');
@@ -53,5 +57,6 @@ export function buildProgram(): Command {
   registerScheduleCommands(program);
   registerKeyCommands(program);
   registerAuditCommands(program);
+  registerArticleCommands(program);
   return program;
 }

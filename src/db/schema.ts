@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -280,6 +281,11 @@ export const taskItems = pgTable(
   ],
 );
 
+export const REVIEW_STATUSES = ['pending_review', 'approved', 'rejected'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const articles = pgTable(
   'articles',
   {
@@ -293,7 +299,9 @@ export const articles = pgTable(
     title: text('title').notNull(),
     content: text('content').notNull(),
     imageUrl: text('image_url'),
-    reviewStatus: text('review_status').$type<'approved' | 'pending_review'>().notNull(),
+    reviewStatus: text('review_status').$type<ReviewStatus>().notNull(),
+    rejectReason: text('reject_reason'),
+    reviewedAt: tsz('reviewed_at'),
     provider: text('provider'),
     model: text('model'),
     promptTokens: integer('prompt_tokens').notNull().default(0),
@@ -309,14 +317,45 @@ export const articles = pgTable(
      */
     simhashBands: integer('simhash_bands').array(),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** Soft delete: the row, its usage row and the distillation's usage_count stay (it was written). */
+    deletedAt: tsz('deleted_at'),
+    /**
+     * Full-text search over title and content: English words stemmed, CJK runs as overlapping bigrams
+     * (artgen_search_text, a hand-written SQL function in migration 0011; README "Articles: review, search, export").
+     */
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english'::regconfig, artgen_search_text(title, content))`),
   },
   (t) => [
     uniqueIndex('articles_task_position_uq').on(t.taskId, t.position),
     // fastupdate off: a pending list (up to 4 MB, flushed only by vacuum) is scanned in full by every lookup.
     index('articles_simhash_bands_idx').using('gin', t.simhashBands).with({ fastupdate: false }),
     index('articles_account_created_idx').on(t.accountId, t.createdAt),
-    check('articles_review_status_valid', sql`${t.reviewStatus} IN ('approved','pending_review')`),
+    // Lists, exports and the review queue read live rows of one account newest first (keyset on id).
+    index('articles_account_live_idx').on(t.accountId, t.id).where(sql`${t.deletedAt} IS NULL`),
+    index('articles_account_review_idx').on(t.accountId, t.reviewStatus, t.id).where(sql`${t.deletedAt} IS NULL`),
+    index('articles_search_idx').using('gin', t.searchVector),
+    check('articles_review_status_valid', sql`${t.reviewStatus} IN ('pending_review','approved','rejected')`),
+    check('articles_reject_reason', sql`(${t.reviewStatus} = 'rejected') = (${t.rejectReason} IS NOT NULL)`),
   ],
+);
+
+/** The text an edit replaced: who changed it (the API key), when, and the title and content before. */
+export const articleRevisions = pgTable(
+  'article_revisions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    apiKeyId: integer('api_key_id'),
+    keyPrefix: text('key_prefix'),
+    previousTitle: text('previous_title').notNull(),
+    previousContent: text('previous_content').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('article_revisions_article_idx').on(t.articleId, t.id)],
 );
 
 export const distillationUsage = pgTable(
@@ -448,4 +487,95 @@ export const idempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.accountId, t.createdAt)],
+);
+
+/** The events a webhook can subscribe to; `webhook.test` is sent on request only. */
+export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'article.approved', 'article.saved', 'review.needed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test';
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** An account's webhook endpoints. Deleting one sets deleted_at, so its delivery log stays readable. */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    events: text('events').array().$type<string[]>().notNull(),
+    /** `whsec_` + base64 key (Standard Webhooks); kept as given because signing needs the key itself. */
+    secret: text('secret').notNull(),
+    createdAt: createdAt(),
+    deletedAt: tsz('deleted_at'),
+  },
+  (t) => [index('webhooks_account_idx').on(t.accountId).where(sql`${t.deletedAt} IS NULL`)],
+);
+
+/**
+ * The outbox: one row per event and webhook, written in the transaction of the event's cause. A delivery
+ * workflow (`webhook-delivery-<id>-<generation>`) sends it; `workflow_started_at` null means no workflow
+ * was started yet (the sweeper's work).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** The `webhook-id` header: the same on every attempt and redelivery, so receivers deduplicate by it. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<WebhookDeliveryStatus>().notNull().default('pending'),
+    /** Bumped by a redelivery: part of the workflow id, so each generation starts exactly once. */
+    generation: integer('generation').notNull().default(0),
+    workflowStartedAt: tsz('workflow_started_at'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    lastResponseStatus: smallint('last_response_status'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    completedAt: tsz('completed_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_message_uq').on(t.messageId),
+    index('webhook_deliveries_account_idx').on(t.accountId, t.id),
+    index('webhook_deliveries_unstarted_idx').on(t.createdAt).where(sql`${t.workflowStartedAt} IS NULL`),
+    check('webhook_deliveries_status_valid', sql`${t.status} IN ('pending','succeeded','failed')`),
+  ],
+);
+
+/** The delivery log: every attempt with its outcome. */
+export const webhookDeliveryAttempts = pgTable(
+  'webhook_delivery_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    deliveryId: integer('delivery_id').notNull().references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    generation: integer('generation').notNull(),
+    /** Temporal's attempt number within the generation's workflow. */
+    attempt: integer('attempt').notNull(),
+    status: text('status').$type<'succeeded' | 'failed'>().notNull(),
+    responseStatus: smallint('response_status'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhook_delivery_attempts_delivery_idx').on(t.deliveryId, t.id)],
+);
+
+/**
+ * Web console sessions: the cookie holds a random id, the table only its sha256, so a leaked table
+ * opens no browser. A session acts with its key's scope; a revoked or expired key ends it.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    apiKeyId: integer('api_key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** The per-session CSRF token every form posts back. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('web_sessions_key_idx').on(t.apiKeyId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );

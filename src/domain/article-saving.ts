@@ -4,6 +4,7 @@ import type { QualityFlag, QualityScores } from '../shared/quality.js';
 import { AppError } from './errors.js';
 import { intArray } from './sql-int-array.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
+import { NEW_MESSAGE_ID } from './webhooks/index.js';
 
 export interface ArticleDraft {
   title: string;
@@ -36,7 +37,8 @@ const MILESTONES = sql`ARRAY[${sql.join(
 /**
  * Saves article `position` of a task, idempotently and atomically: the article, its usage row,
  * usage_count +1 and reserved_count -1, the album image's use, the item marked saved, the task counters,
- * an article.saved event (and task.progress when a milestone is crossed) with their NOTIFY. Run twice
+ * an article.saved event (and task.progress when a milestone is crossed) with their NOTIFY, and the
+ * webhook deliveries of article.saved / article.approved (`webhookDeliveries` counts them). Run twice
  * (an activity retry after a commit, a workflow reset), the second run changes nothing and returns the
  * same article id.
  *
@@ -127,15 +129,27 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
       ) e
       ORDER BY e.ord
       RETURNING id, task_id, account_id
+    ),
+    hooks AS (
+      -- The webhook outbox, in the save's own statement: article.saved, and article.approved when the task auto-approves.
+      INSERT INTO webhook_deliveries (account_id, webhook_id, message_id, event_type, payload)
+      SELECT w.account_id, w.id, ${NEW_MESSAGE_ID}, e.type,
+             jsonb_build_object('articleId', ins.id, 'taskId', ${taskId}::int, 'position', ${position}::int, 'title', ${draft.title}::text,
+                                'keyword', ${draft.keyword}::text, 'reviewStatus', ${draft.autoApprove ? 'approved' : 'pending_review'}::text)
+      FROM ins, item, webhooks w, (VALUES ('article.saved'), ('article.approved')) e(type)
+      WHERE w.account_id = item.account_id AND w.deleted_at IS NULL AND e.type = ANY(w.events)
+        AND (e.type = 'article.saved' OR ${draft.autoApprove}::boolean)
+      RETURNING id
     )
     SELECT (SELECT state FROM item) AS state,
            (SELECT article_id FROM item) AS existing_id,
            (SELECT id FROM ins) AS article_id,
+           (SELECT count(*) FROM hooks)::int AS webhook_deliveries,
            (SELECT count(pg_notify(${TASK_EVENTS_CHANNEL}, json_build_object('id', id, 'taskId', task_id, 'accountId', account_id)::text)) FROM events)::int AS notified`);
   const row = rows[0]!;
   if (row.state === null) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
-  if (row.article_id !== null) return { articleId: row.article_id, inserted: true };
-  if (row.state === 'saved' && row.existing_id !== null) return { articleId: row.existing_id, inserted: false };
+  if (row.article_id !== null) return { articleId: row.article_id, inserted: true, webhookDeliveries: row.webhook_deliveries };
+  if (row.state === 'saved' && row.existing_id !== null) return { articleId: row.existing_id, inserted: false, webhookDeliveries: 0 };
   throw new AppError(409, 'ARTICLE_EXISTS', `an article for task ${taskId} position ${position} exists but its item is ${row.state}`);
 }
 
@@ -143,5 +157,6 @@ interface SaveRow extends Record<string, unknown> {
   state: string | null;
   existing_id: number | null;
   article_id: number | null;
+  webhook_deliveries: number;
   notified: number;
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { distillations, topics } from '../db/schema.js';
 import { notFound } from './errors.js';
@@ -82,8 +82,10 @@ export async function getDistillation(db: DbOrTx, accountId: number, id: number)
   return { ...row, topics: topicRows.map((t) => t.question) };
 }
 
-export async function listDistillations(db: DbOrTx, accountId: number, page: number, pageSize: number) {
-  const where = and(eq(distillations.accountId, accountId), isNull(distillations.deletedAt));
+/** `search` matches anywhere in the keyword, case-insensitively (its % and _ are literal). */
+export async function listDistillations(db: DbOrTx, accountId: number, page: number, pageSize: number, search?: string) {
+  const pattern = search ? `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : undefined;
+  const where = and(eq(distillations.accountId, accountId), isNull(distillations.deletedAt), pattern ? ilike(distillations.keyword, pattern) : undefined);
   const [rows, [total]] = await Promise.all([
     db
       .select(publicColumns)

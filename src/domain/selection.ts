@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { distillations, generationTasks, taskItems } from '../db/schema.js';
 import { AppError, badRequest } from './errors.js';
@@ -28,6 +28,15 @@ export async function lockAccountSelection(tx: DbOrTx, accountId: number) {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_SELECTION_CLASS}, ${accountId})`);
 }
 
+/** The distillations a task may pick: the account's, not deleted, with at least one topic. */
+const selectable = (accountId: number) => and(eq(distillations.accountId, accountId), isNull(distillations.deletedAt), gt(distillations.topicCount, 0));
+
+/** How many articles a task could ask for right now (before reservations by tasks created meanwhile). */
+export async function countSelectableDistillations(db: DbOrTx, accountId: number) {
+  const [row] = await db.select({ n: count() }).from(distillations).where(selectable(accountId));
+  return row?.n ?? 0;
+}
+
 /**
  * The N distillations with the least effective usage (usage_count + reserved_count), then the oldest,
  * then the lowest id; deleted ones and ones without topics are never picked. With no task in flight the
@@ -37,7 +46,7 @@ export async function selectLeastUsedDistillations(tx: DbOrTx, accountId: number
   const rows = await tx
     .select({ id: distillations.id })
     .from(distillations)
-    .where(and(eq(distillations.accountId, accountId), isNull(distillations.deletedAt), gt(distillations.topicCount, 0)))
+    .where(selectable(accountId))
     .orderBy(sql`(${distillations.usageCount} + ${distillations.reservedCount})`, asc(distillations.createdAt), asc(distillations.id))
     .limit(count);
   return rows.map((r) => r.id);

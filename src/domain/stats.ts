@@ -21,6 +21,8 @@ export interface StatsWindow {
 export interface AccountStats {
   last24h: StatsWindow;
   allTime: StatsWindow;
+  /** Live (not deleted) articles in pending_review now, whenever they were written: the review queue. */
+  awaitingReview: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -90,15 +92,17 @@ function toWindow(w: string, t: Row, a: Row): StatsWindow {
 export async function accountStats(db: DbOrTx, accountId: number, now: Date): Promise<AccountStats> {
   const recent = sql`created_at >= ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz`;
   const everything = sql`true`;
-  const [tasks, articles] = await Promise.all([
+  const [tasks, articles, queue] = await Promise.all([
     db.execute<Row>(sql`
       SELECT ${taskAggregates('d', recent)}, ${taskAggregates('all', everything)}
       FROM generation_tasks WHERE account_id = ${accountId}`),
     db.execute<Row>(sql`
       SELECT ${articleAggregates('d', recent)}, ${articleAggregates('all', everything)}
       FROM articles WHERE account_id = ${accountId}`),
+    db.execute<{ n: number }>(sql`
+      SELECT count(*)::int AS n FROM articles WHERE account_id = ${accountId} AND review_status = 'pending_review' AND deleted_at IS NULL`),
   ]);
   const t = tasks[0] ?? {};
   const a = articles[0] ?? {};
-  return { last24h: toWindow('d', t, a), allTime: toWindow('all', t, a) };
+  return { last24h: toWindow('d', t, a), allTime: toWindow('all', t, a), awaitingReview: queue[0]?.n ?? 0 };
 }

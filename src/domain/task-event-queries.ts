@@ -74,6 +74,8 @@ export function notificationTitle(taskId: number, type: string, data: Record<str
       return `Task ${taskId} was canceled: ${of}`;
     case 'task.timeout':
       return `Task ${taskId} timed out: ${of}`;
+    case 'review.needed':
+      return `Task ${taskId} left ${articlesText(data.pendingReview)} for review`;
     default:
       return `Task ${taskId}: ${type}`;
   }

@@ -14,7 +14,9 @@ export type TaskEventType =
   | 'task.completed'
   | 'task.failed'
   | 'task.canceled'
-  | 'task.timeout';
+  | 'task.timeout'
+  /** A task ended leaving articles in pending_review; appended just before its final event. */
+  | 'review.needed';
 
 /**
  * Appends an event in the caller's transaction. The NOTIFY is delivered on commit, so a listener never

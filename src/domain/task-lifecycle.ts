@@ -1,9 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
+import { articles, distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
 import { notFound } from './errors.js';
 import { refreshTaskCounters, releaseReservedItems, type TaskCounters } from './task-counters.js';
+import { appendReviewNeeded } from './articles/review-needed.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
+import { enqueueWebhookEvent } from './webhooks/index.js';
 
 export const MISSING_DISTILLATIONS_MESSAGE =
   'Task configuration is invalid: it names no distillation (任务配置无效，缺少蒸馏结果信息)';
@@ -153,9 +155,24 @@ export async function finishOpenTask(db: Db, taskId: number, decide: FinalOutcom
       .update(generationTasks)
       .set({ status, errorMessage, completedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(generationTasks.id, taskId));
+    await appendReviewNeeded(tx, task.accountId, taskId);
     await appendTaskEvent(tx, { accountId: task.accountId, taskId, type: `task.${status}` as 'task.completed', data: { ...counters, errorMessage } });
+    await enqueueTaskWebhooks(tx, task, status, { ...counters, errorMessage });
     return { summary: { taskId, status, ...counters, errorMessage }, finishedNow: true };
   });
+}
+
+/** The webhook events of a task's end, in its final transaction: task.<status>, and review.needed when articles await review. */
+async function enqueueTaskWebhooks(tx: Tx, task: { id: number; accountId: number; autoApprove: boolean }, status: TaskStatus, data: Record<string, unknown>) {
+  if (status === 'completed' || status === 'failed' || status === 'canceled') {
+    await enqueueWebhookEvent(tx, task.accountId, `task.${status}`, { taskId: task.id, status, ...data });
+  }
+  if (task.autoApprove) return;
+  const [pending] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(articles)
+    .where(and(eq(articles.taskId, task.id), eq(articles.reviewStatus, 'pending_review')));
+  if (pending!.n > 0) await enqueueWebhookEvent(tx, task.accountId, 'review.needed', { taskId: task.id, pendingReviewCount: pending!.n });
 }
 
 /**

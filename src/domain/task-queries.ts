@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { articles, generationTasks, taskItems, type TaskStatus } from '../db/schema.js';
 import { keywordsByIds } from './distillations.js';
@@ -17,6 +17,7 @@ const articleSummary = {
   keyword: articles.keyword,
   title: articles.title,
   reviewStatus: articles.reviewStatus,
+  deletedAt: articles.deletedAt,
   model: articles.model,
   promptTokens: articles.promptTokens,
   completionTokens: articles.completionTokens,
@@ -103,32 +104,6 @@ export async function listTasks(
     };
   });
   return { tasks, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
-}
-
-export async function listArticles(db: DbOrTx, accountId: number, opts: { taskId?: number; page: number; pageSize: number }) {
-  const where = and(eq(articles.accountId, accountId), opts.taskId !== undefined ? eq(articles.taskId, opts.taskId) : undefined);
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({ ...articleSummary, taskId: articles.taskId })
-      .from(articles)
-      .where(where)
-      .orderBy(opts.taskId !== undefined ? asc(articles.position) : desc(articles.id))
-      .limit(opts.pageSize)
-      .offset((opts.page - 1) * opts.pageSize),
-    db.select({ n: count() }).from(articles).where(where),
-  ]);
-  return { articles: rows, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
-}
-
-export async function getArticle(db: DbOrTx, accountId: number, id: number) {
-  // Every column but the SimHash bands: an index key, not something to show.
-  const shown = Object.fromEntries(Object.entries(getTableColumns(articles)).filter(([name]) => name !== 'simhashBands')) as Omit<
-    ReturnType<typeof getTableColumns<typeof articles>>,
-    'simhashBands'
-  >;
-  const [row] = await db.select(shown).from(articles).where(and(eq(articles.id, id), eq(articles.accountId, accountId)));
-  if (!row) throw notFound('article', id);
-  return row;
 }
 
 /** Tasks the service must drive to the end: not terminal. Used to resume after a restart. */

@@ -2,7 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { limitDefaults, qualityDefaults, type Config } from '../config.js';
+import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -11,7 +11,11 @@ import { reconcileClosedWorkflows } from '../temporal/reconcile-tasks.js';
 import { resumeUnfinishedTasks } from '../temporal/resume-tasks.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { ensureUsageVerificationSchedule } from '../temporal/usage-verification-schedule.js';
+import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
+
+/** Deliveries unstarted for this long are the sweeper's: younger ones are between their commit and their start. */
+const WEBHOOK_SWEEP_AGE_MS = 10_000;
 
 /** Starts the workers of one process and resumes tasks left without a workflow. */
 export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec, log: Logger) {
@@ -40,6 +44,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     },
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
+    webhooks: webhookSettings(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -49,6 +54,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     repairOnSchedule: config.USAGE_REPAIR_ON_SCHEDULE,
     limits: limitDefaults(config),
     auditRetentionDays: config.AUDIT_RETENTION_DAYS,
+    webhooks: webhookSettings(config),
   });
   const workers = await createTaskWorkers({
     extraActivities,
@@ -63,8 +69,16 @@ export async function startWorker(config: Config, database: Database, temporalAd
   });
   const running = workers.run();
   await resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log);
+  const webhookTarget = { client: temporal.client, taskQueue: config.TASK_QUEUE, webhooks: webhookSettings(config) };
   const reconcile = () =>
-    reconcileClosedWorkflows(database.db, temporal.client, log).catch((err) => log.error({ err }, 'reconciling tasks failed'));
+    Promise.all([
+      reconcileClosedWorkflows(database.db, temporal.client, log).catch((err) => log.error({ err }, 'reconciling tasks failed')),
+      // The webhook sweeper: deliveries whose after-commit start was lost (a crash between commit and start).
+      startWebhookDeliveries(database.db, webhookTarget, { olderThanMs: WEBHOOK_SWEEP_AGE_MS }, log).then(
+        (started) => started > 0 && log.warn({ started }, 'started webhook deliveries left unstarted'),
+        (err) => log.error({ err }, 'sweeping webhook deliveries failed'),
+      ),
+    ]);
   await reconcile();
   const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
   await ensureUsageVerificationSchedule(temporal.client, {

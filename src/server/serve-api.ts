@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
 import { createApp } from '../api/app.js';
-import { limitDefaults, qualityDefaults, type Config } from '../config.js';
+import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';
 import type { Logger } from '../logger.js';
@@ -31,6 +31,7 @@ export async function serveApi(
     apiKeyHint: opts.apiKeyHint,
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
+    webhooks: webhookSettings(config),
     maxSchedulesPerAccount: config.MAX_SCHEDULES_PER_ACCOUNT,
     codec,
     codecCorsOrigins: config.TEMPORAL_CODEC_CORS_ORIGINS ?? [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`],

@@ -1,6 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { finishTask } from '../domain/task-lifecycle.js';
+import { conflict } from '../domain/errors.js';
+import { finishTask, isTerminal } from '../domain/task-lifecycle.js';
+import { getTaskDetail } from '../domain/task-queries.js';
 import { taskWorkflowId } from '../domain/workflow-id.js';
 import { PROGRESS_QUERY_NAME, type TaskProgress } from '../workflows/progress.js';
 
@@ -17,6 +19,15 @@ export async function requestTaskCancel(db: Db, client: Client, taskId: number) 
     await finishTask(db, taskId, { status: 'canceled', reason: 'canceled by request before its workflow started' });
     return 'finished' as const;
   }
+}
+
+/** Cancels one of the account's tasks (404 when it is not theirs); a finished task is 409 TASK_ALREADY_FINISHED. */
+export async function cancelTaskOfAccount(db: Db, client: Client, accountId: number, taskId: number) {
+  const task = await getTaskDetail(db, accountId, taskId);
+  if (isTerminal(task.status)) {
+    throw conflict('TASK_ALREADY_FINISHED', `Task ${taskId} is already ${task.status}; only pending or running tasks can be canceled.`, { status: task.status });
+  }
+  return requestTaskCancel(db, client, taskId);
 }
 
 /** The workflow's live `progress` query, or null when the workflow is gone or not answering. */

@@ -2,3 +2,4 @@ export { articleGenerationWorkflow, type ArticleTaskInput } from './article-gene
 export { progressQuery, PROGRESS_QUERY_NAME, type TaskProgress } from './progress.js';
 export { scheduledGenerationWorkflow, type ScheduledGenerationInput } from './scheduled-generation.js';
 export { usageVerificationWorkflow } from './usage-verification.js';
+export { webhookDeliveryWorkflow, type WebhookDeliveryInput, type WebhookDeliveryPolicy } from './webhook-delivery.js';

@@ -1,6 +1,6 @@
-import { TEST_PAYLOAD_KEYS } from './payload-codec.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { TEST_PAYLOAD_KEYS } from './payload-codec.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type LlmPolicy } from '../../src/activities/index.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
-import { DEFAULT_QUALITY } from '../../src/config.js';
+import { DEFAULT_QUALITY, type WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
 import { createOpenAiClient } from '../../src/llm/index.js';
@@ -13,6 +13,7 @@ import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../../src/temporal/workers.js';
 import { taskWorkflowId } from '../../src/domain/workflow-id.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
+import { TEST_WEBHOOK_SETTINGS } from './webhook-receiver.js';
 
 export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000 };
 
@@ -25,6 +26,8 @@ export interface TestWorkerOptions {
   repairOnSchedule?: boolean;
   /** The quality gate of accounts without their own; default TEST_QUALITY. */
   quality?: QualitySettings;
+  /** Webhook sending; TEST_WEBHOOK_SETTINGS (loopback targets allowed, fast retries) unless given. */
+  webhooks?: WebhookSettings;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function startTestWorker(
     llmTaskQueue,
     llmPolicy,
     quality: options.quality ?? TEST_QUALITY,
+    webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -66,6 +70,7 @@ export async function startTestWorker(
     taskQueue,
     repairOnSchedule: options.repairOnSchedule ?? false,
     auditRetentionDays: 90,
+    webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });
   const workers = await createTaskWorkers({
     extraActivities,

@@ -51,13 +51,11 @@ const limitsAnswer = z.object({
     maxPriority: id.optional(),
   }),
   effective: z.object({
-    windowSeconds: id,
     writesPerWindowPerAccount: id,
     writesPerWindowPerKey: id,
     maxRunningTasks: limitValue,
     maxArticlesPerDay: limitValue,
     maxPriority: id,
-    admissionRetryMs: id,
   }),
 });
 

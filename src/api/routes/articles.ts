@@ -1,62 +1,120 @@
+import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { getArticle, listArticles } from '../../domain/task-queries.js';
-import { QUALITY_CHECKS } from '../../shared/quality.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { idQueryField } from '../schemas/input-rules.js';
-import { pagination, parseIdParam, parseQuery } from '../validation.js';
+import {
+  bulkReview,
+  deleteArticle,
+  editArticle,
+  exportArticle,
+  exportArticles,
+  getArticle,
+  listArticles,
+  listRevisions,
+  reviewArticle,
+  EXPORT_CONTENT_TYPES,
+  SINGLE_JSON_CONTENT_TYPE,
+  type ExportFile,
+} from '../../domain/articles/index.js';
+import type { ApiEnv, RouteDeps } from '../types.js';
+import { startWebhookDeliveries } from '../../temporal/webhook-deliveries.js';
+import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../schemas/article-requests.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
-import { count, id, paged, timestamp } from '../schemas/common.js';
+import { streamBody } from '../stream-body.js';
+import { article, articleList, bulkReviewAnswer, editAnswer, reviewAnswer, revisionList } from '../schemas/article-responses.js';
 
-const listQuery = pagination.extend({ taskId: idQueryField('taskId').optional() });
+const listQuery = pagination.extend(articleFilterFields);
 
-const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string() });
-const qualityFields = {
-  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong on the last attempt; empty: passed'),
-  qualityScores: z
-    .object({
-      chars: count,
-      headings: count,
-      nearestArticleId: id.nullable().describe("The account's most similar earlier article found (SimHash within 3 bits shares a band)"),
-      similarity: z.number().min(0).max(1).nullable().describe('1 - distance / 64'),
-      distance: z.number().int().min(0).max(64).nullable().describe('SimHash bits that differ from the nearest article'),
-      attempt: id.describe('The attempt whose draft was saved'),
-    })
-    .nullable()
-    .describe('What the quality gate measured; null for articles from before the gate'),
-};
-
-const tokenFields = { model: z.string().nullable(), promptTokens: count, completionTokens: count, durationMs: count, createdAt: timestamp };
-
-/** An article in lists and task details: everything but its content. */
-export const articleSummary = z.object({
-  id,
-  position: count,
-  distillationId: id.nullable().describe('null once the distillation row is gone'),
-  keyword: z.string(),
-  title: z.string(),
-  reviewStatus: z.enum(['approved', 'pending_review']),
-  ...qualityFields,
-  ...tokenFields,
-});
-const articleListRow = articleSummary.extend({ taskId: id.nullable().describe('null once its task was cleaned up') });
-export const articleList = paged('articles', articleListRow);
-
-const article = articleListRow.extend({
-  accountId: id,
-  topics: z.array(z.string()).describe('The topics of the distillation when the article was written'),
-  content: z.string(),
-  imageUrl: z.string().nullable(),
-  provider: z.string().nullable(),
-});
-
-export function articleRoutes({ db }: ApiDeps) {
-  return new Hono<ApiEnv>()
-    .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
-    .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))));
+/** An export as a download: the chunks are pulled as the client reads, so memory holds one batch. */
+function download(c: Context, file: ExportFile, log: RouteDeps['log']) {
+  return new Response(streamBody(file.chunks, (err) => log.error({ err }, 'article export stopped')), {
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    },
+  });
 }
 
+/** Articles: filtered lists and full-text search, review, edits with revisions, soft delete, export. */
+export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
+  // An approval's article.approved deliveries were written in its transaction; start them now (else the sweeper does).
+  const startApprovalDeliveries = (accountId: number) =>
+    startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { accountId }, log);
+  const editor = (c: Context<ApiEnv>) => ({ apiKeyId: c.get('apiKey').id, keyPrefix: c.get('apiKey').prefix });
+  return new Hono<ApiEnv>()
+    .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
+    .get('/export', async (c) => {
+      const { format, ...filter } = parseQuery(c, exportQuery);
+      return download(c, await exportArticles(db, c.get('accountId'), filter, format), log);
+    })
+    .post('/review', async (c) => {
+      const { action, reason, ids, filter } = await parseJsonBody(c, bulkReviewBody);
+      const result = await bulkReview(db, c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason);
+      if (action === 'approve' && result.changed > 0) await startApprovalDeliveries(c.get('accountId'));
+      return c.json(result);
+    })
+    .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))))
+    .patch('/:id', async (c) => {
+      const id = parseIdParam(c);
+      return c.json(await editArticle(db, c.get('accountId'), id, await parseJsonBody(c, editBody), editor(c)));
+    })
+    .delete('/:id', async (c) => {
+      await deleteArticle(db, c.get('accountId'), parseIdParam(c));
+      return c.body(null, 204);
+    })
+    .get('/:id/revisions', async (c) => {
+      const id = parseIdParam(c);
+      return c.json(await listRevisions(db, c.get('accountId'), id, parseQuery(c, pagination)));
+    })
+    .get('/:id/export', async (c) => {
+      const id = parseIdParam(c);
+      return download(c, await exportArticle(db, c.get('accountId'), id, parseQuery(c, singleExportQuery).format), log);
+    })
+    .post('/:id/approve', async (c) => {
+      const result = await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'approve');
+      if (result.changed) await startApprovalDeliveries(c.get('accountId'));
+      return c.json(result);
+    })
+    .post('/:id/reject', async (c) => {
+      const id = parseIdParam(c);
+      return c.json(await reviewArticle(db, c.get('accountId'), id, 'reject', (await parseJsonBody(c, rejectBody)).reason));
+    })
+    .post('/:id/reopen', async (c) => c.json(await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'reopen')));
+}
+
+/** The media types of a download, without parameters (charset). */
+const mediaTypes = (types: string[]) => types.map((t) => t.split(';')[0]!);
+const ILLEGAL = { 409: ['ILLEGAL_REVIEW_TRANSITION'] };
+
 export const articleOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'List articles, optionally of one task', query: listQuery, response: articleList },
-  { method: 'get', path: '/:id', summary: 'One article with its content, tokens and duration', response: article },
+  { method: 'get', path: '/', summary: 'List live articles: by task, review status, distillation, keyword, created range, full-text search (q)', query: listQuery, response: articleList },
+  {
+    method: 'get',
+    path: '/export',
+    summary: 'Export the articles the filter matches as md, html, json (JSON Lines) or zip, streamed as a download',
+    query: exportQuery,
+    mediaType: mediaTypes(Object.values(EXPORT_CONTENT_TYPES)),
+    errors: { 400: ['EXPORT_TOO_LARGE'] },
+  },
+  {
+    method: 'post',
+    path: '/review',
+    summary: 'Approve, reject or reopen many articles (ids or a filter, at most 1000) in one transaction',
+    body: bulkReviewBody,
+    response: bulkReviewAnswer,
+    errors: { 400: ['TOO_MANY_ARTICLES'], 404: ['NOT_FOUND'] },
+  },
+  { method: 'get', path: '/:id', summary: 'One article with its content, review state, tokens and duration', response: article },
+  { method: 'patch', path: '/:id', summary: 'Edit the title and/or content; the previous text is kept as a revision', body: editBody, response: editAnswer },
+  { method: 'delete', path: '/:id', summary: 'Soft-delete an article (usage counts keep counting it)', status: 204 },
+  { method: 'get', path: '/:id/revisions', summary: 'The texts edits replaced, newest first', query: pagination, response: revisionList },
+  {
+    method: 'get',
+    path: '/:id/export',
+    summary: 'One article as md (front matter), html or json, as a download',
+    query: singleExportQuery,
+    mediaType: mediaTypes([EXPORT_CONTENT_TYPES.md, EXPORT_CONTENT_TYPES.html, SINGLE_JSON_CONTENT_TYPE]),
+  },
+  { method: 'post', path: '/:id/approve', summary: 'pending_review -> approved (409 ILLEGAL_REVIEW_TRANSITION from rejected)', response: reviewAnswer, errors: ILLEGAL },
+  { method: 'post', path: '/:id/reject', summary: 'pending_review -> rejected with a reason (409 from approved)', body: rejectBody, response: reviewAnswer, errors: ILLEGAL },
+  { method: 'post', path: '/:id/reopen', summary: 'approved or rejected -> pending_review (un-approve, or take a rejection back)', response: reviewAnswer, errors: ILLEGAL },
 ];

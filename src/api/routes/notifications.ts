@@ -10,7 +10,7 @@ import { count, id, jsonObject, nullableTimestamp, paged, timestamp } from '../s
 const notification = z.object({
   id,
   taskId: id,
-  type: z.string().describe('task.started, task.progress or a final task.* event'),
+  type: z.string().describe('task.started, task.progress, review.needed or a final task.* event'),
   title: z.string(),
   data: jsonObject,
   createdAt: timestamp,

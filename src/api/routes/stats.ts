@@ -15,7 +15,11 @@ const statsWindow = z.object({
   failureRate: z.number().min(0).max(1).nullable().describe('Failed + skipped over finished articles; null when none finished'),
   taskDurationMs: durations,
 });
-const statsAnswer = z.object({ last24h: statsWindow, allTime: statsWindow });
+const statsAnswer = z.object({
+  last24h: statsWindow,
+  allTime: statsWindow,
+  awaitingReview: count.describe('Live articles in pending_review now, whenever they were written: the review queue'),
+});
 
 /** `GET /api/stats`: the account's tasks, articles, tokens, failure rate and durations, last 24 h and all time. */
 export function statsRoutes({ db }: ApiDeps) {

@@ -1,24 +1,21 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Tx } from '../../db/client.js';
 import { accountLimits } from '../../domain/account-limits.js';
-import { AppError, conflict } from '../../domain/errors.js';
-import { forgetIdempotencyKey, pendingTask, runIdempotent, type IdempotencyScope, type RecordedResponse } from '../../domain/idempotency.js';
 import { createTaskWithinQuota } from '../../domain/quotas.js';
-import { finishTask, isTerminal } from '../../domain/task-lifecycle.js';
+import { isTerminal } from '../../domain/task-lifecycle.js';
 import { prepareTaskRetry } from '../../domain/task-retry.js';
-import { queryTaskProgress, requestTaskCancel } from '../../temporal/task-control.js';
-import { getTaskDetail, listArticles, listTasks } from '../../domain/task-queries.js';
+import { cancelTaskOfAccount, queryTaskProgress } from '../../temporal/task-control.js';
+import { listArticles } from '../../domain/articles/index.js';
+import { getTaskDetail, listTasks } from '../../domain/task-queries.js';
 import { ITEM_STATES, TASK_STATUSES } from '../../db/schema.js';
-import { startTaskWorkflow } from '../../temporal/start-task-workflow.js';
-import { accountFairnessWeight } from '../../domain/accounts/index.js';
+import { taskStarter } from '../task-start.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
 import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
-import { articleList, articleSummary } from './articles.js';
+import { articleList, articleSummary } from '../schemas/article-responses.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
@@ -107,30 +104,7 @@ const progressAnswer = z.object({
 });
 
 export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeoutSeconds, limits }: RouteDeps) {
-  /** Starts the task's workflow; when Temporal is down the task is failed and releases everything. */
-  async function startOrRelease(task: { id: number; accountId: number; priority: number }, scope?: IdempotencyScope) {
-    try {
-      await startTaskWorkflow(temporal, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
-    } catch (err) {
-      log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
-      const reason = `the workflow could not be started: ${(err as Error).message}`;
-      await finishTask(db, task.id, { status: 'failed', reason });
-      if (scope) await forgetIdempotencyKey(db, scope);
-      throw new AppError(503, 'WORKFLOW_START_FAILED', 'Temporal is unavailable, so the task could not start; its distillations were released. Try again shortly.', { taskId: task.id });
-    }
-  }
-
-  /**
-   * Runs a create or retry (with its Idempotency-Key, when sent, in the same transaction), then starts
-   * the task's workflow when the task is still pending: a replay whose first request died before the
-   * start starts it now, and one already started counts as started.
-   */
-  async function recordedThenStarted(scope: IdempotencyScope | undefined, work: (tx: Tx) => Promise<RecordedResponse>) {
-    const result = scope ? await runIdempotent(db, scope, work) : { ...(await db.transaction(work)), replayed: false };
-    const task = await pendingTask(db, result.resourceId);
-    if (task) await startOrRelease(task, scope);
-    return result;
-  }
+  const recordedThenStarted = taskStarter({ db, temporal, log });
 
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
@@ -155,11 +129,7 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
     .get('/:id', async (c) => c.json(await getTaskDetail(db, c.get('accountId'), parseIdParam(c))))
     .post('/:id/cancel', async (c) => {
       const taskId = parseIdParam(c);
-      const task = await getTaskDetail(db, c.get('accountId'), taskId);
-      if (isTerminal(task.status)) {
-        throw conflict('TASK_ALREADY_FINISHED', `Task ${taskId} is already ${task.status}; only pending or running tasks can be canceled.`, { status: task.status });
-      }
-      const outcome = await requestTaskCancel(db, temporal.client, taskId);
+      const outcome = await cancelTaskOfAccount(db, temporal.client, c.get('accountId'), taskId);
       return c.json({ taskId, status: outcome === 'finished' ? 'canceled' : 'cancel_requested' }, 202);
     })
     .post('/:id/retry', async (c) => {

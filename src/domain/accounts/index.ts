@@ -2,3 +2,4 @@
 export { accountFairnessWeight, createAccount, ensureDefaultAccount, EMBEDDED_KEY_NAME, listAccounts, requireAccount } from './accounts.js';
 export { authenticateApiKey, createApiKey, generateApiKey, hashApiKey, keyPrefix, listApiKeys, revokeApiKey, type ApiKeyView, type AuthResult } from './api-keys.js';
 export { SCOPES, scopeAllows, type Scope } from '../../shared/key-scopes.js';
+export { createWebSession, deleteWebSession, resolveWebSession, WEB_SESSION_HOURS, type WebSession } from './web-sessions.js';

@@ -1,0 +1,62 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { WebhookSettings } from '../config.js';
+import type { Db } from '../db/client.js';
+import {
+  deliveryBody,
+  failDelivery,
+  loadDeliveryToSend,
+  postWebhook,
+  recordDeliveryAttempt,
+  signWebhook,
+  WebhookTargetNotAllowed,
+} from '../domain/webhooks/index.js';
+import type { Logger } from '../logger.js';
+
+export interface WebhookActivityDeps {
+  db: Db;
+  log: Logger;
+  webhooks: WebhookSettings;
+}
+
+/** The activities of webhook delivery workflows: one attempt each, logged, and the final failure. */
+export function createWebhookActivities({ db, log, webhooks }: WebhookActivityDeps) {
+  return {
+    /**
+     * One attempt: sign, POST, log. A 2xx ends the delivery; anything else throws so Temporal retries
+     * with backoff. A refused target and a deleted webhook do not retry. The body and the message id
+     * are the same on every attempt; the timestamp and signature are made fresh.
+     */
+    async sendWebhookDelivery({ deliveryId, generation, timeoutMs }: { deliveryId: number; generation: number; timeoutMs: number }): Promise<'succeeded' | 'skipped'> {
+      const row = await loadDeliveryToSend(db, deliveryId);
+      // A redelivery replaced this generation, or it is finished: nothing to send.
+      if (!row || row.generation !== generation || row.status !== 'pending') return 'skipped';
+      if (row.webhookDeletedAt) throw ApplicationFailure.nonRetryable(`webhook of delivery ${deliveryId} was deleted`, 'WebhookGone');
+      const attempt = Context.current().info.attempt;
+      const timestamp = Math.floor(Date.now() / 1000);
+      const body = deliveryBody(row);
+      const headers = { 'webhook-id': row.messageId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(row.secret, row.messageId, timestamp, body) };
+      const startedAt = Date.now();
+      let status: number | null = null;
+      let error: string | null = null;
+      let refused = false;
+      try {
+        status = (await postWebhook(new URL(row.url), headers, body, { timeoutMs, allowPrivate: webhooks.allowPrivateTargets })).status;
+        if (status < 200 || status > 299) error = `the endpoint answered HTTP ${status}`;
+      } catch (err) {
+        refused = err instanceof WebhookTargetNotAllowed;
+        error = refused ? (err as Error).message : `request failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      }
+      await recordDeliveryAttempt(db, { deliveryId, generation, attempt, ok: error === null, responseStatus: status, durationMs: Date.now() - startedAt, error });
+      if (error === null) return 'succeeded';
+      log.warn({ deliveryId, attempt, responseStatus: status, refused }, 'webhook attempt failed');
+      if (refused) throw ApplicationFailure.nonRetryable(error, 'WebhookTargetNotAllowed');
+      throw ApplicationFailure.retryable(error, 'WebhookAttemptFailed');
+    },
+
+    async finishFailedDelivery({ deliveryId, generation, error }: { deliveryId: number; generation: number; error: string }) {
+      await failDelivery(db, deliveryId, generation, error);
+    },
+  };
+}
+
+export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

@@ -1,0 +1,17 @@
+import type { Context } from 'hono';
+import type { WebSession } from '../domain/accounts/index.js';
+import type { Lang, Translate } from './i18n.js';
+
+export type WebVariables = {
+  lang: Lang;
+  t: Translate;
+  /** Set on every page behind sign-in. */
+  session: WebSession;
+  sessionId: string;
+};
+
+export type WebEnv = { Variables: WebVariables };
+export type WebContext = Context<WebEnv>;
+
+/** Whether the signed-in key may change things: a `read` key sees every page without its buttons. */
+export const canWrite = (c: WebContext) => c.get('session').scope !== 'read';

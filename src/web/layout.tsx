@@ -1,0 +1,91 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from 'hono/jsx';
+import { html } from 'hono/html';
+import type { WebContext } from './context.js';
+import { CSRF_FIELD } from './csrf.js';
+
+export const ASSET_VERSION = '1';
+
+/** The hidden field every form behind sign-in posts back. */
+export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
+
+interface LayoutProps {
+  c: WebContext;
+  title: string;
+  children: Child;
+  /** Signed-out pages (sign-in, errors before sign-in) have no navigation. */
+  bare?: boolean;
+  /** The page's <body data-*> hooks for console.js (live updates). */
+  live?: Record<string, string>;
+}
+
+function LangSwitch({ c }: { c: WebContext }) {
+  const next = encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''));
+  const t = c.get('t');
+  return (
+    <nav aria-label={t('language')} class="lang">
+      <a href={`/lang/zh?next=${next}`} lang="zh" aria-current={c.get('lang') === 'zh' ? 'true' : undefined}>中文</a>
+      <a href={`/lang/en?next=${next}`} lang="en" aria-current={c.get('lang') === 'en' ? 'true' : undefined}>English</a>
+    </nav>
+  );
+}
+
+function Navigation({ c }: { c: WebContext }) {
+  const t = c.get('t');
+  const session = c.get('session');
+  const here = c.req.path;
+  const link = (href: string, label: string) => (
+    <a href={href} aria-current={here === href ? 'page' : undefined}>{label}</a>
+  );
+  return (
+    <header class="top">
+      <a class="brand" href="/">{t('appName')}</a>
+      <nav aria-label="main" class="main-nav">
+        {link('/distillations', t('distillations'))}
+        {link('/tasks', t('tasks'))}
+        {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
+      </nav>
+      <LangSwitch c={c} />
+      <form method="post" action="/sign-out" class="sign-out">
+        <CsrfField token={session.csrfToken} />
+        <span class="who">{t('signedInAs', { prefix: session.keyPrefix, scope: session.scope })}</span>
+        <button type="submit">{t('signOut')}</button>
+      </form>
+    </header>
+  );
+}
+
+export function Layout({ c, title, children, bare, live }: LayoutProps) {
+  const data = Object.fromEntries(Object.entries(live ?? {}).map(([k, v]) => [`data-${k}`, v]));
+  return (
+    <html lang={c.get('lang') === 'zh' ? 'zh-CN' : 'en'}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${c.get('t')('appName')}`}</title>
+        <link rel="stylesheet" href={`/assets/console.css?v=${ASSET_VERSION}`} />
+        <script src={`/assets/console.js?v=${ASSET_VERSION}`} defer></script>
+      </head>
+      <body {...data}>
+        {bare ? (
+          <header class="top">
+            <span class="brand">{c.get('t')('appName')}</span>
+            <LangSwitch c={c} />
+          </header>
+        ) : (
+          <Navigation c={c} />
+        )}
+        <main id="main">
+          <h1>{title}</h1>
+          {!bare && c.get('session').scope === 'read' && <p class="note">{c.get('t')('readOnly')}</p>}
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** A full page with its doctype. */
+export function page(c: WebContext, node: Child, status: 200 | 400 | 403 | 404 | 409 | 500 | 503 = 200) {
+  return c.html(html`<!DOCTYPE html>${node}`, status);
+}

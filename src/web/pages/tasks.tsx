@@ -1,0 +1,78 @@
+/** @jsxImportSource hono/jsx */
+import { TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
+import { isTerminal } from '../../domain/task-lifecycle.js';
+import type { listTasks } from '../../domain/task-queries.js';
+import { canWrite, type WebContext } from '../context.js';
+import { CsrfField, Layout } from '../layout.js';
+
+type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
+type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount'>;
+
+/** A progress bar with its numbers as text, so screen readers and narrow screens get both. */
+export function ProgressBar({ task }: { task: TaskLike }) {
+  return (
+    <span class="bar">
+      <progress max={100} value={task.progress} aria-label={`${task.progress} %`} data-progress={task.progress}></progress>
+      <span>{`${task.progress} % (${task.generatedCount}/${task.requestedCount})`}</span>
+    </span>
+  );
+}
+
+export const canCancel = (task: { status: TaskStatus }) => !isTerminal(task.status);
+export const canRetry = (task: { status: TaskStatus; generatedCount: number; requestedCount: number }) =>
+  isTerminal(task.status) && task.generatedCount < task.requestedCount;
+
+/** Cancel and retry where the task's state allows them, and only for a key that may change things. */
+export function TaskActions({ c, task }: { c: WebContext; task: TaskLike }) {
+  if (!canWrite(c)) return null;
+  const t = c.get('t');
+  const form = (action: 'cancel' | 'retry', label: string) => (
+    <form method="post" action={`/tasks/${task.id}/${action}`} class="inline">
+      <CsrfField token={c.get('session').csrfToken} />
+      <button type="submit" class={action === 'cancel' ? 'danger' : ''} aria-label={`${label} ${task.id}`}>{label}</button>
+    </form>
+  );
+  return (
+    <span class="actions">
+      {canCancel(task) && form('cancel', t('cancel'))}
+      {canRetry(task) && form('retry', t('retry'))}
+    </span>
+  );
+}
+
+export function TasksPage({ c, list, status }: { c: WebContext; list: Awaited<ReturnType<typeof listTasks>>; status?: TaskStatus }) {
+  const t = c.get('t');
+  const open = list.tasks.filter((task) => !isTerminal(task.status)).map((task) => task.id);
+  return (
+    <Layout c={c} title={t('tasks')} live={open.length > 0 ? { 'live-tasks': open.join(',') } : undefined}>
+      <form method="get" action="/tasks" class="inline">
+        <label for="status">{t('status')}</label>
+        <select id="status" name="status">
+          <option value="">{t('allStatuses')}</option>
+          {TASK_STATUSES.map((s) => <option value={s} selected={s === status}>{s}</option>)}
+        </select>
+        <button type="submit">{t('filter')}</button>
+      </form>
+      <div class="table-wrap">
+        <table id="tasks">
+          <thead>
+            <tr><th scope="col">ID</th><th scope="col">{t('firstKeyword')}</th><th scope="col">{t('status')}</th><th scope="col">{t('progress')}</th><th scope="col"></th></tr>
+          </thead>
+          <tbody>
+            {list.tasks.length === 0 && <tr><td colspan={5}>{t('noRows')}</td></tr>}
+            {list.tasks.map((task) => (
+              <tr data-task-row={task.id}>
+                <td><a href={`/tasks/${task.id}`}>{task.id}</a></td>
+                <td>{task.distillationResult}</td>
+                <td class="status" data-status={task.status}>{task.status}</td>
+                <td><ProgressBar task={task} /></td>
+                <td><TaskActions c={c} task={task} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
+    </Layout>
+  );
+}

@@ -1,0 +1,66 @@
+/** @jsxImportSource hono/jsx */
+import { Hono } from 'hono';
+import { checkDistillation, parseDistillationFile } from '../../cli/distillation-file.js';
+import { CliError } from '../../cli/errors.js';
+import type { Db } from '../../db/client.js';
+import { createDistillations, listDistillations } from '../../domain/distillations.js';
+import { countSelectableDistillations } from '../../domain/selection.js';
+import type { WebContext, WebEnv } from '../context.js';
+import { page } from '../layout.js';
+import { DistillationsPage, type DistillationsView } from '../pages/distillations.js';
+
+const PAGE_SIZE = 20;
+/** The API's import limit, kept for the console too. */
+const IMPORT_MAX = 1000;
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export function distillationRoutes(db: Db) {
+  async function render(c: WebContext, extra: Partial<DistillationsView> = {}, status: 200 | 400 = 200) {
+    const search = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const accountId = c.get('session').accountId;
+    const [list, selectable] = await Promise.all([
+      listDistillations(db, accountId, pageNo, PAGE_SIZE, search || undefined),
+      countSelectableDistillations(db, accountId),
+    ]);
+    return page(c, <DistillationsPage c={c} v={{ list, selectable, search, ...extra }} />, status);
+  }
+
+  return new Hono<WebEnv>()
+    .get('/', (c) => {
+      const t = c.get('t');
+      const added = c.req.query('added');
+      const imported = c.req.query('imported');
+      const notice = added ? t('added', { id: added }) : imported ? t('imported', { n: imported }) : undefined;
+      return render(c, { notice });
+    })
+    .post('/', async (c) => {
+      const body = await c.req.parseBody();
+      const input = { keyword: text(body.keyword), topics: text(body.topics) };
+      const topics = input.topics.split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
+      const { distillation, errors } = checkDistillation(input.keyword, topics);
+      if (!distillation) return render(c, { addErrors: errors, addInput: input }, 400);
+      const [id] = await createDistillations(db, c.get('session').accountId, [distillation]);
+      return c.redirect(`/distillations?added=${id}`, 303);
+    })
+    .post('/import', async (c) => {
+      const t = c.get('t');
+      const body = await c.req.parseBody();
+      const file = body.file instanceof File && body.file.size > 0 ? body.file : null;
+      const content = file ? await file.text() : text(body.text);
+      if (content.trim() === '') return render(c, { importError: t('importEmpty') }, 400);
+      let parsed;
+      try {
+        parsed = parseDistillationFile(file?.name ?? '', content);
+      } catch (err) {
+        if (err instanceof CliError) return render(c, { importError: err.message }, 400);
+        throw err;
+      }
+      if (parsed.bad.length > 0) return render(c, { importBadRows: parsed.bad }, 400);
+      if (parsed.good.length === 0) return render(c, { importError: t('importEmpty') }, 400);
+      if (parsed.good.length > IMPORT_MAX) return render(c, { importError: t('importTooMany', { n: parsed.good.length, max: IMPORT_MAX }) }, 400);
+      const ids = await createDistillations(db, c.get('session').accountId, parsed.good.map((g) => g.distillation));
+      return c.redirect(`/distillations?imported=${ids.length}`, 303);
+    });
+}

@@ -1,0 +1,45 @@
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import type { WebhookActivities } from '../activities/webhooks.js';
+
+/** How a delivery is tried, fixed when its workflow starts (so it lives in the history). */
+export interface WebhookDeliveryPolicy {
+  /** Milliseconds one request may take. */
+  timeoutMs: number;
+  /** First delay between attempts; doubles up to an hour. */
+  retryInitialMs: number;
+}
+
+export interface WebhookDeliveryInput {
+  deliveryId: number;
+  generation: number;
+  policy: WebhookDeliveryPolicy;
+}
+
+export type WebhookDeliveryResult = { status: 'succeeded' | 'skipped' } | { status: 'failed'; error: string };
+
+const { finishFailedDelivery } = proxyActivities<WebhookActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '1 minute' },
+});
+
+/**
+ * One webhook delivery (workflow id `webhook-delivery-<id>-<generation>`): attempts with exponential
+ * backoff for 24 h, each attempt logged by the activity; what is still failing then, or fails for good
+ * (a refused target, a deleted webhook), ends the delivery as failed.
+ */
+export async function webhookDeliveryWorkflow({ deliveryId, generation, policy }: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+  const { sendWebhookDelivery } = proxyActivities<WebhookActivities>({
+    scheduleToCloseTimeout: '24 hours',
+    // The request's own timeout plus room for the database writes around it; a lost worker retries after this.
+    startToCloseTimeout: policy.timeoutMs + 10_000,
+    retry: { initialInterval: policy.retryInitialMs, backoffCoefficient: 2, maximumInterval: '1 hour' },
+  });
+  try {
+    return { status: await sendWebhookDelivery({ deliveryId, generation, timeoutMs: policy.timeoutMs }) };
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const error = err.cause?.message ?? err.message;
+    await finishFailedDelivery({ deliveryId, generation, error });
+    return { status: 'failed', error };
+  }
+}
