@@ -99,6 +99,22 @@ describe('quality gate', () => {
     expect(second3[1]!.userMessage).toContain(`- too similar to article ${first.id};`);
     expect(await invariantViolations(database, accountId)).toEqual([]);
   });
+
+  it('does not count a soft-deleted article as a near duplicate', async () => {
+    const { apiKey, accountId, keywords } = await account(2, { nearDuplicateMaxDistance: 3 });
+    const same = article('Written twice', `${LONG}\n\n## Storing\n\nKeep it in a closed bottle in the fridge for up to two weeks.`);
+    stack.stub.setBehavior((req) => (keywords.includes(keywordOf(req) ?? '') ? { content: same } : {}));
+    const first = await runTask(apiKey, { articleCount: 1 });
+    const gone = first.generatedArticles[0].id as number;
+    expect((await stack.api.call('DELETE', `/api/articles/${gone}`, apiKey)).status).toBe(204);
+
+    const again = await runTask(apiKey, { articleCount: 1 });
+    expect(again).toMatchObject({ status: 'completed', generatedCount: 1, flaggedCount: 0 });
+    const [saved] = again.generatedArticles;
+    expect(saved).toMatchObject({ qualityFlags: [], qualityScores: { nearestArticleId: null, attempt: 1 } });
+    expect(requestsFor(saved.keyword)).toHaveLength(1);
+    expect(await invariantViolations(database, accountId)).toEqual([]);
+  });
 });
 
 describe('quality settings API', () => {
