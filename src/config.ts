@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { QualitySettings } from './shared/quality.js';
 import { parsePayloadKeys } from './temporal/payload-keys.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -123,6 +124,29 @@ export const configSchema = z
     MAX_TASK_PRIORITY: int(1, 10).default(10),
     /** Milliseconds between checks of a pending task waiting for a running slot of its account. */
     QUOTA_ADMISSION_RETRY_MS: int(50, 60_000).default(1_000),
+    /** Fewest characters of an article's body (the quality gate; an account can set its own). */
+    QUALITY_MIN_CHARS: int(0, 1_000_000).default(100),
+    /** Most characters of an article's body; unset: no limit. */
+    QUALITY_MAX_CHARS: optionalInt(1, 1_000_000),
+    /** Whether an article needs a title line before its body. */
+    QUALITY_REQUIRE_TITLE: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    /** Fewest Markdown headings in an article's body. */
+    QUALITY_MIN_HEADINGS: int(0, 100).default(0),
+    /** Whether an article of a task with a conversion target must name its company. */
+    QUALITY_REQUIRE_COMPANY_NAME: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    /** Words no article may contain, comma-separated (case-insensitive); unset: none. */
+    QUALITY_BANNED_WORDS: optionalString.transform((v) => (v ?? '').split(',').map((w) => w.trim()).filter(Boolean)),
+    /** SimHash bits (0-3 of 64) within which a draft is a near duplicate of an account's article; `off`: no check. */
+    QUALITY_NEAR_DUPLICATE_MAX_DISTANCE: z
+      .union([z.literal('off'), int(0, 3)], { message: 'must be 0, 1, 2, 3 or off' })
+      .default(3)
+      .transform((v) => (v === 'off' ? null : v)),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -180,6 +204,19 @@ export function limitDefaults(c: z.infer<typeof configSchema>) {
 
 export type LimitDefaults = ReturnType<typeof limitDefaults>;
 
+/** The quality gate of every account that has not set its own (see src/domain/quality/settings.ts). */
+export function qualityDefaults(c: z.infer<typeof configSchema>): QualitySettings {
+  return {
+    minChars: c.QUALITY_MIN_CHARS,
+    maxChars: c.QUALITY_MAX_CHARS ?? null,
+    requireTitle: c.QUALITY_REQUIRE_TITLE,
+    minHeadings: c.QUALITY_MIN_HEADINGS,
+    requireCompanyName: c.QUALITY_REQUIRE_COMPANY_NAME,
+    bannedWords: c.QUALITY_BANNED_WORDS,
+    nearDuplicateMaxDistance: c.QUALITY_NEAR_DUPLICATE_MAX_DISTANCE,
+  };
+}
+
 /** How webhooks are sent, for the API (creation, after-commit starts), the activities and the sweeper. */
 export function webhookSettings(c: z.infer<typeof configSchema>) {
   return {
@@ -193,3 +230,6 @@ export type WebhookSettings = ReturnType<typeof webhookSettings>;
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = webhookSettings(configSchema.parse({}));
+
+/** The quality defaults of an empty environment. */
+export const DEFAULT_QUALITY: QualitySettings = qualityDefaults(configSchema.parse({}));

@@ -156,6 +156,10 @@ describe('every answer of every route matches the document', () => {
     await hit('DELETE', '/api/articles/{id}', { id: second! }, { key });
     await hit('GET', '/api/articles/{id}/revisions', { id: second! }, { key });
 
+    await hit('GET', '/api/quality-settings', {}, { key });
+    await hit('PUT', '/api/quality-settings', {}, { key, json: { minHeadings: 1, bannedWords: ['spam'] } });
+    await hit('PUT', '/api/quality-settings', {}, { key, json: { minChars: 10, maxChars: 5 } });
+
     const notes = await hit('GET', '/api/notifications', {}, { key, query: '?unread=true' });
     await hit('POST', '/api/notifications/{id}/read', { id: notes.body.items[0].id }, { key });
     await hit('POST', '/api/notifications/read-all', {}, { key });

@@ -49,6 +49,10 @@ describe('loadArticleIngredients', () => {
       distillationId: d1,
       imageId: fresh.id,
       autoApprove: expect.any(Boolean),
+      accountId: task.accountId,
+      // No attempt failed the quality gate yet, and the account keeps the default quality settings.
+      itemError: null,
+      qualityOverrides: null,
       ingredients: {
         keyword: 'espresso',
         topics: ['How strong is it?', 'What beans?'],

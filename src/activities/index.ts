@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { DEFAULT_LIMITS, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
 import { eq } from 'drizzle-orm';
+import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/account-limits.js';
@@ -9,8 +9,11 @@ import { loadArticleIngredients } from '../domain/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/quotas.js';
 import { finishTask, markItem, startTask, type Admission, type TaskPlan } from '../domain/task-lifecycle.js';
-import { buildArticlePrompt, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
+import { qualityFeedback, recordQualityFailure, runQualityGate } from '../domain/quality/gate.js';
+import { effectiveQuality } from '../domain/quality/settings.js';
+import { buildArticlePrompt, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
+import type { QualitySettings } from '../shared/quality.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
 
 /** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
@@ -35,6 +38,7 @@ export const FAILURE_TYPES = {
   rateLimited: 'LlmRateLimited',
   transient: 'LlmTransient',
   waitingForQuota: 'WaitingForRunningQuota',
+  qualityCheckFailed: 'QualityCheckFailed',
 } as const;
 
 function toFailure(err: LlmError): ApplicationFailure {
@@ -62,12 +66,23 @@ export interface ActivityDeps {
   llmPolicy: LlmPolicy;
   /** Quota defaults (the running-task quota); DEFAULT_LIMITS when not given. */
   limits?: LimitDefaults;
+  /** The quality gate of accounts without their own; DEFAULT_QUALITY when not given. */
+  quality?: QualitySettings;
   /** How webhook deliveries this process starts are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
 }
 
 /** The activities, built over their dependencies so tests hand in real handles with their own settings. */
-export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits = DEFAULT_LIMITS, webhooks = DEFAULT_WEBHOOK_SETTINGS }: ActivityDeps) {
+export function createActivities({
+  db,
+  llm,
+  log,
+  llmTaskQueue,
+  llmPolicy,
+  limits = DEFAULT_LIMITS,
+  quality = DEFAULT_QUALITY,
+  webhooks = DEFAULT_WEBHOOK_SETTINGS,
+}: ActivityDeps) {
   /** After a commit that put webhook events in the outbox: start their deliveries on this queue (the sweeper catches a crash here). */
   const startDeliveries = (accountId: number) => {
     const { client, info } = Context.current();
@@ -104,10 +119,25 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
       ctx.heartbeat();
       const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       const startedAt = Date.now();
+      const { ingredients, accountId } = loaded;
+      const attempt = ctx.info.attempt;
       try {
-        const reply = await llm.complete({ messages: buildArticlePrompt(loaded.ingredients), signal: ctx.cancellationSignal });
+        // A draft refused by the quality gate on the attempt before: its reasons go to the LLM.
+        const feedback = attempt > 1 ? qualityFeedback(loaded.itemError) : [];
+        const messages = buildArticlePrompt({ ...ingredients, feedback });
+        const reply = await llm.complete({ messages, signal: ctx.cancellationSignal });
         const { title, content } = parseArticle(reply.content);
-        const { ingredients } = loaded;
+        const settings = effectiveQuality(quality, loaded.qualityOverrides);
+        const draft = { title, content, hasTitle: hasTitleLine(reply.content) };
+        const verdict = await runQualityGate(db, { accountId, settings, companyName: ingredients.conversionTarget?.companyName ?? null, draft });
+        const checks = verdict.flags.map((f) => f.check);
+        // The last attempt keeps its draft, flagged: an article is never dropped for its quality alone.
+        if (checks.length > 0 && attempt < llmPolicy.maxAttempts) {
+          await recordQualityFailure(db, taskId, position, verdict.flags);
+          log.info({ taskId, position, attempt, checks }, 'draft failed the quality gate, writing it again');
+          // Check names only: the reasons quote user text (banned words), kept on the item, not in logs.
+          throw ApplicationFailure.retryable(`the draft failed the quality check: ${checks.join(', ')}`, FAILURE_TYPES.qualityCheckFailed);
+        }
         return {
           kind: 'draft',
           draft: {
@@ -123,6 +153,9 @@ export function createActivities({ db, llm, log, llmTaskQueue, llmPolicy, limits
             promptTokens: reply.promptTokens,
             completionTokens: reply.completionTokens,
             durationMs: Date.now() - startedAt,
+            qualityFlags: verdict.flags,
+            qualityScores: { ...verdict.scores, attempt },
+            simhashBands: verdict.simhashBands,
           },
         };
       } catch (err) {

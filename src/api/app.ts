@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { DEFAULT_LIMITS, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
+import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
 import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
@@ -21,6 +21,7 @@ import { auditOperations, auditRoutes } from './routes/audit.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
+import { qualitySettingsOperations, qualitySettingsRoutes } from './routes/quality-settings.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
 import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
 import { statsOperations, statsRoutes } from './routes/stats.js';
@@ -55,6 +56,7 @@ const MOUNTS: Mount[] = [
   { base: TASKS, tag: 'tasks', routes: taskRoutes, operations: taskOperations },
   { base: TASKS, tag: 'tasks', routes: taskEventRoutes, operations: taskEventOperations },
   { base: '/api/articles', tag: 'articles', routes: articleRoutes, operations: articleOperations },
+  { base: '/api/quality-settings', tag: 'articles', routes: qualitySettingsRoutes, operations: qualitySettingsOperations },
   { base: '/api/notifications', tag: 'notifications', routes: notificationRoutes, operations: notificationOperations },
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
@@ -105,7 +107,12 @@ const declaredRoutes = () =>
  * X-Request-Id (the client's when valid).
  */
 export function createApp(apiDeps: ApiDeps) {
-  const deps: RouteDeps = { ...apiDeps, limits: apiDeps.limits ?? DEFAULT_LIMITS, webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS };
+  const deps: RouteDeps = {
+    ...apiDeps,
+    limits: apiDeps.limits ?? DEFAULT_LIMITS,
+    quality: apiDeps.quality ?? DEFAULT_QUALITY,
+    webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+  };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));

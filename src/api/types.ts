@@ -4,6 +4,7 @@ import type { RequestIdVariables } from 'hono/request-id';
 import type { LimitDefaults, WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { QualitySettings } from '../shared/quality.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
 import type { AuthVariables } from './middleware/api-key-auth.js';
 
@@ -24,12 +25,14 @@ export interface ApiDeps {
   codecCorsOrigins: string[];
   /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
   limits?: LimitDefaults;
+  /** The quality gate of accounts without their own settings; DEFAULT_QUALITY when not given. */
+  quality?: QualitySettings;
   /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults; webhooks: WebhookSettings };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

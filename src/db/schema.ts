@@ -17,6 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Scope } from '../shared/key-scopes.js';
 import { NOTIFICATION_TYPES } from '../shared/notification-types.js';
+import type { QualityFlag, QualityScores, QualitySettings } from '../shared/quality.js';
 
 /** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
 export const notificationTypeList = sql.raw(`(${NOTIFICATION_TYPES.map((t) => `'${t}'`).join(', ')})`);
@@ -45,6 +46,8 @@ export const accounts = pgTable(
      */
     fairnessWeight: real('fairness_weight').notNull().default(1),
     limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
+    /** The account's quality gate (src/domain/quality/); null: the config defaults. */
+    qualitySettings: jsonb('quality_settings').$type<Partial<QualitySettings>>(),
     createdAt: createdAt(),
   },
   (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],
@@ -218,6 +221,8 @@ export const generationTasks = pgTable(
     generatedCount: integer('generated_count').notNull().default(0),
     failedCount: integer('failed_count').notNull().default(0),
     skippedCount: integer('skipped_count').notNull().default(0),
+    /** Saved articles that still failed the quality gate on their last attempt (a subset of generated_count). */
+    flaggedCount: integer('flagged_count').notNull().default(0),
     progress: smallint('progress').notNull().default(0),
     status: text('status').$type<TaskStatus>().notNull().default('pending'),
     priority: smallint('priority').notNull().default(5),
@@ -302,6 +307,15 @@ export const articles = pgTable(
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),
     durationMs: integer('duration_ms').notNull().default(0),
+    /** What the quality gate still found wrong on the last attempt; empty: the article passed. */
+    qualityFlags: jsonb('quality_flags').$type<QualityFlag[]>().notNull().default([]),
+    /** What the gate measured; null for articles from before the gate. */
+    qualityScores: jsonb('quality_scores').$type<QualityScores>(),
+    /**
+     * The 64-bit SimHash of the content as its four 16-bit bands, each tagged with its band number
+     * (band << 16 | value): a near duplicate (Hamming distance <= 3) shares at least one band.
+     */
+    simhashBands: integer('simhash_bands').array(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** Soft delete: the row, its usage row and the distillation's usage_count stay (it was written). */
@@ -316,6 +330,8 @@ export const articles = pgTable(
   },
   (t) => [
     uniqueIndex('articles_task_position_uq').on(t.taskId, t.position),
+    // fastupdate off: a pending list (up to 4 MB, flushed only by vacuum) is scanned in full by every lookup.
+    index('articles_simhash_bands_idx').using('gin', t.simhashBands).with({ fastupdate: false }),
     index('articles_account_created_idx').on(t.accountId, t.createdAt),
     // Lists, exports and the review queue read live rows of one account newest first (keyset on id).
     index('articles_account_live_idx').on(t.accountId, t.id).where(sql`${t.deletedAt} IS NULL`),

@@ -1,9 +1,21 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import type { PromptIngredients } from '../llm/types.js';
+import type { QualityOverrides } from './quality/settings.js';
 
 export type IngredientsResult =
-  | { kind: 'ready'; distillationId: number; imageId: number | null; ingredients: PromptIngredients; autoApprove: boolean }
+  | {
+      kind: 'ready';
+      distillationId: number;
+      imageId: number | null;
+      ingredients: PromptIngredients;
+      autoApprove: boolean;
+      accountId: number;
+      /** The item's error so far: a failed quality check is the next attempt's feedback. */
+      itemError: string | null;
+      /** The account's own quality settings; null: the defaults. */
+      qualityOverrides: QualityOverrides | null;
+    }
   | { kind: 'already-saved'; articleId: number }
   | { kind: 'unavailable'; reason: string };
 
@@ -21,7 +33,8 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
       UPDATE task_items SET attempts = ${attempt ?? 0}::int
       WHERE ${attempt !== undefined} AND task_id = ${taskId} AND position = ${position} AND state = 'reserved'
     )
-    SELECT ti.state, ti.article_id, ti.distillation_id, t.auto_approve,
+    SELECT ti.state, ti.article_id, ti.distillation_id, ti.error, t.auto_approve, t.account_id,
+           (SELECT a.quality_settings FROM accounts a WHERE a.id = t.account_id) AS quality_settings,
            d.id AS found_id, d.keyword, d.deleted_at IS NOT NULL AS deleted,
            (SELECT coalesce(json_agg(tp.question ORDER BY tp.position), '[]'::json)
               FROM topics tp WHERE tp.distillation_id = ti.distillation_id) AS topics,
@@ -55,14 +68,26 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
   if (row.knowledge_base) ingredients.knowledgeBase = row.knowledge_base;
   if (row.conversion_target) ingredients.conversionTarget = row.conversion_target;
   if (row.image) ingredients.image = { url: row.image.url, description: row.image.description };
-  return { kind: 'ready', distillationId: row.distillation_id, imageId: row.image?.id ?? null, ingredients, autoApprove: row.auto_approve };
+  return {
+    kind: 'ready',
+    distillationId: row.distillation_id,
+    imageId: row.image?.id ?? null,
+    ingredients,
+    autoApprove: row.auto_approve,
+    accountId: row.account_id,
+    itemError: row.error,
+    qualityOverrides: row.quality_settings,
+  };
 }
 
 interface IngredientsRow extends Record<string, unknown> {
   state: string;
   article_id: number | null;
   distillation_id: number;
+  error: string | null;
   auto_approve: boolean;
+  account_id: number;
+  quality_settings: QualityOverrides | null;
   found_id: number | null;
   keyword: string | null;
   deleted: boolean | null;

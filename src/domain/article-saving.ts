@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import type { QualityFlag, QualityScores } from '../shared/quality.js';
 import { AppError } from './errors.js';
+import { intArray } from './sql-int-array.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
 import { NEW_MESSAGE_ID } from './webhooks/index.js';
 
@@ -17,6 +19,13 @@ export interface ArticleDraft {
   promptTokens: number;
   completionTokens: number;
   durationMs: number;
+  /**
+   * The quality gate's verdict (src/domain/quality/); absent in drafts from before the gate (histories
+   * in flight), which are saved unflagged and unscored.
+   */
+  qualityFlags?: QualityFlag[];
+  qualityScores?: QualityScores;
+  simhashBands?: number[];
 }
 
 /** Milestones as a SQL int[] literal built from the one list in task-events.ts. */
@@ -39,6 +48,7 @@ const MILESTONES = sql`ARRAY[${sql.join(
  * Lock order is every task writer's: the task row, then the item, then the distillation.
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
+  const flags = draft.qualityFlags ?? [];
   const rows = await db.execute<SaveRow>(sql`
     WITH task_row AS (
       -- The task row first, like every writer of a task (lockTask, retry): the same order everywhere
@@ -55,10 +65,13 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
     ),
     ins AS (
       INSERT INTO articles (account_id, task_id, position, distillation_id, keyword, topics, title, content, image_url,
-                            review_status, provider, model, prompt_tokens, completion_tokens, duration_ms)
+                            review_status, provider, model, prompt_tokens, completion_tokens, duration_ms,
+                            quality_flags, quality_scores, simhash_bands)
       SELECT account_id, ${taskId}, ${position}, distillation_id, ${draft.keyword}, ${JSON.stringify(draft.topics)}::jsonb,
              ${draft.title}, ${draft.content}, ${draft.imageUrl}, ${draft.autoApprove ? 'approved' : 'pending_review'},
-             ${draft.provider}, ${draft.model}, ${draft.promptTokens}::int, ${draft.completionTokens}::int, ${draft.durationMs}::int
+             ${draft.provider}, ${draft.model}, ${draft.promptTokens}::int, ${draft.completionTokens}::int, ${draft.durationMs}::int,
+             ${JSON.stringify(flags)}::jsonb, ${draft.qualityScores ? JSON.stringify(draft.qualityScores) : null}::jsonb,
+             ${draft.simhashBands ? intArray(draft.simhashBands) : null}
       FROM item
       WHERE NOT (item.state = 'saved' AND item.article_id IS NOT NULL)
       ON CONFLICT (task_id, position) DO NOTHING
@@ -86,6 +99,7 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
     task AS (
       UPDATE generation_tasks g SET
         generated_count = g.generated_count + 1,
+        flagged_count = g.flagged_count + ${flags.length > 0 ? 1 : 0}::int,
         failed_count = g.failed_count - (item.state = 'failed')::int,
         skipped_count = g.skipped_count - (item.state = 'skipped')::int,
         progress = LEAST(100, (100 * (g.generated_count + g.failed_count + g.skipped_count + 1 - item.was_done)) / GREATEST(g.requested_count, 1)),

@@ -22,6 +22,8 @@ const articleSummary = {
   promptTokens: articles.promptTokens,
   completionTokens: articles.completionTokens,
   durationMs: articles.durationMs,
+  qualityFlags: articles.qualityFlags,
+  qualityScores: articles.qualityScores,
   createdAt: articles.createdAt,
 };
 

@@ -42,3 +42,9 @@ export function parseArticle(text: string): { title: string; content: string } {
   if (rest === '') return { title, content: normalized };
   return { title, content: rest };
 }
+
+/** Whether a reply has a title line with a body after it (parseArticle falls back to 'Untitled' or the whole text). */
+export function hasTitleLine(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return lines.length > 1 && cleanTitle(lines[0]!) !== '';
+}

@@ -10,6 +10,7 @@ export const PROMPT_MARKERS = {
   knowledgeBase: '=== KNOWLEDGE BASE ===',
   conversionTarget: '=== CONVERSION TARGET ===',
   image: '=== IMAGE ===',
+  feedback: '=== FEEDBACK ===',
   task: '=== TASK ===',
 } as const;
 
@@ -25,6 +26,8 @@ export const DEFAULT_SYSTEM_PROMPT = [
   'Answer the readers\' questions concretely; use the reference material when it is relevant, never invent facts about companies.',
   'Output only the article, with no preamble or closing remarks.',
 ].join('\n');
+
+const FEEDBACK_INTRO = 'Your previous draft of this article was rejected by the quality check. Write a new draft that fixes every point:';
 
 const FORMAT_REMINDER = 'Output format: the first line is the title as "# Title", followed by the body in Markdown.';
 
@@ -62,6 +65,11 @@ export function buildArticlePrompt(ing: PromptIngredients): ChatMessage[] {
       `${PROMPT_MARKERS.image}\nURL: ${img.url.trim()}\nDescription: ${desc}\n` +
         `Insert the image right after the first paragraph exactly as: ![${desc}](${img.url.trim()})`,
     );
+  }
+
+  const feedback = (ing.feedback ?? []).map((f) => f.trim()).filter(Boolean);
+  if (feedback.length > 0) {
+    sections.push(`${PROMPT_MARKERS.feedback}\n${FEEDBACK_INTRO}\n${feedback.map((f) => `- ${f}`).join('\n')}`);
   }
 
   sections.push(`${PROMPT_MARKERS.task}\nWrite the article about the keyword now. ${FORMAT_REMINDER}`);
@@ -153,6 +161,13 @@ export function parsePromptIngredients(userMessage: string): PromptIngredients |
   if (imgText) {
     const url = /^URL: (.*)$/m.exec(imgText)?.[1]?.trim();
     if (url) ing.image = { url, description: /^Description: (.*)$/m.exec(imgText)?.[1]?.trim() ?? null };
+  }
+  const feedbackText = s.get(PROMPT_MARKERS.feedback);
+  if (feedbackText) {
+    ing.feedback = feedbackText
+      .split('\n')
+      .filter((l) => l.startsWith('- '))
+      .map((l) => l.slice(2).trim());
   }
   return ing;
 }

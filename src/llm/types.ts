@@ -10,6 +10,8 @@ export interface PromptIngredients {
     address?: string | null;
   } | null;
   image?: { url: string; description?: string | null } | null;
+  /** Why the previous draft was refused by the quality gate: the new draft must fix these. */
+  feedback?: string[];
 }
 
 export interface ChatMessage {

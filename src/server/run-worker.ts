@@ -2,7 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { limitDefaults, webhookSettings, type Config } from '../config.js';
+import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -43,6 +43,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
     },
     limits: limitDefaults(config),
+    quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
   });
   const extraActivities = createMaintenanceActivities({

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
 import { createApp } from '../api/app.js';
-import { limitDefaults, webhookSettings, type Config } from '../config.js';
+import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +30,7 @@ export async function serveApi(
     defaultTimeoutSeconds: config.DEFAULT_TASK_TIMEOUT_SECONDS,
     apiKeyHint: opts.apiKeyHint,
     limits: limitDefaults(config),
+    quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
     maxSchedulesPerAccount: config.MAX_SCHEDULES_PER_ACCOUNT,
     codec,

@@ -5,6 +5,7 @@ import type { ApiDeps } from '../../src/api/types.js';
 import type { Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
+import { TEST_QUALITY } from './worker.js';
 import { TEST_WEBHOOK_SETTINGS } from './webhook-receiver.js';
 
 export interface TestServer {
@@ -53,7 +54,9 @@ export async function callJson(baseUrl: string, method: string, path: string, ke
 
 /** The API over the test's database and Temporal target, with a `call` bound to its URL. */
 export async function startApiServer(database: Database, temporal: ApiDeps['temporal'], extra: Partial<ApiDeps> = {}) {
-  const server = await serveApp(createApp({ db: database.db, temporal, log: createLogger('silent'), defaultConcurrency: 5, codec: TEST_PAYLOAD_CODEC, codecCorsOrigins: [], webhooks: TEST_WEBHOOK_SETTINGS, ...extra }));
+  const server = await serveApp(
+    createApp({ db: database.db, temporal, log: createLogger('silent'), defaultConcurrency: 5, codec: TEST_PAYLOAD_CODEC, codecCorsOrigins: [], quality: TEST_QUALITY, webhooks: TEST_WEBHOOK_SETTINGS, ...extra }),
+  );
   return {
     ...server,
     call: (method: string, path: string, key: string | null, body?: unknown) => callJson(server.url, method, path, key, body),

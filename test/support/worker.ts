@@ -3,8 +3,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type LlmPolicy } from '../../src/activities/index.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
-import type { WebhookSettings } from '../../src/config.js';
+import { DEFAULT_QUALITY, type WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
+import type { QualitySettings } from '../../src/shared/quality.js';
 import { createOpenAiClient } from '../../src/llm/index.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
@@ -23,9 +24,17 @@ export interface TestWorkerOptions {
   llmMaxRps?: number;
   /** The scheduled usage verification repairs what it finds. */
   repairOnSchedule?: boolean;
+  /** The quality gate of accounts without their own; default TEST_QUALITY. */
+  quality?: QualitySettings;
   /** Webhook sending; TEST_WEBHOOK_SETTINGS (loopback targets allowed, fast retries) unless given. */
   webhooks?: WebhookSettings;
 }
+
+/**
+ * The config defaults without the near-duplicate check: the stub's articles differ only in their keyword,
+ * so they are near duplicates of each other by design. Quality tests turn it on per account.
+ */
+export const TEST_QUALITY: QualitySettings = { ...DEFAULT_QUALITY, nearDuplicateMaxDistance: null };
 
 /**
  * A real worker (both queues, queue names unique to the test) on the real Temporal dev server, using
@@ -51,6 +60,7 @@ export async function startTestWorker(
     log: createLogger('silent'),
     llmTaskQueue,
     llmPolicy,
+    quality: options.quality ?? TEST_QUALITY,
     webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });
   const extraActivities = createMaintenanceActivities({

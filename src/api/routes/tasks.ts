@@ -74,6 +74,7 @@ const taskDetail = z.object({
   timeoutAt: nullableTimestamp,
   retryCount: count,
   maxRetries: count,
+  flaggedCount: count.describe('Saved articles the quality gate flagged on their last attempt'),
   promptTokens: count,
   completionTokens: count,
   submittedAt: timestamp,

@@ -1,11 +1,27 @@
 import { z } from 'zod';
 import { REVIEW_STATUSES } from '../../db/schema.js';
 import { REVIEW_ACTIONS } from '../../domain/articles/index.js';
+import { QUALITY_CHECKS } from '../../shared/quality.js';
 import { count, id, nullableTimestamp, paged, timestamp } from './common.js';
 
 /** What the article routes answer: the rows of src/domain/articles as `c.json` writes them. */
 
 const reviewStatus = z.enum(REVIEW_STATUSES);
+const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string() });
+const qualityFields = {
+  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong on the last attempt; empty: passed'),
+  qualityScores: z
+    .object({
+      chars: count,
+      headings: count,
+      nearestArticleId: id.nullable().describe("The account's most similar earlier article found (SimHash within 3 bits shares a band)"),
+      similarity: z.number().min(0).max(1).nullable().describe('1 - distance / 64'),
+      distance: z.number().int().min(0).max(64).nullable().describe('SimHash bits that differ from the nearest article'),
+      attempt: id.describe('The attempt whose draft was saved'),
+    })
+    .nullable()
+    .describe('What the quality gate measured; null for articles from before the gate'),
+};
 const tokenFields = { model: z.string().nullable(), promptTokens: count, completionTokens: count, durationMs: count, createdAt: timestamp };
 const base = {
   id,
@@ -14,6 +30,7 @@ const base = {
   keyword: z.string(),
   title: z.string(),
   reviewStatus,
+  ...qualityFields,
   ...tokenFields,
 };
 const taskId = id.nullable().describe('null once its task was cleaned up');

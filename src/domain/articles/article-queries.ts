@@ -4,11 +4,13 @@ import { articles } from '../../db/schema.js';
 import { notFound } from '../errors.js';
 import { articleWhere, type ArticleFilter } from './article-filter.js';
 
-/** Every column a reader gets: the search vector is the database's, not the user's. */
-export const articleFields = Object.fromEntries(Object.entries(getTableColumns(articles)).filter(([k]) => k !== 'searchVector')) as Omit<
-  ReturnType<typeof getTableColumns<typeof articles>>,
-  'searchVector'
->;
+/** Columns only the database reads: the search vector and the SimHash bands are index keys, not the user's text. */
+const INDEX_ONLY = ['searchVector', 'simhashBands'] as const;
+
+/** Every column a reader gets. */
+export const articleFields = Object.fromEntries(
+  Object.entries(getTableColumns(articles)).filter(([k]) => !(INDEX_ONLY as readonly string[]).includes(k)),
+) as Omit<ReturnType<typeof getTableColumns<typeof articles>>, (typeof INDEX_ONLY)[number]>;
 
 const articleSummary = {
   id: articles.id,
@@ -23,6 +25,8 @@ const articleSummary = {
   promptTokens: articles.promptTokens,
   completionTokens: articles.completionTokens,
   durationMs: articles.durationMs,
+  qualityFlags: articles.qualityFlags,
+  qualityScores: articles.qualityScores,
   createdAt: articles.createdAt,
   updatedAt: articles.updatedAt,
 };
