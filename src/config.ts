@@ -189,7 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
 }
 
-/** The limits every account gets unless an admin set its own (see src/domain/account-limits.ts). */
+/** The limits every account gets unless an admin set its own (see src/domain/limits/account-limits.ts). */
 export function limitDefaults(c: z.infer<typeof configSchema>) {
   return {
     windowSeconds: c.RATE_LIMIT_WINDOW_SECONDS,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../src/db/client.js';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { waitFor } from './support/api-server.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { waitFor } from './support/api-server.js';
 import { useTestStack } from './support/stack.js';
 import { newAccount, seedDistillations } from './support/db.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { finishTask } from '../src/domain/task-lifecycle.js';
-import { verifyUsage } from '../src/domain/verification.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { finishTask } from '../src/domain/tasks/task-lifecycle.js';
+import { verifyUsage } from '../src/domain/usage/verification.js';
 import { waitFor } from './support/api-server.js';
 import { useTestStack } from './support/stack.js';
 import { newAccount, seedDistillations } from './support/db.js';

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { startApiServer, waitFor } from './support/api-server.js';
 import { newAccount, seedDistillations } from './support/db.js';

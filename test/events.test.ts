@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/app.js';
 import type { ApiDeps } from '../src/api/types.js';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { appendTaskEvent } from '../src/domain/task-events.js';
-import { finishTask, startTask } from '../src/domain/task-lifecycle.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { appendTaskEvent } from '../src/domain/tasks/task-events.js';
+import { finishTask, startTask } from '../src/domain/tasks/task-lifecycle.js';
 import { createLogger } from '../src/logger.js';
 import { callJson, serveApp, type TestServer } from './support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { waitFor } from './support/api-server.js';
 import { newAccount, seedDistillations } from './support/db.js';
 import { useTestStack } from './support/stack.js';

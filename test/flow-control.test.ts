@@ -1,7 +1,7 @@
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';

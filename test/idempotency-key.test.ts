@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { waitFor } from './support/api-server.js';
 import { distillationCounts, newAccount, seedDistillations } from './support/db.js';

@@ -1,8 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
 import { createActivities } from '../src/activities/index.js';
-import { loadArticleIngredients } from '../src/domain/article-ingredients.js';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { startTask } from '../src/domain/task-lifecycle.js';
+import { loadArticleIngredients } from '../src/domain/ingredients/article-ingredients.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { startTask } from '../src/domain/tasks/task-lifecycle.js';
 import { createOfflineGenerator } from '../src/llm/index.js';
 import { createLogger } from '../src/logger.js';
 import { distillationCounts, newAccount, openTestDatabase, seedDistillations } from './support/db.js';

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { albumImages, albums, articleSettings, conversionTargets, distillations, knowledgeBases, knowledgeDocuments, taskItems, topics } from '../src/db/schema.js';
-import { loadArticleIngredients } from '../src/domain/article-ingredients.js';
-import { createTaskWithReservations } from '../src/domain/selection.js';
+import { loadArticleIngredients } from '../src/domain/ingredients/article-ingredients.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 
 const database = openTestDatabase();

@@ -1,8 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
-import { saveGeneratedArticle, type ArticleDraft } from '../src/domain/article-saving.js';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { finishTask, markItem, startTask } from '../src/domain/task-lifecycle.js';
-import { repairUsage } from '../src/domain/usage-repair.js';
+import { saveGeneratedArticle, type ArticleDraft } from '../src/domain/tasks/article-saving.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { finishTask, markItem, startTask } from '../src/domain/tasks/task-lifecycle.js';
+import { repairUsage } from '../src/domain/usage/usage-repair.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';
 import { testDraft } from './support/drafts.js';
 import { invariantViolations } from './support/invariants.js';

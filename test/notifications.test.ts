@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notificationTitle } from '../src/domain/task-event-queries.js';
+import { notificationTitle } from '../src/domain/tasks/task-event-queries.js';
 import { callJson, type JsonReply } from './support/api-server.js';
 import { newAccount, seedDistillations } from './support/db.js';
 import { openSse, readUntilEnd } from './support/sse.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { priorityKeyFor, startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { waitFor } from './support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from './support/db.js';

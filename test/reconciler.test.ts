@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { reconcileClosedWorkflows } from '../src/temporal/reconcile-tasks.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { waitFor } from './support/api-server.js';

@@ -1,8 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { queryTaskProgress } from '../src/temporal/task-control.js';
 import { waitFor } from './support/api-server.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
 import { waitFor } from './support/api-server.js';
 import { useTestStack } from './support/stack.js';
 import { newAccount, seedDistillations } from './support/db.js';

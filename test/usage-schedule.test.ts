@@ -3,7 +3,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsageActivities, type ScheduledVerificationSummary } from '../src/activities/usage-verification.js';
-import { listUsageReports } from '../src/domain/usage-reports.js';
+import { listUsageReports } from '../src/domain/usage/usage-reports.js';
 import { ensureUsageVerificationSchedule } from '../src/temporal/usage-verification-schedule.js';
 import { waitFor } from './support/api-server.js';
 import { connectDatabase } from '../src/db/client.js';

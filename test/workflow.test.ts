@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskWorkflowId } from '../src/domain/workflow-id.js';
-import { createTaskWithReservations } from '../src/domain/selection.js';
-import { getTaskDetail } from '../src/domain/task-queries.js';
+import { taskWorkflowId } from '../src/domain/tasks/workflow-id.js';
+import { createTaskWithReservations } from '../src/domain/tasks/selection.js';
+import { getTaskDetail } from '../src/domain/tasks/task-queries.js';
 import { openTestDatabase, newAccount, seedDistillations, distillationCounts } from './support/db.js';
 import { invariantViolations } from './support/invariants.js';
 import { keywordOf, startLlmStub, type LlmStub } from './support/llm-stub.js';

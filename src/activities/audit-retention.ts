@@ -1,4 +1,4 @@
-import { deleteExpiredAuditEvents } from '../domain/audit-events.js';
+import { deleteExpiredAuditEvents } from '../domain/accounts/audit-events.js';
 import type { MaintenanceDeps } from './maintenance.js';
 
 /** Deletes audit events past AUDIT_RETENTION_DAYS; run by the scheduled maintenance workflow. */

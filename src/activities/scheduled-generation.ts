@@ -3,13 +3,13 @@ import { DEFAULT_LIMITS } from '../config.js';
 import { generationTasks } from '../db/schema.js';
 import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
-import { loadScheduleForRun, type ScheduleRunError } from '../domain/generation-schedules.js';
-import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun, type ScheduleRunResult } from '../domain/schedule-runs.js';
-import { finishTask } from '../domain/task-lifecycle.js';
+import { loadScheduleForRun, type ScheduleRunError } from '../domain/schedules/generation-schedules.js';
+import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun, type ScheduleRunResult } from '../domain/schedules/schedule-runs.js';
+import { finishTask } from '../domain/tasks/task-lifecycle.js';
 import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
 import type { MaintenanceDeps } from './maintenance.js';
 
-export type { ScheduleRunResult } from '../domain/schedule-runs.js';
+export type { ScheduleRunResult } from '../domain/schedules/schedule-runs.js';
 
 /** A request the template can no longer satisfy (too few distillations, an ingredient deleted since). */
 const businessFailure = (err: unknown): ScheduleRunError | undefined =>

@@ -1,6 +1,6 @@
-import { repairUsage } from '../domain/usage-repair.js';
-import { storeAllAccountsReport } from '../domain/usage-report-parts.js';
-import { verifyUsage } from '../domain/verification.js';
+import { repairUsage } from '../domain/usage/usage-repair.js';
+import { storeAllAccountsReport } from '../domain/usage/usage-report-parts.js';
+import { verifyUsage } from '../domain/usage/verification.js';
 import { temporalWorkflowStatus } from '../temporal/workflow-status.js';
 import type { MaintenanceDeps } from './maintenance.js';
 

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { Db } from '../db/client.js';
-import { TASK_EVENTS_CHANNEL } from '../domain/task-events.js';
+import { TASK_EVENTS_CHANNEL } from '../domain/tasks/task-events.js';
 
 /** Called when the task may have new events: the subscriber reads them from the database. */
 export type Wake = () => void;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { badRequest } from '../domain/errors.js';
-import type { IdempotencyScope, RecordedResponse } from '../domain/idempotency.js';
+import type { IdempotencyScope, RecordedResponse } from '../domain/limits/idempotency.js';
 import type { ApiEnv } from './types.js';
 
 const KEY_FORMAT = /^[\x20-\x7e]{1,255}$/;

@@ -1,6 +1,6 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../db/client.js';
-import { listTaskEventsAfter } from '../domain/task-event-queries.js';
+import { listTaskEventsAfter } from '../domain/tasks/task-event-queries.js';
 import { isFinalEventType } from '../shared/notification-types.js';
 import type { Logger } from '../logger.js';
 

@@ -1,8 +1,8 @@
 import type { Tx } from '../db/client.js';
 import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
-import { forgetIdempotencyKey, pendingTask, runIdempotent, type IdempotencyScope, type RecordedResponse } from '../domain/idempotency.js';
-import { finishTask } from '../domain/task-lifecycle.js';
+import { forgetIdempotencyKey, pendingTask, runIdempotent, type IdempotencyScope, type RecordedResponse } from '../domain/limits/idempotency.js';
+import { finishTask } from '../domain/tasks/task-lifecycle.js';
 import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
 import type { ApiDeps } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { TaskEventType } from '../domain/task-events.js';
+import type { TaskEventType } from '../domain/tasks/task-events.js';
 
 /** The final events of a task: it ends with exactly one of these (until a retry starts it again). */
 export const FINAL_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'] as const satisfies readonly TaskEventType[];

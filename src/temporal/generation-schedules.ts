@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleSpec as TemporalScheduleSpec } from '@temporalio/client';
 import { AppError, badRequest } from '../domain/errors.js';
-import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/generation-schedules.js';
+import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/schedules/generation-schedules.js';
 import { ACCOUNT_ID } from '../shared/search-attributes.js';
 import type { scheduledGenerationWorkflow } from '../workflows/index.js';
 import type { WorkflowStartTarget } from './start-task-workflow.js';

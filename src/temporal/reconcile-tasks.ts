@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
-import { finishTaskClosedOutside } from '../domain/task-closed-outside.js';
+import { finishTaskClosedOutside } from '../domain/tasks/task-closed-outside.js';
 import type { Logger } from '../logger.js';
 
 /**

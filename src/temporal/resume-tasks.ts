@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { accountFairnessWeight } from '../domain/accounts/index.js';
-import { unfinishedTaskIds } from '../domain/task-queries.js';
-import { taskWorkflowId } from '../domain/workflow-id.js';
+import { unfinishedTaskIds } from '../domain/tasks/task-queries.js';
+import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import type { Logger } from '../logger.js';
 import { startTaskWorkflow, type WorkflowStartTarget } from './start-task-workflow.js';
 

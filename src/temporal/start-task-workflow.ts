@@ -1,5 +1,5 @@
 import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { taskWorkflowId } from '../domain/workflow-id.js';
+import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import { ACCOUNT_ID, PRIORITY, TASK_ID, TASK_STATUS } from '../shared/search-attributes.js';
 import type { articleGenerationWorkflow } from '../workflows/index.js';
 

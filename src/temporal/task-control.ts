@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
 import { conflict } from '../domain/errors.js';
-import { finishTask, isTerminal } from '../domain/task-lifecycle.js';
-import { getTaskDetail } from '../domain/task-queries.js';
-import { taskWorkflowId } from '../domain/workflow-id.js';
+import { finishTask, isTerminal } from '../domain/tasks/task-lifecycle.js';
+import { getTaskDetail } from '../domain/tasks/task-queries.js';
+import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import { PROGRESS_QUERY_NAME, type TaskProgress } from '../workflows/progress.js';
 
 /**

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { AppError } from '../domain/errors.js';
-import type { WorkflowStatusLookup } from '../domain/verification.js';
+import type { WorkflowStatusLookup } from '../domain/usage/verification.js';
 
 const PARALLEL_DESCRIBES = 10;
 

@@ -2,9 +2,9 @@
 // sequences through the real domain functions on the real PostgreSQL.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { saveGeneratedArticle, type ArticleDraft } from '../../src/domain/article-saving.js';
-import { createTaskWithReservations } from '../../src/domain/selection.js';
-import { finishTask, markItem, startTask } from '../../src/domain/task-lifecycle.js';
+import { saveGeneratedArticle, type ArticleDraft } from '../../src/domain/tasks/article-saving.js';
+import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
+import { finishTask, markItem, startTask } from '../../src/domain/tasks/task-lifecycle.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 import { testDraft } from '../support/drafts.js';
 import { invariantViolations } from '../support/invariants.js';

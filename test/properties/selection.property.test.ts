@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
-import { createTaskWithReservations, selectLeastUsedDistillations } from '../../src/domain/selection.js';
+import { createTaskWithReservations, selectLeastUsedDistillations } from '../../src/domain/tasks/selection.js';
 import { newAccount, openTestDatabase, seedDistillations, type DistillationSeed } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 

@@ -2,11 +2,11 @@
 // corrupted in SQL; verification must report exactly the corruptions and repair must undo them.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { saveGeneratedArticle } from '../../src/domain/article-saving.js';
-import { createTaskWithReservations } from '../../src/domain/selection.js';
-import { finishTask, markItem, startTask } from '../../src/domain/task-lifecycle.js';
-import { repairUsage } from '../../src/domain/usage-repair.js';
-import { verifyUsage, type Discrepancy } from '../../src/domain/verification.js';
+import { saveGeneratedArticle } from '../../src/domain/tasks/article-saving.js';
+import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
+import { finishTask, markItem, startTask } from '../../src/domain/tasks/task-lifecycle.js';
+import { repairUsage } from '../../src/domain/usage/usage-repair.js';
+import { verifyUsage, type Discrepancy } from '../../src/domain/usage/verification.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 import { testDraft } from '../support/drafts.js';
 import { invariantViolations } from '../support/invariants.js';

@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/client.js';
-import { loadArticleIngredients } from '../../src/domain/article-ingredients.js';
-import type { ArticleDraft } from '../../src/domain/article-saving.js';
+import { loadArticleIngredients } from '../../src/domain/ingredients/article-ingredients.js';
+import type { ArticleDraft } from '../../src/domain/tasks/article-saving.js';
 
 /**
  * The draft generateArticle would hand to saveArticle for article `position`, built from the real

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../../src/temporal/workers.js';
-import { taskWorkflowId } from '../../src/domain/workflow-id.js';
+import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
 import { TEST_WEBHOOK_SETTINGS } from './webhook-receiver.js';
 

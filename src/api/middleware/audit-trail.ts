@@ -1,7 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Db } from '../../db/client.js';
-import { recordAuditEvent, recordRefusedAuth } from '../../domain/audit-events.js';
+import { recordAuditEvent, recordRefusedAuth } from '../../domain/accounts/audit-events.js';
 import type { Logger } from '../../logger.js';
 import type { RouteTable } from '../route-table.js';
 import type { ApiEnv } from '../types.js';

@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import type { LimitDefaults } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { accountLimits } from '../../domain/account-limits.js';
+import { accountLimits } from '../../domain/limits/account-limits.js';
 import { AppError } from '../../domain/errors.js';
-import { hitRateLimits, undoRateLimitHit, type BucketState } from '../../domain/rate-limits.js';
+import { hitRateLimits, undoRateLimitHit, type BucketState } from '../../domain/limits/rate-limits.js';
 import type { AuthVariables } from './api-key-auth.js';
 
 export interface RateLimitOptions {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { describeAccountLimits, updateAccountLimits } from '../../domain/account-limits.js';
+import { describeAccountLimits, updateAccountLimits } from '../../domain/limits/account-limits.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';

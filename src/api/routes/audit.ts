@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listAuditEvents } from '../../domain/audit-events.js';
+import { listAuditEvents } from '../../domain/accounts/audit-events.js';
 import { AppError } from '../../domain/errors.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';

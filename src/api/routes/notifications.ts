@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/task-event-queries.js';
+import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/tasks/task-event-queries.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';

@@ -12,7 +12,7 @@ import {
   getKnowledgeBase,
   listResources,
   type ResourceKind,
-} from '../../domain/resources.js';
+} from '../../domain/ingredients/resources.js';
 import type { Db } from '../../db/client.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { httpUrl } from '../schemas/input-rules.js';

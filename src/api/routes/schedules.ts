@@ -12,7 +12,7 @@ import {
   softDeleteSchedule,
   type GenerationSchedule,
   type ScheduleSpec,
-} from '../../domain/generation-schedules.js';
+} from '../../domain/schedules/generation-schedules.js';
 import {
   createTemporalSchedule,
   deleteTemporalSchedule,
@@ -21,7 +21,7 @@ import {
   triggerTemporalSchedule,
   unpauseTemporalSchedule,
 } from '../../temporal/generation-schedules.js';
-import { forgetIdempotencyKey, runIdempotent } from '../../domain/idempotency.js';
+import { forgetIdempotencyKey, runIdempotent } from '../../domain/limits/idempotency.js';
 import type { Tx } from '../../db/client.js';
 import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import { taskRequestSchema } from '../schemas/task-request.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { cleanupTasks } from '../../domain/task-cleanup.js';
+import { cleanupTasks } from '../../domain/tasks/task-cleanup.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseJsonBody } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';

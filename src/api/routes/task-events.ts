@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { AppError } from '../../domain/errors.js';
-import { assertTaskOfAccount, latestTaskEvent } from '../../domain/task-event-queries.js';
+import { assertTaskOfAccount, latestTaskEvent } from '../../domain/tasks/task-event-queries.js';
 import { isFinalEventType } from '../../shared/notification-types.js';
 import { eventHubFor, type EventHub } from '../event-hub.js';
 import { createTaskEventStream } from '../task-event-stream.js';

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { accountLimits } from '../../domain/account-limits.js';
-import { createTaskWithinQuota } from '../../domain/quotas.js';
-import { isTerminal } from '../../domain/task-lifecycle.js';
-import { prepareTaskRetry } from '../../domain/task-retry.js';
+import { accountLimits } from '../../domain/limits/account-limits.js';
+import { createTaskWithinQuota } from '../../domain/limits/quotas.js';
+import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
+import { prepareTaskRetry } from '../../domain/tasks/task-retry.js';
 import { cancelTaskOfAccount, queryTaskProgress } from '../../temporal/task-control.js';
 import { listArticles } from '../../domain/articles/index.js';
-import { getTaskDetail, listTasks } from '../../domain/task-queries.js';
+import { getTaskDetail, listTasks } from '../../domain/tasks/task-queries.js';
 import { ITEM_STATES, TASK_STATUSES } from '../../db/schema.js';
 import { taskStarter } from '../task-start.js';
 import { taskRequestSchema } from '../schemas/task-request.js';

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { repairUsage } from '../../domain/usage-repair.js';
-import { listUsageReports, storeUsageReport } from '../../domain/usage-reports.js';
-import { verifyUsage } from '../../domain/verification.js';
+import { repairUsage } from '../../domain/usage/usage-repair.js';
+import { listUsageReports, storeUsageReport } from '../../domain/usage/usage-reports.js';
+import { verifyUsage } from '../../domain/usage/verification.js';
 import { temporalWorkflowStatus } from '../../temporal/workflow-status.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
-import { DISCREPANCY_KINDS } from '../../domain/verification.js';
+import { DISCREPANCY_KINDS } from '../../domain/usage/verification.js';
 import { count, id, jsonObject, paged, timestamp } from '../schemas/common.js';
 
 const ids = z.record(z.string(), z.union([z.number(), z.string()])).describe('accountId, distillationId, taskId, position, workflowId: what the finding is about');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_ARTICLES_PER_TASK } from '../../domain/selection.js';
+import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
 import { idField } from './input-rules.js';
 
 /** A task request: POST /api/article-generation/tasks and the template of a generation schedule. */

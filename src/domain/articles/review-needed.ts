@@ -1,7 +1,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { articles } from '../../db/schema.js';
-import { appendTaskEvent } from '../task-events.js';
+import { appendTaskEvent } from '../tasks/task-events.js';
 
 /**
  * In the transaction that ends a task: when it leaves live articles in pending_review, appends

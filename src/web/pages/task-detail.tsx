@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { isTerminal } from '../../domain/task-lifecycle.js';
-import type { getTaskDetail } from '../../domain/task-queries.js';
+import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
+import type { getTaskDetail } from '../../domain/tasks/task-queries.js';
 import type { WebContext } from '../context.js';
 import { Layout } from '../layout.js';
 import { ProgressBar, TaskActions } from './tasks.js';

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
-import { isTerminal } from '../../domain/task-lifecycle.js';
-import type { listTasks } from '../../domain/task-queries.js';
+import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
+import type { listTasks } from '../../domain/tasks/task-queries.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 

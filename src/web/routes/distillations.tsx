@@ -4,7 +4,7 @@ import { checkDistillation, parseDistillationFile } from '../../cli/distillation
 import { CliError } from '../../cli/errors.js';
 import type { Db } from '../../db/client.js';
 import { createDistillations, listDistillations } from '../../domain/distillations.js';
-import { countSelectableDistillations } from '../../domain/selection.js';
+import { countSelectableDistillations } from '../../domain/tasks/selection.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { DistillationsPage, type DistillationsView } from '../pages/distillations.js';

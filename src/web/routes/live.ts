@@ -4,9 +4,9 @@ import { eventHubFor } from '../../api/event-hub.js';
 import { createTaskEventStream, PING_INTERVAL_MS, RECHECK_INTERVAL_MS } from '../../api/task-event-stream.js';
 import type { ApiDeps } from '../../api/types.js';
 import { parseIdParam } from '../../api/validation.js';
-import { isTerminal } from '../../domain/task-lifecycle.js';
-import { assertTaskOfAccount } from '../../domain/task-event-queries.js';
-import { taskProgressByIds } from '../../domain/task-progress.js';
+import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
+import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
+import { taskProgressByIds } from '../../domain/tasks/task-progress.js';
 import type { WebEnv } from '../context.js';
 
 /** At most this many tasks per account-wide stream: the list page shows 50. */

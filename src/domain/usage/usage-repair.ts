@@ -1,7 +1,7 @@
 import { sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { intArray } from './sql-int-array.js';
-import { closedOutsideOutcome, finishTaskClosedOutside } from './task-closed-outside.js';
+import type { Db, Tx } from '../../db/client.js';
+import { intArray } from '../sql-int-array.js';
+import { closedOutsideOutcome, finishTaskClosedOutside } from '../tasks/task-closed-outside.js';
 import { verifyUsage, type UsageReport, type WorkflowStatusLookup } from './verification.js';
 
 export type RepairChangeKind = 'release_reservations' | 'set_usage_count' | 'set_reserved_count' | 'set_task_counters' | 'finish_orphaned_task';

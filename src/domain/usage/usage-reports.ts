@@ -1,6 +1,6 @@
 import { count, desc, eq, isNull } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { usageReports } from '../db/schema.js';
+import type { DbOrTx } from '../../db/client.js';
+import { usageReports } from '../../db/schema.js';
 import type { RepairResult } from './usage-repair.js';
 import type { UsageReport } from './verification.js';
 

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
-import { scheduleRuns } from '../db/schema.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { scheduleRuns } from '../../db/schema.js';
 import type { GenerationSchedule, ScheduleRunError } from './generation-schedules.js';
-import type { LimitDefaults } from '../config.js';
-import { accountLimits } from './account-limits.js';
-import { createTaskWithinQuota } from './quotas.js';
+import type { LimitDefaults } from '../../config.js';
+import { accountLimits } from '../limits/account-limits.js';
+import { createTaskWithinQuota } from '../limits/quotas.js';
 
 /** What one run of a schedule did: the task it created, or why it could not create one. */
 export interface ScheduleRunResult {

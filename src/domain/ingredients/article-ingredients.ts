@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import type { PromptIngredients } from '../llm/types.js';
-import type { QualityOverrides } from './quality/settings.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { PromptIngredients } from '../../llm/types.js';
+import type { QualityOverrides } from '../quality/settings.js';
 
 export type IngredientsResult =
   | {

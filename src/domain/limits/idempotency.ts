@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../db/client.js';
-import { generationTasks, idempotencyKeys } from '../db/schema.js';
-import { conflict } from './errors.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { generationTasks, idempotencyKeys } from '../../db/schema.js';
+import { conflict } from '../errors.js';
 
 /** How long a key keeps its first answer (Stripe's 24 hours). */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;

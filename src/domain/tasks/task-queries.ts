@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { articles, generationTasks, taskItems, type TaskStatus } from '../db/schema.js';
-import { keywordsByIds } from './distillations.js';
-import { notFound } from './errors.js';
+import type { DbOrTx } from '../../db/client.js';
+import { articles, generationTasks, taskItems, type TaskStatus } from '../../db/schema.js';
+import { keywordsByIds } from '../distillations.js';
+import { notFound } from '../errors.js';
 
 /** The ids a task uses in order: the selected list, or the legacy single distillation_id. */
 export function taskDistillationIds(task: { selectedDistillationIds: number[] | null; distillationId: number | null }) {

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
-import { auditEvents } from '../db/schema.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { auditEvents } from '../../db/schema.js';
 
 export interface AuditEventInput {
   accountId: number | null;

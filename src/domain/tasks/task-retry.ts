@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, notInArray, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../db/client.js';
-import { distillations, generationTasks, taskItems } from '../db/schema.js';
-import { badRequest, conflict, notFound } from './errors.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { distillations, generationTasks, taskItems } from '../../db/schema.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import { lockAccountSelection } from './selection.js';
 import { refreshTaskCounters } from './task-counters.js';
 import { appendTaskEvent } from './task-events.js';

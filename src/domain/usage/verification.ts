@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 
 /** What verification looks for: DESIGN.md section 3's invariants, plus tasks their workflow left behind. */
 export const DISCREPANCY_KINDS = [

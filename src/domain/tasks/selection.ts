@@ -1,8 +1,8 @@
 import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { distillations, generationTasks, taskItems } from '../db/schema.js';
-import { AppError, badRequest } from './errors.js';
-import { missingResourceIds, type ResourceKind } from './resources.js';
+import type { DbOrTx } from '../../db/client.js';
+import { distillations, generationTasks, taskItems } from '../../db/schema.js';
+import { AppError, badRequest } from '../errors.js';
+import { missingResourceIds, type ResourceKind } from '../ingredients/resources.js';
 import { taskWorkflowId } from './workflow-id.js';
 
 export const MAX_ARTICLES_PER_TASK = 100;

@@ -1,5 +1,5 @@
-import type { Db } from '../db/client.js';
-import type { TaskStatus } from '../db/schema.js';
+import type { Db } from '../../db/client.js';
+import type { TaskStatus } from '../../db/schema.js';
 import type { TaskCounters } from './task-counters.js';
 import { finishOpenTask } from './task-lifecycle.js';
 

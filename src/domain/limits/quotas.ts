@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../db/client.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import type { AccountLimits } from './account-limits.js';
-import { AppError } from './errors.js';
-import { createTaskWithReservations, lockAccountSelection, type TaskRequest } from './selection.js';
+import { AppError } from '../errors.js';
+import { createTaskWithReservations, lockAccountSelection, type TaskRequest } from '../tasks/selection.js';
 
 const DEFAULT_PRIORITY = 5;
 const ADVISORY_ADMISSION_CLASS = 7002;

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { generationTasks, notificationTypeList, taskEvents } from '../db/schema.js';
-import { notFound } from './errors.js';
+import type { DbOrTx } from '../../db/client.js';
+import { generationTasks, notificationTypeList, taskEvents } from '../../db/schema.js';
+import { notFound } from '../errors.js';
 
 
 const eventColumns = {

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { generationTasks } from '../db/schema.js';
+import type { DbOrTx } from '../../db/client.js';
+import { generationTasks } from '../../db/schema.js';
 
 /** Status and counts of some of an account's tasks (others' ids are left out): what a live list shows. */
 export async function taskProgressByIds(db: DbOrTx, accountId: number, ids: number[]) {

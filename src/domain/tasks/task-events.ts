@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 
 /** Channel of the NOTIFY sent with every event; payload `{ id, taskId, accountId }`. */
 export const TASK_EVENTS_CHANNEL = 'task_events';

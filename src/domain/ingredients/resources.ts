@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import {
   albumImages,
   albums,
@@ -7,8 +7,8 @@ import {
   conversionTargets,
   knowledgeBases,
   knowledgeDocuments,
-} from '../db/schema.js';
-import { notFound } from './errors.js';
+} from '../../db/schema.js';
+import { notFound } from '../errors.js';
 
 /** The optional ingredients a task may reference; each is owned by an account and soft-deleted. */
 export const RESOURCE_TABLES = {

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import type { LimitDefaults } from '../config.js';
-import type { DbOrTx } from '../db/client.js';
-import { accounts, type AccountLimitOverrides } from '../db/schema.js';
-import { notFound } from './errors.js';
+import type { LimitDefaults } from '../../config.js';
+import type { DbOrTx } from '../../db/client.js';
+import { accounts, type AccountLimitOverrides } from '../../db/schema.js';
+import { notFound } from '../errors.js';
 
 /** What applies to one account: its own overrides over the config defaults. */
 export type AccountLimits = Omit<LimitDefaults, 'windowSeconds' | 'admissionRetryMs'>;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { generationSchedules, scheduleRuns } from '../db/schema.js';
-import { conflict, notFound } from './errors.js';
-import { assertReferencesExist } from './selection.js';
-import type { TaskRequest } from './selection.js';
+import type { DbOrTx } from '../../db/client.js';
+import { generationSchedules, scheduleRuns } from '../../db/schema.js';
+import { conflict, notFound } from '../errors.js';
+import { assertReferencesExist } from '../tasks/selection.js';
+import type { TaskRequest } from '../tasks/selection.js';
 
 /** When a schedule fires: exactly one of cron and intervalSeconds; the timezone applies to cron. */
 export interface ScheduleSpec {

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import type { QualityFlag, QualityScores } from '../shared/quality.js';
-import { AppError } from './errors.js';
-import { intArray } from './sql-int-array.js';
+import type { Db } from '../../db/client.js';
+import type { QualityFlag, QualityScores } from '../../shared/quality.js';
+import { AppError } from '../errors.js';
+import { intArray } from '../sql-int-array.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
-import { NEW_MESSAGE_ID } from './webhooks/index.js';
+import { NEW_MESSAGE_ID } from '../webhooks/index.js';
 
 export interface ArticleDraft {
   title: string;

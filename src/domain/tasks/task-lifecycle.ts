@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { articles, distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../db/schema.js';
-import { notFound } from './errors.js';
+import type { Db, Tx } from '../../db/client.js';
+import { articles, distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
+import { notFound } from '../errors.js';
 import { refreshTaskCounters, releaseReservedItems, type TaskCounters } from './task-counters.js';
-import { appendReviewNeeded } from './articles/review-needed.js';
+import { appendReviewNeeded } from '../articles/review-needed.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
-import { enqueueWebhookEvent } from './webhooks/index.js';
+import { enqueueWebhookEvent } from '../webhooks/index.js';
 
 export const MISSING_DISTILLATIONS_MESSAGE =
   'Task configuration is invalid: it names no distillation (任务配置无效，缺少蒸馏结果信息)';
