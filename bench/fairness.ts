@@ -36,6 +36,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-fairness-${process.pid}`);
+  // Registered first, so it runs last: the servers stop before their folder goes.
+  stops.push(() => rm(runDir, { recursive: true, force: true }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
   stops.push(pg.stop);
   await runMigrations(pg.url);
@@ -123,7 +125,6 @@ async function main() {
   const doc = await readFile(file, 'utf8');
   const block = `<!-- fairness -->\nLatest \`npm run bench:fairness\` (${new Date().toISOString()}, ${machine}):\n\n    ${line}\n<!-- /fairness -->`;
   await writeFile(file, doc.replace(/<!-- fairness -->[\s\S]*?<!-- \/fairness -->/, block));
-  await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
 }
 
 main()
