@@ -198,6 +198,7 @@ export function limitDefaults(c: z.infer<typeof configSchema>) {
     maxRunningTasks: c.MAX_RUNNING_TASKS_PER_ACCOUNT ?? null,
     maxArticlesPerDay: c.MAX_ARTICLES_PER_DAY_PER_ACCOUNT ?? null,
     maxPriority: c.MAX_TASK_PRIORITY,
+    maxSchedules: c.MAX_SCHEDULES_PER_ACCOUNT,
     admissionRetryMs: c.QUOTA_ADMISSION_RETRY_MS,
   };
 }

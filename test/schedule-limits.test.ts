@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../src/config.js';
 import { connectTemporal, type TemporalHandles } from '../src/temporal/connect.js';
 import { TEST_PAYLOAD_CODEC } from './support/payload-codec.js';
 import { startApiServer, type JsonReply } from './support/api-server.js';
@@ -16,7 +17,7 @@ const created: string[] = [];
 
 beforeAll(async () => {
   temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
-  api = await startApiServer(database, { client: temporal.client, taskQueue: 'schedule-limits-unused' }, { maxSchedulesPerAccount: 3 });
+  api = await startApiServer(database, { client: temporal.client, taskQueue: 'schedule-limits-unused' }, { limits: { ...DEFAULT_LIMITS, maxSchedules: 3 } });
 });
 afterAll(async () => {
   for (const id of created) await temporal.client.schedule.getHandle(id).delete().catch(() => undefined);
@@ -94,5 +95,16 @@ describe('schedules per account', () => {
     const replies = await Promise.all(Array.from({ length: 6 }, () => create(apiKey, { intervalSeconds: 3600, paused: true })));
     expect(replies.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
     expect(await rowsOf(accountId)).toBe(3);
+  });
+
+  it("an admin's per-account maxSchedules overrides the default for that account only", async () => {
+    const admin = await newAccount(database, { scope: 'admin' });
+    const { accountId, apiKey } = await newAccount(database);
+    const set = await api.call('PATCH', `/api/admin/accounts/${accountId}/limits`, admin.apiKey, { maxSchedules: 1 });
+    expect(set.body.effective.maxSchedules, set.text).toBe(1);
+    expect((await create(apiKey, { intervalSeconds: 3600, paused: true })).status).toBe(201);
+    const over = await create(apiKey, { intervalSeconds: 3600, paused: true });
+    expect(over.body.error).toMatchObject({ code: 'SCHEDULE_LIMIT_REACHED', details: { limit: 1 } });
+    expect(await rowsOf(accountId)).toBe(1);
   });
 });

@@ -17,8 +17,6 @@ export interface ApiDeps {
   defaultTimeoutSeconds?: number;
   /** Added to the 401 for an unknown key: where this deployment keeps its key (embedded mode). */
   apiKeyHint?: string;
-  /** Live schedules one account may have; unset: no limit. */
-  maxSchedulesPerAccount?: number;
   /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */
   codec: PayloadCodec;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */

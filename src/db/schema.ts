@@ -33,6 +33,7 @@ export interface AccountLimitOverrides {
   maxRunningTasks?: number;
   maxArticlesPerDay?: number;
   maxPriority?: number;
+  maxSchedules?: number;
 }
 
 export const accounts = pgTable(

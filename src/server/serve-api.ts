@@ -32,7 +32,6 @@ export async function serveApi(
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
-    maxSchedulesPerAccount: config.MAX_SCHEDULES_PER_ACCOUNT,
     codec,
     codecCorsOrigins: config.TEMPORAL_CODEC_CORS_ORIGINS ?? [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`],
   });

@@ -23,6 +23,7 @@ const limitsPatch = z
     maxRunningTasks: limit('maxRunningTasks', 100_000),
     maxArticlesPerDay: limit('maxArticlesPerDay', 10_000_000),
     maxPriority: limit('maxPriority', 10),
+    maxSchedules: limit('maxSchedules', 100_000),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' });
@@ -49,6 +50,7 @@ const limitsAnswer = z.object({
     maxRunningTasks: id.optional(),
     maxArticlesPerDay: id.optional(),
     maxPriority: id.optional(),
+    maxSchedules: id.optional(),
   }),
   effective: z.object({
     writesPerWindowPerAccount: id,
@@ -56,6 +58,7 @@ const limitsAnswer = z.object({
     maxRunningTasks: limitValue,
     maxArticlesPerDay: limitValue,
     maxPriority: id,
+    maxSchedules: id,
   }),
 });
 

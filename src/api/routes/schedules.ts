@@ -25,7 +25,8 @@ import { forgetIdempotencyKey, runIdempotent } from '../../domain/limits/idempot
 import type { Tx } from '../../db/client.js';
 import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import { taskRequestSchema } from '../schemas/task-request.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
+import type { ApiEnv, RouteDeps } from '../types.js';
+import { accountLimits } from '../../domain/limits/account-limits.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 import { id, jsonObject, paged, timestamp } from '../schemas/common.js';
@@ -110,7 +111,7 @@ const view = (s: GenerationSchedule) => ({
   createdAt: s.createdAt,
 });
 
-export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeoutSeconds, maxSchedulesPerAccount }: ApiDeps) {
+export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeoutSeconds, limits }: RouteDeps) {
   const { client } = temporal;
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
@@ -126,7 +127,7 @@ export function scheduleRoutes({ db, temporal, defaultConcurrency, defaultTimeou
         input.cron !== undefined ? { cron: input.cron, timezone: input.timezone } : { intervalSeconds: input.intervalSeconds!, timezone: input.timezone };
       const create = async (tx: Tx) => {
         await assertTemplateReferences(tx, accountId, template);
-        const schedule = await createScheduleRow(tx, accountId, { name: input.name, spec, template }, maxSchedulesPerAccount);
+        const schedule = await createScheduleRow(tx, accountId, { name: input.name, spec, template }, (await accountLimits(tx, accountId, limits)).maxSchedules);
         return { status: 201, body: { ...view(schedule), createdAt: schedule.createdAt.toISOString(), paused: input.paused }, resourceId: schedule.id };
       };
       const scope = idempotencyScope(c, input);

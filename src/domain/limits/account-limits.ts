@@ -7,7 +7,7 @@ import { notFound } from '../errors.js';
 /** What applies to one account: its own overrides over the config defaults. */
 export type AccountLimits = Omit<LimitDefaults, 'windowSeconds' | 'admissionRetryMs'>;
 
-const LIMIT_FIELDS = ['writesPerWindowPerAccount', 'writesPerWindowPerKey', 'maxRunningTasks', 'maxArticlesPerDay', 'maxPriority'] as const;
+const LIMIT_FIELDS = ['writesPerWindowPerAccount', 'writesPerWindowPerKey', 'maxRunningTasks', 'maxArticlesPerDay', 'maxPriority', 'maxSchedules'] as const;
 
 function merge(defaults: LimitDefaults, overrides: AccountLimitOverrides): AccountLimits {
   const limits = {} as Record<(typeof LIMIT_FIELDS)[number], number | null>;
