@@ -1,8 +1,10 @@
-import type { SSEStreamingApi } from 'hono/streaming';
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../db/client.js';
-import { listTaskEventsAfter } from '../domain/tasks/task-event-queries.js';
+import { latestTaskEvent, listTaskEventsAfter } from '../domain/tasks/task-event-queries.js';
 import { isFinalEventType } from '../shared/notification-types.js';
 import type { Logger } from '../logger.js';
+import { eventHubFor, type EventHub } from './event-hub.js';
 
 export const PING_INTERVAL_MS = 15_000;
 /**
@@ -93,4 +95,32 @@ export function createTaskEventStream(o: TaskEventStreamOptions) {
     },
     end,
   };
+}
+
+/**
+ * Answers one SSE request for a task's events (the API's and the console's alike): subscribes before
+ * the first read, so nothing committed in between is missed, and answers 204 to a client that already
+ * has the final event, which is what stops an EventSource from reconnecting.
+ */
+export async function respondWithTaskEvents(c: Context, o: TaskEventStreamOptions & { hub?: EventHub }) {
+  const events = createTaskEventStream(o);
+  const unsubscribe = await (o.hub ?? eventHubFor(o.db)).subscribe(o.taskId, events.wake);
+  try {
+    const latest = o.afterId > 0 ? await latestTaskEvent(o.db, o.accountId, o.taskId) : undefined;
+    if (latest && latest.id <= o.afterId && isFinalEventType(latest.type)) {
+      unsubscribe();
+      return c.body(null, 204);
+    }
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
+  c.header('X-Accel-Buffering', 'no');
+  return streamSSE(c, async (stream) => {
+    try {
+      await events.run(stream);
+    } finally {
+      unsubscribe();
+    }
+  });
 }

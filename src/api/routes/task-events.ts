@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { AppError } from '../../domain/errors.js';
-import { assertTaskOfAccount, latestTaskEvent } from '../../domain/tasks/task-event-queries.js';
-import { isFinalEventType } from '../../shared/notification-types.js';
-import { eventHubFor, type EventHub } from '../event-hub.js';
-import { createTaskEventStream } from '../task-event-stream.js';
+import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
+import type { EventHub } from '../event-hub.js';
+import { respondWithTaskEvents } from '../task-event-stream.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseIdParam } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
@@ -34,28 +32,7 @@ export function taskEventRoutes({ db, log }: ApiDeps, opts: TaskEventRouteOption
     const afterId = lastEventId(c);
     await assertTaskOfAccount(db, accountId, taskId);
 
-    const events = createTaskEventStream({ db, log, accountId, taskId, afterId, pingMs: opts.pingMs, recheckMs: opts.recheckMs });
-    // Subscribe before the first read, so nothing committed in between is missed.
-    const unsubscribe = await (opts.hub ?? eventHubFor(db)).subscribe(taskId, events.wake);
-    try {
-      // The client already has the final event: 204 is what stops an EventSource from reconnecting.
-      const latest = afterId > 0 ? await latestTaskEvent(db, accountId, taskId) : undefined;
-      if (latest && latest.id <= afterId && isFinalEventType(latest.type)) {
-        unsubscribe();
-        return c.body(null, 204);
-      }
-    } catch (err) {
-      unsubscribe();
-      throw err;
-    }
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      try {
-        await events.run(stream);
-      } finally {
-        unsubscribe();
-      }
-    });
+    return respondWithTaskEvents(c, { db, log, accountId, taskId, afterId, pingMs: opts.pingMs, recheckMs: opts.recheckMs, hub: opts.hub });
   });
 }
 

@@ -12,15 +12,14 @@ export const articleFields = Object.fromEntries(
   Object.entries(getTableColumns(articles)).filter(([k]) => !(INDEX_ONLY as readonly string[]).includes(k)),
 ) as Omit<ReturnType<typeof getTableColumns<typeof articles>>, (typeof INDEX_ONLY)[number]>;
 
-const articleSummary = {
+/** What a list shows of an article besides its text: shared by the article list and a task's detail. */
+export const articleSummaryColumns = {
   id: articles.id,
-  taskId: articles.taskId,
   position: articles.position,
   distillationId: articles.distillationId,
   keyword: articles.keyword,
   title: articles.title,
   reviewStatus: articles.reviewStatus,
-  rejectReason: articles.rejectReason,
   model: articles.model,
   promptTokens: articles.promptTokens,
   completionTokens: articles.completionTokens,
@@ -28,6 +27,12 @@ const articleSummary = {
   qualityFlags: articles.qualityFlags,
   qualityScores: articles.qualityScores,
   createdAt: articles.createdAt,
+};
+
+const articleSummary = {
+  ...articleSummaryColumns,
+  taskId: articles.taskId,
+  rejectReason: articles.rejectReason,
   updatedAt: articles.updatedAt,
 };
 

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { articles, generationTasks, taskItems, type TaskStatus } from '../../db/schema.js';
+import { articleSummaryColumns } from '../articles/article-queries.js';
 import { keywordsByIds } from '../distillations.js';
 import { notFound } from '../errors.js';
 
@@ -10,22 +11,7 @@ export function taskDistillationIds(task: { selectedDistillationIds: number[] | 
   return task.distillationId !== null ? [task.distillationId] : [];
 }
 
-const articleSummary = {
-  id: articles.id,
-  position: articles.position,
-  distillationId: articles.distillationId,
-  keyword: articles.keyword,
-  title: articles.title,
-  reviewStatus: articles.reviewStatus,
-  deletedAt: articles.deletedAt,
-  model: articles.model,
-  promptTokens: articles.promptTokens,
-  completionTokens: articles.completionTokens,
-  durationMs: articles.durationMs,
-  qualityFlags: articles.qualityFlags,
-  qualityScores: articles.qualityScores,
-  createdAt: articles.createdAt,
-};
+const articleSummary = { ...articleSummaryColumns, deletedAt: articles.deletedAt };
 
 export async function getTaskDetail(db: DbOrTx, accountId: number, taskId: number) {
   const [task] = await db

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { eventHubFor } from '../../api/event-hub.js';
-import { createTaskEventStream, PING_INTERVAL_MS, RECHECK_INTERVAL_MS } from '../../api/task-event-stream.js';
+import { PING_INTERVAL_MS, RECHECK_INTERVAL_MS, respondWithTaskEvents } from '../../api/task-event-stream.js';
 import type { ApiDeps } from '../../api/types.js';
 import { parseIdParam } from '../../api/validation.js';
 import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
@@ -78,15 +78,6 @@ export function liveRoutes({ db, log }: ApiDeps) {
       await assertTaskOfAccount(db, accountId, taskId);
       const header = c.req.header('last-event-id')?.trim() ?? '';
       const afterId = /^\d{1,15}$/.test(header) ? Number(header) : 0;
-      const events = createTaskEventStream({ db, log, accountId, taskId, afterId });
-      const unsubscribe = await eventHubFor(db).subscribe(taskId, events.wake);
-      c.header('X-Accel-Buffering', 'no');
-      return streamSSE(c, async (stream) => {
-        try {
-          await events.run(stream);
-        } finally {
-          unsubscribe();
-        }
-      });
+      return respondWithTaskEvents(c, { db, log, accountId, taskId, afterId });
     });
 }
