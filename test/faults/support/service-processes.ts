@@ -18,6 +18,9 @@ const FAST_RECOVERY = {
   LOG_LEVEL: 'info',
   // Deployed mode requires payload keys; the tests' fixed ones.
   TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+  // The stub's articles differ only in their keyword: as near-duplicates every draft would be rewritten
+  // up to the attempt budget, and the run would measure the quality gate instead of the faults.
+  QUALITY_NEAR_DUPLICATE_MAX_DISTANCE: 'off',
 };
 
 /** `npm run api` as its own process; resolves once it listens. */
