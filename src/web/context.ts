@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { WebSession } from '../domain/accounts/index.js';
-import type { Lang, Translate } from './i18n.js';
+import type { Lang, Translate } from './i18n/index.js';
 
 export type WebVariables = {
   lang: Lang;

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';
-import { translator } from './i18n.js';
+import { translator } from './i18n/index.js';
 import { page } from './layout.js';
 import { MessagePage } from './pages/message.js';
 

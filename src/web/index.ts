@@ -5,7 +5,7 @@ import type { ApiDeps } from '../api/types.js';
 import { assetRoutes } from './assets.js';
 import type { WebEnv } from './context.js';
 import { requireCsrfToken } from './csrf.js';
-import { LANG_COOKIE, pickLang, translator } from './i18n.js';
+import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
 import { authRoutes, signOutRoute } from './routes/auth.js';
 import { distillationRoutes } from './routes/distillations.js';

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.js';
 import { createWebSession, deleteWebSession } from '../../domain/accounts/index.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { CSRF_FIELD, sameToken } from '../csrf.js';
-import { LANG_COOKIE } from '../i18n.js';
+import { LANG_COOKIE } from '../i18n/index.js';
 import { Layout, page } from '../layout.js';
 import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from '../session.js';
 

@@ -1,0 +1,48 @@
+import * as common from './common.js';
+import * as distillations from './distillations.js';
+import * as tasks from './tasks.js';
+
+/** The console's two languages: Chinese for the seed's users, English beside it. */
+export const LANGS = ['zh', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export const LANG_COOKIE = 'artgen_lang';
+
+/**
+ * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
+ * translation is a type error. A key belongs to one area (test/web-i18n.test.ts checks no area repeats another's).
+ */
+export const AREAS = { common, distillations, tasks };
+
+const en = { ...common.en, ...distillations.en, ...tasks.en };
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+
+const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh };
+
+const DICTIONARY: Record<Lang, Messages> = { en, zh };
+
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): Translate {
+  const messages = DICTIONARY[lang];
+  return (key, vars) => messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars?.[name] ?? `{${name}}`));
+}
+
+/** The cookie's choice, else the first of the browser's languages we have, else Chinese. */
+export function pickLang(cookie: string | undefined, acceptLanguage: string | undefined): Lang {
+  if (cookie === 'zh' || cookie === 'en') return cookie;
+  const wanted = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { tag: (tag ?? '').toLowerCase(), q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((w) => w.tag !== '' && w.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of wanted) {
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
