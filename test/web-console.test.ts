@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, count, eq, isNull } from 'drizzle-orm';
@@ -7,24 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillations, webSessions } from '../src/db/schema.js';
 import { createApiKey, revokeApiKey } from '../src/domain/accounts/index.js';
 import { waitFor } from './support/api-server.js';
-import { clearInput, launchBrowser, newPage, submit, textOf, waitForText } from './support/browser.js';
+import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from './support/browser.js';
 import { newAccount } from './support/db.js';
 import { useTestStack } from './support/stack.js';
 
 const stack = useTestStack();
-/** `npm run screenshots` sets this: every page is saved there as it is visited. */
-const SHOTS = process.env.SCREENSHOTS_DIR;
 
 let browser: Browser;
 let page: Page;
 let account: Awaited<ReturnType<typeof newAccount>>;
 const files = mkdtempSync(path.join(tmpdir(), 'console-csv-'));
 
-async function shot(name: string, p: Page = page) {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string, p: Page = page) => screenshot(p, name);
 
 const liveDistillations = async () =>
   (await stack.database.db.select({ n: count() }).from(distillations).where(and(eq(distillations.accountId, account.accountId), isNull(distillations.deletedAt))))[0]!.n;

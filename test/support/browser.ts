@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 
 /** A Chromium on PATH when there is one (a distribution's build), else the one inside @sparticuz/chromium. */
@@ -43,4 +45,15 @@ export const clearInput = (page: Page, selector: string) => page.$eval(selector,
 /** Waits (without reloading) until the element's text is `text`: a live update arrived. */
 export async function waitForText(page: Page, selector: string, text: string) {
   await page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(text)}`, { timeout: 60_000 });
+}
+
+/**
+ * `npm run screenshots` sets SCREENSHOTS_DIR: the browser tests save each page there as they visit it
+ * (docs/screenshots/<name>.png); in a plain test run this does nothing.
+ */
+export async function screenshot(page: Page, name: string) {
+  const dir = process.env.SCREENSHOTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
