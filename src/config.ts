@@ -102,6 +102,8 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
     /** First delay in milliseconds between webhook attempts; doubles per attempt up to an hour, for 24 h. */
     WEBHOOK_RETRY_INITIAL_MS: int(10, 3_600_000).default(5_000),
+    /** Seconds in one minute of a publishing interval (intervalMinutes): 60. Only tests shorten it, so slots pass in seconds. */
+    PUBLISHING_MINUTE_SECONDS: int(1, 60).default(60),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */
@@ -223,6 +225,7 @@ export function webhookSettings(c: z.infer<typeof configSchema>) {
   return {
     allowPrivateTargets: c.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     policy: { timeoutMs: c.WEBHOOK_TIMEOUT_MS, retryInitialMs: c.WEBHOOK_RETRY_INITIAL_MS },
+    publishingMinuteSeconds: c.PUBLISHING_MINUTE_SECONDS,
   };
 }
 

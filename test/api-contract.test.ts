@@ -208,6 +208,12 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', '/api/webhook-deliveries/{id}/redeliver', { id: delivery.body.id }, { key });
     await waitFor('the test delivery', async () => ((await hit('GET', '/api/webhook-deliveries', {}, { key })).body.deliveries[0].status === 'succeeded' ? true : undefined));
     await hit('GET', '/api/webhook-deliveries', {}, { key, query: '?status=lost' });
+    await hit('PUT', '/api/publishing', {}, { key, json: { webhookId: hook.body.id, intervalMinutes: 30 } });
+    await hit('PUT', '/api/publishing', {}, { key, json: { webhookId: hook.body.id, intervalMinutes: 1441 } });
+    await hit('PUT', '/api/publishing', {}, { key, json: { webhookId: 999_999_999, intervalMinutes: 5 } });
+    await hit('GET', '/api/publishing', {}, { key });
+    await hit('DELETE', '/api/publishing', {}, { key });
+    await hit('GET', '/api/publishing', {}, { key });
     await hit('POST', '/api/webhook-deliveries/{id}/redeliver', { id: delivery.body.id }, { key });
     await hit('DELETE', '/api/webhooks/{id}', { id: hook.body.id }, { key });
     await hit('DELETE', '/api/webhooks/{id}', { id: hook.body.id }, { key });

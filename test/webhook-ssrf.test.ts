@@ -3,10 +3,10 @@ import { createWebhook, isPrivateAddress } from '../src/domain/webhooks/index.js
 import { waitFor } from './support/api-server.js';
 import { newAccount } from './support/db.js';
 import { useTestStack } from './support/stack.js';
-import { startWebhookReceiver } from './support/webhook-receiver.js';
+import { startWebhookReceiver, TEST_WEBHOOK_SETTINGS } from './support/webhook-receiver.js';
 
 /** The SSRF guard as deployed (WEBHOOK_ALLOW_PRIVATE_TARGETS=false) in the API and in the worker. */
-const guarded = { allowPrivateTargets: false, policy: { timeoutMs: 5_000, retryInitialMs: 100 } };
+const guarded = { ...TEST_WEBHOOK_SETTINGS, allowPrivateTargets: false };
 const stack = useTestStack({ worker: { webhooks: guarded }, api: { webhooks: guarded } });
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 beforeAll(async () => {

@@ -490,10 +490,14 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.accountId, t.createdAt)],
 );
 
-/** The events a webhook can subscribe to; `webhook.test` is sent on request only. */
+/**
+ * The events a webhook can subscribe to; `webhook.test` is sent on request only, `article.published`
+ * only to the account's publishing webhook (publishing_settings).
+ */
 export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'article.approved', 'article.saved', 'review.needed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test';
-export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test' | 'article.published';
+/** skipped: a publication whose article was un-approved, deleted or approved again before its slot. */
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'skipped'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /** An account's webhook endpoints. Deleting one sets deleted_at, so its delivery log stays readable. */
@@ -534,6 +538,8 @@ export const webhookDeliveries = pgTable(
     attemptCount: integer('attempt_count').notNull().default(0),
     lastResponseStatus: smallint('last_response_status'),
     lastError: text('last_error'),
+    /** A publication's slot: its workflow waits until then (null: send at once). */
+    notBefore: tsz('not_before'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     completedAt: tsz('completed_at'),
@@ -542,8 +548,27 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_message_uq').on(t.messageId),
     index('webhook_deliveries_account_idx').on(t.accountId, t.id),
     index('webhook_deliveries_unstarted_idx').on(t.createdAt).where(sql`${t.workflowStartedAt} IS NULL`),
-    check('webhook_deliveries_status_valid', sql`${t.status} IN ('pending','succeeded','failed')`),
+    check('webhook_deliveries_status_valid', sql`${t.status} IN ('pending','succeeded','failed','skipped')`),
   ],
+);
+
+/**
+ * Publish on approval: each article the account approves becomes an `article.published` delivery to
+ * this webhook, slotted at least `interval_seconds` after the one before. The row is also the lock that
+ * orders the slots of concurrent approvals (src/domain/webhooks/publication-slots.ts).
+ */
+export const publishingSettings = pgTable(
+  'publishing_settings',
+  {
+    accountId: integer('account_id').primaryKey().references(() => accounts.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** The spacing of slots; 0: each approval is due at once. */
+    intervalSeconds: integer('interval_seconds').notNull(),
+    /** The latest slot given out; the next is at least this plus the interval. */
+    lastSlotAt: tsz('last_slot_at'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('publishing_settings_interval_valid', sql`${t.intervalSeconds} >= 0`)],
 );
 
 /** The delivery log: every attempt with its outcome. */
