@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 
+/** A publication prepared at its slot: its payload holds the article's content (before, only ids). */
+export const PREPARED_PUBLICATION = sql`payload ? 'content'`;
+
 interface DueRow extends Record<string, unknown> {
   status: string;
   generation: number;
@@ -30,7 +33,7 @@ function skipReason(r: DueRow): string | null {
 export async function preparePublication(db: Db, id: number, generation: number): Promise<'due' | 'skipped'> {
   return db.transaction(async (tx) => {
     const [row] = await tx.execute<DueRow>(sql`
-      SELECT d.status, d.generation, d.payload ? 'content' AS prepared, d.payload->'articleId' AS article_ref,
+      SELECT d.status, d.generation, ${PREPARED_PUBLICATION} AS prepared, d.payload->'articleId' AS article_ref,
              a.id AS article_id, a.deleted_at IS NOT NULL AS deleted, a.review_status,
              a.reviewed_at IS NOT DISTINCT FROM (d.payload->>'approvedAt')::timestamptz AS same_approval
       FROM webhook_deliveries d

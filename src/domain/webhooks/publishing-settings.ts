@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { publishingSettings, webhooks } from '../../db/schema.js';
 import { notFound } from '../errors.js';
+import { PREPARED_PUBLICATION } from './publication-check.js';
 
 export interface PublishingInput {
   webhookId: number;
@@ -70,7 +71,7 @@ export async function stopPublishing(db: Db, accountId: number) {
     const skipped = await tx.execute(sql`
       UPDATE webhook_deliveries
       SET status = 'skipped', last_error = 'publishing was turned off before its slot', completed_at = now(), updated_at = now()
-      WHERE account_id = ${accountId} AND event_type = 'article.published' AND status = 'pending' AND NOT payload ? 'content'
+      WHERE account_id = ${accountId} AND event_type = 'article.published' AND status = 'pending' AND NOT ${PREPARED_PUBLICATION}
       RETURNING id`);
     return { publishing: null, skippedDeliveries: skipped.length };
   });
