@@ -10,6 +10,7 @@ import { consoleErrorHandler } from './error-page.js';
 import { authRoutes, signOutRoute } from './routes/auth.js';
 import { distillationRoutes } from './routes/distillations.js';
 import { liveRoutes } from './routes/live.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { taskRoutes } from './routes/tasks.js';
 import { requireSession } from './session.js';
 import { requireWriteForPost } from './write-guard.js';
@@ -20,8 +21,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/schedules/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/schedules/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -53,5 +54,6 @@ export function webRoutes(deps: ApiDeps) {
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
   web.route('/live', liveRoutes(deps));
+  web.route('/schedules', scheduleRoutes(deps));
   return web;
 }

@@ -72,10 +72,51 @@
     });
   }
 
+  /** The new-schedule form: a preset fills the cron field, and the next run times follow every change. */
+  function schedulePreview() {
+    var form = document.getElementById('new-schedule');
+    var cron = document.getElementById('cron');
+    if (!form || !cron) return;
+    var button = document.getElementById('preview-button');
+    if (button) button.hidden = true;
+    var latest = 0;
+    var timer = null;
+    function preview() {
+      var mine = ++latest;
+      fetch('/schedules/preview', { method: 'POST', credentials: 'same-origin', body: new URLSearchParams(new FormData(form)) })
+        .then(function (res) { return res.text(); })
+        .then(function (text) {
+          if (mine !== latest) return;
+          var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('schedule-preview');
+          var region = document.getElementById('schedule-preview');
+          if (fresh && region) region.innerHTML = fresh.innerHTML;
+        })
+        .catch(function () {});
+    }
+    function soon() {
+      clearTimeout(timer);
+      timer = setTimeout(preview, 400);
+    }
+    form.querySelectorAll('input[name="when"]').forEach(function (radio) {
+      radio.addEventListener('change', function () {
+        if (radio.getAttribute('data-cron')) cron.value = radio.getAttribute('data-cron');
+        preview();
+      });
+    });
+    cron.addEventListener('input', function () {
+      var custom = form.querySelector('input[name="when"][value="custom"]');
+      if (custom) custom.checked = true;
+      soon();
+    });
+    document.getElementById('timezone').addEventListener('input', soon);
+    preview();
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var body = document.body;
     if (body.getAttribute('data-live-task')) liveTask(body.getAttribute('data-live-task'));
     if (body.getAttribute('data-live-tasks')) liveTaskList(body.getAttribute('data-live-tasks'));
     articleCount();
+    schedulePreview();
   });
 })();
