@@ -1,7 +1,10 @@
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../src/config.js';
 import { createApiKey } from '../src/domain/accounts/index.js';
+import { createArticleSetting, deleteResource } from '../src/domain/ingredients/index.js';
+import { updateAccountLimits } from '../src/domain/limits/account-limits.js';
 import { waitFor } from './support/api-server.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from './support/browser.js';
 import { newAccount, seedDistillations } from './support/db.js';
@@ -18,6 +21,7 @@ let browser: Browser;
 let page: Page;
 let account: Awaited<ReturnType<typeof newAccount>>;
 let scheduleId: number;
+let settingId: number;
 
 const rowsOf = async () =>
   (await stack.database.sql<{ id: number; deleted: boolean }[]>`
@@ -50,6 +54,7 @@ beforeAll(async () => {
   page = await newPage(browser);
   account = await newAccount(stack.database);
   await seedDistillations(stack.database, account.accountId, [{ keyword: 'GEO' }, { keyword: 'AI search' }, { keyword: 'Local SEO' }]);
+  settingId = (await createArticleSetting(stack.database.db, account.accountId, { name: 'House style', prompt: 'Write plainly.' })).id;
   await signIn(page, account.apiKey);
 });
 afterAll(async () => {
@@ -78,6 +83,7 @@ describe('schedules in the web console', () => {
     await page.type('#schedule-name', 'Weekly digest');
     await clearInput(page, '#article-count');
     await page.type('#article-count', '2');
+    await page.select('#articleSettingId', String(settingId));
     await screenshot(page, 'schedule-new');
     await pressButton(page, '#create-schedule');
 
@@ -86,6 +92,8 @@ describe('schedules in the web console', () => {
     const rows = await rowsOf();
     expect(rows).toHaveLength(1);
     scheduleId = rows[0]!.id;
+    const [stored] = await stack.database.sql<{ template: Record<string, unknown> }[]>`SELECT template FROM generation_schedules WHERE id = ${scheduleId}`;
+    expect(stored!.template).toMatchObject({ articleCount: 2, articleSettingId: settingId, priority: 5, maxRetries: 3, autoApprove: true });
     expect(await textOf(page, `${row(scheduleId)} .schedule-spec`)).toBe('Every Monday at 09:00 · UTC');
     expect(await page.$eval(`${row(scheduleId)} .schedule-state`, (e) => e.getAttribute('data-state'))).toBe('active');
     expect(await page.$$eval(`${row(scheduleId)} .next-runs time`, (ts) => ts.length)).toBe(3);
@@ -134,6 +142,20 @@ describe('schedules in the web console', () => {
     await page.$eval('#new-schedule', (f: any) => f.setAttribute('novalidate', ''));
     await submit(page, '#create-schedule');
     expect(await textOf(page, '#schedule-error')).toBe('articleCount must be at least 1');
+
+    // The API's other refusals come back beside the form too: an ingredient deleted meanwhile, the account's limit.
+    const gone = (await createArticleSetting(stack.database.db, account.accountId, { name: 'Soon gone', prompt: 'x' })).id;
+    await go(page, '/schedules/new');
+    await page.type('#schedule-name', 'Gone setting');
+    await page.select('#articleSettingId', String(gone));
+    await deleteResource(stack.database.db, 'articleSetting', account.accountId, gone);
+    await submit(page, '#create-schedule');
+    expect(await textOf(page, '#schedule-error')).toBe(`Referenced ids do not exist: articleSettingId [${gone}]. Create them first or leave the field out.`);
+    await updateAccountLimits(stack.database.db, account.accountId, { maxSchedules: 1 }, DEFAULT_LIMITS);
+    await page.select('#articleSettingId', '');
+    await submit(page, '#create-schedule');
+    expect(await textOf(page, '#schedule-error')).toBe('This account already has 1 schedules, the most it may have; delete one first.');
+    await updateAccountLimits(stack.database.db, account.accountId, { maxSchedules: null }, DEFAULT_LIMITS);
 
     await clearInput(page, '#cron');
     await page.type('#cron', 'not a cron');

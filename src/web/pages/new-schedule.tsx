@@ -5,6 +5,16 @@ import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { CRON_PRESETS, formatRunTime } from './schedule-format.js';
 
+/** The optional ingredients a run's task may use, as the form's pickers offer them. */
+export const INGREDIENTS = [
+  { kind: 'articleSetting', field: 'articleSettingId', label: 'scheduleArticleSetting' },
+  { kind: 'knowledgeBase', field: 'knowledgeBaseId', label: 'scheduleKnowledgeBase' },
+  { kind: 'album', field: 'albumId', label: 'scheduleAlbum' },
+  { kind: 'conversionTarget', field: 'conversionTargetId', label: 'scheduleConversionTarget' },
+] as const;
+export type IngredientField = (typeof INGREDIENTS)[number]['field'];
+export type IngredientChoices = Record<(typeof INGREDIENTS)[number]['kind'], { id: number; label: string }[]>;
+
 export type WhenChoice = (typeof CRON_PRESETS)[number]['value'] | 'custom';
 
 /** The form as typed: strings, so a refused form comes back exactly as it was sent. */
@@ -20,11 +30,13 @@ export interface ScheduleFormInput {
   maxRetries: string;
   timeoutSeconds: string;
   autoApprove: boolean;
+  ingredients: Record<IngredientField, string>;
 }
 
 export interface NewScheduleView {
   input: ScheduleFormInput;
   available: number;
+  choices: IngredientChoices;
   /** The next run times Temporal computed for the spec. */
   preview?: { times: Date[]; timezone: string };
   /** Why the spec is refused (too frequent, not a cron, not a time zone): shown in the preview's place. */
@@ -47,6 +59,7 @@ export const defaultScheduleInput = (c: WebContext): ScheduleFormInput => ({
   maxRetries: '3',
   timeoutSeconds: '',
   autoApprove: true,
+  ingredients: { articleSettingId: '', knowledgeBaseId: '', albumId: '', conversionTargetId: '' },
 });
 
 /** The next run times, or why there are none; console.js swaps this region in as the spec changes. */
@@ -113,6 +126,15 @@ export function NewSchedulePage({ c, v }: { c: WebContext; v: NewScheduleView })
           {numberInput('concurrency', 'concurrency', t('concurrency'), input.concurrency, 1, 20)}
           {numberInput('max-retries', 'maxRetries', t('maxRetries'), input.maxRetries, 0, 10)}
           {numberInput('timeout-seconds', 'timeoutSeconds', t('timeoutSeconds'), input.timeoutSeconds, 10, 7 * 24 * 3600)}
+          {INGREDIENTS.map(({ kind, field, label }) => (
+            <>
+              <label for={field}>{t(label)}</label>
+              <select id={field} name={field}>
+                <option value="">{t('scheduleNoIngredient')}</option>
+                {v.choices[kind].map((o) => <option value={String(o.id)} selected={input.ingredients[field] === String(o.id)}>{o.label}</option>)}
+              </select>
+            </>
+          ))}
           <label class="check">
             <input name="autoApprove" type="checkbox" value="on" checked={input.autoApprove} /> {t('autoApprove')}
           </label>

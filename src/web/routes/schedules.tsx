@@ -7,6 +7,7 @@ import type { ApiDeps } from '../../api/types.js';
 import { parseIdParam } from '../../api/validation.js';
 import { DEFAULT_LIMITS } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
+import { listResources } from '../../domain/ingredients/index.js';
 import { accountLimits } from '../../domain/limits/account-limits.js';
 import { getSchedule, listSchedules, MIN_INTERVAL_SECONDS } from '../../domain/schedules/generation-schedules.js';
 import { countSelectableDistillations } from '../../domain/tasks/selection.js';
@@ -14,11 +15,13 @@ import { previewTemporalSpec } from '../../temporal/generation-schedules.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, scheduleDetail, type ScheduleAction } from '../../temporal/schedule-control.js';
 import { canWrite, type WebContext, type WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { defaultScheduleInput, NewSchedulePage, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from '../pages/new-schedule.js';
+import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoices, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from '../pages/new-schedule.js';
 import { CRON_PRESETS } from '../pages/schedule-format.js';
 import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from '../pages/schedules.js';
 
 const PAGE_SIZE = 50;
+/** How many of each ingredient the form offers, newest first. */
+const CHOICES = 200;
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 /** A form's number field: empty means "not given", anything else goes to the API's schema as a number. */
 const numberField = (v: string) => (v === '' ? undefined : Number(v));
@@ -45,6 +48,7 @@ function readForm(body: Record<string, unknown>): ScheduleFormInput {
     maxRetries: text(body.maxRetries),
     timeoutSeconds: text(body.timeoutSeconds),
     autoApprove: body.autoApprove === 'on',
+    ingredients: Object.fromEntries(INGREDIENTS.map(({ field }) => [field, text(body[field])])) as ScheduleFormInput['ingredients'],
   };
 }
 
@@ -64,6 +68,7 @@ const requestOf = (input: ScheduleFormInput) => ({
     maxRetries: numberField(input.maxRetries),
     timeoutSeconds: numberField(input.timeoutSeconds),
     autoApprove: input.autoApprove,
+    ...Object.fromEntries(INGREDIENTS.map(({ field }) => [field, numberField(input.ingredients[field])])),
   },
 });
 
@@ -95,9 +100,20 @@ export function scheduleRoutes(deps: ApiDeps) {
   const limits = deps.limits ?? DEFAULT_LIMITS;
   const createSchedule = scheduleCreator({ ...deps, limits });
 
-  async function newSchedulePage(c: WebContext, v: Omit<NewScheduleView, 'available'>, status: 200 | 400 | 409 = 200) {
-    const available = await countSelectableDistillations(db, c.get('session').accountId);
-    return page(c, <NewSchedulePage c={c} v={{ available, ...v }} />, status);
+  async function ingredientChoices(accountId: number) {
+    const lists = await Promise.all(
+      INGREDIENTS.map(async ({ kind }) => {
+        const { items } = await listResources(db, kind, accountId, { page: 1, pageSize: CHOICES });
+        return [kind, items.map((r) => ({ id: r.id, label: 'name' in r ? r.name : r.companyName }))] as const;
+      }),
+    );
+    return Object.fromEntries(lists) as IngredientChoices;
+  }
+
+  async function newSchedulePage(c: WebContext, v: Omit<NewScheduleView, 'available' | 'choices'>, status: 200 | 400 | 409 = 200) {
+    const accountId = c.get('session').accountId;
+    const [available, choices] = await Promise.all([countSelectableDistillations(db, accountId), ingredientChoices(accountId)]);
+    return page(c, <NewSchedulePage c={c} v={{ available, choices, ...v }} />, status);
   }
 
   const control = (action: ScheduleAction) => async (c: WebContext) => {
