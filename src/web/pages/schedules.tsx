@@ -1,11 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import type { GenerationSchedule } from '../../domain/schedules/generation-schedules.js';
-import type { scheduleDetail } from '../../temporal/schedule-control.js';
+import type { schedulesWithState } from '../../temporal/schedule-control.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { describeSpec, formatRunTime } from './schedule-format.js';
 
-export type ScheduleRow = Awaited<ReturnType<typeof scheduleDetail>>;
+export type ScheduleRow = Awaited<ReturnType<typeof schedulesWithState>>[number];
 
 export interface SchedulesView {
   rows: ScheduleRow[];

@@ -12,14 +12,15 @@ import { accountLimits } from '../../domain/limits/account-limits.js';
 import { getSchedule, listSchedules, MIN_INTERVAL_SECONDS } from '../../domain/schedules/generation-schedules.js';
 import { countSelectableDistillations } from '../../domain/tasks/selection.js';
 import { previewTemporalSpec } from '../../temporal/generation-schedules.js';
-import { controlScheduleOfAccount, deleteScheduleOfAccount, scheduleDetail, type ScheduleAction } from '../../temporal/schedule-control.js';
+import { controlScheduleOfAccount, deleteScheduleOfAccount, schedulesWithState, type ScheduleAction } from '../../temporal/schedule-control.js';
 import { canWrite, type WebContext, type WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoices, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from '../pages/new-schedule.js';
 import { CRON_PRESETS } from '../pages/schedule-format.js';
 import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from '../pages/schedules.js';
 
-const PAGE_SIZE = 50;
+/** Each row asks Temporal for its state (one describe each), so a page holds 20 like the API's default. */
+const PAGE_SIZE = 20;
 /** How many of each ingredient the form offers, newest first. */
 const CHOICES = 200;
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -128,7 +129,7 @@ export function scheduleRoutes(deps: ApiDeps) {
       const query = listQuery.parse(c.req.query());
       const list = await listSchedules(db, accountId, { page: query.page, pageSize: PAGE_SIZE });
       const [rows, account] = await Promise.all([
-        Promise.all(list.schedules.map((s) => scheduleDetail(db, temporal.client, accountId, s.id, LIST_RUNS))),
+        schedulesWithState(db, temporal.client, list.schedules, LIST_RUNS),
         accountLimits(db, accountId, limits),
       ]);
       const named = rows.find((r) => r.schedule.id === query.id)?.schedule.name ?? `#${query.id ?? ''}`;
