@@ -209,6 +209,7 @@ describe('schedules in the web console', () => {
       }, token, scheduleId);
       expect(statuses).toEqual([403, 403, 403, 403]);
       expect((await go(reader, '/schedules/new'))?.status()).toBe(403);
+      expect((await go(reader, `/schedules/${scheduleId}/delete`))?.status()).toBe(403);
       expect((await describeSchedule(scheduleId)).state.paused).toBe(false);
       expect(await rowsOf()).toEqual([{ id: scheduleId, deleted: false }]);
     } finally {

@@ -13,11 +13,12 @@ import { getSchedule, listSchedules, MIN_INTERVAL_SECONDS } from '../../domain/s
 import { countSelectableDistillations } from '../../domain/tasks/selection.js';
 import { previewTemporalSpec } from '../../temporal/generation-schedules.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, schedulesWithState, type ScheduleAction } from '../../temporal/schedule-control.js';
-import { canWrite, type WebContext, type WebEnv } from '../context.js';
+import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoices, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from '../pages/new-schedule.js';
 import { CRON_PRESETS } from '../pages/schedule-format.js';
 import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from '../pages/schedules.js';
+import { assertCanWrite } from '../write-guard.js';
 
 /** Each row asks Temporal for its state (one describe each), so a page holds 20 like the API's default. */
 const PAGE_SIZE = 20;
@@ -87,10 +88,6 @@ function splitIssues(issues: z.core.$ZodIssue[]) {
   return { specError: join(spec), error: join(other) };
 }
 
-const requireWriteKey = (c: WebContext) => {
-  if (!canWrite(c)) throw new AppError(403, 'FORBIDDEN_SCOPE', c.get('t')('forbiddenText', { scope: c.get('session').scope }));
-};
-
 /**
  * The schedules of the signed-in account: list with state and run times, create (presets or a cron,
  * with Temporal's next run times as a preview), pause, resume, run now and delete. Every change goes
@@ -137,7 +134,7 @@ export function scheduleRoutes(deps: ApiDeps) {
       return page(c, <SchedulesPage c={c} v={{ rows, page: list.page, pageSize: list.pageSize, total: list.total, maxSchedules: account.maxSchedules, notice }} />);
     })
     .get('/new', (c) => {
-      requireWriteKey(c);
+      assertCanWrite(c);
       return newSchedulePage(c, { input: defaultScheduleInput(c) });
     })
     .post('/preview', async (c) => {
@@ -169,7 +166,7 @@ export function scheduleRoutes(deps: ApiDeps) {
     .post('/:id/unpause', control('unpause'))
     .post('/:id/trigger', control('trigger'))
     .get('/:id/delete', async (c) => {
-      requireWriteKey(c);
+      assertCanWrite(c);
       const schedule = await getSchedule(db, c.get('session').accountId, parseIdParam(c));
       return page(c, <DeleteSchedulePage c={c} schedule={schedule} />);
     })
