@@ -65,6 +65,27 @@ describe('POST /api/usage/verify and /repair', () => {
     expect((await stack.api.call('GET', '/api/usage/reports?pageSize=500', apiKey)).status).toBe(400);
   });
 
+  it("applies a dry run's fingerprint only while the changes are the ones it showed", async () => {
+    const { accountId, apiKey } = await newAccount(database);
+    const [d1, d2] = await seedDistillations(database, accountId, [{}, {}]);
+    await database.sql`UPDATE distillations SET usage_count = 3 WHERE id = ${d1!}`;
+    const dry = await stack.api.call('POST', '/api/usage/repair', apiKey);
+    expect(dry.body).toMatchObject({ dryRun: true, fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/), changes: [{ kind: 'set_usage_count', before: 3, after: 0 }] });
+
+    await database.sql`UPDATE distillations SET usage_count = 5 WHERE id = ${d2!}`;
+    const stale = await stack.api.call('POST', `/api/usage/repair?dryRun=false&fingerprint=${dry.body.fingerprint}`, apiKey);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: 'REPAIR_PLAN_CHANGED', details: { expected: dry.body.fingerprint, changes: 2 } });
+    expect([await usageCount(d1!), await usageCount(d2!)]).toEqual([3, 5]);
+
+    const again = await stack.api.call('POST', '/api/usage/repair', apiKey);
+    expect(again.body.fingerprint).not.toBe(dry.body.fingerprint);
+    const applied = await stack.api.call('POST', `/api/usage/repair?dryRun=false&fingerprint=${again.body.fingerprint}`, apiKey);
+    expect(applied.body).toMatchObject({ dryRun: false, fingerprint: again.body.fingerprint, changes: again.body.changes, report: { discrepancies: [] } });
+    expect([await usageCount(d1!), await usageCount(d2!)]).toEqual([0, 0]);
+    expect((await stack.api.call('POST', '/api/usage/repair?dryRun=false&fingerprint=xyz', apiKey)).body.error.message).toContain('32 hex characters');
+  });
+
   it('needs an API key, and an account sees only its own reports', async () => {
     expect((await stack.api.call('POST', '/api/usage/verify', 'ak_not-a-real-key-at-all')).status).toBe(401);
     expect((await stack.api.call('GET', '/api/usage/reports', 'ak_not-a-real-key-at-all')).status).toBe(401);

@@ -404,7 +404,7 @@ export const usageReports = pgTable(
     accountId: integer('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<'verify' | 'repair'>().notNull(),
     dryRun: boolean('dry_run').notNull().default(false),
-    source: text('source').$type<'api' | 'schedule' | 'cli'>().notNull(),
+    source: text('source').$type<'api' | 'schedule' | 'cli' | 'console'>().notNull(),
     totals: jsonb('totals').$type<Record<string, number>>().notNull().default({}),
     discrepancies: jsonb('discrepancies').$type<unknown[]>().notNull().default([]),
     changes: jsonb('changes').$type<unknown[]>().notNull().default([]),
