@@ -8,6 +8,8 @@ export type WebVariables = {
   /** Set on every page behind sign-in. */
   session: WebSession;
   sessionId: string;
+  /** The navigation's unread badge: counted when a page renders it, not on posts or streams. */
+  unreadNotifications: () => Promise<number>;
 };
 
 export type WebEnv = { Variables: WebVariables };

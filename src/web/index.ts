@@ -10,7 +10,10 @@ import { consoleErrorHandler } from './error-page.js';
 import { authRoutes, signOutRoute } from './routes/auth.js';
 import { distillationRoutes } from './routes/distillations.js';
 import { liveRoutes } from './routes/live.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { usageRoutes } from './routes/usage.js';
 import { taskRoutes } from './routes/tasks.js';
+import { notificationBadge } from './notification-badge.js';
 import { requireSession } from './session.js';
 import { requireWriteForPost } from './write-guard.js';
 
@@ -20,8 +23,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/notifications/*', '/usage/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/notifications/*', '/usage/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -45,7 +48,7 @@ export function webRoutes(deps: ApiDeps) {
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
   for (const path of CONSOLE_PATHS) web.use(path, consoleBasics());
-  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), requireCsrfToken());
+  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
   web.route('/', assetRoutes());
   web.route('/', authRoutes(db));
@@ -53,5 +56,7 @@ export function webRoutes(deps: ApiDeps) {
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
   web.route('/live', liveRoutes(deps));
+  web.route('/notifications', notificationRoutes(db));
+  web.route('/usage', usageRoutes(deps));
   return web;
 }

@@ -1,6 +1,8 @@
 import * as common from './common.js';
 import * as distillations from './distillations.js';
+import * as notifications from './notifications.js';
 import * as tasks from './tasks.js';
+import * as usage from './usage.js';
 
 /** The console's two languages: Chinese for the seed's users, English beside it. */
 export const LANGS = ['zh', 'en'] as const;
@@ -11,14 +13,14 @@ export const LANG_COOKIE = 'artgen_lang';
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
  * translation is a type error. A key belongs to one area (test/web-i18n.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, tasks };
+export const AREAS = { common, distillations, tasks, notifications, usage };
 
-const en = { ...common.en, ...distillations.en, ...tasks.en };
+const en = { ...common.en, ...distillations.en, ...tasks.en, ...notifications.en, ...usage.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh };
+const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh, ...notifications.zh, ...usage.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 
