@@ -93,6 +93,12 @@ describe('export', () => {
     expect(body).toBe(`${TEXTS[1]!.content}\n`);
   });
 
+  it('one article as a JSON object (a JSON answer that already ends in a newline is served whole)', async () => {
+    const r = await download(`${A}/${ids[1]}/export?format=json`);
+    expect([r.status, r.type]).toEqual([200, 'application/json; charset=utf-8']);
+    expect(JSON.parse(r.bytes.toString('utf8'))).toMatchObject({ id: ids[1], title: TEXTS[1]!.title, content: TEXTS[1]!.content });
+  });
+
   it('HTML escapes raw HTML and unsafe links and renders the Markdown it knows', async () => {
     const r = await download(`${A}/${ids[2]}/export?format=html`);
     const html = r.bytes.toString('utf8');
