@@ -1,12 +1,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import type { ApiDeps } from '../api/types.js';
+import type { RouteDeps } from '../api/types.js';
 import { assetRoutes } from './assets.js';
 import type { WebEnv } from './context.js';
 import { requireCsrfToken } from './csrf.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
+import { articleRoutes } from './routes/articles.js';
 import { authRoutes, signOutRoute } from './routes/auth.js';
 import { distillationRoutes } from './routes/distillations.js';
 import { liveRoutes } from './routes/live.js';
@@ -20,8 +21,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/articles/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/articles/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -40,7 +41,7 @@ function consoleBasics(): MiddlewareHandler<WebEnv> {
  * The web console, a peer of the JSON API in the same Hono app: server-rendered pages over the domain
  * functions, signed in with an API key (a session cookie), zh/en. Mount at `/`.
  */
-export function webRoutes(deps: ApiDeps) {
+export function webRoutes(deps: RouteDeps) {
   const { db } = deps;
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
@@ -53,5 +54,6 @@ export function webRoutes(deps: ApiDeps) {
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
   web.route('/live', liveRoutes(deps));
+  web.route('/articles', articleRoutes(deps));
   return web;
 }

@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import type { WebContext } from './context.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -43,6 +43,8 @@ function Navigation({ c }: { c: WebContext }) {
       <nav aria-label="main" class="main-nav">
         {link('/distillations', t('distillations'))}
         {link('/tasks', t('tasks'))}
+        {link('/articles', t('articlesNav'))}
+        {link('/articles/queue', t('reviewQueue'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
       </nav>
       <LangSwitch c={c} />

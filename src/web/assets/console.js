@@ -1,6 +1,7 @@
 // The console's progressive enhancement: every page works without it; with it, live pages refresh
-// their main region from the server when an event says something changed, and the article count
-// says at once when it asks for more than is available.
+// their main region from the server when an event says something changed, the article count
+// says at once when it asks for more than is available, the reader copies an article's Markdown and
+// the review list checks every row at once.
 (function () {
   'use strict';
   var FINAL = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'];
@@ -72,10 +73,39 @@
     });
   }
 
+  /** A copy button (hidden without script) puts the text of the element it names on the clipboard. */
+  function copyButtons() {
+    document.querySelectorAll('button[data-copy]').forEach(function (button) {
+      var source = document.getElementById(button.getAttribute('data-copy'));
+      var status = document.getElementById('copy-status');
+      if (!source || !navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        navigator.clipboard.writeText(source.textContent).then(
+          function () { if (status) status.textContent = button.getAttribute('data-copied'); },
+          function () { if (status) status.textContent = button.getAttribute('data-copy-failed'); }
+        );
+      });
+    });
+  }
+
+  /** "Select all" (hidden without script) checks or clears every row's box in its form. */
+  function pickAll() {
+    var all = document.querySelector('input[data-pick-all]');
+    var label = document.querySelector('[data-pick-all-label]');
+    if (!all || !label || !all.form) return;
+    label.hidden = false;
+    all.addEventListener('change', function () {
+      all.form.querySelectorAll('input[name="ids[]"]').forEach(function (box) { box.checked = all.checked; });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var body = document.body;
     if (body.getAttribute('data-live-task')) liveTask(body.getAttribute('data-live-task'));
     if (body.getAttribute('data-live-tasks')) liveTaskList(body.getAttribute('data-live-tasks'));
     articleCount();
+    copyButtons();
+    pickAll();
   });
 })();

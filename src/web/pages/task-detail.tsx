@@ -49,7 +49,7 @@ export function TaskDetailPage({ c, task, notice }: { c: WebContext; task: TaskD
                   <td>{keywords.get(item.distillationId)?.keyword ?? `#${item.distillationId}`}</td>
                   <td>{item.state}{item.error ? <span class="error"> — {item.error}</span> : null}</td>
                   <td>{item.attempts}</td>
-                  <td class="article-title">{article?.title ?? ''}</td>
+                  <td class="article-title">{article ? <a href={`/articles/${article.id}`}>{article.title}</a> : ''}</td>
                   <td>{article ? article.promptTokens + article.completionTokens : ''}</td>
                   <td>{article?.durationMs != null ? `${(article.durationMs / 1000).toFixed(1)} s` : ''}</td>
                 </tr>
