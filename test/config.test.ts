@@ -12,6 +12,7 @@ describe('configuration', () => {
 
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', LLM_BASE_URL: '  ' }).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_UI_URL: ' ' }).TEMPORAL_UI_URL).toBeUndefined();
   });
 
   it.each([
@@ -23,6 +24,7 @@ describe('configuration', () => {
     [{ DEV_API_KEY: 'short' }, 'DEV_API_KEY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ LLM_API_KEY: 'sk-123' }, 'LLM_BASE_URL'],
+    [{ TEMPORAL_UI_URL: 'temporal-ui:8080' }, 'TEMPORAL_UI_URL'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
