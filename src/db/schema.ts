@@ -256,7 +256,8 @@ export const generationTasks = pgTable(
       sql`${t.generatedCount} >= 0 AND ${t.failedCount} >= 0 AND ${t.skippedCount} >= 0`,
     ),
     index('generation_tasks_account_created_idx').on(t.accountId, t.createdAt),
-    index('generation_tasks_account_status_idx').on(t.accountId, t.status),
+    // The task list filtered by status, newest first, a page at a time (also serves counts by status).
+    index('generation_tasks_account_status_created_idx').on(t.accountId, t.status, t.createdAt, t.id),
   ],
 );
 
