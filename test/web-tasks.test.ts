@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillations, generationTasks } from '../src/db/schema.js';
-import { createArticleSetting, createKnowledgeBase } from '../src/domain/ingredients/index.js';
-import { waitFor } from './support/api-server.js';
+import { createWebSession } from '../src/domain/accounts/index.js';
+import { createArticleSetting, createKnowledgeBase, deleteResource } from '../src/domain/ingredients/index.js';
+import { startApiServer, waitFor } from './support/api-server.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from './support/browser.js';
 import { keywordOf } from './support/llm-stub.js';
 import { newAccount, seedDistillations } from './support/db.js';
@@ -20,6 +21,14 @@ const tag = `wt${process.pid}`;
 let partialTaskId = 0;
 
 const shot = (name: string, p: Page = page) => screenshot(p, name);
+
+/** The page fits a 375 px wide phone without sideways scrolling. */
+async function fitsPhone() {
+  await page.setViewport({ width: 375, height: 800 });
+  const width = await page.evaluate('document.documentElement.scrollWidth');
+  await page.setViewport({ width: 1200, height: 900 });
+  return width as number;
+}
 
 async function signIn(p: Page, key: string) {
   await p.goto(`${stack.api.url}/`, { waitUntil: 'domcontentloaded' });
@@ -96,6 +105,7 @@ describe('task pages of the web console in a real Chromium', () => {
 
     await page.select('#ingredient-knowledgeBase', String(kb.id));
     await shot('new-task-ingredients');
+    expect(await fitsPhone()).toBeLessThanOrEqual(375);
     // The first keyword's article fails for good, so the task ends completed with one failed item.
     stack.stub.setBehavior((req) => (keywordOf(req) === keywords[0] ? { status: 400, errorMessage: 'content policy violation' } : {}));
     await submit(page, '#new-task button');
@@ -109,6 +119,22 @@ describe('task pages of the web console in a real Chromium', () => {
     const prompts = stack.stub.requests.filter((r) => keywordOf(r) === keywords[1]);
     expect(prompts.length).toBeGreaterThanOrEqual(1);
     expect(prompts[0]!.userMessage).toContain(`${tag} roasted since 1921`);
+  });
+
+  it('says above the form when a picked ingredient was deleted meanwhile, and creates nothing', async () => {
+    const doomed = await createKnowledgeBase(stack.database.db, account.accountId, { name: 'Soon gone', documents: [] });
+    await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+    await typeCount(1);
+    await page.select('#ingredient-knowledgeBase', String(doomed.id));
+    await deleteResource(stack.database.db, 'knowledgeBase', account.accountId, doomed.id);
+    const before = await stack.database.db.select({ id: generationTasks.id }).from(generationTasks).where(eq(generationTasks.accountId, account.accountId));
+    await submit(page, '#new-task button');
+    expect(new URL(page.url()).pathname).toBe('/tasks');
+    expect(await textOf(page, '#form-error')).toContain(`knowledgeBaseId [${doomed.id}]`);
+    expect(await page.$eval('#count-error', (e: any) => e.hidden)).toBe(true);
+    expect(await page.$eval('#article-count', (e: any) => e.value)).toBe('1');
+    const after = await stack.database.db.select({ id: generationTasks.id }).from(generationTasks).where(eq(generationTasks.accountId, account.accountId));
+    expect(after).toHaveLength(before.length);
   });
 
   it('shows tokens and durations per item and in total, states and errors, deleted markers and the Temporal UI link', async () => {
@@ -141,6 +167,21 @@ describe('task pages of the web console in a real Chromium', () => {
     await shot('task-detail-tokens');
   });
 
+  it('links no Temporal UI when the deployment names none', async () => {
+    const bare = await startApiServer(stack.database, stack.worker.target);
+    try {
+      const session = await createWebSession(stack.database.db, account.apiKey);
+      if (!session.ok) throw new Error(`no session: ${session.reason}`);
+      const res = await fetch(`${bare.url}/tasks/${partialTaskId}`, { headers: { cookie: `artgen_session=${session.id}`, 'accept-language': 'en' } });
+      const html = await res.text();
+      expect(res.status).toBe(200);
+      expect(html).toContain('id="task-status"');
+      expect(html).not.toContain('temporal-ui-link');
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('pages through more than 50 tasks keeping the status filter, with retry only where the domain allows it', async () => {
     const [anyDistillation] = await stack.database.db.select({ id: distillations.id }).from(distillations).where(eq(distillations.accountId, account.accountId)).limit(1);
     const completed = await insertFinishedTasks(60, 'completed', anyDistillation!.id);
@@ -162,6 +203,7 @@ describe('task pages of the web console in a real Chromium', () => {
     expect(await page.$$eval('form[action$="/retry"]', (fs) => fs.map((f) => f.getAttribute('action')))).toEqual([`/tasks/${partialTaskId}/retry`]);
     expect(await page.$('form[action$="/cancel"]')).toBeNull();
     await shot('tasks-page-2');
+    expect(await fitsPhone()).toBeLessThanOrEqual(375);
 
     await submit(page, '.pager a[rel="prev"]');
     expect(new URL(page.url()).searchParams.get('status')).toBe('completed');
