@@ -222,7 +222,7 @@ describe('auth, health and routing', () => {
     const { apiKey } = await newAccount(database);
     const ok = await call('GET', '/api/distillations', { headers: { authorization: `bearer ${apiKey}` } });
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body).toEqual({ items: [], page: 1, pageSize: 20, total: 0 });
+    expect(ok.body).toEqual({ items: [], page: 1, pageSize: 20, total: 0, selectable: 0 });
   });
 
   it('answers unknown routes with 404 ROUTE_NOT_FOUND', async () => {
@@ -374,8 +374,10 @@ describe('distillations', () => {
       json: { distillations: [{ keyword: 'fine' }, { keyword: '' }] },
     });
     expect(expectError(bad, 400, 'VALIDATION_ERROR').message).toContain('distillations.1.keyword');
-    // A rejected import writes nothing.
-    expect((await call('GET', '/api/distillations', { key: apiKey })).body.total).toBe(3);
+    // A rejected import writes nothing; the topic-less row counts in total, not in selectable.
+    expect((await call('GET', '/api/distillations', { key: apiKey })).body).toMatchObject({ total: 3, selectable: 2 });
+    await call('DELETE', `/api/distillations/${r.body.ids[0]}`, { key: apiKey });
+    expect((await call('GET', '/api/distillations?pageSize=1', { key: apiKey })).body).toMatchObject({ total: 2, selectable: 1 });
   });
 
   it('lists with pagination, newest first, and rejects a bad page size', async () => {

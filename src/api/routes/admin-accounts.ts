@@ -4,10 +4,9 @@ import { createAccount, createApiKey, listAccounts, requireAccount } from '../..
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import { accountInput } from '../schemas/accounts.js';
 import { count, id, paged, timestamp } from '../schemas/common.js';
 import { newKeyAnswer, newKeyInput } from './key-input.js';
-
-const accountInput = z.object({ name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters') });
 
 /** Accounts and their keys, for admin keys: create an account (with a write key), list them, give one a key. */
 export function adminAccountRoutes({ db }: ApiDeps) {

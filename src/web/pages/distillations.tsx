@@ -5,8 +5,8 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 
 export interface DistillationsView {
+  /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
   list: Awaited<ReturnType<typeof listDistillations>>;
-  selectable: number;
   search: string;
   notice?: string;
   /** Problems of the add form or of an import file, shown beside the form that caused them. */
@@ -83,7 +83,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
   return (
     <Layout c={c} title={t('distillations')}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
-      <p id="selectable" class="stat">{t('selectableNow', { n: v.selectable })}</p>
+      <p id="selectable" class="stat">{t('selectableNow', { n: v.list.selectable })}</p>
       <form method="get" action="/distillations" role="search" class="inline">
         <label for="q">{t('search')}</label>
         <input id="q" name="q" type="search" value={v.search} />

@@ -4,7 +4,6 @@ import { checkDistillation, parseDistillationFile } from '../../cli/distillation
 import { CliError } from '../../cli/errors.js';
 import type { Db } from '../../db/client.js';
 import { createDistillations, listDistillations } from '../../domain/distillations.js';
-import { countSelectableDistillations } from '../../domain/tasks/selection.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { DistillationsPage, type DistillationsView } from '../pages/distillations.js';
@@ -20,11 +19,8 @@ export function distillationRoutes(db: Db) {
     const search = (c.req.query('q') ?? '').trim().slice(0, 200);
     const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const accountId = c.get('session').accountId;
-    const [list, selectable] = await Promise.all([
-      listDistillations(db, accountId, pageNo, PAGE_SIZE, search || undefined),
-      countSelectableDistillations(db, accountId),
-    ]);
-    return page(c, <DistillationsPage c={c} v={{ list, selectable, search, ...extra }} />, status);
+    const list = await listDistillations(db, accountId, pageNo, PAGE_SIZE, search || undefined);
+    return page(c, <DistillationsPage c={c} v={{ list, search, ...extra }} />, status);
   }
 
   return new Hono<WebEnv>()
