@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import type { WebContext } from './context.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -44,6 +44,8 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/distillations', t('distillations'))}
         {link('/tasks', t('tasks'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
+        {link('/keys', t('keys'))}
+        {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">

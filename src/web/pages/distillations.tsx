@@ -16,7 +16,8 @@ export interface DistillationsView {
   importBadRows?: BadRow[];
 }
 
-const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+/** A timestamp as the console shows it (UTC, to the minute). */
+export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 function Pager({ c, v }: { c: WebContext; v: DistillationsView }) {
   const t = c.get('t');
@@ -95,14 +96,23 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
             <tr>
               <th scope="col">ID</th><th scope="col">{t('keyword')}</th><th scope="col">{t('topics')}</th>
               <th scope="col">{t('usage')}</th><th scope="col">{t('reserved')}</th><th scope="col">{t('created')}</th>
+              {canWrite(c) && <th scope="col">{t('actions')}</th>}
             </tr>
           </thead>
           <tbody>
-            {v.list.items.length === 0 && <tr><td colspan={6}>{t('noRows')}</td></tr>}
+            {v.list.items.length === 0 && <tr><td colspan={7}>{t('noRows')}</td></tr>}
             {v.list.items.map((d) => (
-              <tr>
+              <tr data-distillation-id={d.id}>
                 <td>{d.id}</td><td>{d.keyword}</td><td>{d.topicCount}</td>
                 <td>{d.usageCount}</td><td>{d.reservedCount}</td><td>{when(d.createdAt)}</td>
+                {canWrite(c) && (
+                  <td>
+                    <span class="actions">
+                      <a href={`/distillations/${d.id}/edit`} aria-label={`${t('editTopics')} ${d.id}`}>{t('editTopics')}</a>
+                      <a href={`/distillations/${d.id}/delete`} aria-label={`${t('deleteDistillation')} ${d.id}`}>{t('deleteDistillation')}</a>
+                    </span>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

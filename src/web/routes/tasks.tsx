@@ -59,6 +59,7 @@ export function taskRoutes(deps: ApiDeps) {
           const { task } = await createTaskWithinQuota(tx, accountId, request, limits);
           return { status: 201, body: {}, resourceId: task.id };
         });
+        c.set('auditTargets', { taskId: result.resourceId! });
         return c.redirect(`/tasks/${result.resourceId}`, 303);
       } catch (err) {
         // The seed's insufficient-distillations message (and a quota refusal) belong beside the field.
