@@ -45,6 +45,14 @@ async function postFromPage(p: Page, action: string, fields: Record<string, stri
   return p.evaluate(async (target, body) => (await fetch(target, { method: 'POST', body: new URLSearchParams(body) })).status, action, { _csrf: csrf, ...fields });
 }
 
+/** The page at 375 px wide scrolls no wider than the screen (tables scroll inside their own box). */
+async function fitsIn375(p: Page, name: string) {
+  await p.setViewport({ width: 375, height: 800 });
+  expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+  await screenshot(p, name);
+  await p.setViewport({ width: 1200, height: 900 });
+}
+
 const auditRows = (prefix: string) =>
   database.sql<{ account_id: number | null; method: string; route: string | null; status: number; target_ids: Record<string, unknown>; request_id: string; client_ip: string | null }[]>`
     SELECT account_id, method, route, status, target_ids, request_id, client_ip FROM audit_events WHERE key_prefix = ${prefix} ORDER BY id`;
@@ -67,6 +75,7 @@ describe('keys and accounts in the console', () => {
     expect(await page.$$eval('#keys tbody tr', (trs) => trs.length)).toBe(1);
     expect(await textOf(page, '#keys tbody tr')).toContain('signed in with this key');
     await screenshot(page, 'keys');
+    await fitsIn375(page, 'keys-375px');
 
     await page.select('#key-scope', 'read');
     await page.type('#key-name', 'dashboard');
@@ -79,8 +88,12 @@ describe('keys and accounts in the console', () => {
     expect(stored).toMatchObject({ accountId: admin.accountId, scope: 'read', name: 'dashboard', prefix: readKey.slice(0, 8), revokedAt: null });
     expect(stored!.expiresAt).not.toBeNull();
     readKeyId = stored!.id;
-    expect(await page.$eval('button[data-copy]', (b: any) => b.hidden)).toBe(false);
+    await page.browserContext().overridePermissions(stack.api.url, ['clipboard-read', 'clipboard-sanitized-write']);
+    await page.click('button[data-copy]');
+    await page.waitForFunction('document.getElementById("secret-copied").textContent === "Copied."');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(readKey);
     await screenshot(page, 'key-created');
+    await fitsIn375(page, 'key-created-375px');
 
     await page.reload({ waitUntil: 'domcontentloaded' });
     expect(path(page)).toBe('/keys');
@@ -165,6 +178,7 @@ describe('keys and accounts in the console', () => {
     expect(await textOf(page, '.notice')).toBe('Limits saved.');
     expect(await textOf(page, '[data-effective="maxRunningTasks"]')).toBe('Applies now: 3');
     await screenshot(page, 'account-limits');
+    await fitsIn375(page, 'account-limits-375px');
     const viaApi = await callJson(stack.api.url, 'GET', `/api/admin/accounts/${accountId}/limits`, admin.apiKey);
     expect(viaApi.body).toEqual(await describeAccountLimits(database.db, accountId, DEFAULT_LIMITS));
     expect(viaApi.body.overrides).toEqual({ maxRunningTasks: 3, maxPriority: 5 });
