@@ -191,6 +191,8 @@ describe('every answer of every route matches the document', () => {
     await hit('POST', '/api/admin/accounts/{id}/keys', { id: account.body.accountId }, { key, json: { scope: 'read' } });
     await hit('POST', '/api/admin/accounts', {}, { key: account.body.apiKey, json: { name: 'Not allowed' } });
     await hit('GET', '/api/audit', {}, { key, query: '?pageSize=5' });
+    await hit('PATCH', '/api/admin/accounts/{id}', { id: account.body.accountId }, { key, json: { fairnessWeight: 2.5 } });
+    await hit('PATCH', '/api/admin/accounts/{id}', { id: account.body.accountId }, { key, json: { fairnessWeight: 0 } });
     await hit('GET', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key });
     await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 5 } });
     await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 50 } });

@@ -72,7 +72,7 @@ describe('scopes', () => {
     const admin = await account('admin');
     const adminRoutes = API_ROUTES.routes.filter((r) => r.scope === 'admin');
     expect(adminRoutes.map((r) => `${r.method} ${r.pattern}`).sort()).toEqual(
-      ['GET /api/admin/accounts', 'POST /api/admin/accounts', 'POST /api/admin/accounts/:id/keys', 'GET /api/admin/accounts/:id/limits', 'PATCH /api/admin/accounts/:id/limits', 'POST /api/temporal-codec/decode', 'POST /api/temporal-codec/encode'].sort(),
+      ['GET /api/admin/accounts', 'POST /api/admin/accounts', 'PATCH /api/admin/accounts/:id', 'POST /api/admin/accounts/:id/keys', 'GET /api/admin/accounts/:id/limits', 'PATCH /api/admin/accounts/:id/limits', 'POST /api/temporal-codec/decode', 'POST /api/temporal-codec/encode'].sort(),
     );
     for (const route of adminRoutes) {
       const r = await api.call(route.method, concrete(route.pattern), writer.apiKey, route.method === 'GET' ? undefined : { name: 'x', scope: 'read' });
