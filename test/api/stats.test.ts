@@ -108,8 +108,8 @@ describe('GET /api/stats', () => {
     const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000).toISOString();
     const tenSecondsLater = new Date(Date.parse(twoDaysAgo) + 10_000).toISOString();
     const [old] = await database.sql<{ id: number }[]>`
-      INSERT INTO generation_tasks (account_id, requested_count, generated_count, status, created_at, submitted_at, started_at, completed_at)
-      VALUES (${accountId}, 1, 1, 'completed', ${twoDaysAgo}, ${twoDaysAgo}, ${twoDaysAgo}, ${tenSecondsLater})
+      INSERT INTO generation_tasks (account_id, requested_count, generated_count, status, prompt_tokens, completion_tokens, created_at, submitted_at, started_at, completed_at)
+      VALUES (${accountId}, 1, 1, 'completed', 100, 200, ${twoDaysAgo}, ${twoDaysAgo}, ${twoDaysAgo}, ${tenSecondsLater})
       RETURNING id`;
     await database.sql`
       INSERT INTO articles (account_id, task_id, position, keyword, topics, title, content, review_status, prompt_tokens, completion_tokens, duration_ms, created_at)

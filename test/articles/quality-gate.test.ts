@@ -58,6 +58,14 @@ describe('quality gate', () => {
     expect(saved.body).toMatchObject({ title: 'Clean', qualityFlags: [], qualityScores: { attempt: 2, headings: 0, nearestArticleId: null } });
     expect(saved.body).not.toHaveProperty('simhashBands');
     expect(task.items[0]).toMatchObject({ state: 'saved', attempts: 2, error: null });
+    // Both drafts were paid for: the task (and the account's stats) count the refused one's tokens too.
+    expect(saved.body).toMatchObject({ promptTokens: second!.usage!.promptTokens, completionTokens: second!.usage!.completionTokens });
+    expect(task).toMatchObject({
+      promptTokens: first!.usage!.promptTokens + second!.usage!.promptTokens,
+      completionTokens: first!.usage!.completionTokens + second!.usage!.completionTokens,
+    });
+    const stats = await stack.api.call('GET', '/api/stats', apiKey);
+    expect(stats.body.allTime.tokens.prompt).toBe(task.promptTokens);
     expect(await invariantViolations(database, accountId)).toEqual([]);
   });
 
