@@ -128,8 +128,9 @@ describe('retry', () => {
 });
 
 describe('timeout', () => {
-  it('ends a task that runs past its limit as timeout, keeping what was saved and releasing the rest', async () => {
+  it('ends a task that runs past its limit as timeout, keeping what was saved and releasing the rest (and tells task.timeout subscribers)', async () => {
     const { accountId, keywords, ids } = await pool(3);
+    await database.sql`INSERT INTO webhooks (account_id, url, events, secret) VALUES (${accountId}, 'http://127.0.0.1:9/hook', ${['task.timeout']}, ${'whsec_' + Buffer.alloc(32, 7).toString('base64')})`;
     stack.stub.setBehavior((req) => (keywordOf(req) === keywords[0] ? {} : { hang: true }));
     const task = await createTaskWithReservations(database.db, accountId, { articleCount: 3, concurrency: 3, timeoutSeconds: 2 });
     await startTaskWorkflow(stack.worker.target, task);
@@ -140,6 +141,8 @@ describe('timeout', () => {
     expect(row.error_message).toContain('time limit');
     expect((await items(task.id)).map((i) => i.state)).toEqual(['saved', 'released', 'released']);
     expect((await distillationCounts(database, ids)).get(ids[1]!)!.reserved).toBe(0);
+    const sent = await database.sql`SELECT event_type, payload FROM webhook_deliveries WHERE account_id = ${accountId}`;
+    expect(sent.map((d) => [d.event_type, d.payload.data?.status ?? d.payload.status])).toEqual([['task.timeout', 'timeout']]);
     expect(await invariantViolations(database, accountId)).toEqual([]);
     stack.stub.setBehavior(() => ({}));
   });
