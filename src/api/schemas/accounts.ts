@@ -2,7 +2,19 @@ import { z } from 'zod';
 
 /** What an admin sends about accounts, read by the API's admin routes and the console's account pages alike. */
 
-export const accountInput = z.object({ name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters') });
+const accountName = z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters');
+export const accountInput = z.object({ name: accountName });
+/** An admin's change to an account: its name or its fairness weight (its share of the LLM queue). */
+export const accountPatch = z
+  .object({
+    name: accountName.optional(),
+    fairnessWeight: z
+      .number()
+      .gt(0, 'fairnessWeight must be above 0 (1 is the default share)')
+      .max(1000, 'fairnessWeight must be at most 1000')
+      .optional(),
+  })
+  .refine((p) => p.name !== undefined || p.fairnessWeight !== undefined, 'give name or fairnessWeight (or both)');
 
 /** A number sets the account's own limit; null goes back to the config default. */
 const limit = (name: string, max: number, min = 1) =>
