@@ -492,7 +492,7 @@ export const idempotencyKeys = pgTable(
 );
 
 /** The events a webhook can subscribe to; `webhook.test` is sent on request only. */
-export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'article.approved', 'article.saved', 'review.needed'] as const;
+export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout', 'article.approved', 'article.saved', 'review.needed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test';
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

@@ -44,6 +44,8 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/distillations', t('distillations'))}
         {link('/tasks', t('tasks'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
+        {link('/keys', t('keys'))}
+        {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">

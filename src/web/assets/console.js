@@ -1,6 +1,6 @@
 // The console's progressive enhancement: every page works without it; with it, live pages refresh
 // their main region from the server when an event says something changed, and the article count
-// shows the available number and the seed's refusal as it is typed.
+// shows the available number and the seed's refusal as it is typed, and a key shown once gets its copy button.
 (function () {
   'use strict';
   var FINAL = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'];
@@ -85,10 +85,27 @@
     });
   }
 
+  /** Copy buttons (hidden without this script): copy their field's value, say so, select it as a fallback. */
+  function copyButtons() {
+    document.querySelectorAll('button[data-copy]').forEach(function (button) {
+      var field = document.getElementById(button.getAttribute('data-copy'));
+      var status = document.getElementById(button.getAttribute('data-copy') + '-copied');
+      if (!field) return;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        field.select();
+        var done = function () { if (status) status.textContent = button.getAttribute('data-copied'); };
+        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(field.value).then(done, function () {});
+        else if (document.execCommand('copy')) done();
+      });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var body = document.body;
     if (body.getAttribute('data-live-task')) liveTask(body.getAttribute('data-live-task'));
     if (body.getAttribute('data-live-tasks')) liveTaskList(body.getAttribute('data-live-tasks'));
     articleCount();
+    copyButtons();
   });
 })();

@@ -1,5 +1,6 @@
 import * as common from './common.js';
 import * as distillations from './distillations.js';
+import * as keys from './keys.js';
 import * as tasks from './tasks.js';
 
 /** The console's two languages: Chinese for the seed's users, English beside it. */
@@ -9,16 +10,16 @@ export const LANG_COOKIE = 'artgen_lang';
 
 /**
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
- * translation is a type error. A key belongs to one area (test/web-i18n.test.ts checks no area repeats another's).
+ * translation is a type error. A key belongs to one area (test/web/web-i18n.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, tasks };
+export const AREAS = { common, distillations, tasks, keys };
 
-const en = { ...common.en, ...distillations.en, ...tasks.en };
+const en = { ...common.en, ...distillations.en, ...tasks.en, ...keys.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh };
+const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh, ...keys.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 

@@ -94,6 +94,7 @@ export function taskRoutes(deps: ApiDeps) {
           const { task } = await createTaskWithinQuota(tx, accountId, request, limits);
           return { status: 201, body: {}, resourceId: task.id };
         });
+        c.set('auditTargets', { taskId: result.resourceId! });
         return c.redirect(`/tasks/${result.resourceId}`, 303);
       } catch (err) {
         // The seed's insufficient-distillations message belongs beside the count; a bad reference or a quota above the form.
