@@ -238,8 +238,14 @@ describe('task pages of the web console in a real Chromium', () => {
     await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
     await typeCount(1);
     await submit(page, '#new-task button');
+    // A refused form stays on /tasks with its reason on the page: say it if that happens.
+    expect(new URL(page.url()).pathname, (await textOf(page, 'main')) ?? '').toMatch(/^\/tasks\/\d+$/);
     const running = Number(/^\/tasks\/(\d+)$/.exec(new URL(page.url()).pathname)?.[1]);
-    await waitFor('the slow request', async () => (stack.stub.inFlight > 0 ? true : undefined));
+    // This task's own LLM call is in flight (an earlier test's call could be too).
+    await waitFor('the slow request', async () => {
+      const [row] = await stack.database.db.select({ status: generationTasks.status }).from(generationTasks).where(eq(generationTasks.id, running));
+      return row?.status === 'running' && stack.stub.inFlight > 0 ? true : undefined;
+    });
 
     await page.goto(`${stack.api.url}/tasks`, { waitUntil: 'domcontentloaded' });
     expect((await rowIds(page))[0]).toBe(running);
