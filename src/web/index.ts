@@ -2,14 +2,18 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { RouteDeps } from '../api/types.js';
+import { requireAdminScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
+import { consoleAuditTrail } from './audit-trail.js';
 import type { WebEnv } from './context.js';
 import { requireCsrfToken } from './csrf.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
+import { adminAccountRoutes } from './routes/admin-accounts.js';
 import { articleRoutes } from './routes/articles.js';
 import { authRoutes, signOutRoute } from './routes/auth.js';
 import { distillationRoutes } from './routes/distillations.js';
+import { keyRoutes } from './routes/keys.js';
 import { liveRoutes } from './routes/live.js';
 import { taskRoutes } from './routes/tasks.js';
 import { requireSession } from './session.js';
@@ -21,8 +25,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/articles/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/articles/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -46,14 +50,18 @@ export function webRoutes(deps: RouteDeps) {
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
   for (const path of CONSOLE_PATHS) web.use(path, consoleBasics());
-  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), requireCsrfToken());
+  web.use('/sign-in', consoleAuditTrail(db, deps.log));
+  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken());
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
+  web.use('/admin/*', requireAdminScope());
   web.route('/', assetRoutes());
   web.route('/', authRoutes(db));
   web.route('/', signOutRoute(db));
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
   web.route('/live', liveRoutes(deps));
+  web.route('/keys', keyRoutes(db));
+  web.route('/admin/accounts', adminAccountRoutes(deps));
   web.route('/articles', articleRoutes(deps));
   return web;
 }

@@ -46,6 +46,8 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/articles', t('articlesNav'))}
         {link('/articles/queue', t('reviewQueue'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
+        {link('/keys', t('keys'))}
+        {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">

@@ -1,7 +1,7 @@
 // The console's progressive enhancement: every page works without it; with it, live pages refresh
 // their main region from the server when an event says something changed, the article count
-// says at once when it asks for more than is available, the reader copies an article's Markdown and
-// the review list checks every row at once.
+// shows the available number and the seed's refusal as it is typed, the reader and a key shown once
+// get copy buttons, and the review list checks every row at once.
 (function () {
   'use strict';
   var FINAL = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'];
@@ -59,17 +59,46 @@
     source.addEventListener('progress', refresh);
   }
 
+  /**
+   * As the article count is typed, asks the server how many distillations are available now and shows
+   * its answer: the count, and the seed's insufficient-distillations message before the form is sent.
+   */
   function articleCount() {
     var input = document.getElementById('article-count');
+    var available = document.getElementById('available');
     var error = document.getElementById('count-error');
-    if (!input || !error) return;
-    var available = Number(input.getAttribute('data-available'));
+    if (!input || !available || !error) return;
+    var url = input.getAttribute('data-check-url');
+    var latest = 0;
     input.addEventListener('input', function () {
-      var n = Number(input.value);
-      var tooMany = n > available;
-      error.hidden = !tooMany;
-      if (tooMany) error.textContent = input.getAttribute('data-too-many') + ' (' + n + ' > ' + available + ')';
-      input.setAttribute('aria-invalid', tooMany ? 'true' : 'false');
+      var mine = ++latest;
+      fetch(url + '?count=' + encodeURIComponent(input.value.trim()), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (answer) {
+          // Only the answer to the latest keystroke counts; an earlier one may arrive after it.
+          if (!answer || mine !== latest) return;
+          available.textContent = answer.availableText;
+          error.hidden = !answer.refusal;
+          error.textContent = answer.refusal || '';
+          input.setAttribute('aria-invalid', answer.refusal ? 'true' : 'false');
+        })
+        .catch(function () {});
+    });
+  }
+
+  /** Copy buttons (hidden without this script): copy their field's value, say so, select it as a fallback. */
+  function copyButtons() {
+    document.querySelectorAll('button[data-copy]').forEach(function (button) {
+      var field = document.getElementById(button.getAttribute('data-copy'));
+      var status = document.getElementById(button.getAttribute('data-copy') + '-copied');
+      if (!field) return;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        field.select();
+        var done = function () { if (status) status.textContent = button.getAttribute('data-copied'); };
+        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(field.value).then(done, function () {});
+        else if (document.execCommand('copy')) done();
+      });
     });
   }
 
