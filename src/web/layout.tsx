@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import type { WebContext } from './context.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '2';
+export const ASSET_VERSION = '3';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;

@@ -102,8 +102,8 @@ describe('article pages in a real Chromium', () => {
     expect(await page.evaluate('window.pwned')).toBeUndefined();
 
     await page.click('button[data-copy]');
-    await page.waitForFunction(`document.getElementById('copy-status').textContent !== ''`);
-    expect(await textOf(page, '#copy-status')).toBe('Copied to the clipboard.');
+    await page.waitForFunction(`document.getElementById('article-source-copied').textContent !== ''`);
+    expect(await textOf(page, '#article-source-copied')).toBe('Copied to the clipboard.');
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(GAMMA.split('\n').slice(2).join('\n'));
     await screenshot(page, 'article');
 

@@ -86,34 +86,26 @@
     });
   }
 
-  /** Copy buttons (hidden without this script): copy their field's value, say so, select it as a fallback. */
+  /**
+   * A copy button (hidden without script) puts the value of the field, or the text of the element, that
+   * its data-copy names on the clipboard; the element `<name>-copied` says whether it worked.
+   */
   function copyButtons() {
     document.querySelectorAll('button[data-copy]').forEach(function (button) {
-      var field = document.getElementById(button.getAttribute('data-copy'));
-      var status = document.getElementById(button.getAttribute('data-copy') + '-copied');
-      if (!field) return;
+      var name = button.getAttribute('data-copy');
+      var source = document.getElementById(name);
+      var status = document.getElementById(name + '-copied');
+      if (!source) return;
+      var isField = source.tagName === 'INPUT' || source.tagName === 'TEXTAREA';
+      var say = function (attribute) { if (status && button.getAttribute(attribute)) status.textContent = button.getAttribute(attribute); };
       button.hidden = false;
       button.addEventListener('click', function () {
-        field.select();
-        var done = function () { if (status) status.textContent = button.getAttribute('data-copied'); };
-        if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(field.value).then(done, function () {});
-        else if (document.execCommand('copy')) done();
-      });
-    });
-  }
-
-  /** A copy button (hidden without script) puts the text of the element it names on the clipboard. */
-  function copyButtons() {
-    document.querySelectorAll('button[data-copy]').forEach(function (button) {
-      var source = document.getElementById(button.getAttribute('data-copy'));
-      var status = document.getElementById('copy-status');
-      if (!source || !navigator.clipboard) return;
-      button.hidden = false;
-      button.addEventListener('click', function () {
-        navigator.clipboard.writeText(source.textContent).then(
-          function () { if (status) status.textContent = button.getAttribute('data-copied'); },
-          function () { if (status) status.textContent = button.getAttribute('data-copy-failed'); }
-        );
+        if (isField) source.select();
+        var text = isField ? source.value : source.textContent;
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(text).then(function () { say('data-copied'); }, function () { say('data-copy-failed'); });
+        } else if (isField && document.execCommand('copy')) say('data-copied');
+        else say('data-copy-failed');
       });
     });
   }

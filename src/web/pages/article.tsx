@@ -56,7 +56,7 @@ export function ArticlePage({ c, v }: { c: WebContext; v: ArticleView }) {
         <button type="button" class="copy" data-copy="article-source" data-copied={t('articleCopied')} data-copy-failed={t('articleCopyFailed')} hidden>
           {t('articleCopy')}
         </button>
-        <span id="copy-status" role="status"></span>
+        <span id="article-source-copied" role="status"></span>
       </p>
       <article class="article-body" id="article-body">{raw(markdownToHtml(a.content))}</article>
       <details>
