@@ -256,7 +256,8 @@ export const generationTasks = pgTable(
       sql`${t.generatedCount} >= 0 AND ${t.failedCount} >= 0 AND ${t.skippedCount} >= 0`,
     ),
     index('generation_tasks_account_created_idx').on(t.accountId, t.createdAt),
-    index('generation_tasks_account_status_idx').on(t.accountId, t.status),
+    // The task list filtered by status, newest first, a page at a time (also serves counts by status).
+    index('generation_tasks_account_status_created_idx').on(t.accountId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -493,7 +494,7 @@ export const idempotencyKeys = pgTable(
 );
 
 /** The events a webhook can subscribe to; `webhook.test` is sent on request only. */
-export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'article.approved', 'article.saved', 'review.needed'] as const;
+export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout', 'article.approved', 'article.saved', 'review.needed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test';
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

@@ -5,7 +5,7 @@ import type { WebContext } from './context.js';
 import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '2';
+export const ASSET_VERSION = '4';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -65,9 +65,13 @@ function Navigation({ c }: { c: WebContext }) {
       <nav aria-label="main" class="main-nav">
         {link('/distillations', t('distillations'))}
         {link('/tasks', t('tasks'))}
+        {link('/articles', t('articlesNav'))}
+        {link('/articles/queue', t('reviewQueue'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
         <a href="/notifications" aria-current={here === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
         {link('/usage', t('usagePage'))}
+        {link('/keys', t('keys'))}
+        {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">
