@@ -23,7 +23,7 @@ function StateCell({ c, row }: { c: WebContext; row: ScheduleRow }) {
   const t = c.get('t');
   const state = row.temporalState === 'missing' ? 'missing' : row.paused ? 'paused' : 'active';
   const label = { missing: t('stateMissing'), paused: t('statePaused'), active: t('stateActive') }[state];
-  return <td class="schedule-state" data-state={state}><span class={`badge ${state}`}>{label}</span></td>;
+  return <td class="schedule-state" data-state={state}><span class={`state-badge ${state}`}>{label}</span></td>;
 }
 
 function RunsCell({ c, row }: { c: WebContext; row: ScheduleRow }) {
