@@ -52,6 +52,11 @@ export const configSchema = z
     /** gRPC port and Web UI port of the embedded Temporal dev server. */
     TEMPORAL_PORT: int(1, 65535).default(7233),
     TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+    /**
+     * Base URL of the Temporal UI the console links a task's workflow to (<url>/namespaces/<ns>/workflows/<id>).
+     * Unset: the embedded dev server's UI (http://127.0.0.1:TEMPORAL_UI_PORT) under `npm start`, no link otherwise.
+     */
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://temporal-ui.example.com' }).optional()),
     /** Milliseconds a task's workflow start may wait for Temporal; then the task fails with 503 and releases its reservations. */
     WORKFLOW_START_TIMEOUT_MS: int(100, 120_000).default(5_000),
     /** Task queue of the workflows and the DB activities. */

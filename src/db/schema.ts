@@ -256,7 +256,8 @@ export const generationTasks = pgTable(
       sql`${t.generatedCount} >= 0 AND ${t.failedCount} >= 0 AND ${t.skippedCount} >= 0`,
     ),
     index('generation_tasks_account_created_idx').on(t.accountId, t.createdAt),
-    index('generation_tasks_account_status_idx').on(t.accountId, t.status),
+    // The task list filtered by status, newest first, a page at a time (also serves counts by status).
+    index('generation_tasks_account_status_created_idx').on(t.accountId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -392,6 +393,8 @@ export const taskEvents = pgTable(
     index('task_events_account_idx').on(t.accountId, t.id),
     // Notifications (list, unread count) read only the task-level events, a few per task.
     index('task_events_notifications_idx').on(t.accountId, t.id).where(sql`${t.type} IN ${notificationTypeList}`),
+    // Only the unread ones: the console's badge counts them on every page, mark-all-read finds them.
+    index('task_events_unread_idx').on(t.accountId).where(sql`${t.readAt} IS NULL AND ${t.type} IN ${notificationTypeList}`),
   ],
 );
 
@@ -404,7 +407,7 @@ export const usageReports = pgTable(
     accountId: integer('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<'verify' | 'repair'>().notNull(),
     dryRun: boolean('dry_run').notNull().default(false),
-    source: text('source').$type<'api' | 'schedule' | 'cli'>().notNull(),
+    source: text('source').$type<'api' | 'schedule' | 'cli' | 'console'>().notNull(),
     totals: jsonb('totals').$type<Record<string, number>>().notNull().default({}),
     discrepancies: jsonb('discrepancies').$type<unknown[]>().notNull().default([]),
     changes: jsonb('changes').$type<unknown[]>().notNull().default([]),
@@ -494,7 +497,7 @@ export const idempotencyKeys = pgTable(
  * The events a webhook can subscribe to; `webhook.test` is sent on request only, `article.published`
  * only to the account's publishing webhook (publishing_settings).
  */
-export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'article.approved', 'article.saved', 'review.needed'] as const;
+export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout', 'article.approved', 'article.saved', 'review.needed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test' | 'article.published';
 /** skipped: a publication whose article was un-approved, deleted or approved again before its slot. */
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'skipped'] as const;

@@ -5,8 +5,8 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 
 export interface DistillationsView {
+  /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
   list: Awaited<ReturnType<typeof listDistillations>>;
-  selectable: number;
   search: string;
   notice?: string;
   /** Problems of the add form or of an import file, shown beside the form that caused them. */
@@ -16,7 +16,8 @@ export interface DistillationsView {
   importBadRows?: BadRow[];
 }
 
-const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+/** A timestamp as the console shows it (UTC, to the minute). */
+export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 function Pager({ c, v }: { c: WebContext; v: DistillationsView }) {
   const t = c.get('t');
@@ -83,7 +84,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
   return (
     <Layout c={c} title={t('distillations')}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
-      <p id="selectable" class="stat">{t('selectableNow', { n: v.selectable })}</p>
+      <p id="selectable" class="stat">{t('selectableNow', { n: v.list.selectable })}</p>
       <form method="get" action="/distillations" role="search" class="inline">
         <label for="q">{t('search')}</label>
         <input id="q" name="q" type="search" value={v.search} />
@@ -95,14 +96,23 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
             <tr>
               <th scope="col">ID</th><th scope="col">{t('keyword')}</th><th scope="col">{t('topics')}</th>
               <th scope="col">{t('usage')}</th><th scope="col">{t('reserved')}</th><th scope="col">{t('created')}</th>
+              {canWrite(c) && <th scope="col">{t('actions')}</th>}
             </tr>
           </thead>
           <tbody>
-            {v.list.items.length === 0 && <tr><td colspan={6}>{t('noRows')}</td></tr>}
+            {v.list.items.length === 0 && <tr><td colspan={7}>{t('noRows')}</td></tr>}
             {v.list.items.map((d) => (
-              <tr>
+              <tr data-distillation-id={d.id}>
                 <td>{d.id}</td><td>{d.keyword}</td><td>{d.topicCount}</td>
                 <td>{d.usageCount}</td><td>{d.reservedCount}</td><td>{when(d.createdAt)}</td>
+                {canWrite(c) && (
+                  <td>
+                    <span class="actions">
+                      <a href={`/distillations/${d.id}/edit`} aria-label={`${t('editTopics')} ${d.id}`}>{t('editTopics')}</a>
+                      <a href={`/distillations/${d.id}/delete`} aria-label={`${t('deleteDistillation')} ${d.id}`}>{t('deleteDistillation')}</a>
+                    </span>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

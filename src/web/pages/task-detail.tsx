@@ -3,11 +3,26 @@ import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
 import type { getTaskDetail } from '../../domain/tasks/task-queries.js';
 import type { WebContext } from '../context.js';
 import { Layout } from '../layout.js';
+import { formatDuration, itemStateLabel, taskStatusLabel } from './task-status.js';
 import { ProgressBar, TaskActions } from './tasks.js';
 
 type TaskDetail = Awaited<ReturnType<typeof getTaskDetail>>;
 
-export function TaskDetailPage({ c, task, notice }: { c: WebContext; task: TaskDetail; notice?: string }) {
+/** Tokens and times of the whole task: its stored token totals, the articles' generation time, start to end. */
+function TaskTotals({ c, task }: { c: WebContext; task: TaskDetail }) {
+  const t = c.get('t');
+  const generationMs = task.generatedArticles.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
+  const end = task.completedAt ?? (isTerminal(task.status) ? null : new Date());
+  return (
+    <ul class="totals" id="task-totals">
+      <li data-total="tokens">{t('totalTokens', { prompt: task.promptTokens, completion: task.completionTokens, total: task.promptTokens + task.completionTokens })}</li>
+      <li data-total="generation-ms" data-ms={generationMs}>{t('generationTime', { time: formatDuration(generationMs) })}</li>
+      {task.startedAt && end && <li data-total="elapsed">{t('elapsed', { time: formatDuration(end.getTime() - task.startedAt.getTime()) })}</li>}
+    </ul>
+  );
+}
+
+export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext; task: TaskDetail; notice?: string; workflowUrl?: string }) {
   const t = c.get('t');
   const articles = new Map(task.generatedArticles.map((a) => [a.id, a]));
   const keywords = new Map(task.selectedDistillations.map((d) => [d.id, d]));
@@ -16,11 +31,13 @@ export function TaskDetailPage({ c, task, notice }: { c: WebContext; task: TaskD
       {notice && <p class="notice" role="status">{notice}</p>}
       <section class="card" aria-label={t('progress')}>
         <p>
-          {t('status')}: <strong id="task-status" data-status={task.status}>{task.status}</strong>
+          {t('status')}: <strong id="task-status" data-status={task.status}>{taskStatusLabel(t, task.status)}</strong>
           {task.errorMessage ? <span class="error"> — {task.errorMessage}</span> : null}
         </p>
         <ProgressBar task={task} />
-        <p class="help">{`${t('tokens')}: ${task.promptTokens} + ${task.completionTokens}`}{isTerminal(task.status) ? '' : ` · ${t('live')}`}</p>
+        <TaskTotals c={c} task={task} />
+        {!isTerminal(task.status) && <p class="help">{t('live')}</p>}
+        {workflowUrl && <p><a id="temporal-ui-link" href={workflowUrl} rel="noopener noreferrer" target="_blank">{t('temporalUiLink', { workflowId: task.workflowId ?? '' })}</a></p>}
         <TaskActions c={c} task={task} />
       </section>
       <h2>{t('selectedDistillations')}</h2>
@@ -47,11 +64,11 @@ export function TaskDetailPage({ c, task, notice }: { c: WebContext; task: TaskD
                 <tr data-item-state={item.state}>
                   <td>{item.position + 1}</td>
                   <td>{keywords.get(item.distillationId)?.keyword ?? `#${item.distillationId}`}</td>
-                  <td>{item.state}{item.error ? <span class="error"> — {item.error}</span> : null}</td>
+                  <td>{itemStateLabel(t, item.state)}{item.error ? <span class="error"> — {item.error}</span> : null}</td>
                   <td>{item.attempts}</td>
-                  <td class="article-title">{article?.title ?? ''}</td>
+                  <td class="article-title">{article ? <a href={`/articles/${article.id}`}>{article.title}</a> : ''}</td>
                   <td>{article ? article.promptTokens + article.completionTokens : ''}</td>
-                  <td>{article?.durationMs != null ? `${(article.durationMs / 1000).toFixed(1)} s` : ''}</td>
+                  <td>{article?.durationMs != null ? formatDuration(article.durationMs) : ''}</td>
                 </tr>
               );
             })}

@@ -1,12 +1,15 @@
 /** @jsxImportSource hono/jsx */
 import { TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
+import { canCancelTask, canRetryTask } from '../../domain/tasks/task-actions.js';
 import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
 import type { listTasks } from '../../domain/tasks/task-queries.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
+import { taskStatusLabel } from './task-status.js';
 
 type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
-type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount'>;
+type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
+type TaskList = Awaited<ReturnType<typeof listTasks>>;
 
 /** A progress bar with its numbers as text, so screen readers and narrow screens get both. */
 export function ProgressBar({ task }: { task: TaskLike }) {
@@ -18,11 +21,7 @@ export function ProgressBar({ task }: { task: TaskLike }) {
   );
 }
 
-export const canCancel = (task: { status: TaskStatus }) => !isTerminal(task.status);
-export const canRetry = (task: { status: TaskStatus; generatedCount: number; requestedCount: number }) =>
-  isTerminal(task.status) && task.generatedCount < task.requestedCount;
-
-/** Cancel and retry where the task's state allows them, and only for a key that may change things. */
+/** Cancel and retry where the domain allows them (the API's rules), and only for a key that may change things. */
 export function TaskActions({ c, task }: { c: WebContext; task: TaskLike }) {
   if (!canWrite(c)) return null;
   const t = c.get('t');
@@ -34,13 +33,28 @@ export function TaskActions({ c, task }: { c: WebContext; task: TaskLike }) {
   );
   return (
     <span class="actions">
-      {canCancel(task) && form('cancel', t('cancel'))}
-      {canRetry(task) && form('retry', t('retry'))}
+      {canCancelTask(task) && form('cancel', t('cancel'))}
+      {canRetryTask(task) && form('retry', t('retry'))}
     </span>
   );
 }
 
-export function TasksPage({ c, list, status }: { c: WebContext; list: Awaited<ReturnType<typeof listTasks>>; status?: TaskStatus }) {
+/** Previous and next keep the status filter; the page number is in the URL, so a refresh stays on it. */
+function Pager({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
+  const t = c.get('t');
+  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+  if (pages === 1 && list.page === 1) return null;
+  const href = (p: number) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`;
+  return (
+    <nav class="pager" aria-label={t('pageOf', { page: list.page, pages })}>
+      {list.page > 1 && <a href={href(Math.min(list.page - 1, pages))} rel="prev">{t('previous')}</a>}
+      <span>{t('pageOf', { page: list.page, pages })}</span>
+      {list.page < pages && <a href={href(list.page + 1)} rel="next">{t('next')}</a>}
+    </nav>
+  );
+}
+
+export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
   const t = c.get('t');
   const open = list.tasks.filter((task) => !isTerminal(task.status)).map((task) => task.id);
   return (
@@ -49,7 +63,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: Awaited<Re
         <label for="status">{t('status')}</label>
         <select id="status" name="status">
           <option value="">{t('allStatuses')}</option>
-          {TASK_STATUSES.map((s) => <option value={s} selected={s === status}>{s}</option>)}
+          {TASK_STATUSES.map((s) => <option value={s} selected={s === status}>{taskStatusLabel(t, s)}</option>)}
         </select>
         <button type="submit">{t('filter')}</button>
       </form>
@@ -64,7 +78,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: Awaited<Re
               <tr data-task-row={task.id}>
                 <td><a href={`/tasks/${task.id}`}>{task.id}</a></td>
                 <td>{task.distillationResult}</td>
-                <td class="status" data-status={task.status}>{task.status}</td>
+                <td class="status" data-status={task.status}>{taskStatusLabel(t, task.status)}</td>
                 <td><ProgressBar task={task} /></td>
                 <td><TaskActions c={c} task={task} /></td>
               </tr>
@@ -72,6 +86,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: Awaited<Re
           </tbody>
         </table>
       </div>
+      <Pager c={c} list={list} status={status} />
       <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
     </Layout>
   );

@@ -53,6 +53,7 @@ export function authRoutes(db: Db) {
       if (!cookieToken || typeof sent !== 'string' || !sameToken(sent, cookieToken)) return signInForm(c, c.get('t')('csrfFailed'));
       const key = typeof body.apiKey === 'string' ? body.apiKey.trim() : '';
       const result = await createWebSession(db, key);
+      c.set('signInAttempt', { ok: result.ok, accountId: result.accountId, keyPrefix: result.prefix || null });
       if (!result.ok) return signInForm(c, c.get('t')('signInFailed', { reason: REASONS[c.get('lang')][result.reason] }));
       setSessionCookie(c, result.id);
       return c.redirect('/distillations', 303);
