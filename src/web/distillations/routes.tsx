@@ -8,8 +8,8 @@ import { parseIdParam } from '../../api/validation.js';
 import { createDistillations, deleteDistillation, getDistillation, listDistillations, replaceTopics } from '../../domain/distillations.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { DistillationDeletePage, DistillationEditPage } from '../pages/distillation-edit.js';
-import { DistillationsPage, type DistillationsView } from '../pages/distillations.js';
+import { DistillationDeletePage, DistillationEditPage } from './distillation-edit.js';
+import { DistillationsPage, type DistillationsView } from './distillations.js';
 
 const PAGE_SIZE = 20;
 /** The API's import limit, kept for the console too. */

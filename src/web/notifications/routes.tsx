@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/tasks/task-event-queries.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { listQuery, NotificationsPage } from '../pages/notifications.js';
+import { listQuery, NotificationsPage } from './notifications.js';
 
 const PAGE_SIZE = 20;
 

@@ -15,9 +15,9 @@ import { previewTemporalSpec } from '../../temporal/generation-schedules.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, schedulesWithState, type ScheduleAction } from '../../temporal/schedule-control.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoices, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from '../pages/new-schedule.js';
-import { CRON_PRESETS } from '../pages/schedule-format.js';
-import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from '../pages/schedules.js';
+import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoices, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from './new-schedule.js';
+import { CRON_PRESETS } from './schedule-format.js';
+import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from './schedules.js';
 import { assertCanWrite } from '../write-guard.js';
 
 /** Each row asks Temporal for its state (one describe each), so a page holds 20 like the API's default. */

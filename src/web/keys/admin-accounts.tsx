@@ -3,8 +3,8 @@ import type { listAccounts } from '../../domain/accounts/index.js';
 import { LIMIT_FIELDS, type describeAccountLimits } from '../../domain/limits/account-limits.js';
 import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
-import type { ShownOnceKey } from '../shown-once.js';
-import { when } from './distillations.js';
+import type { ShownOnceKey } from './shown-once.js';
+import { when } from '../distillations/distillations.js';
 import { ShownOnceSecret } from './keys.js';
 
 export interface AccountsView {

@@ -1,8 +1,8 @@
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { SCOPES } from '../shared/key-scopes.js';
-import type { WebContext } from './context.js';
-import { cookieOptions, isHttps } from './session.js';
+import { SCOPES } from '../../shared/key-scopes.js';
+import type { WebContext } from '../context.js';
+import { cookieOptions, isHttps } from '../session.js';
 
 const COOKIE = 'artgen_shown_once';
 /** Long enough for the redirect that follows the form; the page that shows it deletes it at once. */

@@ -12,8 +12,8 @@ import { verifyUsage } from '../../domain/usage/verification.js';
 import { temporalWorkflowStatus } from '../../temporal/workflow-status.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { UsageReportPage } from '../pages/usage-report.js';
-import { UsagePage } from '../pages/usage.js';
+import { UsageReportPage } from './usage-report.js';
+import { UsagePage } from './usage.js';
 
 const PAGE_SIZE = 20;
 const FINGERPRINT = /^[0-9a-f]{32}$/;

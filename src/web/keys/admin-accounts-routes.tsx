@@ -8,8 +8,8 @@ import { createAccount, keyPrefix, listAccounts, requireAccount } from '../../do
 import { describeAccountLimits, LIMIT_FIELDS, updateAccountLimits } from '../../domain/limits/account-limits.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } from '../pages/admin-accounts.js';
-import { holdForOnePage, takeShownOnce } from '../shown-once.js';
+import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } from './admin-accounts.js';
+import { holdForOnePage, takeShownOnce } from './shown-once.js';
 
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';

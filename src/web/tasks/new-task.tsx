@@ -4,7 +4,7 @@ import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
 import type { WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
-import type { IngredientChoices } from '../routes/ingredient-choices.js';
+import type { IngredientChoices } from '../ingredient-choices.js';
 
 /** The form field of each ingredient: the task request's field name. */
 export const INGREDIENT_FIELDS = {

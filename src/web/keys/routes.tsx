@@ -7,9 +7,9 @@ import { createOwnApiKey, deleteWebSession, listApiKeys, revokeApiKey } from '..
 import { notFound } from '../../domain/errors.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { KeyCreatedPage, KeysPage, RevokeKeyPage, type KeysView } from '../pages/keys.js';
+import { KeyCreatedPage, KeysPage, RevokeKeyPage, type KeysView } from './keys.js';
 import { clearSessionCookie } from '../session.js';
-import { holdForOnePage, takeShownOnce } from '../shown-once.js';
+import { holdForOnePage, takeShownOnce } from './shown-once.js';
 
 const CREATED_PAGE = '/keys/created';
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');

@@ -5,7 +5,7 @@ import type { QualityFlag } from '../../shared/quality.js';
 import { canWrite, type WebContext } from '../context.js';
 import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
-import { filterQuery, type FilterInput } from '../routes/article-filter-form.js';
+import { filterQuery, type FilterInput } from './article-filter-form.js';
 
 type ArticleList = Awaited<ReturnType<typeof listArticles>>;
 

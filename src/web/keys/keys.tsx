@@ -3,8 +3,8 @@ import type { ApiKeyView } from '../../domain/accounts/index.js';
 import { SCOPES, scopeAllows } from '../../shared/key-scopes.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
-import type { ShownOnceKey } from '../shown-once.js';
-import { when } from './distillations.js';
+import type { ShownOnceKey } from './shown-once.js';
+import { when } from '../distillations/distillations.js';
 
 export interface KeysView {
   keys: ApiKeyView[];

@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import type { Db } from '../../db/client.js';
-import { createWebSession, deleteWebSession } from '../../domain/accounts/index.js';
-import type { WebContext, WebEnv } from '../context.js';
-import { CSRF_FIELD, sameToken } from '../csrf.js';
-import { LANG_COOKIE } from '../i18n/index.js';
-import { Layout, page } from '../layout.js';
-import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from '../session.js';
+import type { Db } from '../db/client.js';
+import { createWebSession, deleteWebSession } from '../domain/accounts/index.js';
+import type { WebContext, WebEnv } from './context.js';
+import { CSRF_FIELD, sameToken } from './csrf.js';
+import { LANG_COOKIE } from './i18n/index.js';
+import { Layout, page } from './layout.js';
+import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from './session.js';
 
 /** Before a session exists, the sign-in form is protected by a double-submit token (cookie + field). */
 const SIGN_IN_COOKIE = 'artgen_sign_in';

@@ -18,10 +18,10 @@ import { cancelTaskOfAccount } from '../../temporal/task-control.js';
 import { temporalUiWorkflowUrl } from '../../temporal/ui-link.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { INGREDIENT_FIELDS, NewTaskPage, type NewTaskInput, type NewTaskView } from '../pages/new-task.js';
-import { TaskDetailPage } from '../pages/task-detail.js';
-import { TasksPage } from '../pages/tasks.js';
-import { ingredientChoices } from './ingredient-choices.js';
+import { INGREDIENT_FIELDS, NewTaskPage, type NewTaskInput, type NewTaskView } from './new-task.js';
+import { TaskDetailPage } from './task-detail.js';
+import { TasksPage } from './tasks.js';
+import { ingredientChoices } from '../ingredient-choices.js';
 
 /** Rows per page of the task list. */
 const TASKS_PER_PAGE = 50;

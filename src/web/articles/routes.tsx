@@ -9,9 +9,9 @@ import { AppError, badRequest } from '../../domain/errors.js';
 import { articleReviewer } from '../../temporal/article-review.js';
 import { canWrite, type WebContext, type WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { ArticlePage, type ArticleView } from '../pages/article.js';
-import { ArticleDeletePage, ArticleEditPage, type EditView } from '../pages/article-edit.js';
-import { ArticlesPage, type ArticlesView } from '../pages/articles.js';
+import { ArticlePage, type ArticleView } from './article.js';
+import { ArticleDeletePage, ArticleEditPage, type EditView } from './article-edit.js';
+import { ArticlesPage, type ArticlesView } from './articles.js';
 import { readArticleFilter } from './article-filter-form.js';
 import { bulkNotice, readingNotice, safeBack, withBulkResult } from './article-notices.js';
 

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import type { WebContext } from '../context.js';
-import { Layout } from '../layout.js';
+import type { WebContext } from './context.js';
+import { Layout } from './layout.js';
 
 /** An error or refusal as a page: what happened and a way back. */
 export function MessagePage({ c, title, text }: { c: WebContext; title: string; text: string }) {

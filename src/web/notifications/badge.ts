@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Db } from '../db/client.js';
-import { countUnreadNotifications } from '../domain/tasks/task-event-queries.js';
-import type { WebEnv } from './context.js';
+import type { Db } from '../../db/client.js';
+import { countUnreadNotifications } from '../../domain/tasks/task-event-queries.js';
+import type { WebEnv } from '../context.js';
 
 /**
  * Gives every page behind sign-in the unread count for the navigation's badge, as a function: only a
