@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distillations, webSessions } from '../../src/db/schema.js';
+import { articleRevisions, articles, distillations, webSessions } from '../../src/db/schema.js';
 import { createApiKey, revokeApiKey } from '../../src/domain/accounts/index.js';
 import { waitFor } from '../support/api-server.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
@@ -16,6 +16,10 @@ const stack = useTestStack();
 let browser: Browser;
 let page: Page;
 let account: Awaited<ReturnType<typeof newAccount>>;
+/** The task of 5 and two of its articles, carried from step to step of the flow. */
+let taskId: number;
+let approvedId: number;
+let editedId: number;
 const files = mkdtempSync(path.join(tmpdir(), 'console-csv-'));
 
 const shot = (name: string, p: Page = page) => screenshot(p, name);
@@ -38,14 +42,39 @@ async function uploadCsv(name: string, text: string) {
   await submit(page, 'form[action="/distillations/import"] button');
 }
 
-async function createTask(n: number, concurrency: number) {
-  await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+/** Fills the new-task form that is open and sends it; the task page it leads to gives the id. */
+async function sendNewTask(n: number, concurrency: number, autoApprove = true) {
   await clearInput(page, '#article-count');
   await page.type('#article-count', String(n));
+  await clearInput(page, '#concurrency');
   await page.type('#concurrency', String(concurrency));
+  if ((await page.$eval('input[name="autoApprove"]', (e: any) => e.checked)) !== autoApprove) await page.click('input[name="autoApprove"]');
   await submit(page, '#new-task button');
   return Number(/^\/tasks\/(\d+)$/.exec(new URL(page.url()).pathname)?.[1]);
 }
+
+async function createTask(n: number, concurrency: number) {
+  await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+  return sendNewTask(n, concurrency);
+}
+
+/** Presses Tab until the element matching `selector` has the focus (as a keyboard user would), at most `max` times. */
+async function tabTo(selector: string, max = 40) {
+  await page.evaluate('document.activeElement?.blur()');
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Follows a link of the page by clicking it, as an editor would. */
+async function follow(selector: string) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click(selector)]);
+}
+
+const articleRow = async (id: number) => (await stack.database.db.select().from(articles).where(eq(articles.id, id)))[0]!;
+const articleIdOfPage = () => Number(/^\/articles\/(\d+)$/.exec(new URL(page.url()).pathname)?.[1]);
 
 /** A marker on the window: still there later means the page was never reloaded. */
 const markWindow = () => page.evaluate('window.marker = 42');
@@ -60,6 +89,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Issue 11's flow, as a content editor walks it, in one browser session and in this order. */
 describe('web console in a real Chromium', () => {
   it('refuses an unknown key and signs in with a good one (HttpOnly, SameSite=Strict cookie)', async () => {
     await signIn(page, 'ak_not_a_key');
@@ -98,8 +128,12 @@ describe('web console in a real Chromium', () => {
     expect(await page.$$eval('#distillations tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent))).toEqual(['Local SEO']);
   });
 
-  it('refuses more articles than are available inline, then creates a task of 5 whose progress reaches 100 % live', async () => {
-    await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+  it('reaches the new-task form by keyboard, refuses more articles than are available inline, then a task of 5 reaches 100 % live', async () => {
+    // Keyboard: Tab to the navigation's link, Enter follows it, and the focus is visible on the way.
+    await tabTo('nav.main-nav a[href="/tasks/new"]');
+    expect(await page.evaluate("document.activeElement.matches(':focus-visible')")).toBe(true);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.keyboard.press('Enter')]);
+    expect(new URL(page.url()).pathname).toBe('/tasks/new');
     expect(await textOf(page, '#available')).toBe('6 available');
     await shot('new-task');
     await clearInput(page, '#article-count');
@@ -108,10 +142,11 @@ describe('web console in a real Chromium', () => {
     await page.waitForSelector('#count-error:not([hidden])');
     await submit(page, '#new-task button');
     expect(await textOf(page, '#count-error')).toContain('only 6 available, but 9 articles were requested');
+    expect(await page.$eval('#article-count', (e: any) => e.value)).toBe('9');
     await shot('new-task-insufficient');
 
     stack.stub.setLatency(700);
-    const taskId = await createTask(5, 1);
+    taskId = await sendNewTask(5, 1, false);
     expect(taskId).toBeGreaterThan(0);
     await markWindow();
     await shot('task-running');
@@ -125,6 +160,66 @@ describe('web console in a real Chromium', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shot('task-detail-375px');
     await page.setViewport({ width: 1200, height: 900 });
+  });
+
+  it('opens an article from the task page and approves it (the task did not auto-approve)', async () => {
+    await follow('#items tbody tr:nth-child(1) .article-title a');
+    approvedId = articleIdOfPage();
+    expect(await page.$eval('#review-status', (e) => e.getAttribute('data-review-status'))).toBe('pending_review');
+    expect(await page.$eval('#article-body', (e: any) => (e.innerText as string).length)).toBeGreaterThan(0);
+    await submit(page, `form[action="/articles/${approvedId}/approve"] button`);
+    expect(await textOf(page, '.notice')).toBe('Approved.');
+    expect(await page.$eval('#review-status', (e) => e.getAttribute('data-review-status'))).toBe('approved');
+    expect((await articleRow(approvedId)).reviewStatus).toBe('approved');
+    expect(await page.$(`form[action="/articles/${approvedId}/approve"]`)).toBeNull();
+  });
+
+  it('goes back to the task, edits another article (title and content) and lists the revision', async () => {
+    await follow('#article-task');
+    expect(new URL(page.url()).pathname).toBe(`/tasks/${taskId}`);
+    await follow('#items tbody tr:nth-child(2) .article-title a');
+    editedId = articleIdOfPage();
+    const before = await articleRow(editedId);
+    await follow('#edit-link');
+    expect(await page.$eval('#edit-title', (e: any) => e.value)).toBe(before.title);
+    await clearInput(page, '#edit-title');
+    await page.type('#edit-title', 'Edited by the editor');
+    await page.click('#edit-content');
+    await page.keyboard.down('Control');
+    await page.keyboard.press('End');
+    await page.keyboard.up('Control');
+    await page.keyboard.type('\n\nOne more paragraph from the editor.');
+    await submit(page, '#edit-form button');
+    expect(await textOf(page, '.notice')).toContain('Saved; the previous text is kept as a revision.');
+    expect(await textOf(page, 'h1')).toBe('Edited by the editor');
+    expect(await page.$$eval('#revisions li .previous-title', (els) => els.map((e) => e.textContent))).toEqual([before.title]);
+    const after = await articleRow(editedId);
+    expect(after.title).toBe('Edited by the editor');
+    expect(after.content).toBe(`${before.content}\n\nOne more paragraph from the editor.`);
+    expect((await stack.database.db.select({ n: count() }).from(articleRevisions).where(eq(articleRevisions.articleId, editedId)))[0]!.n).toBe(1);
+    await shot('article-edited');
+  });
+
+  it("exports the task's articles from the task page's export link and reads the file back", async () => {
+    await follow('#article-task');
+    const href = await page.$eval('#task-articles a[data-format="json"]', (a) => a.getAttribute('href')!);
+    expect(href).toBe(`/articles/export?taskId=${taskId}&format=json`);
+    const file = await page.evaluate(async (url) => {
+      const res = await fetch(url);
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    }, href);
+    expect(file.status).toBe(200);
+    expect(file.type).toContain('ndjson');
+    const rows = file.text.trim().split('\n').map((line) => JSON.parse(line) as { id: number; taskId: number; title: string; reviewStatus: string; content: string });
+    expect(rows.map((r) => r.taskId)).toEqual([taskId, taskId, taskId, taskId, taskId]);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(5);
+    expect(rows.find((r) => r.id === approvedId)?.reviewStatus).toBe('approved');
+    expect(rows.find((r) => r.id === editedId)).toMatchObject({ title: 'Edited by the editor', reviewStatus: 'pending_review' });
+    expect(rows.find((r) => r.id === editedId)?.content).toContain('One more paragraph from the editor.');
+    // The list of the task's articles is one click away, with its own export links for the same filter.
+    await follow('#task-articles-link');
+    expect(await page.$$eval('#articles tbody tr[data-article-row]', (trs) => trs.length)).toBe(5);
+    expect(await page.$eval('#export-links a[data-format="json"]', (a) => a.getAttribute('href'))).toBe(`/articles/export?taskId=${taskId}&format=json`);
   });
 
   it('updates the task list live over one stream and cancels a running task', async () => {
@@ -170,6 +265,17 @@ describe('web console in a real Chromium', () => {
       }, token);
       expect(status).toBe(403);
       expect(await liveDistillations()).toBe(6);
+      // The article the editor left pending: no review or edit controls, its edit page and a forged approval refused.
+      await reader.goto(`${stack.api.url}/articles/${editedId}`, { waitUntil: 'domcontentloaded' });
+      expect(await reader.$('#review-status')).not.toBeNull();
+      expect(await reader.$('form[action$="/approve"], form[action$="/reject"], #edit-link, #delete-link')).toBeNull();
+      expect((await reader.goto(`${stack.api.url}/articles/${editedId}/edit`, { waitUntil: 'domcontentloaded' }))?.status()).toBe(403);
+      const approve = await reader.evaluate(
+        async ({ csrf, id }) => (await fetch(`/articles/${id}/approve`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) })).status,
+        { csrf: token, id: editedId },
+      );
+      expect(approve).toBe(403);
+      expect((await articleRow(editedId)).reviewStatus).toBe('pending_review');
     } finally {
       await context.close();
     }

@@ -46,6 +46,8 @@ export const en = {
   elapsed: 'From start to end: {time}',
   itemsTotal: 'Total',
   temporalUiLink: 'Workflow {workflowId} in the Temporal UI',
+  taskArticles: "Review this task's articles",
+  taskExport: 'Export them:',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -95,4 +97,6 @@ export const zh: Record<keyof typeof en, string> = {
   elapsed: '从开始到结束：{time}',
   itemsTotal: '合计',
   temporalUiLink: '在 Temporal UI 中查看工作流 {workflowId}',
+  taskArticles: '审阅本任务的文章',
+  taskExport: '导出本任务的文章：',
 };

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { EXPORT_FORMATS } from '../../domain/articles/index.js';
 import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
 import type { getTaskDetail } from '../../domain/tasks/task-queries.js';
 import type { WebContext } from '../context.js';
@@ -75,6 +76,15 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
           </tbody>
         </table>
       </div>
+      {task.generatedCount > 0 && (
+        <p class="exports" id="task-articles">
+          <a href={`/articles?taskId=${task.id}`} id="task-articles-link">{t('taskArticles')}</a>
+          <span>{t('taskExport')}</span>
+          {EXPORT_FORMATS.map((format) => (
+            <a href={`/articles/export?taskId=${task.id}&format=${format}`} download data-format={format}>{format}</a>
+          ))}
+        </p>
+      )}
     </Layout>
   );
 }
