@@ -14,6 +14,8 @@ export interface DistillationsView {
   addInput?: { keyword: string; topics: string };
   importError?: string;
   importBadRows?: BadRow[];
+  /** Pasted text that was refused, shown again to fix (a chosen file cannot be kept: browsers clear file fields). */
+  importText?: string;
 }
 
 /** A timestamp as the console shows it (UTC, to the minute). */
@@ -59,7 +61,8 @@ function ImportForm({ c, v }: { c: WebContext; v: DistillationsView }) {
       <label for="import-file">{t('importFile')}</label>
       <input id="import-file" name="file" type="file" accept=".csv,.json,text/csv,application/json" aria-describedby="import-help" />
       <label for="import-text">{t('importText')}</label>
-      <textarea id="import-text" name="text" rows={3}></textarea>
+      {/* The HTML parser drops one newline right after <textarea>: this one. */}
+      <textarea id="import-text" name="text" rows={3}>{v.importText ? `\n${v.importText}` : ''}</textarea>
       {v.importError && <p class="error" role="alert">{v.importError}</p>}
       {v.importBadRows?.length ? (
         <div role="alert" class="import-errors">

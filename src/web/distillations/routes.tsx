@@ -51,17 +51,18 @@ export function distillationRoutes(db: Db) {
       const body = await c.req.parseBody();
       const file = body.file instanceof File && body.file.size > 0 ? body.file : null;
       const content = file ? await file.text() : text(body.text);
+      const importText = file ? undefined : content;
       if (content.trim() === '') return render(c, { importError: t('importEmpty') }, 400);
       let parsed;
       try {
         parsed = parseDistillationFile(file?.name ?? '', content);
       } catch (err) {
-        if (err instanceof CliError) return render(c, { importError: err.message }, 400);
+        if (err instanceof CliError) return render(c, { importError: err.message, importText }, 400);
         throw err;
       }
-      if (parsed.bad.length > 0) return render(c, { importBadRows: parsed.bad }, 400);
+      if (parsed.bad.length > 0) return render(c, { importBadRows: parsed.bad, importText }, 400);
       if (parsed.good.length === 0) return render(c, { importError: t('importEmpty') }, 400);
-      if (parsed.good.length > IMPORT_MAX) return render(c, { importError: t('importTooMany', { n: parsed.good.length, max: IMPORT_MAX }) }, 400);
+      if (parsed.good.length > IMPORT_MAX) return render(c, { importError: t('importTooMany', { n: parsed.good.length, max: IMPORT_MAX }), importText }, 400);
       const ids = await createDistillations(db, c.get('session').accountId, parsed.good.map((g) => g.distillation));
       c.set('auditTargets', { ids });
       return c.redirect(`/distillations?imported=${ids.length}`, 303);
