@@ -3,11 +3,30 @@ import type { Context } from 'hono';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';
-import { translator } from './i18n/index.js';
+import { translator, type MessageKey, type Translate } from './i18n/index.js';
 import { page } from './layout.js';
 import { MessagePage } from './message-page.js';
 
-/** Errors as pages (the API's handler answers JSON): the AppError's message and status, never a stack. */
+/** The domain's NOT_FOUND names its resource in English (`details.resource`); the page names it in its language. */
+const RESOURCE_WORDS: Record<string, MessageKey> = {
+  task: 'resourceTask',
+  article: 'resourceArticle',
+  distillation: 'resourceDistillation',
+  schedule: 'resourceSchedule',
+  notification: 'resourceNotification',
+  account: 'resourceAccount',
+  'usage report': 'resourceUsageReport',
+};
+
+/** A refusal in the page's language where the console can word it; else the domain's own message (English, with its code beside it). */
+function refusalText(t: Translate, err: AppError) {
+  const resource = err.details?.resource;
+  const word = typeof resource === 'string' ? RESOURCE_WORDS[resource] : undefined;
+  if (err.code === 'NOT_FOUND' && word) return t('notFoundText', { resource: t(word), id: String(err.details?.id ?? '') });
+  return err.message;
+}
+
+/** Errors as pages (the API's handler answers JSON): the AppError's message, code and status, never a stack. */
 export function consoleErrorHandler(log: Logger) {
   return (err: Error, ctx: Context) => {
     const c = ctx as WebContext;
@@ -18,10 +37,10 @@ export function consoleErrorHandler(log: Logger) {
     const t = c.get('t');
     if (err instanceof AppError && err.status < 500) {
       const title = err.status === 403 ? t('forbidden') : err.status === 404 ? t('notFound') : t('somethingWrong');
-      return page(c, <MessagePage c={c} title={title} text={err.message} />, err.status as 400 | 403 | 404 | 409);
+      return page(c, <MessagePage c={c} title={title} text={refusalText(t, err)} code={err.code} />, err.status as 400 | 403 | 404 | 409);
     }
-    if (err instanceof AppError) return page(c, <MessagePage c={c} title={t('somethingWrong')} text={err.message} />, 503);
+    if (err instanceof AppError) return page(c, <MessagePage c={c} title={t('somethingWrong')} text={err.message} code={err.code} />, 503);
     log.error({ err, path: c.req.path }, 'console page failed');
-    return page(c, <MessagePage c={c} title={t('somethingWrong')} text="Internal error; the server log has the details." />, 500);
+    return page(c, <MessagePage c={c} title={t('somethingWrong')} text={t('internalError')} />, 500);
   };
 }

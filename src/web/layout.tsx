@@ -62,7 +62,7 @@ function Navigation({ c }: { c: WebContext }) {
   return (
     <header class="top">
       <a class="brand" href="/">{t('appName')}</a>
-      <nav aria-label="main" class="main-nav">
+      <nav aria-label={t('mainNav')} class="main-nav">
         {link('/distillations', t('distillations'))}
         {link('/tasks', t('tasks'))}
         {link('/articles', t('articlesNav'))}

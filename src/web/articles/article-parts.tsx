@@ -96,7 +96,7 @@ export function RevisionList({ c, revisions }: { c: WebContext; revisions: Revis
         {revisions.revisions.map((r) => (
           <li data-revision={r.id}>
             <p>{t('articleRevisionBy', { when: when(r.createdAt), prefix: r.keyPrefix ?? '?' })}</p>
-            <p>{t('articlePreviousTitle')}: <span class="previous-title">{r.previousTitle}</span></p>
+            <p>{t('articlePreviousTitle')}{t('colon')}<span class="previous-title">{r.previousTitle}</span></p>
             <details>
               <summary>{t('articlePreviousContent')}</summary>
               <pre class="source">{r.previousContent}</pre>

@@ -45,7 +45,7 @@ export function ArticlePage({ c, v }: { c: WebContext; v: ArticleView }) {
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
       {a.taskId !== null && <p><a href={`/tasks/${a.taskId}`} id="article-task">{t('articleFromTask', { id: a.taskId })}</a></p>}
       <p>
-        {t('reviewStatus')}: <strong id="review-status" data-review-status={a.reviewStatus}>{reviewLabel(t, a.reviewStatus)}</strong>
+        {t('reviewStatus')}{t('colon')}<strong id="review-status" data-review-status={a.reviewStatus}>{reviewLabel(t, a.reviewStatus)}</strong>
         {a.rejectReason !== null && <span id="reject-reason-shown"> — {t('reviewReasonShown', { reason: a.rejectReason })}</span>}
       </p>
       <ReviewActions c={c} a={a} rejectError={v.rejectError} />

@@ -29,7 +29,7 @@ export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 export function FlagTag({ c, flags }: { c: WebContext; flags: QualityFlag[] }) {
   if (flags.length === 0) return null;
   const checks = flags.map((f) => f.check).join(', ');
-  return <span class="tag" data-flagged title={c.get('t')('articleFlaggedTitle', { checks })}>{`${c.get('t')('articleFlagged')}: ${checks}`}</span>;
+  return <span class="tag" data-flagged title={c.get('t')('articleFlaggedTitle', { checks })}>{`${c.get('t')('articleFlagged')}${c.get('t')('colon')}${checks}`}</span>;
 }
 
 function Filters({ c, v }: { c: WebContext; v: ArticlesView }) {
@@ -71,7 +71,7 @@ function Pager({ c, v, list }: { c: WebContext; v: ArticlesView; list: ArticleLi
   const base = v.queue ? '/articles/queue' : '/articles';
   const link = (p: number) => `${base}?${filterQuery(v.input, { page: String(p) })}`;
   return (
-    <nav aria-label="pages" class="pager">
+    <nav aria-label={t('pagesNav')} class="pager">
       {list.page > 1 && <a href={link(list.page - 1)}>{t('previous')}</a>}
       <span>{t('total', { n: list.total })}</span>
       {list.page * list.pageSize < list.total && <a href={link(list.page + 1)}>{t('next')}</a>}

@@ -12,7 +12,7 @@ export function DistillationEditPage({ c, d, error, topics }: { c: WebContext; d
   return (
     <Layout c={c} title={t('editTitle', { id: d.id, keyword: d.keyword })}>
       <p class="help">{t('keywordFixed')}</p>
-      <p>{`${t('usage')}: ${d.usageCount} · ${t('reserved')}: ${d.reservedCount}`}</p>
+      <p>{`${t('usage')}${t('colon')}${d.usageCount} · ${t('reserved')}${t('colon')}${d.reservedCount}`}</p>
       <form method="post" action={`/distillations/${d.id}/topics`} class="card narrow" id="edit-topics">
         <CsrfField token={c.get('session').csrfToken} />
         <label for="edit-topics-text">{t('topics')}</label>
@@ -39,7 +39,7 @@ export function DistillationDeletePage({ c, d }: { c: WebContext; d: Distillatio
       <form method="post" action={`/distillations/${d.id}/delete`} class="card narrow" id="delete-distillation">
         <CsrfField token={c.get('session').csrfToken} />
         <p>{t('deleteText', { keyword: d.keyword })}</p>
-        <p>{`${t('usage')}: ${d.usageCount} · ${t('reserved')}: ${d.reservedCount} · ${t('topics')}: ${d.topicCount}`}</p>
+        <p>{`${t('usage')}${t('colon')}${d.usageCount} · ${t('reserved')}${t('colon')}${d.reservedCount} · ${t('topics')}${t('colon')}${d.topicCount}`}</p>
         {canWrite(c) && <button type="submit" class="danger">{t('deleteButton')}</button>}
       </form>
       <p><a href="/distillations">{t('cancelLink')}</a></p>

@@ -26,7 +26,7 @@ function Pager({ c, v }: { c: WebContext; v: DistillationsView }) {
   const { page, pageSize, total } = v.list;
   const link = (p: number) => `/distillations?${new URLSearchParams({ ...(v.search ? { q: v.search } : {}), page: String(p) })}`;
   return (
-    <nav aria-label="pages" class="pager">
+    <nav aria-label={t('pagesNav')} class="pager">
       {page > 1 && <a href={link(page - 1)}>{t('previous')}</a>}
       <span>{t('total', { n: total })}</span>
       {page * pageSize < total && <a href={link(page + 1)}>{t('next')}</a>}

@@ -76,8 +76,8 @@ export const zh: Record<keyof typeof en, string> = {
   taskSettings: '每次运行创建一个任务',
   scheduleArticleSetting: '文章设置',
   scheduleKnowledgeBase: '知识库',
-  scheduleAlbum: '图片相册',
-  scheduleConversionTarget: '推广的企业',
+  scheduleAlbum: '图库',
+  scheduleConversionTarget: '转化目标（推广的企业）',
   scheduleNoIngredient: '（不使用）',
   maxRetries: '每篇文章失败后的重试次数（0-10）',
   timeoutSeconds: '任务时限（秒，可选）',
@@ -110,5 +110,5 @@ export const zh: Record<keyof typeof en, string> = {
   scheduleTriggered: '定时任务 {name} 正在运行，它创建的任务稍后出现在“任务”中。',
   scheduleDeleted: '已删除定时任务。',
   tooFrequent: '此定时任务的运行间隔为 {gap} 秒；两次运行至少间隔 {min} 秒。请使用 5 段 cron（精确到分钟）或更长的间隔。',
-  scheduleTotal: '共 {n} 个定时任务，每个账户最多 {max} 个。',
+  scheduleTotal: '共 {n} 个定时任务，每个账号最多 {max} 个。',
 };

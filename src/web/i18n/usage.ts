@@ -43,7 +43,7 @@ export const en = {
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
-  usagePage: '使用统计',
+  usagePage: '用量校验',
   usageIntro: '检查每个蒸馏结果的使用次数和预留次数、每个任务的计数，是否与其背后的文章、使用记录和条目一致。',
   usageVerify: '立即校验',
   usageDryRun: '修复：试运行',
@@ -61,7 +61,7 @@ export const zh: Record<keyof typeof en, string> = {
   usageTrueUsage: '使用记录数',
   usageStoredReserved: '记录的预留次数',
   usageTrueReserved: '预留条目数',
-  usageFinding: '发现',
+  usageFinding: '问题',
   usageTarget: '对象',
   usageExpected: '应为',
   usageActual: '记录值',
@@ -74,7 +74,7 @@ export const zh: Record<keyof typeof en, string> = {
   usageReportsHelp: '所有校验和修复记录（包括你的和定时运行的），最新的在前。',
   usageReport: '报告 {id}',
   usageKind: '类型',
-  usageSource: '运行方',
+  usageSource: '发起方',
   usageResult: '结果',
   usageKindVerify: '校验',
   usageKindDryRun: '修复试运行',

@@ -17,7 +17,7 @@ function Pager({ c, v }: { c: WebContext; v: AccountsView }) {
   const t = c.get('t');
   const { page, pageSize, total } = v.list;
   return (
-    <nav aria-label="pages" class="pager">
+    <nav aria-label={t('pagesNav')} class="pager">
       {page > 1 && <a href={`/admin/accounts?page=${page - 1}`}>{t('previous')}</a>}
       <span>{t('total', { n: total })}</span>
       {page * pageSize < total && <a href={`/admin/accounts?page=${page + 1}`}>{t('next')}</a>}

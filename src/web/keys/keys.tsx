@@ -22,7 +22,7 @@ function KeyRow({ c, k }: { c: WebContext; k: ApiKeyView }) {
   const mine = k.id === session.keyId;
   return (
     <tr data-key-id={k.id} data-revoked={k.revokedAt ? 'true' : 'false'}>
-      <td><code>{`${k.prefix}…`}</code>{mine && <span class="help"> ({t('thisKey')})</span>}</td>
+      <td><code>{`${k.prefix}…`}</code>{mine && <span class="help"> {t('thisKeyNote')}</span>}</td>
       <td>{k.scope}</td>
       <td>{k.name ?? ''}</td>
       <td>{when(k.createdAt)}</td>

@@ -49,7 +49,7 @@ function Pager({ c, v }: { c: WebContext; v: NotificationsView }) {
   const { page, pageSize, total } = v.list;
   const link = (p: number) => `/notifications?${listQuery(p, v.unreadOnly)}`;
   return (
-    <nav aria-label="pages" class="pager">
+    <nav aria-label={t('pagesNav')} class="pager">
       {page > 1 && <a href={link(page - 1)}>{t('previous')}</a>}
       <span>{t('total', { n: total })}</span>
       {page * pageSize < total && <a href={link(page + 1)}>{t('next')}</a>}

@@ -97,7 +97,7 @@ export function SchedulesPage({ c, v }: { c: WebContext; v: SchedulesView }) {
       </div>
       <p class="help">{t('scheduleTotal', { n: v.total, max: v.maxSchedules })}</p>
       {pages > 1 && (
-        <nav aria-label="pages" class="pager">
+        <nav aria-label={t('pagesNav')} class="pager">
           {v.page > 1 && <a href={`/schedules?page=${v.page - 1}`}>{t('previous')}</a>}
           {v.page < pages && <a href={`/schedules?page=${v.page + 1}`}>{t('next')}</a>}
         </nav>

@@ -4,6 +4,7 @@ import { canCancelTask, canRetryTask } from '../../domain/tasks/task-actions.js'
 import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
 import type { listTasks } from '../../domain/tasks/task-queries.js';
 import { canWrite, type WebContext } from '../context.js';
+import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { taskStatusLabel } from './task-status.js';
 
@@ -37,6 +38,12 @@ export function TaskActions({ c, task }: { c: WebContext; task: TaskLike }) {
       {canRetryTask(task) && form('retry', t('retry'))}
     </span>
   );
+}
+
+/** The seed's list column in the page's language (the API's `distillationResult` carries both languages at once). */
+function distillationsUsed(t: Translate, task: Pick<TaskRow, 'keyword' | 'distillationCount'>) {
+  if (task.distillationCount <= 1) return task.keyword ?? '';
+  return t('distillationsUsed', { keyword: task.keyword ?? '', n: task.distillationCount, more: task.distillationCount - 1 });
 }
 
 /** Previous and next keep the status filter; the page number is in the URL, so a refresh stays on it. */
@@ -77,7 +84,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; 
             {list.tasks.map((task) => (
               <tr data-task-row={task.id}>
                 <td><a href={`/tasks/${task.id}`}>{task.id}</a></td>
-                <td>{task.distillationResult}</td>
+                <td>{distillationsUsed(t, task)}</td>
                 <td class="status" data-status={task.status}>{taskStatusLabel(t, task.status)}</td>
                 <td><ProgressBar task={task} /></td>
                 <td><TaskActions c={c} task={task} /></td>

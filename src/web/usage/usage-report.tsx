@@ -24,7 +24,7 @@ function ApplyForm({ c, v, n }: { c: WebContext; v: UsageReportView; n: number }
       <CsrfField token={c.get('session').csrfToken} />
       <input type="hidden" name="fingerprint" value={v.fingerprint} />
       <p class="help">{t('usageApplyHelp')}</p>
-      <p class="help">{`${t('usageFingerprint')}: `}<span class="fingerprint" id="fingerprint">{v.fingerprint}</span></p>
+      <p class="help">{`${t('usageFingerprint')}${t('colon')}`}<span class="fingerprint" id="fingerprint">{v.fingerprint}</span></p>
       <button type="submit" id="apply" class="danger">{t('usageApply', { n })}</button>
     </form>
   );
@@ -37,7 +37,7 @@ export function UsageReportPage({ c, v }: { c: WebContext; v: UsageReportView })
   const found = r.discrepancies as Discrepancy[];
   const changes = r.changes as RepairChange[];
   return (
-    <Layout c={c} title={`${t('usageReport', { id: r.id })}: ${kindLabel(c, r)}`}>
+    <Layout c={c} title={`${t('usageReport', { id: r.id })}${t('colon')}${kindLabel(c, r)}`}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
       <p class="help">{`${when(r.createdAt)} · ${r.source}`}</p>
       <p id="usage-result"><ResultLine c={c} r={r} /></p>

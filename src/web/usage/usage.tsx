@@ -58,7 +58,7 @@ function Pager({ c, v }: { c: WebContext; v: UsageView }) {
   const t = c.get('t');
   const { page, pageSize, total } = v.reports;
   return (
-    <nav aria-label="pages" class="pager">
+    <nav aria-label={t('pagesNav')} class="pager">
       {page > 1 && <a href={`/usage?page=${page - 1}`}>{t('previous')}</a>}
       <span>{t('total', { n: total })}</span>
       {page * pageSize < total && <a href={`/usage?page=${page + 1}`}>{t('next')}</a>}
