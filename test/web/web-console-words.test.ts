@@ -3,14 +3,14 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles } from '../../src/db/schema.js';
 import { createDistillations } from '../../src/domain/distillations.js';
-import { launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
+import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
 import { newAccount } from '../support/db.js';
 import { useTestStack } from '../support/stack.js';
 
 /**
  * The console as a new user meets it in each language: page chrome in the page's language (no English
- * left on a Chinese page beyond names and codes), refusals worded for the reader, a pasted import kept
- * after an error, and a navigation of ten links usable on a 375 px phone.
+ * left on a Chinese page beyond names and codes), refusals and import problems worded for the reader, a
+ * pasted import kept after an error, and a navigation of ten links usable on a 375 px phone.
  */
 const stack = useTestStack();
 
@@ -99,12 +99,23 @@ describe('the console in Chinese and English', () => {
     await screenshot(zh, 'not-found-zh');
   });
 
+  it('says "not enough distillations" in Chinese only on a zh page, as the count is typed and after sending', async () => {
+    const zhRefusal = '可用的蒸馏结果不足：当前只有 3 个可用，但请求生成 9 篇文章。请减少篇数，或添加带话题的蒸馏结果。';
+    await zh.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+    await clearInput(zh, '#article-count');
+    await zh.type('#article-count', '9');
+    await waitForText(zh, '#count-error', zhRefusal);
+    await submit(zh, '#new-task button');
+    expect(await textOf(zh, '#count-error')).toBe(zhRefusal);
+    await screenshot(zh, 'new-task-insufficient-zh');
+  });
+
   it('keeps pasted import text after a bad line, to fix it in place', async () => {
     const pasted = 'keyword,topics\n本地 SEO,地图排名靠什么？\n没有话题,';
     await zh.goto(`${stack.api.url}/distillations`, { waitUntil: 'domcontentloaded' });
     await zh.$eval('#import-text', (e: any, v: string) => (e.value = v), pasted);
     await submit(zh, 'form[action="/distillations/import"] button');
-    expect(await zh.$$eval('.bad-line td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(['3']);
+    expect(await zh.$$eval('.bad-line td', (tds) => tds.map((td) => td.textContent))).toEqual(['3', '没有话题', '没有话题（至少需要一个）']);
     expect(await zh.$eval('#import-text', (e: any) => e.value)).toBe(pasted);
     await screenshot(zh, 'distillations-import-kept-zh');
   });

@@ -3,6 +3,7 @@ import type { BadRow } from '../../cli/distillation-file.js';
 import type { listDistillations } from '../../domain/distillations.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
+import { importProblem } from './import-problems.js';
 
 export interface DistillationsView {
   /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
@@ -71,7 +72,7 @@ function ImportForm({ c, v }: { c: WebContext; v: DistillationsView }) {
             <thead><tr><th scope="col">{t('line')}</th><th scope="col">{t('keyword')}</th><th scope="col">{t('problem')}</th></tr></thead>
             <tbody>
               {v.importBadRows.map((r) => (
-                <tr class="bad-line"><td>{r.line ?? r.index}</td><td>{r.keyword ?? ''}</td><td>{r.errors.join('; ')}</td></tr>
+                <tr class="bad-line"><td>{r.line ?? r.index}</td><td>{r.keyword ?? ''}</td><td>{r.errors.map((e) => importProblem(t, e)).join(t('listSeparator'))}</td></tr>
               ))}
             </tbody>
           </table>

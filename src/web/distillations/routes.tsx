@@ -10,6 +10,7 @@ import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { DistillationDeletePage, DistillationEditPage } from './distillation-edit.js';
 import { DistillationsPage, type DistillationsView } from './distillations.js';
+import { importProblem } from './import-problems.js';
 
 const PAGE_SIZE = 20;
 /** The API's import limit, kept for the console too. */
@@ -57,7 +58,7 @@ export function distillationRoutes(db: Db) {
       try {
         parsed = parseDistillationFile(file?.name ?? '', content);
       } catch (err) {
-        if (err instanceof CliError) return render(c, { importError: err.message, importText }, 400);
+        if (err instanceof CliError) return render(c, { importError: importProblem(t, err.message), importText }, 400);
         throw err;
       }
       if (parsed.bad.length > 0) return render(c, { importBadRows: parsed.bad, importText }, 400);

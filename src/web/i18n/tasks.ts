@@ -2,6 +2,7 @@
 export const en = {
   articleCount: 'Number of articles',
   available: '{n} available',
+  insufficientDistillations: 'Not enough distillations: only {available} available, but {requested} articles were requested. Request fewer articles or add distillations with topics.',
   priority: 'Priority (1-10)',
   concurrency: 'Articles at once (1-20)',
   autoApprove: 'Approve articles automatically',
@@ -54,6 +55,7 @@ export const en = {
 export const zh: Record<keyof typeof en, string> = {
   articleCount: '文章数量',
   available: '当前可用 {n} 个蒸馏结果',
+  insufficientDistillations: '可用的蒸馏结果不足：当前只有 {available} 个可用，但请求生成 {requested} 篇文章。请减少篇数，或添加带话题的蒸馏结果。',
   priority: '优先级（1-10）',
   concurrency: '同时生成的篇数（1-20）',
   autoApprove: '自动通过审核',

@@ -70,7 +70,8 @@ export function taskRoutes(deps: ApiDeps) {
     .get('/available', async (c) => {
       const requested = z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined).parse(c.req.query('count') || undefined);
       const { available, refusal } = await checkArticleCount(db, c.get('session').accountId, requested);
-      return c.json({ available, availableText: c.get('t')('available', { n: available }), refusal });
+      const t = c.get('t');
+      return c.json({ available, availableText: t('available', { n: available }), refusal: refusal && t('insufficientDistillations', { available, requested: requested ?? '' }) });
     })
     .post('/', async (c) => {
       const input = formInput(await c.req.parseBody());
@@ -99,8 +100,11 @@ export function taskRoutes(deps: ApiDeps) {
       } catch (err) {
         // The seed's insufficient-distillations message belongs beside the count; a bad reference or a quota above the form.
         if (err instanceof AppError && (err.status === 400 || err.status === 429)) {
-          const where = err.code === 'INSUFFICIENT_DISTILLATIONS' ? 'countError' : 'formError';
-          return newTaskPage(c, { input, [where]: err.message }, err.status);
+          if (err.code === 'INSUFFICIENT_DISTILLATIONS') {
+            const { available, requested } = err.details as { available: number; requested: number };
+            return newTaskPage(c, { input, countError: c.get('t')('insufficientDistillations', { available, requested }) }, err.status);
+          }
+          return newTaskPage(c, { input, formError: err.message }, err.status);
         }
         throw err;
       }
