@@ -110,6 +110,14 @@ describe('the console in Chinese and English', () => {
     await screenshot(zh, 'new-task-insufficient-zh');
   });
 
+  it('gives every form page a way back beside its button', async () => {
+    const forms: [string, string][] = [['/tasks/new', '/tasks'], ['/schedules/new', '/schedules'], [`/distillations/1/delete`, '/distillations']];
+    for (const [path, back] of forms) {
+      await en.goto(`${stack.api.url}${path}`, { waitUntil: 'domcontentloaded' });
+      expect(await en.$$eval(`#main a[href="${back}"]`, (as) => as.map((a: any) => a.innerText as string))).toEqual(['Cancel']);
+    }
+  });
+
   it('keeps pasted import text after a bad line, to fix it in place', async () => {
     const pasted = 'keyword,topics\n本地 SEO,地图排名靠什么？\n没有话题,';
     await zh.goto(`${stack.api.url}/distillations`, { waitUntil: 'domcontentloaded' });

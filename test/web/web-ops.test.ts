@@ -116,7 +116,7 @@ describe('usage in a real Chromium', () => {
     await go('/usage');
     await submit(page, '#verify');
     expect(new URL(page.url()).pathname).toMatch(/^\/usage\/reports\/\d+$/);
-    expect(await textOf(page, '#usage-result')).toContain('Clean: no discrepancies (checked 3 distillations and 1 tasks).');
+    expect(await textOf(page, '#usage-result')).toContain('Clean: no discrepancies (distillations checked: 3, tasks checked: 1).');
     expect(await page.$('#distillation-findings')).toBeNull();
   });
 
@@ -127,7 +127,7 @@ describe('usage in a real Chromium', () => {
 
     await go('/usage');
     await submit(page, '#verify');
-    expect(await textOf(page, '#usage-result')).toContain('Discrepancies found: 1 (checked 3 distillations and 1 tasks).');
+    expect(await textOf(page, '#usage-result')).toContain('Discrepancies found: 1 (distillations checked: 3, tasks checked: 1).');
     const row = `#distillation-findings tr[data-distillation="${broken}"]`;
     expect(await page.$$eval(`${row} td`, (tds) => tds.map((td) => td.textContent))).toEqual([`#${broken} ops two`, String(truth + 3), String(truth), '=', '=']);
     await screenshot(page, 'usage-report');

@@ -143,6 +143,7 @@ export function NewSchedulePage({ c, v }: { c: WebContext; v: NewScheduleView })
           <input name="paused" type="checkbox" value="on" checked={input.paused} /> {t('createPaused')}
         </label>
         <button type="submit" id="create-schedule">{t('createSchedule')}</button>
+        <a href="/schedules" class="cancel-link">{t('cancelLink')}</a>
       </form>
     </Layout>
   );

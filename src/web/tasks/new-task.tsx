@@ -78,6 +78,7 @@ export function NewTaskPage({ c, v }: { c: WebContext; v: NewTaskView }) {
           <input name="autoApprove" type="checkbox" value="on" checked={input.autoApprove} /> {t('autoApprove')}
         </label>
         <button type="submit">{t('create')}</button>
+        <a href="/tasks" class="cancel-link">{t('cancelLink')}</a>
       </form>
     </Layout>
   );
