@@ -78,6 +78,13 @@ describe('the console in Chinese and English', () => {
     await screenshot(zh, 'tasks-zh');
   });
 
+  it('names who ran a usage report in the page language', async () => {
+    await zh.goto(`${stack.api.url}/usage`, { waitUntil: 'domcontentloaded' });
+    await submit(zh, 'form[action="/usage/verify"] button');
+    expect(await textOf(zh, '#main .help')).toMatch(/ · 控制台$/);
+    expect(await englishWords(zh, '/usage')).toEqual([]);
+  });
+
   it('uses Chinese punctuation between a label and its value', async () => {
     await zh.goto(`${stack.api.url}/tasks/${taskId}`, { waitUntil: 'domcontentloaded' });
     expect(await zh.$eval('#task-status', (e: any) => e.parentElement.innerText as string)).toBe('状态：已完成');

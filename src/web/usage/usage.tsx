@@ -19,6 +19,11 @@ export function kindLabel(c: WebContext, r: StoredUsageReport) {
   return r.kind === 'verify' ? t('usageKindVerify') : r.dryRun ? t('usageKindDryRun') : t('usageKindRepair');
 }
 
+const SOURCE_WORDS = { api: 'usageSourceApi', schedule: 'usageSourceSchedule', cli: 'usageSourceCli', console: 'usageSourceConsole' } as const;
+
+/** Who ran a report (the API, the schedule, the CLI, the console) in the page's language. */
+export const sourceLabel = (c: WebContext, r: StoredUsageReport) => c.get('t')(SOURCE_WORDS[r.source]);
+
 /** The report's outcome in one line: clean, or how many of which kind (and, for a repair, what it changed). */
 export function ResultLine({ c, r }: { c: WebContext; r: StoredUsageReport }) {
   const t = c.get('t');
@@ -86,7 +91,7 @@ export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
                 <td><a href={`/usage/reports/${r.id}`}>{r.id}</a></td>
                 <td>{when(r.createdAt)}</td>
                 <td>{kindLabel(c, r)}</td>
-                <td>{r.source}</td>
+                <td>{sourceLabel(c, r)}</td>
                 <td><ResultLine c={c} r={r} /></td>
               </tr>
             ))}
