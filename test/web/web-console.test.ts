@@ -48,7 +48,13 @@ async function sendNewTask(n: number, concurrency: number, autoApprove = true) {
   await page.type('#article-count', String(n));
   await clearInput(page, '#concurrency');
   await page.type('#concurrency', String(concurrency));
-  if ((await page.$eval('input[name="autoApprove"]', (e: any) => e.checked)) !== autoApprove) await page.click('input[name="autoApprove"]');
+  // Space on the focused box, not a click: console.js may move the form as it answers the count (a click could miss).
+  const box = 'input[name="autoApprove"]';
+  if ((await page.$eval(box, (e: any) => e.checked)) !== autoApprove) {
+    await page.focus(box);
+    await page.keyboard.press('Space');
+  }
+  expect(await page.$eval(box, (e: any) => e.checked)).toBe(autoApprove);
   await submit(page, '#new-task button');
   return Number(/^\/tasks\/(\d+)$/.exec(new URL(page.url()).pathname)?.[1]);
 }

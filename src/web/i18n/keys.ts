@@ -61,7 +61,7 @@ export const zh: Record<keyof typeof en, string> = {
   never: '从不',
   thisKeyNote: '（当前登录所用）',
   newKey: '创建密钥',
-  keyExpiryDays: '有效天数（留空：永不过期）',
+  keyExpiryDays: '有效天数（留空则永不过期）',
   keyScopeHelp: 'read：只读；write：可修改本账号；admin：还可管理账号。不能高于当前登录密钥的权限。',
   createKey: '创建密钥',
   keyCreated: '密钥已创建',
@@ -97,6 +97,6 @@ export const zh: Record<keyof typeof en, string> = {
   maxRunningTasks: '同时运行的任务数',
   maxArticlesPerDay: '每天文章数',
   maxPriority: '最高任务优先级',
-  maxSchedules: '定时计划数',
+  maxSchedules: '定时任务数',
   adminOnly: '此页面仅限 admin 密钥；当前密钥的权限为 {scope}。',
 };

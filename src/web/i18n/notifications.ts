@@ -53,8 +53,8 @@ export const zh: Record<keyof typeof en, string> = {
   evTimeout: '已超时',
   evReviewNeeded: '待审核',
   ntfStarted: '计划生成 {requested} 篇文章',
-  ntfProgress: '完成 {progress}%：已写 {generated}/{requested} 篇',
-  ntfFinished: '已写 {generated}/{requested} 篇文章',
+  ntfProgress: '已完成 {progress}%：已生成 {generated}/{requested} 篇',
+  ntfFinished: '已生成 {generated}/{requested} 篇文章',
   ntfNotWritten: '失败 {failed} 篇，跳过 {skipped} 篇',
   ntfReview: '{n} 篇文章待审核',
 };

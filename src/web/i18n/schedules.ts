@@ -84,7 +84,7 @@ export const zh: Record<keyof typeof en, string> = {
   createPaused: '创建后先暂停',
   createSchedule: '创建定时任务',
   scheduleState: '状态',
-  stateActive: '运行中',
+  stateActive: '已启用',
   statePaused: '已暂停',
   stateMissing: 'Temporal 中已不存在',
   lastRuns: '最近运行',
