@@ -40,6 +40,21 @@ export async function submit(page: Page, buttonSelector: string) {
   await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click(buttonSelector)]);
 }
 
+/** Follows a link by clicking it and waits for the page it leads to. */
+export async function follow(page: Page, selector: string) {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click(selector)]);
+}
+
+/** Presses Tab from the top of the page until the element matching `selector` has the focus, as a keyboard user would. */
+export async function tabTo(page: Page, selector: string, max = 40) {
+  await page.evaluate('document.activeElement?.blur()');
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 export const clearInput = (page: Page, selector: string) => page.$eval(selector, (e: any) => void (e.value = ''));
 
 /** Waits (without reloading) until the element's text is `text`: a live update arrived. */

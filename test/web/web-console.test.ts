@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleRevisions, articles, distillations, webSessions } from '../../src/db/schema.js';
 import { createApiKey, revokeApiKey } from '../../src/domain/accounts/index.js';
 import { waitFor } from '../support/api-server.js';
-import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
+import { clearInput, follow, launchBrowser, newPage, screenshot, submit, tabTo, textOf, waitForText } from '../support/browser.js';
 import { newAccount } from '../support/db.js';
 import { useTestStack } from '../support/stack.js';
 
@@ -62,21 +62,6 @@ async function sendNewTask(n: number, concurrency: number, autoApprove = true) {
 async function createTask(n: number, concurrency: number) {
   await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
   return sendNewTask(n, concurrency);
-}
-
-/** Presses Tab until the element matching `selector` has the focus (as a keyboard user would), at most `max` times. */
-async function tabTo(selector: string, max = 40) {
-  await page.evaluate('document.activeElement?.blur()');
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
-
-/** Follows a link of the page by clicking it, as an editor would. */
-async function follow(selector: string) {
-  await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click(selector)]);
 }
 
 const articleRow = async (id: number) => (await stack.database.db.select().from(articles).where(eq(articles.id, id)))[0]!;
@@ -136,7 +121,7 @@ describe('web console in a real Chromium', () => {
 
   it('reaches the new-task form by keyboard, refuses more articles than are available inline, then a task of 5 reaches 100 % live', async () => {
     // Keyboard: Tab to the navigation's link, Enter follows it, and the focus is visible on the way.
-    await tabTo('nav.main-nav a[href="/tasks/new"]');
+    await tabTo(page, 'nav.main-nav a[href="/tasks/new"]');
     expect(await page.evaluate("document.activeElement.matches(':focus-visible')")).toBe(true);
     await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.keyboard.press('Enter')]);
     expect(new URL(page.url()).pathname).toBe('/tasks/new');
@@ -169,7 +154,7 @@ describe('web console in a real Chromium', () => {
   });
 
   it('opens an article from the task page and approves it (the task did not auto-approve)', async () => {
-    await follow('#items tbody tr:nth-child(1) .article-title a');
+    await follow(page, '#items tbody tr:nth-child(1) .article-title a');
     approvedId = articleIdOfPage();
     expect(await page.$eval('#review-status', (e) => e.getAttribute('data-review-status'))).toBe('pending_review');
     expect(await page.$eval('#article-body', (e: any) => (e.innerText as string).length)).toBeGreaterThan(0);
@@ -181,12 +166,12 @@ describe('web console in a real Chromium', () => {
   });
 
   it('goes back to the task, edits another article (title and content) and lists the revision', async () => {
-    await follow('#article-task');
+    await follow(page, '#article-task');
     expect(new URL(page.url()).pathname).toBe(`/tasks/${taskId}`);
-    await follow('#items tbody tr:nth-child(2) .article-title a');
+    await follow(page, '#items tbody tr:nth-child(2) .article-title a');
     editedId = articleIdOfPage();
     const before = await articleRow(editedId);
-    await follow('#edit-link');
+    await follow(page, '#edit-link');
     expect(await page.$eval('#edit-title', (e: any) => e.value)).toBe(before.title);
     await clearInput(page, '#edit-title');
     await page.type('#edit-title', 'Edited by the editor');
@@ -207,7 +192,7 @@ describe('web console in a real Chromium', () => {
   });
 
   it("exports the task's articles from the task page's export link and reads the file back", async () => {
-    await follow('#article-task');
+    await follow(page, '#article-task');
     const href = await page.$eval('#task-articles a[data-format="json"]', (a) => a.getAttribute('href')!);
     expect(href).toBe(`/articles/export?taskId=${taskId}&format=json`);
     const file = await page.evaluate(async (url) => {
@@ -223,7 +208,7 @@ describe('web console in a real Chromium', () => {
     expect(rows.find((r) => r.id === editedId)).toMatchObject({ title: 'Edited by the editor', reviewStatus: 'pending_review' });
     expect(rows.find((r) => r.id === editedId)?.content).toContain('One more paragraph from the editor.');
     // The list of the task's articles is one click away, with its own export links for the same filter.
-    await follow('#task-articles-link');
+    await follow(page, '#task-articles-link');
     expect(await page.$$eval('#articles tbody tr[data-article-row]', (trs) => trs.length)).toBe(5);
     expect(await page.$eval('#export-links a[data-format="json"]', (a) => a.getAttribute('href'))).toBe(`/articles/export?taskId=${taskId}&format=json`);
   });
