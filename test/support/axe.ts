@@ -22,10 +22,8 @@ export interface Violation {
  */
 export async function wcagViolations(page: Page): Promise<Violation[]> {
   if ((await page.evaluate('typeof window.axe')) === 'undefined') await page.addScriptTag({ path: AXE_SCRIPT });
-  const results = (await page.evaluate(
-    (tags) => (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<unknown> } }).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
-    WCAG_A_AA,
-  )) as AxeResults;
+  const options = { runOnly: { type: 'tag', values: WCAG_A_AA }, resultTypes: ['violations'] };
+  const results = (await page.evaluate(`window.axe.run(document, ${JSON.stringify(options)})`)) as AxeResults;
   return results.violations.map((v) => ({
     rule: v.id,
     impact: v.impact ?? null,

@@ -158,7 +158,7 @@ beforeAll(async () => {
   const byKeyword = (k: string) => listed.find((a) => a.keyword === k)!.id;
   [ids.article, ids.rejected, ids.flagged] = [byKeyword('Alpha'), byKeyword('Beta'), byKeyword('Gamma')];
   expect((await stack.api.call('POST', `/api/articles/${ids.rejected}/reject`, writer.apiKey, { reason: 'Too short' })).status).toBe(200);
-  [ids.distillation] = await seedDistillations(stack.database, writer.accountId, [{ keyword: 'Delta', topics: ['What is Delta?', 'Why Delta?'] }]);
+  ids.distillation = (await seedDistillations(stack.database, writer.accountId, [{ keyword: 'Delta', topics: ['What is Delta?', 'Why Delta?'] }]))[0]!;
   const reader = await createApiKey(stack.database.db, writer.accountId, { scope: 'read', name: 'reader' });
   [ids.key, readKey] = [reader.keyId, reader.apiKey];
   const schedule = await stack.api.call('POST', '/api/schedules', writer.apiKey, { name: 'Weekly digest', cron: '0 9 * * 1', template: { articleCount: 1 } });
@@ -213,13 +213,12 @@ describe('the accessibility check itself', () => {
   it('finds planted violations: low contrast text and an input without a label', async () => {
     const p = pages.get('en writer')!;
     await go(p, '/distillations');
-    await p.evaluate(() => {
+    await p.evaluate(`{
       const faint = document.createElement('p');
       faint.textContent = 'faint text';
       faint.style.color = '#bbbbbb';
-      const unlabeled = document.createElement('input');
-      document.getElementById('main')!.append(faint, unlabeled);
-    });
+      document.getElementById('main').append(faint, document.createElement('input'));
+    }`);
     expect((await wcagViolations(p)).map((v) => v.rule).sort()).toEqual(['color-contrast', 'label']);
   });
 });
