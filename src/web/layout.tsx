@@ -96,6 +96,7 @@ export function Layout({ c, title, children, bare, live }: LayoutProps) {
         <script src={`/assets/console.js?v=${ASSET_VERSION}`} defer></script>
       </head>
       <body {...data}>
+        <a class="skip-link" href="#main">{c.get('t')('skipToMain')}</a>
         {bare ? (
           <header class="top">
             <span class="brand">{c.get('t')('appName')}</span>

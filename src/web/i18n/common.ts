@@ -28,6 +28,7 @@ export const en = {
   csrfFailed: 'The form expired or came from another page. Reload the page and try again.',
   language: 'Language',
   back: 'Back',
+  skipToMain: 'Skip to main content',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -59,4 +60,5 @@ export const zh: Record<keyof typeof en, string> = {
   csrfFailed: '表单已过期或来自其他页面。请刷新页面后重试。',
   language: '语言',
   back: '返回',
+  skipToMain: '跳到主要内容',
 };
