@@ -7,7 +7,7 @@ import { NOTIFICATION_TYPES } from '../../src/shared/notification-types.js';
 import { waitFor } from '../support/api-server.js';
 import { runArticleTask } from '../support/article-tasks.js';
 import { describeViolations, wcagViolations } from '../support/axe.js';
-import { clearInput, launchBrowser, newPage, screenshot, submit } from '../support/browser.js';
+import { clearInput, launchBrowser, newPage, submit } from '../support/browser.js';
 import { newAccount, seedDistillations } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';
 import { useTestStack } from '../support/stack.js';
@@ -207,7 +207,6 @@ describe.each(LANGS)('every console page meets WCAG 2 A/AA (axe-core) at 1200 px
       if (response && cp.status) expect(response.status()).toBe(cp.status);
       if (cp.lands) expect(at(p)).toMatch(cp.lands);
       const wide = await wcagViolations(p);
-      await screenshot(p, `a11y-${cp.name}-${lang}`);
       await p.setViewport({ width: 375, height: 800 });
       const narrow = await wcagViolations(p);
       const scrollWidth = (await p.evaluate('document.documentElement.scrollWidth')) as number;
