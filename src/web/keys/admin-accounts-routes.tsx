@@ -9,7 +9,8 @@ import { describeAccountLimits, LIMIT_FIELDS, updateAccountLimits } from '../../
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } from './admin-accounts.js';
-import { holdForOnePage, takeShownOnce } from './shown-once.js';
+import { holdForOnePage, takeShownOnce } from '../shown-once.js';
+import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
 
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';
@@ -49,11 +50,11 @@ export function adminAccountRoutes(deps: ApiDeps) {
         expiresAt: null,
         accountId: created.accountId,
         accountName: created.name,
-      });
+      } satisfies ShownOnceKey);
       return c.redirect(CREATED_PAGE, 303);
     })
     .get('/created', (c) => {
-      const key = takeShownOnce(c, CREATED_PAGE);
+      const key = takeShownOnce(c, CREATED_PAGE, shownOnceKey);
       if (!key) return c.redirect('/admin/accounts', 303);
       return page(c, <AccountCreatedPage c={c} k={key} />);
     })
