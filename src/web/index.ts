@@ -18,6 +18,7 @@ import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { usageRoutes } from './usage/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
@@ -29,8 +30,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -70,5 +71,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/notifications', notificationRoutes(db));
   web.route('/usage', usageRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
+  web.route('/webhooks', webhookRoutes(deps));
   return web;
 }

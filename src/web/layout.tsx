@@ -5,7 +5,7 @@ import type { WebContext } from './context.js';
 import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '5';
+export const ASSET_VERSION = '6';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -73,6 +73,7 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/keys', t('keys'))}
         {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
         {link('/schedules', t('schedules'))}
+        {link('/webhooks', t('webhooksNav'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">
