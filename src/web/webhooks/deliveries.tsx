@@ -65,11 +65,11 @@ function Attempts({ c, d }: { c: WebContext; d: Delivery }) {
   if (d.attempts.length === 0) return <td class="delivery-attempts">{t('deliveryNoAttempts')}</td>;
   return (
     <td class="delivery-attempts">
-      <ol class="plain">
+      {/* Numbered by position: the stored attempt number starts again at 1 on each redelivery. */}
+      <ol class="attempts">
         {d.attempts.map((a) => (
           <li data-attempt={a.attempt} data-attempt-status={a.status}>
             {t('deliveryAttemptLine', {
-              n: a.attempt,
               status: t(STATUS_KEYS[a.status]),
               code: a.responseStatus === null ? t('deliveryNoResponse') : `HTTP ${a.responseStatus}`,
               ms: a.durationMs,
