@@ -236,6 +236,18 @@ describe('webhooks in the web console', () => {
     const published = receiver.requests.filter((r) => r.body.type === 'article.published');
     expect(published.map((r) => [r.verified, r.body.data.articleId])).toEqual([[true, articleIds[0]]]);
     await screenshot(page, 'webhook-deliveries-publishing');
+    // A waiting delivery has no redeliver button; a crafted post gets the API's 409 in the log's page.
+    const csrf = await page.$eval('input[name="_csrf"]', (e: any) => e.value as string);
+    const crafted = await page.evaluate(
+      async (target, token) => {
+        const res = await fetch(target, { method: 'POST', body: new URLSearchParams({ _csrf: token }) });
+        return { status: res.status, html: await res.text() };
+      },
+      `/webhooks/deliveries/${second!.id}/redeliver`,
+      csrf,
+    );
+    expect(crafted.status).toBe(409);
+    expect(crafted.html).toContain(`Delivery ${second!.id} is still being tried`);
 
     await go(page, '/webhooks/publishing');
     expect(await page.$eval('#last-slot time', (e) => e.getAttribute('datetime'))).toBe(second!.dueAt);
