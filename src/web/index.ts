@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { timing } from 'hono/timing';
 import type { ApiDeps } from '../api/types.js';
 import { assetRoutes } from './assets.js';
 import type { WebEnv } from './context.js';
@@ -44,7 +45,8 @@ export function webRoutes(deps: ApiDeps) {
   const { db } = deps;
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
-  for (const path of CONSOLE_PATHS) web.use(path, consoleBasics());
+  // Server-Timing `total` (session lookup, queries, render): the page benchmark reads it (bench/pages.ts).
+  for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), requireCsrfToken());
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
   web.route('/', assetRoutes());
