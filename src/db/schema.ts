@@ -392,6 +392,8 @@ export const taskEvents = pgTable(
     index('task_events_account_idx').on(t.accountId, t.id),
     // Notifications (list, unread count) read only the task-level events, a few per task.
     index('task_events_notifications_idx').on(t.accountId, t.id).where(sql`${t.type} IN ${notificationTypeList}`),
+    // The unread badge on every console page counts these; read ones (nearly all, over time) stay out of it.
+    index('task_events_unread_idx').on(t.accountId, t.id).where(sql`${t.readAt} IS NULL AND ${t.type} IN ${notificationTypeList}`),
   ],
 );
 
