@@ -53,6 +53,12 @@ async function spawnApi(env: Record<string, string>, logFile: string): Promise<C
   throw new Error('the API did not start within 60 s');
 }
 
+/** CPU milliseconds a process has used so far (user + system), from /proc/<pid>/stat. */
+async function cpuMs(pid: number) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]!);
 
 /** Signs in through the console's form, as a browser does; returns the session cookie. */
@@ -113,7 +119,7 @@ async function main() {
     const { accountId, apiKey } = await createAccount(database.db, 'pages');
     const { bigTaskId, seedMs } = await seedPages(database.sql, accountId);
     const port = await findFreePort();
-    await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() }, path.join(runDir, 'api.log'));
+    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() }, path.join(runDir, 'api.log'));
     const base = `http://127.0.0.1:${port}`;
     const cookie = await signIn(base, apiKey);
 
@@ -125,20 +131,22 @@ async function main() {
     lines.push(
       `${TASKS.toLocaleString('en')} tasks in the account; per page ${WARM_UP} requests to warm up, then ${REQUESTS} by each number of clients at once (${CLIENTS.join(', ')}; one client shows a page's own cost, more add load: a request also waits while the one Node process serves the others); ms p50 / p95 / p99.`,
       '',
-      '| page | HTML | clients | requests/s | client: request to last byte | server: Server-Timing total | server p95 / 50 ms |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| page | HTML | clients | requests/s | API CPU per page | client: request to last byte | server: Server-Timing total | server p95 / 50 ms |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const p of pages) {
       await load(base + p.path, cookie, WARM_UP, p.mustContain, 4);
       for (const clients of CLIENTS) {
+        const cpuBefore = await cpuMs(api.pid!);
         const r = await load(base + p.path, cookie, REQUESTS, p.mustContain, clients);
+        const cpu = ((await cpuMs(api.pid!)) - cpuBefore) / REQUESTS;
         const p95 = percentile(r.server, 95);
         const ratio = p95 / LIMIT_MS;
         const met = ratio <= 1 ? 'met' : 'MISSED';
         const verdict = `${p.name}, ${clients} client${clients > 1 ? 's' : ''}: p95 ${p95.toFixed(1)} ms / ${LIMIT_MS} ms = ${ratio.toFixed(2)}x: ${met} (client p95 ${percentile(r.client, 95).toFixed(1)} ms)`;
         console.log(verdict);
         verdicts.push(verdict);
-        lines.push(`| \`GET ${p.path.replace(String(bigTaskId), ':id')}\` | ${(r.bytes / 1024).toFixed(0)} KiB | ${clients} | ${r.perSecond.toFixed(0)} | ${stat(r.client)} | ${stat(r.server)} | ${ratio.toFixed(2)}x ${met} |`);
+        lines.push(`| \`GET ${p.path.replace(String(bigTaskId), ':id')}\` | ${(r.bytes / 1024).toFixed(0)} KiB | ${clients} | ${r.perSecond.toFixed(0)} | ${cpu.toFixed(1)} ms | ${stat(r.client)} | ${stat(r.server)} | ${ratio.toFixed(2)}x ${met} |`);
       }
     }
 
