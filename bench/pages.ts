@@ -124,6 +124,8 @@ async function main() {
     const cookie = await signIn(base, apiKey);
 
     const pages = [
+      // No session and no query: what any console answer costs here (routing, middleware, rendering, HTTP).
+      { name: 'sign-in page (the floor)', path: '/sign-in', mustContain: 'name="_csrf"' },
       { name: 'task list', path: '/tasks', mustContain: 'data-task-row' },
       { name: 'task list, status=failed', path: '/tasks?status=failed', mustContain: 'data-status="failed"' },
       { name: `task page, ${BIG_TASK_ARTICLES} articles`, path: `/tasks/${bigTaskId}`, mustContain: `文章 ${BIG_TASK_ARTICLES - 1}:` },
