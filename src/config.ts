@@ -52,6 +52,11 @@ export const configSchema = z
     /** gRPC port and Web UI port of the embedded Temporal dev server. */
     TEMPORAL_PORT: int(1, 65535).default(7233),
     TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+    /**
+     * Base URL of the Temporal UI the console links a task's workflow to (<url>/namespaces/<ns>/workflows/<id>).
+     * Unset: the embedded dev server's UI (http://127.0.0.1:TEMPORAL_UI_PORT) under `npm start`, no link otherwise.
+     */
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://temporal-ui.example.com' }).optional()),
     /** Milliseconds a task's workflow start may wait for Temporal; then the task fails with 503 and releases its reservations. */
     WORKFLOW_START_TIMEOUT_MS: int(100, 120_000).default(5_000),
     /** Task queue of the workflows and the DB activities. */
@@ -102,6 +107,8 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
     /** First delay in milliseconds between webhook attempts; doubles per attempt up to an hour, for 24 h. */
     WEBHOOK_RETRY_INITIAL_MS: int(10, 3_600_000).default(5_000),
+    /** Seconds in one minute of a publishing interval (intervalMinutes): 60. Only tests shorten it, so slots pass in seconds. */
+    PUBLISHING_MINUTE_SECONDS: int(1, 60).default(60),
     /** HTTP port of the API. */
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */
@@ -223,6 +230,7 @@ export function webhookSettings(c: z.infer<typeof configSchema>) {
   return {
     allowPrivateTargets: c.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     policy: { timeoutMs: c.WEBHOOK_TIMEOUT_MS, retryInitialMs: c.WEBHOOK_RETRY_INITIAL_MS },
+    publishingMinuteSeconds: c.PUBLISHING_MINUTE_SECONDS,
   };
 }
 

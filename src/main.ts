@@ -81,6 +81,7 @@ async function main() {
   const keptIn = account.keyFile ? `the file ${account.keyFile}` : 'DEV_API_KEY';
   const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log, {
     apiKeyHint: `This embedded instance's key is kept in ${keptIn} (also printed at start-up).`,
+    embeddedUiUrl: uiUrl ?? undefined,
   });
   stops.push(api.close);
 

@@ -133,7 +133,7 @@ export function createActivities({
         const checks = verdict.flags.map((f) => f.check);
         // The last attempt keeps its draft, flagged: an article is never dropped for its quality alone.
         if (checks.length > 0 && attempt < llmPolicy.maxAttempts) {
-          await recordQualityFailure(db, taskId, position, verdict.flags);
+          await recordQualityFailure(db, taskId, position, verdict.flags, reply);
           log.info({ taskId, position, attempt, checks }, 'draft failed the quality gate, writing it again');
           // Check names only: the reasons quote user text (banned words), kept on the item, not in logs.
           throw ApplicationFailure.retryable(`the draft failed the quality check: ${checks.join(', ')}`, FAILURE_TYPES.qualityCheckFailed);

@@ -6,6 +6,7 @@ import {
   failDelivery,
   loadDeliveryToSend,
   postWebhook,
+  preparePublication,
   recordDeliveryAttempt,
   signWebhook,
   WebhookTargetNotAllowed,
@@ -51,6 +52,11 @@ export function createWebhookActivities({ db, log, webhooks }: WebhookActivityDe
       log.warn({ deliveryId, attempt, responseStatus: status, refused }, 'webhook attempt failed');
       if (refused) throw ApplicationFailure.nonRetryable(error, 'WebhookTargetNotAllowed');
       throw ApplicationFailure.retryable(error, 'WebhookAttemptFailed');
+    },
+
+    /** At a publication's slot: 'due' to send it (its payload now the article as it stands), or 'skipped'. */
+    async preparePublication({ deliveryId, generation }: { deliveryId: number; generation: number }) {
+      return preparePublication(db, deliveryId, generation);
     },
 
     async finishFailedDelivery({ deliveryId, generation, error }: { deliveryId: number; generation: number; error: string }) {

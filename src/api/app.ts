@@ -21,6 +21,7 @@ import { auditOperations, auditRoutes } from './routes/audit.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
+import { publishingOperations, publishingRoutes } from './routes/publishing.js';
 import { qualitySettingsOperations, qualitySettingsRoutes } from './routes/quality-settings.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
 import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
@@ -67,6 +68,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
   { base: '/api/webhooks', tag: 'webhooks', routes: webhookRoutes, operations: webhookOperations },
   { base: '/api/webhook-deliveries', tag: 'webhooks', routes: webhookDeliveryRoutes, operations: webhookDeliveryOperations },
+  { base: '/api/publishing', tag: 'webhooks', routes: publishingRoutes, operations: publishingOperations },
   { base: TEMPORAL_CODEC, tag: 'operations', routes: temporalCodecRoutes, operations: temporalCodecOperations },
 ];
 

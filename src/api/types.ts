@@ -21,6 +21,8 @@ export interface ApiDeps {
   codec: PayloadCodec;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
   codecCorsOrigins: string[];
+  /** The Temporal UI the console links a task's workflow to; unset: no link. */
+  temporalUiUrl?: string;
   /** Rate limits and quotas of accounts without their own; DEFAULT_LIMITS when not given. */
   limits?: LimitDefaults;
   /** The quality gate of accounts without their own settings; DEFAULT_QUALITY when not given. */

@@ -256,7 +256,8 @@ export const generationTasks = pgTable(
       sql`${t.generatedCount} >= 0 AND ${t.failedCount} >= 0 AND ${t.skippedCount} >= 0`,
     ),
     index('generation_tasks_account_created_idx').on(t.accountId, t.createdAt),
-    index('generation_tasks_account_status_idx').on(t.accountId, t.status),
+    // The task list filtered by status, newest first, a page at a time (also serves counts by status).
+    index('generation_tasks_account_status_created_idx').on(t.accountId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -392,8 +393,8 @@ export const taskEvents = pgTable(
     index('task_events_account_idx').on(t.accountId, t.id),
     // Notifications (list, unread count) read only the task-level events, a few per task.
     index('task_events_notifications_idx').on(t.accountId, t.id).where(sql`${t.type} IN ${notificationTypeList}`),
-    // The unread badge on every console page counts these; read ones (nearly all, over time) stay out of it.
-    index('task_events_unread_idx').on(t.accountId, t.id).where(sql`${t.readAt} IS NULL AND ${t.type} IN ${notificationTypeList}`),
+    // Only the unread ones: the console's badge counts them on every page, mark-all-read finds them.
+    index('task_events_unread_idx').on(t.accountId).where(sql`${t.readAt} IS NULL AND ${t.type} IN ${notificationTypeList}`),
   ],
 );
 
@@ -406,7 +407,7 @@ export const usageReports = pgTable(
     accountId: integer('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<'verify' | 'repair'>().notNull(),
     dryRun: boolean('dry_run').notNull().default(false),
-    source: text('source').$type<'api' | 'schedule' | 'cli'>().notNull(),
+    source: text('source').$type<'api' | 'schedule' | 'cli' | 'console'>().notNull(),
     totals: jsonb('totals').$type<Record<string, number>>().notNull().default({}),
     discrepancies: jsonb('discrepancies').$type<unknown[]>().notNull().default([]),
     changes: jsonb('changes').$type<unknown[]>().notNull().default([]),
@@ -492,10 +493,14 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.accountId, t.createdAt)],
 );
 
-/** The events a webhook can subscribe to; `webhook.test` is sent on request only. */
-export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'article.approved', 'article.saved', 'review.needed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test';
-export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+/**
+ * The events a webhook can subscribe to; `webhook.test` is sent on request only, `article.published`
+ * only to the account's publishing webhook (publishing_settings).
+ */
+export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout', 'article.approved', 'article.saved', 'review.needed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test' | 'article.published';
+/** skipped: a publication whose article was un-approved, deleted or approved again before its slot. */
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'skipped'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /** An account's webhook endpoints. Deleting one sets deleted_at, so its delivery log stays readable. */
@@ -536,6 +541,8 @@ export const webhookDeliveries = pgTable(
     attemptCount: integer('attempt_count').notNull().default(0),
     lastResponseStatus: smallint('last_response_status'),
     lastError: text('last_error'),
+    /** A publication's slot: its workflow waits until then (null: send at once). */
+    notBefore: tsz('not_before'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     completedAt: tsz('completed_at'),
@@ -544,8 +551,27 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_message_uq').on(t.messageId),
     index('webhook_deliveries_account_idx').on(t.accountId, t.id),
     index('webhook_deliveries_unstarted_idx').on(t.createdAt).where(sql`${t.workflowStartedAt} IS NULL`),
-    check('webhook_deliveries_status_valid', sql`${t.status} IN ('pending','succeeded','failed')`),
+    check('webhook_deliveries_status_valid', sql`${t.status} IN ('pending','succeeded','failed','skipped')`),
   ],
+);
+
+/**
+ * Publish on approval: each article the account approves becomes an `article.published` delivery to
+ * this webhook, slotted at least `interval_seconds` after the one before. The row is also the lock that
+ * orders the slots of concurrent approvals (src/domain/webhooks/publication-slots.ts).
+ */
+export const publishingSettings = pgTable(
+  'publishing_settings',
+  {
+    accountId: integer('account_id').primaryKey().references(() => accounts.id, { onDelete: 'cascade' }),
+    webhookId: integer('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** The spacing of slots; 0: each approval is due at once. */
+    intervalSeconds: integer('interval_seconds').notNull(),
+    /** The latest slot given out; the next is at least this plus the interval. */
+    lastSlotAt: tsz('last_slot_at'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('publishing_settings_interval_valid', sql`${t.intervalSeconds} >= 0`)],
 );
 
 /** The delivery log: every attempt with its outcome. */

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from 'drizzle-
 import type { Db, DbOrTx } from '../db/client.js';
 import { distillations, topics } from '../db/schema.js';
 import { notFound } from './errors.js';
+import { countSelectableDistillations } from './tasks/selection.js';
 
 export interface DistillationInput {
   keyword: string;
@@ -82,11 +83,15 @@ export async function getDistillation(db: DbOrTx, accountId: number, id: number)
   return { ...row, topics: topicRows.map((t) => t.question) };
 }
 
-/** `search` matches anywhere in the keyword, case-insensitively (its % and _ are literal). */
+/**
+ * A page of the account's distillations (`search` matches anywhere in the keyword, case-insensitively;
+ * its % and _ are literal), `total` of every page, and `selectable`: how many of the whole account a task
+ * can use right now (total also counts rows without topics, which no task picks).
+ */
 export async function listDistillations(db: DbOrTx, accountId: number, page: number, pageSize: number, search?: string) {
   const pattern = search ? `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : undefined;
   const where = and(eq(distillations.accountId, accountId), isNull(distillations.deletedAt), pattern ? ilike(distillations.keyword, pattern) : undefined);
-  const [rows, [total]] = await Promise.all([
+  const [rows, [total], selectable] = await Promise.all([
     db
       .select(publicColumns)
       .from(distillations)
@@ -95,8 +100,9 @@ export async function listDistillations(db: DbOrTx, accountId: number, page: num
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     db.select({ n: count() }).from(distillations).where(where),
+    countSelectableDistillations(db, accountId),
   ]);
-  return { items: rows, page, pageSize, total: total?.n ?? 0 };
+  return { items: rows, page, pageSize, total: total?.n ?? 0, selectable };
 }
 
 /** Soft delete: usage history and past articles keep pointing at the row. */

@@ -41,6 +41,8 @@ function taskAggregates(w: string, inWindow: SQL) {
       ...byStatus,
       sql`count(*) ${f()}::int AS ${sql.identifier(`${w}_total`)}`,
       sql`coalesce(sum(failed_count + skipped_count) ${f()}, 0)::float8 AS ${sql.identifier(`${w}_not_written`)}`,
+      sql`coalesce(sum(prompt_tokens) ${f()}, 0)::float8 AS ${sql.identifier(`${w}_prompt_tokens`)}`,
+      sql`coalesce(sum(completion_tokens) ${f()}, 0)::float8 AS ${sql.identifier(`${w}_completion_tokens`)}`,
       sql`coalesce(sum(generated_count + failed_count + skipped_count) ${f()}, 0)::float8 AS ${sql.identifier(`${w}_finished_items`)}`,
       sql`round(avg(${duration}) ${f(finished)})::float8 AS ${sql.identifier(`${w}_duration_mean`)}`,
       sql`round((percentile_cont(0.95) WITHIN GROUP (ORDER BY ${duration}) ${f(finished)})::numeric)::float8 AS ${sql.identifier(`${w}_duration_p95`)}`,
@@ -56,8 +58,6 @@ function articleAggregates(w: string, inWindow: SQL) {
       sql`count(*) ${f()}::int AS ${sql.identifier(`${w}_total`)}`,
       sql`count(*) ${f(sql`review_status = 'approved'`)}::int AS ${sql.identifier(`${w}_approved`)}`,
       sql`count(*) ${f(sql`review_status = 'pending_review'`)}::int AS ${sql.identifier(`${w}_pending_review`)}`,
-      sql`coalesce(sum(prompt_tokens) ${f()}, 0)::float8 AS ${sql.identifier(`${w}_prompt_tokens`)}`,
-      sql`coalesce(sum(completion_tokens) ${f()}, 0)::float8 AS ${sql.identifier(`${w}_completion_tokens`)}`,
       sql`round(avg(duration_ms) ${f()})::float8 AS ${sql.identifier(`${w}_duration_mean`)}`,
       sql`round((percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) ${f()})::numeric)::float8 AS ${sql.identifier(`${w}_duration_p95`)}`,
     ],
@@ -72,8 +72,9 @@ function toWindow(w: string, t: Row, a: Row): StatsWindow {
   const nullable = (r: Row, k: string) => r[`${w}_${k}`] ?? null;
   const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, n(t, s)])) as Record<TaskStatus, number>;
   const finishedItems = n(t, 'finished_items');
-  const prompt = n(a, 'prompt_tokens');
-  const completion = n(a, 'completion_tokens');
+  // Tokens are the tasks' (what the LLM was paid for, drafts the quality gate refused included).
+  const prompt = n(t, 'prompt_tokens');
+  const completion = n(t, 'completion_tokens');
   return {
     tasks: { byStatus, total: n(t, 'total') },
     articles: { total: n(a, 'total'), approved: n(a, 'approved'), pendingReview: n(a, 'pending_review') },
@@ -87,7 +88,7 @@ function toWindow(w: string, t: Row, a: Row): StatsWindow {
 /**
  * An account's usage since 24 hours before `now` and over all time, in two queries (tasks,
  * articles), each aggregating both windows. Tasks count in a window by their creation, articles by
- * theirs; the failure rate and task durations are over the window's tasks.
+ * theirs; the failure rate, task durations and tokens are over the window's tasks.
  */
 export async function accountStats(db: DbOrTx, accountId: number, now: Date): Promise<AccountStats> {
   const recent = sql`created_at >= ${new Date(now.getTime() - DAY_MS).toISOString()}::timestamptz`;

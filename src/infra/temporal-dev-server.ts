@@ -100,7 +100,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * `npm run bench:floor`, see docs/benchmarks.md):
  * - Temporal's development defaults: IDs up to 255 characters, search attributes visible at once after
  *   they are registered (workers register theirs on start);
- * - the new (priority-aware) matcher: server 1.32 orders by priority without it (test/priority.test.ts
+ * - the new (priority-aware) matcher: server 1.32 orders by priority without it (test/engine/priority.test.ts
  *   passes; upstream made it the default in temporalio/temporal#9595), kept so task priority does not
  *   hinge on the default of whichever server docker-compose or an operator runs;
  * - one partition per task queue: on a single node, the default four only add forwarding between

@@ -11,14 +11,17 @@ import { connectTemporal } from '../temporal/connect.js';
 /** The URL clients use for an API bound to host:port (a wildcard bind is reached on loopback). */
 export const apiUrlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
-/** Serves the HTTP API on `opts.port` (default PORT; 0 picks a free one) and returns its URL. */
+/**
+ * Serves the HTTP API on `opts.port` (default PORT; 0 picks a free one) and returns its URL.
+ * `embeddedUiUrl`: the UI of the dev server `npm start` runs, the console's link target unless TEMPORAL_UI_URL says otherwise.
+ */
 export async function serveApi(
   config: Config,
   database: Database,
   temporalAddress: string,
   codec: PayloadCodec,
   log: Logger,
-  opts: { port?: number; apiKeyHint?: string } = {},
+  opts: { port?: number; apiKeyHint?: string; embeddedUiUrl?: string } = {},
 ) {
   const port = opts.port ?? config.PORT;
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec);
@@ -32,6 +35,7 @@ export async function serveApi(
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
+    temporalUiUrl: config.TEMPORAL_UI_URL ?? opts.embeddedUiUrl,
     codec,
     codecCorsOrigins: config.TEMPORAL_CODEC_CORS_ORIGINS ?? [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`],
   });

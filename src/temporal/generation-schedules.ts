@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleSpec as TemporalScheduleSpec } from '@temporalio/client';
 import { AppError, badRequest } from '../domain/errors.js';
 import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/schedules/generation-schedules.js';
@@ -26,6 +27,9 @@ const missing = (temporalScheduleId: string) =>
   new AppError(409, 'SCHEDULE_MISSING_IN_TEMPORAL', `The Temporal Schedule ${temporalScheduleId} no longer exists (deleted outside the API?). Delete this schedule and create it again.`, {
     temporalScheduleId,
   });
+
+// The client turns a spec the server rejects (a bad cron or time zone) into a TypeError.
+const specRejected = (err: TypeError) => badRequest('INVALID_SCHEDULE_SPEC', `Temporal rejected the schedule: ${err.message}`);
 
 const tooFrequent = (shortestGapSeconds: number, nextRunTimes: Date[]) =>
   badRequest(
@@ -58,8 +62,7 @@ export async function createTemporalSchedule({ client, taskQueue }: WorkflowStar
       memo: { accountId: schedule.accountId, name: schedule.name },
     });
   } catch (err) {
-    // The client turns a spec the server rejects (a bad cron or time zone) into a TypeError.
-    if (err instanceof TypeError) throw badRequest('INVALID_SCHEDULE_SPEC', `Temporal rejected the schedule: ${err.message}`);
+    if (err instanceof TypeError) throw specRejected(err);
     if (err instanceof ScheduleAlreadyRunning) {
       throw new AppError(409, 'SCHEDULE_ALREADY_EXISTS', `A Temporal Schedule ${schedule.temporalScheduleId} already exists (left from another database?); delete it in Temporal first.`);
     }
@@ -77,6 +80,39 @@ export async function createTemporalSchedule({ client, taskQueue }: WorkflowStar
     if (err instanceof AppError) throw err;
     await handle.delete().catch(() => undefined);
     throw unavailable('create', schedule.temporalScheduleId, err);
+  }
+}
+
+/**
+ * The next run times of a spec as Temporal computes them, with the same refusal as creation
+ * (SCHEDULE_TOO_FREQUENT, INVALID_SCHEDULE_SPEC), keeping nothing: a paused Schedule of its own, described
+ * and deleted. Temporal has no call that evaluates a spec without a Schedule, and a second cron parser
+ * of ours would disagree with it on the edges (seconds fields, `@every`, time zones).
+ */
+export async function previewTemporalSpec({ client, taskQueue }: WorkflowStartTarget, spec: ScheduleSpec): Promise<Date[]> {
+  const scheduleId = `generation-schedule-preview-${randomUUID()}`;
+  let handle: ScheduleHandle;
+  try {
+    handle = await client.schedule.create<typeof scheduledGenerationWorkflow>({
+      scheduleId,
+      spec: toTemporalSpec(spec),
+      action: { type: 'startWorkflow', workflowType: 'scheduledGenerationWorkflow', args: [{ scheduleId: 0 }], taskQueue, workflowId: scheduleId },
+      state: { paused: true, note: 'a preview of the run times; never runs' },
+    });
+  } catch (err) {
+    if (err instanceof TypeError) throw specRejected(err);
+    throw unavailable('preview', scheduleId, err);
+  }
+  try {
+    const nextRunTimes = (await handle.describe()).info.nextActionTimes;
+    const gap = shortestGapSeconds(nextRunTimes);
+    if (gap !== undefined && gap < MIN_INTERVAL_SECONDS) throw tooFrequent(gap, nextRunTimes);
+    return nextRunTimes.slice(0, NEXT_RUN_TIMES);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw unavailable('preview', scheduleId, err);
+  } finally {
+    await handle.delete().catch(() => undefined);
   }
 }
 

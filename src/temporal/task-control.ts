@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { conflict } from '../domain/errors.js';
-import { finishTask, isTerminal } from '../domain/tasks/task-lifecycle.js';
+import { cancelRefusal } from '../domain/tasks/task-actions.js';
+import { finishTask } from '../domain/tasks/task-lifecycle.js';
 import { getTaskDetail } from '../domain/tasks/task-queries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import { PROGRESS_QUERY_NAME, type TaskProgress } from '../workflows/progress.js';
@@ -24,9 +24,8 @@ export async function requestTaskCancel(db: Db, client: Client, taskId: number) 
 /** Cancels one of the account's tasks (404 when it is not theirs); a finished task is 409 TASK_ALREADY_FINISHED. */
 export async function cancelTaskOfAccount(db: Db, client: Client, accountId: number, taskId: number) {
   const task = await getTaskDetail(db, accountId, taskId);
-  if (isTerminal(task.status)) {
-    throw conflict('TASK_ALREADY_FINISHED', `Task ${taskId} is already ${task.status}; only pending or running tasks can be canceled.`, { status: task.status });
-  }
+  const refusal = cancelRefusal(task);
+  if (refusal) throw refusal;
   return requestTaskCancel(db, client, taskId);
 }
 

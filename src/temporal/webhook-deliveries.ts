@@ -33,7 +33,7 @@ export async function startWebhookDeliveries(
         taskQueue: target.taskQueue,
         workflowId: webhookDeliveryWorkflowId(d.id, d.generation),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ deliveryId: d.id, generation: d.generation, policy: target.webhooks.policy }],
+        args: [{ deliveryId: d.id, generation: d.generation, policy: target.webhooks.policy, ...(d.notBefore ? { notBefore: d.notBefore.toISOString() } : {}) }],
       });
       started++;
     } catch (err) {

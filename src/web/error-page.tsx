@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';
 import { translator } from './i18n/index.js';
 import { page } from './layout.js';
-import { MessagePage } from './pages/message.js';
+import { MessagePage } from './message-page.js';
 
 /** Errors as pages (the API's handler answers JSON): the AppError's message and status, never a stack. */
 export function consoleErrorHandler(log: Logger) {

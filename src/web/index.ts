@@ -2,16 +2,25 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { timing } from 'hono/timing';
-import type { ApiDeps } from '../api/types.js';
+import type { RouteDeps } from '../api/types.js';
+import { requireAdminScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
+import { consoleAuditTrail } from './audit-trail.js';
 import type { WebEnv } from './context.js';
 import { requireCsrfToken } from './csrf.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
-import { authRoutes, signOutRoute } from './routes/auth.js';
-import { distillationRoutes } from './routes/distillations.js';
-import { liveRoutes } from './routes/live.js';
-import { taskRoutes } from './routes/tasks.js';
+import { adminAccountRoutes } from './keys/admin-accounts-routes.js';
+import { articleRoutes } from './articles/routes.js';
+import { authRoutes, signOutRoute } from './auth.js';
+import { distillationRoutes } from './distillations/routes.js';
+import { keyRoutes } from './keys/routes.js';
+import { liveRoutes } from './tasks/live.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { usageRoutes } from './usage/routes.js';
+import { scheduleRoutes } from './schedules/routes.js';
+import { taskRoutes } from './tasks/routes.js';
+import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { requireWriteForPost } from './write-guard.js';
 
@@ -21,8 +30,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -41,19 +50,27 @@ function consoleBasics(): MiddlewareHandler<WebEnv> {
  * The web console, a peer of the JSON API in the same Hono app: server-rendered pages over the domain
  * functions, signed in with an API key (a session cookie), zh/en. Mount at `/`.
  */
-export function webRoutes(deps: ApiDeps) {
+export function webRoutes(deps: RouteDeps) {
   const { db } = deps;
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
   // Server-Timing `total` (session lookup, queries, render): the page benchmark reads it (bench/pages.ts).
   for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
-  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), requireCsrfToken());
+  web.use('/sign-in', consoleAuditTrail(db, deps.log));
+  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
+  web.use('/admin/*', requireAdminScope());
   web.route('/', assetRoutes());
   web.route('/', authRoutes(db));
   web.route('/', signOutRoute(db));
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
   web.route('/live', liveRoutes(deps));
+  web.route('/keys', keyRoutes(db));
+  web.route('/admin/accounts', adminAccountRoutes(deps));
+  web.route('/articles', articleRoutes(deps));
+  web.route('/notifications', notificationRoutes(db));
+  web.route('/usage', usageRoutes(deps));
+  web.route('/schedules', scheduleRoutes(deps));
   return web;
 }

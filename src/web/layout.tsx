@@ -2,9 +2,10 @@
 import type { Child } from 'hono/jsx';
 import { html } from 'hono/html';
 import type { WebContext } from './context.js';
+import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '5';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -30,6 +31,27 @@ function LangSwitch({ c }: { c: WebContext }) {
   );
 }
 
+/** The unread count beside the notifications link; nothing when there is none. */
+async function UnreadBadge({ c }: { c: WebContext }) {
+  const count = c.get('unreadNotifications');
+  if (!count) return null;
+  let n: number;
+  try {
+    n = await count();
+  } catch {
+    // An error page (the database down) still renders, without the badge.
+    return null;
+  }
+  if (n === 0) return null;
+  return (
+    <>
+      {' '}
+      <span class="badge" id="unread-badge">{n >= UNREAD_BADGE_CAP ? `${UNREAD_BADGE_CAP - 1}+` : String(n)}</span>
+      <span class="sr-only"> {c.get('t')('unreadSuffix')}</span>
+    </>
+  );
+}
+
 function Navigation({ c }: { c: WebContext }) {
   const t = c.get('t');
   const session = c.get('session');
@@ -43,7 +65,14 @@ function Navigation({ c }: { c: WebContext }) {
       <nav aria-label="main" class="main-nav">
         {link('/distillations', t('distillations'))}
         {link('/tasks', t('tasks'))}
+        {link('/articles', t('articlesNav'))}
+        {link('/articles/queue', t('reviewQueue'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
+        <a href="/notifications" aria-current={here === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
+        {link('/usage', t('usagePage'))}
+        {link('/keys', t('keys'))}
+        {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
+        {link('/schedules', t('schedules'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">

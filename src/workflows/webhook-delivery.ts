@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhooks.js';
 
 /** How a delivery is tried, fixed when its workflow starts (so it lives in the history). */
@@ -13,11 +13,16 @@ export interface WebhookDeliveryInput {
   deliveryId: number;
   generation: number;
   policy: WebhookDeliveryPolicy;
+  /** A publication's slot (ISO time): wait until then, then send only if its article is still approved. */
+  notBefore?: string;
 }
+
+/** Histories that wait for a publication slot; those from before publishing never call it. */
+export const PUBLICATION_SLOT_PATCH = 'publication-slot';
 
 export type WebhookDeliveryResult = { status: 'succeeded' | 'skipped' } | { status: 'failed'; error: string };
 
-const { finishFailedDelivery } = proxyActivities<WebhookActivities>({
+const { finishFailedDelivery, preparePublication } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', maximumInterval: '1 minute' },
 });
@@ -25,9 +30,17 @@ const { finishFailedDelivery } = proxyActivities<WebhookActivities>({
 /**
  * One webhook delivery (workflow id `webhook-delivery-<id>-<generation>`): attempts with exponential
  * backoff for 24 h, each attempt logged by the activity; what is still failing then, or fails for good
- * (a refused target, a deleted webhook), ends the delivery as failed.
+ * (a refused target, a deleted webhook), ends the delivery as failed. A publication first sleeps until
+ * its slot on a durable timer (a worker lost meanwhile costs nothing) and is skipped when its article
+ * is no longer approved by then.
  */
-export async function webhookDeliveryWorkflow({ deliveryId, generation, policy }: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+export async function webhookDeliveryWorkflow({ deliveryId, generation, policy, notBefore }: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+  if (notBefore !== undefined && patched(PUBLICATION_SLOT_PATCH)) {
+    // Workflow time: the same on replay. The slot is in microseconds; waking a millisecond late is fine, early is not.
+    const wait = Date.parse(notBefore) + 1 - Date.now();
+    if (wait > 0) await sleep(wait);
+    if ((await preparePublication({ deliveryId, generation })) === 'skipped') return { status: 'skipped' };
+  }
   const { sendWebhookDelivery } = proxyActivities<WebhookActivities>({
     scheduleToCloseTimeout: '24 hours',
     // The request's own timeout plus room for the database writes around it; a lost worker retries after this.

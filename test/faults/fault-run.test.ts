@@ -8,7 +8,7 @@ import { findFreePort } from '../../src/infra/process-utils.js';
 import { callJson } from '../support/api-server.js';
 import { seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
-import { ROOT, type WatchedProcess } from './support/child-process.js';
+import { ROOT, type ServiceProcess } from '../support/service-process.js';
 import { startCrashablePostgres, type CrashablePostgres } from './support/crashable-postgres.js';
 import { planFaults, seededRandom, type FaultKind } from './support/fault-plan.js';
 import { startFaultyLlm, type FaultyLlm } from './support/faulty-llm.js';
@@ -31,13 +31,13 @@ const TERMINAL = ['completed', 'failed', 'canceled', 'timeout'];
 
 const runDir = path.join(ROOT, '.data', `faults-run-${process.pid}`);
 const stops: (() => Promise<unknown>)[] = [];
-let workers: WatchedProcess[] = [];
+let workers: ServiceProcess[] = [];
 /** Every service process started, killed ones included: one that died on its own before its kill counts. */
-const everyProcess: WatchedProcess[] = [];
+const everyProcess: ServiceProcess[] = [];
 let pg: CrashablePostgres;
 let temporal: RestartableTemporal;
 let llm: FaultyLlm;
-let api: WatchedProcess;
+let api: ServiceProcess;
 let database: Database;
 let passed = false;
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ROOT, startTsProcess, type WatchedProcess } from './support/child-process.js';
+import { ROOT, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { startCrashablePostgres, type CrashablePostgres } from './support/crashable-postgres.js';
 
 /**
@@ -11,10 +11,10 @@ import { startCrashablePostgres, type CrashablePostgres } from './support/crasha
  */
 const RESTARTS = Number(process.env.PG_RESTARTS ?? 20);
 let pg: CrashablePostgres;
-let load: WatchedProcess;
+let load: ServiceProcess;
 
 const progress = async (): Promise<{ ok: number; failed: number }> => {
-  const line = await load.waitForLine(/^progress /);
+  const line = await load.waitForOutput(/^progress /);
   const all = load.tail().split('\n').filter((l) => l.startsWith('progress '));
   const [, ok, failed] = (all.at(-1) ?? line).split(' ');
   return { ok: Number(ok), failed: Number(failed) };
@@ -33,7 +33,7 @@ async function okBeyond(count: number): Promise<number> {
 
 beforeAll(async () => {
   pg = await startCrashablePostgres(path.join(ROOT, '.data', `faults-pg-restart-${process.pid}`), 'pg_restart');
-  load = startTsProcess('load', 'test/faults/support/pg-load.ts', { DATABASE_URL: pg.url, LOAD_CONCURRENCY: '40' });
+  load = startServiceProcess('test/faults/support/pg-load.ts', { DATABASE_URL: pg.url, LOAD_CONCURRENCY: '40' }, 'load');
 });
 
 afterAll(async () => {

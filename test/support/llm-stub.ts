@@ -8,6 +8,8 @@ export interface StubRequest {
   userMessage: string;
   systemMessage: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The tokens the stub reported in its answer, once it answered 200. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 export interface StubReply {
@@ -62,6 +64,7 @@ function completionBody(req: StubRequest, content: string) {
   const promptChars = JSON.stringify(req.body?.messages ?? []).length;
   const prompt_tokens = Math.max(1, Math.ceil(promptChars / 4));
   const completion_tokens = Math.max(1, Math.ceil(content.length / 4));
+  req.usage = { promptTokens: prompt_tokens, completionTokens: completion_tokens };
   return {
     id: `chatcmpl-stub-${req.index}`,
     object: 'chat.completion',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { WebhookSettings } from '../../src/config.js';
 
 /** Tests reach their loopback receivers and retry quickly. */
-export const TEST_WEBHOOK_SETTINGS: WebhookSettings = { allowPrivateTargets: true, policy: { timeoutMs: 5_000, retryInitialMs: 100 } };
+export const TEST_WEBHOOK_SETTINGS: WebhookSettings = { allowPrivateTargets: true, policy: { timeoutMs: 5_000, retryInitialMs: 100 }, publishingMinuteSeconds: 60 };
 
 /**
  * Verifies a request as a Standard Webhooks receiver does, written from the spec and not from the
@@ -32,6 +32,8 @@ export interface ReceivedWebhook {
   body: any;
   verified: boolean;
   answeredStatus: number;
+  /** When the request arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function startWebhookReceiver(secret: () => string, answer: (n: num
     req.on('data', (chunk: string) => (raw += chunk));
     req.on('end', async () => {
       const id = String(req.headers['webhook-id']);
-      const record: ReceivedWebhook = { id, timestamp: Number(req.headers['webhook-timestamp']), body: JSON.parse(raw), verified: verifyStandardWebhook(secret(), req.headers, raw), answeredStatus: 0 };
+      const record: ReceivedWebhook = { receivedAt: Date.now(), id, timestamp: Number(req.headers['webhook-timestamp']), body: JSON.parse(raw), verified: verifyStandardWebhook(secret(), req.headers, raw), answeredStatus: 0 };
       requests.push(record);
       record.answeredStatus = record.verified ? await answer(requests.length, id) : 401;
       if (record.answeredStatus >= 200 && record.answeredStatus < 300) processed.add(id);

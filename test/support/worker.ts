@@ -28,6 +28,8 @@ export interface TestWorkerOptions {
   quality?: QualitySettings;
   /** Webhook sending; TEST_WEBHOOK_SETTINGS (loopback targets allowed, fast retries) unless given. */
   webhooks?: WebhookSettings;
+  /** The main task queue, for a worker that joins workflows started before it; a new unique one unless given. */
+  taskQueue?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startTestWorker(
   installTemporalRuntime('ERROR');
   const address = inject('temporalAddress');
   const suffix = randomUUID().slice(0, 8);
-  const taskQueue = `test-tasks-${suffix}`;
+  const taskQueue = options.taskQueue ?? `test-tasks-${suffix}`;
   const llmTaskQueue = `test-llm-${suffix}`;
   const llmPolicy = { ...FAST_POLICY, ...policy };
   const connection = await NativeConnection.connect({ address });

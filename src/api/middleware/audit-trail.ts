@@ -8,7 +8,8 @@ import type { ApiEnv } from '../types.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function clientAddress(c: Context): string | null {
+/** The peer's address (the console's audit trail records it the same way). */
+export function clientAddress(c: Context): string | null {
   try {
     return getConnInfo(c).remote.address ?? null;
   } catch {
@@ -18,7 +19,7 @@ function clientAddress(c: Context): string | null {
 }
 
 /** Path ids as numbers where they are numbers: `{ id: 7 }`. */
-const pathIds = (params: Record<string, string>) =>
+export const pathIds = (params: Record<string, string>) =>
   Object.fromEntries(Object.entries(params).map(([k, v]) => [k, /^\d{1,15}$/.test(v) ? Number(v) : v]));
 
 /** The ids a create answered with (`id`, `ids`, `taskId`, `keyId`...): never anything else of the body. */

@@ -9,9 +9,9 @@ export function jsonNewline(): MiddlewareHandler {
     await next();
     if (!c.res.headers.get('content-type')?.startsWith('application/json') || !c.res.body) return;
     const text = await c.res.text();
-    if (text.endsWith('\n')) return;
+    // Reading consumed the body: the answer is always a new Response, also when the text already ends in a newline.
     const headers = new Headers(c.res.headers);
     headers.delete('content-length');
-    c.res = new Response(`${text}\n`, { status: c.res.status, statusText: c.res.statusText, headers });
+    c.res = new Response(text.endsWith('\n') ? text : `${text}\n`, { status: c.res.status, statusText: c.res.statusText, headers });
   };
 }

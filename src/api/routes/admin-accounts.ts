@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createAccount, createApiKey, listAccounts, requireAccount } from '../../domain/accounts/index.js';
+import { createAccount, createApiKey, listAccounts, requireAccount, updateAccount } from '../../domain/accounts/index.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import { accountInput, accountPatch } from '../schemas/accounts.js';
 import { count, id, paged, timestamp } from '../schemas/common.js';
 import { newKeyAnswer, newKeyInput } from './key-input.js';
 
-const accountInput = z.object({ name: z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters') });
+const accountAnswer = z.object({ id, name: z.string(), createdAt: timestamp, fairnessWeight: z.number() });
 
 /** Accounts and their keys, for admin keys: create an account (with a write key), list them, give one a key. */
 export function adminAccountRoutes({ db }: ApiDeps) {
@@ -21,6 +22,10 @@ export function adminAccountRoutes({ db }: ApiDeps) {
       const { page, pageSize } = parseQuery(c, pagination);
       return c.json(await listAccounts(db, page, pageSize));
     })
+    .patch('/:id', async (c) => {
+      const accountId = parseIdParam(c);
+      return c.json(await updateAccount(db, accountId, await parseJsonBody(c, accountPatch)));
+    })
     .post('/:id/keys', async (c) => {
       const accountId = parseIdParam(c);
       const input = await parseJsonBody(c, newKeyInput);
@@ -32,6 +37,14 @@ export function adminAccountRoutes({ db }: ApiDeps) {
 
 export const adminAccountOperations: ApiOperation[] = [
   { method: 'post', path: '/', summary: 'Create an account with a write key (shown only in this answer)', body: accountInput, status: 201, scope: 'admin', response: z.object({ accountId: id, name: z.string(), apiKey: z.string() }) },
-  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'admin', response: paged('accounts', z.object({ id, name: z.string(), createdAt: timestamp, activeKeys: count })) },
+  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'admin', response: paged('accounts', accountAnswer.extend({ activeKeys: count })) },
+  {
+    method: 'patch',
+    path: '/:id',
+    summary: "Rename an account or set its fairness weight: its share of the shared LLM queue when accounts compete (1 by default; applies to tasks started afterwards)",
+    body: accountPatch,
+    scope: 'admin',
+    response: accountAnswer,
+  },
   { method: 'post', path: '/:id/keys', summary: 'Create a key of any scope for an account (shown only in this answer)', body: newKeyInput, status: 201, scope: 'admin', response: newKeyAnswer },
 ];

@@ -4,29 +4,8 @@ import { describeAccountLimits, updateAccountLimits } from '../../domain/limits/
 import type { ApiOperation } from '../openapi.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';
+import { limitsPatch } from '../schemas/accounts.js';
 import { count, id } from '../schemas/common.js';
-
-/** A number sets the account's own limit; null goes back to the config default. */
-const limit = (name: string, max: number, min = 1) =>
-  z
-    .number({ message: `${name} must be a number or null` })
-    .int(`${name} must be a whole number`)
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`)
-    .nullable()
-    .optional();
-
-const limitsPatch = z
-  .object({
-    writesPerWindowPerAccount: limit('writesPerWindowPerAccount', 1_000_000),
-    writesPerWindowPerKey: limit('writesPerWindowPerKey', 1_000_000),
-    maxRunningTasks: limit('maxRunningTasks', 100_000),
-    maxArticlesPerDay: limit('maxArticlesPerDay', 10_000_000),
-    maxPriority: limit('maxPriority', 10),
-    maxSchedules: limit('maxSchedules', 100_000),
-  })
-  .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' });
 
 /**
  * An account's rate limits and quotas: `overrides` (its own) and `effective` (what applies). Meant

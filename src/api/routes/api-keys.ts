@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { createApiKey, listApiKeys, revokeApiKey, scopeAllows } from '../../domain/accounts/index.js';
-import { AppError } from '../../domain/errors.js';
+import { createOwnApiKey, listApiKeys, revokeApiKey } from '../../domain/accounts/index.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';
@@ -13,14 +12,7 @@ export function apiKeyRoutes({ db }: ApiDeps) {
     .get('/', async (c) => c.json({ keys: await listApiKeys(db, c.get('accountId')) }))
     .post('/', async (c) => {
       const input = await parseJsonBody(c, newKeyInput);
-      const caller = c.get('apiKey').scope;
-      if (!scopeAllows(caller, input.scope)) {
-        throw new AppError(403, 'FORBIDDEN_SCOPE', `A key of scope '${caller}' can create keys of scope '${caller}' or lower, not '${input.scope}'.`, {
-          required: input.scope,
-          scope: caller,
-        });
-      }
-      const key = await createApiKey(db, c.get('accountId'), input);
+      const key = await createOwnApiKey(db, { accountId: c.get('accountId'), scope: c.get('apiKey').scope }, input);
       return c.json({ keyId: key.keyId, apiKey: key.apiKey, scope: key.scope, prefix: key.prefix, name: key.name, expiresAt: key.expiresAt }, 201);
     })
     .delete('/:id', async (c) => {

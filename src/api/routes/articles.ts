@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import {
-  bulkReview,
   deleteArticle,
   editArticle,
   exportArticle,
@@ -9,48 +8,32 @@ import {
   getArticle,
   listArticles,
   listRevisions,
-  reviewArticle,
   EXPORT_CONTENT_TYPES,
   SINGLE_JSON_CONTENT_TYPE,
-  type ExportFile,
 } from '../../domain/articles/index.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
-import { startWebhookDeliveries } from '../../temporal/webhook-deliveries.js';
+import { articleReviewer } from '../../temporal/article-review.js';
 import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../schemas/article-requests.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
-import { streamBody } from '../stream-body.js';
+import { download } from '../download.js';
 import { article, articleList, bulkReviewAnswer, editAnswer, reviewAnswer, revisionList } from '../schemas/article-responses.js';
 
 const listQuery = pagination.extend(articleFilterFields);
 
-/** An export as a download: the chunks are pulled as the client reads, so memory holds one batch. */
-function download(c: Context, file: ExportFile, log: RouteDeps['log']) {
-  return new Response(streamBody(file.chunks, (err) => log.error({ err }, 'article export stopped')), {
-    headers: {
-      'content-type': file.contentType,
-      'content-disposition': `attachment; filename="${file.fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-    },
-  });
-}
-
 /** Articles: filtered lists and full-text search, review, edits with revisions, soft delete, export. */
 export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
-  // An approval's article.approved deliveries were written in its transaction; start them now (else the sweeper does).
-  const startApprovalDeliveries = (accountId: number) =>
-    startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { accountId }, log);
+  const review = articleReviewer({ db, temporal, webhooks, log });
   const editor = (c: Context<ApiEnv>) => ({ apiKeyId: c.get('apiKey').id, keyPrefix: c.get('apiKey').prefix });
   return new Hono<ApiEnv>()
     .get('/', async (c) => c.json(await listArticles(db, c.get('accountId'), parseQuery(c, listQuery))))
     .get('/export', async (c) => {
       const { format, ...filter } = parseQuery(c, exportQuery);
-      return download(c, await exportArticles(db, c.get('accountId'), filter, format), log);
+      return download(await exportArticles(db, c.get('accountId'), filter, format), log);
     })
     .post('/review', async (c) => {
       const { action, reason, ids, filter } = await parseJsonBody(c, bulkReviewBody);
-      const result = await bulkReview(db, c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason);
-      if (action === 'approve' && result.changed > 0) await startApprovalDeliveries(c.get('accountId'));
-      return c.json(result);
+      return c.json(await review.many(c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason));
     })
     .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))))
     .patch('/:id', async (c) => {
@@ -67,18 +50,14 @@ export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
     })
     .get('/:id/export', async (c) => {
       const id = parseIdParam(c);
-      return download(c, await exportArticle(db, c.get('accountId'), id, parseQuery(c, singleExportQuery).format), log);
+      return download(await exportArticle(db, c.get('accountId'), id, parseQuery(c, singleExportQuery).format), log);
     })
-    .post('/:id/approve', async (c) => {
-      const result = await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'approve');
-      if (result.changed) await startApprovalDeliveries(c.get('accountId'));
-      return c.json(result);
-    })
+    .post('/:id/approve', async (c) => c.json(await review.one(c.get('accountId'), parseIdParam(c), 'approve')))
     .post('/:id/reject', async (c) => {
       const id = parseIdParam(c);
-      return c.json(await reviewArticle(db, c.get('accountId'), id, 'reject', (await parseJsonBody(c, rejectBody)).reason));
+      return c.json(await review.one(c.get('accountId'), id, 'reject', (await parseJsonBody(c, rejectBody)).reason));
     })
-    .post('/:id/reopen', async (c) => c.json(await reviewArticle(db, c.get('accountId'), parseIdParam(c), 'reopen')));
+    .post('/:id/reopen', async (c) => c.json(await review.one(c.get('accountId'), parseIdParam(c), 'reopen')));
 }
 
 /** The media types of a download, without parameters (charset). */

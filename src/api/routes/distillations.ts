@@ -11,19 +11,7 @@ import type { ApiDeps, ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
-
-const topicList = z
-  .array(z.string().trim().min(1, 'a topic must not be empty').max(500, 'a topic must be at most 500 characters'))
-  .max(200, 'at most 200 topics per distillation');
-const distillationInput = z.object({
-  keyword: z.string().trim().min(1, 'keyword is required').max(200, 'keyword must be at most 200 characters'),
-  topics: topicList.default([]),
-});
-const importInput = z.object({
-  distillations: z.array(distillationInput).min(1, 'send at least one distillation').max(1000, 'at most 1000 per import'),
-});
-
-const topicsInput = z.object({ topics: topicList });
+import { distillationInput, importInput, topicsInput } from '../schemas/distillation-input.js';
 
 const distillationRow = z.object({
   id,
@@ -69,7 +57,15 @@ export function distillationRoutes({ db }: ApiDeps) {
 export const distillationOperations: ApiOperation[] = [
   { method: 'post', path: '/', summary: 'Create a distillation (a keyword and its topics)', body: distillationInput, status: 201, response: distillation },
   { method: 'post', path: '/import', summary: 'Import up to 1000 distillations at once', body: importInput, status: 201, response: imported },
-  { method: 'get', path: '/', summary: 'List distillations with their usage and reserved counts', query: pagination, response: paged('items', distillationRow) },
+  {
+    method: 'get',
+    path: '/',
+    summary: 'List distillations with their usage and reserved counts, and how many a task can use right now',
+    query: pagination,
+    response: paged('items', distillationRow).extend({
+      selectable: count.describe('Distillations of the account a task can use right now: not deleted, with at least one topic (total also counts topic-less ones)'),
+    }),
+  },
   { method: 'get', path: '/:id', summary: 'One distillation with its topics and usage', response: distillation },
   { method: 'put', path: '/:id/topics', summary: "Replace a distillation's topics", body: topicsInput, response: distillation },
   { method: 'delete', path: '/:id', summary: 'Soft-delete a distillation (its usage history stays)', status: 204 },

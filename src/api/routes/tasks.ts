@@ -55,6 +55,8 @@ const taskList = paged(
     keyword: z.string().nullable().describe('The first distillation keyword'),
     distillationCount: count,
     distillationResult: z.string().nullable().describe('The keyword, or "Used N distillations (使用了N个蒸馏结果)"'),
+    retryCount: count,
+    maxRetries: count,
   }),
 );
 

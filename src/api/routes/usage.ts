@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { repairUsage } from '../../domain/usage/usage-repair.js';
-import { listUsageReports, storeUsageReport } from '../../domain/usage/usage-reports.js';
+import { listUsageReports, storeUsageReport, USAGE_REPORT_SOURCES } from '../../domain/usage/usage-reports.js';
 import { verifyUsage } from '../../domain/usage/verification.js';
 import { temporalWorkflowStatus } from '../../temporal/workflow-status.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
@@ -35,6 +35,7 @@ const verifyAnswer = usageReport.extend({ reportId: id });
 const repairAnswer = z.object({
   reportId: id,
   dryRun: z.boolean(),
+  fingerprint: z.string().describe('Hash of the planned changes: pass it to the apply (dryRun=false) to make exactly these'),
   before: usageReport,
   changes: z.array(repairChange),
   report: usageReport.describe('Verification after the repair; for a dry run the predicted one'),
@@ -44,7 +45,7 @@ const storedReport = z.object({
   accountId: id.nullable(),
   kind: z.enum(['verify', 'repair']),
   dryRun: z.boolean(),
-  source: z.enum(['api', 'schedule', 'cli']),
+  source: z.enum(USAGE_REPORT_SOURCES),
   totals: z.record(z.string(), count),
   discrepancies: z.array(jsonObject),
   changes: z.array(jsonObject),
@@ -56,6 +57,11 @@ const repairQuery = z.object({
     .enum(['true', 'false'], { message: 'dryRun must be true or false (default true: report the changes without making them)' })
     .default('true')
     .transform((v) => v === 'true'),
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { message: "fingerprint must be a dry run's fingerprint (32 hex characters)" })
+    .optional()
+    .describe('With dryRun=false: repair only if the changes are still the ones this dry run showed, else 409 REPAIR_PLAN_CHANGED and nothing is written'),
 });
 
 /** Usage verification and repair of the caller's account; every run is stored as a report. */
@@ -68,8 +74,8 @@ export function usageRoutes({ db, temporal }: ApiDeps) {
       return c.json({ reportId, ...report });
     })
     .post('/repair', async (c) => {
-      const { dryRun } = parseQuery(c, repairQuery);
-      const result = await repairUsage(db, { accountId: c.get('accountId'), dryRun, workflowStatus });
+      const { dryRun, fingerprint } = parseQuery(c, repairQuery);
+      const result = await repairUsage(db, { accountId: c.get('accountId'), dryRun, workflowStatus, expectFingerprint: fingerprint });
       const reportId = await storeUsageReport(db, 'api', result);
       return c.json({ reportId, ...result });
     })
@@ -81,6 +87,6 @@ export function usageRoutes({ db, temporal }: ApiDeps) {
 
 export const usageOperations: ApiOperation[] = [
   { method: 'post', path: '/verify', summary: 'Check usage counts, reservations and items against their sources; stores a report', response: verifyAnswer },
-  { method: 'post', path: '/repair', summary: 'Repair what verify reports (dry run by default); stores a report', query: repairQuery, response: repairAnswer },
+  { method: 'post', path: '/repair', summary: 'Repair what verify reports (dry run by default); stores a report', query: repairQuery, response: repairAnswer, errors: { 409: ['REPAIR_PLAN_CHANGED'] } },
   { method: 'get', path: '/reports', summary: 'Stored verification and repair reports, newest first', query: pagination, response: paged('reports', storedReport) },
 ];

@@ -27,7 +27,8 @@ const deliveryView = z.object({
   status: deliveryStatus,
   attemptCount: count,
   lastResponseStatus: z.number().int().nullable(),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().describe('The last failure, or why a publication was skipped'),
+  notBefore: nullableTimestamp.describe("A publication's slot: it is not sent before this time"),
   createdAt: timestamp,
   completedAt: nullableTimestamp,
 });
@@ -103,7 +104,7 @@ export const webhookDeliveryOperations: ApiOperation[] = [
   {
     method: 'post',
     path: '/:id/redeliver',
-    summary: 'Send a succeeded or failed delivery again, with the same webhook-id; answers the delivery',
+    summary: 'Send a succeeded, failed or skipped delivery again, with the same webhook-id; answers the delivery',
     status: 202,
     response: deliveryView,
     errors: { 409: ['DELIVERY_IN_PROGRESS'] },

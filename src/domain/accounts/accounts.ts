@@ -28,13 +28,27 @@ export async function listAccounts(db: DbOrTx, page: number, pageSize: number) {
   const activeKeys = sql<number>`(SELECT count(*)::int FROM api_keys k WHERE k.account_id = accounts.id AND k.revoked_at IS NULL
     AND (k.expires_at IS NULL OR k.expires_at > now()))`;
   const rows = await db
-    .select({ id: accounts.id, name: accounts.name, createdAt: accounts.createdAt, activeKeys })
+    .select({ id: accounts.id, name: accounts.name, createdAt: accounts.createdAt, fairnessWeight: accounts.fairnessWeight, activeKeys })
     .from(accounts)
     .orderBy(accounts.id)
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   const [total] = await db.select({ n: count() }).from(accounts);
   return { accounts: rows, page, pageSize, total: total!.n };
+}
+
+/**
+ * Renames an account or sets its weight on the shared LLM queue (its share when accounts compete, 1 by
+ * default; tasks started from now on carry it). Returns the account as listed.
+ */
+export async function updateAccount(db: DbOrTx, accountId: number, patch: { name?: string; fairnessWeight?: number }) {
+  const [row] = await db
+    .update(accounts)
+    .set(patch)
+    .where(eq(accounts.id, accountId))
+    .returning({ id: accounts.id, name: accounts.name, createdAt: accounts.createdAt, fairnessWeight: accounts.fairnessWeight });
+  if (!row) throw notFound('Account', accountId);
+  return row;
 }
 
 export async function requireAccount(db: DbOrTx, accountId: number) {

@@ -40,6 +40,20 @@ export async function createApiKey(db: DbOrTx, accountId: number, opts: NewKeyOp
   return { keyId: row!.id, apiKey, scope: opts.scope, prefix: keyPrefix(apiKey), name: opts.name ?? null, expiresAt: row!.expiresAt };
 }
 
+/**
+ * A key an account creates for itself: of a scope no higher than the calling key's (a write key cannot
+ * mint an admin key). The API's POST /api/keys and the console's key page both go through here.
+ */
+export async function createOwnApiKey(db: DbOrTx, by: { accountId: number; scope: Scope }, opts: Omit<NewKeyOptions, 'key'>) {
+  if (!scopeAllows(by.scope, opts.scope)) {
+    throw new AppError(403, 'FORBIDDEN_SCOPE', `A key of scope '${by.scope}' can create keys of scope '${by.scope}' or lower, not '${opts.scope}'.`, {
+      required: opts.scope,
+      scope: by.scope,
+    });
+  }
+  return createApiKey(db, by.accountId, opts);
+}
+
 const keyView = {
   id: apiKeys.id,
   prefix: apiKeys.prefix,

@@ -22,7 +22,10 @@ export interface WebSession {
  * Signs in with an API key: a new session whose random id goes into the cookie (the table keeps its
  * hash). Expired sessions of every account are deleted on the way, so the table does not grow.
  */
-export async function createWebSession(db: DbOrTx, apiKey: string): Promise<{ ok: true; id: string } | Extract<AuthResult, { ok: false }>> {
+export async function createWebSession(
+  db: DbOrTx,
+  apiKey: string,
+): Promise<{ ok: true; id: string; accountId: number; prefix: string } | Extract<AuthResult, { ok: false }>> {
   const auth = await authenticateApiKey(db, apiKey);
   if (!auth.ok) return auth;
   const id = randomBytes(32).toString('base64url');
@@ -33,7 +36,7 @@ export async function createWebSession(db: DbOrTx, apiKey: string): Promise<{ ok
     csrfToken: randomBytes(24).toString('base64url'),
     expiresAt: sql`now() + make_interval(hours => ${WEB_SESSION_HOURS})`,
   });
-  return { ok: true, id };
+  return { ok: true, id, accountId: auth.accountId, prefix: auth.prefix };
 }
 
 /** The session behind a cookie value, or null when it is unknown, expired, or its key was revoked or expired. */

@@ -36,15 +36,19 @@ const articleSummary = {
   updatedAt: articles.updatedAt,
 };
 
-/** The account's live articles passing `filter`, a page at a time: a task's in position order, else newest first. */
-export async function listArticles(db: DbOrTx, accountId: number, opts: ArticleFilter & { page: number; pageSize: number }) {
+/**
+ * The account's live articles passing `filter`, a page at a time: a task's in position order, else newest
+ * first, or oldest first with `oldestFirst` (the review queue: what waited longest comes first).
+ */
+export async function listArticles(db: DbOrTx, accountId: number, opts: ArticleFilter & { page: number; pageSize: number; oldestFirst?: boolean }) {
   const where = articleWhere(accountId, opts);
+  const order = opts.taskId !== undefined ? [asc(articles.position)] : [opts.oldestFirst ? asc(articles.id) : desc(articles.id)];
   const [rows, [total]] = await Promise.all([
     db
       .select(articleSummary)
       .from(articles)
       .where(where)
-      .orderBy(...(opts.taskId !== undefined ? [asc(articles.position)] : [desc(articles.id)]))
+      .orderBy(...order)
       .limit(opts.pageSize)
       .offset((opts.page - 1) * opts.pageSize),
     db.select({ n: count() }).from(articles).where(where),

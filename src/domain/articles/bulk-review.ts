@@ -41,7 +41,7 @@ export async function bulkReview(db: Db, accountId: number, selection: BulkSelec
         throw new AppError(400, 'TOO_MANY_ARTICLES', `The filter matches more than ${MAX_BULK_REVIEW} articles; narrow it (taskId, reviewStatus, created range) and repeat.`, { limit: MAX_BULK_REVIEW });
       }
     }
-    const counts = await reviewLockedRows(tx, rows, action, reason);
+    const counts = await reviewLockedRows(tx, accountId, rows, action, reason);
     return { action, matched: rows.length, ...counts };
   });
 }

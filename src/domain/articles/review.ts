@@ -3,7 +3,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import { articles, type ReviewStatus } from '../../db/schema.js';
 import { conflict, notFound } from '../errors.js';
 import { articleFields } from './article-queries.js';
-import { enqueueWebhookEvent } from '../webhooks/index.js';
+import { enqueuePublications, enqueueWebhookEvent } from '../webhooks/index.js';
 
 export const REVIEW_ACTIONS = ['approve', 'reject', 'reopen'] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
@@ -32,14 +32,19 @@ const illegal = (id: number, action: ReviewAction, current: ReviewStatus) =>
     action !== 'reopen' ? ' Reopen it first (POST /api/articles/:id/reopen).' : ''
   }`, { id, action, reviewStatus: current, allowedFrom: TRANSITIONS[action].from });
 
-/** Moves the given (locked, checked) rows to the action's state; a rejection keeps its reason, others clear it. */
-async function applyReview(tx: Tx, ids: number[], action: ReviewAction, reason?: string) {
+/**
+ * Moves the given (locked, checked) rows of one account to the action's state; a rejection keeps its
+ * reason, others clear it. Approvals enqueue their webhook events, publications slotted in this order.
+ */
+async function applyReview(tx: Tx, accountId: number, ids: number[], action: ReviewAction, reason?: string) {
   if (ids.length === 0) return;
   await tx
     .update(articles)
     .set({ reviewStatus: TRANSITIONS[action].to, rejectReason: action === 'reject' ? reason! : null, reviewedAt: sql`now()`, updatedAt: sql`now()` })
     .where(inArray(articles.id, ids));
-  if (action === 'approve') await enqueueApprovals(tx, ids);
+  if (action !== 'approve') return;
+  await enqueueApprovals(tx, ids);
+  await enqueuePublications(tx, accountId, ids);
 }
 
 /** `article.approved` for each newly approved article, in the review's transaction (the webhook outbox). */
@@ -69,7 +74,7 @@ export async function reviewArticle(db: DbOrTx, accountId: number, id: number, a
     if (!row) throw notFound('article', id);
     const outcome = reviewOutcome(action, row.reviewStatus);
     if (outcome === 'illegal') throw illegal(id, action, row.reviewStatus);
-    if (outcome === 'changed') await applyReview(tx, [id], action, reason);
+    if (outcome === 'changed') await applyReview(tx, accountId, [id], action, reason);
     const [article] = await tx.select(articleFields).from(articles).where(eq(articles.id, id));
     return { changed: outcome === 'changed', article: article! };
   });
@@ -79,7 +84,7 @@ export async function reviewArticle(db: DbOrTx, accountId: number, id: number, a
  * Applies one action to already locked rows of one account, in the caller's transaction: counts what
  * moved, what was already there, and what could not move (by current state).
  */
-export async function reviewLockedRows(tx: Tx, rows: { id: number; reviewStatus: ReviewStatus }[], action: ReviewAction, reason?: string) {
+export async function reviewLockedRows(tx: Tx, accountId: number, rows: { id: number; reviewStatus: ReviewStatus }[], action: ReviewAction, reason?: string) {
   const changed: number[] = [];
   const skipped: Partial<Record<ReviewStatus, number>> = {};
   let unchanged = 0;
@@ -89,6 +94,6 @@ export async function reviewLockedRows(tx: Tx, rows: { id: number; reviewStatus:
     else if (outcome === 'unchanged') unchanged++;
     else skipped[r.reviewStatus] = (skipped[r.reviewStatus] ?? 0) + 1;
   }
-  await applyReview(tx, changed, action, reason);
+  await applyReview(tx, accountId, changed, action, reason);
   return { changed: changed.length, unchanged, skipped };
 }

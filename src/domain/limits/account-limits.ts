@@ -7,7 +7,8 @@ import { notFound } from '../errors.js';
 /** What applies to one account: its own overrides over the config defaults. */
 export type AccountLimits = Omit<LimitDefaults, 'windowSeconds' | 'admissionRetryMs'>;
 
-const LIMIT_FIELDS = ['writesPerWindowPerAccount', 'writesPerWindowPerKey', 'maxRunningTasks', 'maxArticlesPerDay', 'maxPriority', 'maxSchedules'] as const;
+/** Every limit an account may override, in the order admins see them. */
+export const LIMIT_FIELDS = ['writesPerWindowPerAccount', 'writesPerWindowPerKey', 'maxRunningTasks', 'maxArticlesPerDay', 'maxPriority', 'maxSchedules'] as const;
 
 function merge(defaults: LimitDefaults, overrides: AccountLimitOverrides): AccountLimits {
   const limits = {} as Record<(typeof LIMIT_FIELDS)[number], number | null>;

@@ -55,9 +55,26 @@ export function qualityFeedback(itemError: string | null): string[] {
     .map((l) => l.slice(2));
 }
 
-/** Keeps why the draft failed on the item (still reserved), where the next attempt reads it. */
-export async function recordQualityFailure(db: DbOrTx, taskId: number, position: number, flags: QualityFlag[]) {
+/**
+ * Keeps why the draft failed on the item (still reserved), where the next attempt reads it, and adds the
+ * refused draft's tokens to the task's: they were spent, so the task's and the account's totals count them
+ * (an article's own tokens stay those of the draft it was saved from).
+ */
+export async function recordQualityFailure(
+  db: DbOrTx,
+  taskId: number,
+  position: number,
+  flags: QualityFlag[],
+  tokens: { promptTokens: number; completionTokens: number },
+) {
   await db.execute(sql`
-    UPDATE task_items SET error = ${qualityFailureText(flags)}, updated_at = now()
-    WHERE task_id = ${taskId} AND position = ${position} AND state = 'reserved'`);
+    WITH item AS (
+      UPDATE task_items SET error = ${qualityFailureText(flags)}, updated_at = now()
+      WHERE task_id = ${taskId} AND position = ${position} AND state = 'reserved'
+    )
+    UPDATE generation_tasks SET
+      prompt_tokens = prompt_tokens + ${tokens.promptTokens}::int,
+      completion_tokens = completion_tokens + ${tokens.completionTokens}::int,
+      updated_at = now()
+    WHERE id = ${taskId}`);
 }

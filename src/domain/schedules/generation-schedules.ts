@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { generationSchedules, scheduleRuns } from '../../db/schema.js';
 import { conflict, notFound } from '../errors.js';
@@ -149,18 +149,41 @@ export async function loadScheduleForRun(db: DbOrTx, scheduleId: number) {
   return row ? asSchedule(row) : undefined;
 }
 
+const runColumns = {
+  id: scheduleRuns.id,
+  runWorkflowId: scheduleRuns.runWorkflowId,
+  outcome: scheduleRuns.outcome,
+  taskId: scheduleRuns.taskId,
+  error: scheduleRuns.error,
+  createdAt: scheduleRuns.createdAt,
+};
+export type ScheduleRunRow = Awaited<ReturnType<typeof listRecentRuns>>[number];
+
 export async function listRecentRuns(db: DbOrTx, scheduleId: number, limit = RECENT_RUNS_LIMIT) {
   return db
-    .select({
-      id: scheduleRuns.id,
-      runWorkflowId: scheduleRuns.runWorkflowId,
-      outcome: scheduleRuns.outcome,
-      taskId: scheduleRuns.taskId,
-      error: scheduleRuns.error,
-      createdAt: scheduleRuns.createdAt,
-    })
+    .select(runColumns)
     .from(scheduleRuns)
     .where(eq(scheduleRuns.scheduleId, scheduleId))
     .orderBy(desc(scheduleRuns.createdAt), desc(scheduleRuns.id))
     .limit(limit);
+}
+
+/** The latest `perSchedule` runs of each of the schedules, newest first, in one query (a list page's rows). */
+export async function recentRunsOf(db: DbOrTx, scheduleIds: number[], perSchedule: number) {
+  const bySchedule = new Map<number, ScheduleRunRow[]>(scheduleIds.map((id) => [id, []]));
+  if (scheduleIds.length === 0) return bySchedule;
+  const ranked = db
+    .select({
+      ...runColumns,
+      scheduleId: scheduleRuns.scheduleId,
+      rank: sql<number>`row_number() OVER (PARTITION BY ${scheduleRuns.scheduleId} ORDER BY ${scheduleRuns.createdAt} DESC, ${scheduleRuns.id} DESC)`.as('rank'),
+    })
+    .from(scheduleRuns)
+    .where(inArray(scheduleRuns.scheduleId, scheduleIds))
+    .as('ranked');
+  const rows = await db.select().from(ranked).where(lte(ranked.rank, perSchedule)).orderBy(asc(ranked.scheduleId), asc(ranked.rank));
+  for (const r of rows) {
+    bySchedule.get(r.scheduleId)!.push({ id: r.id, runWorkflowId: r.runWorkflowId, outcome: r.outcome, taskId: r.taskId, error: r.error, createdAt: r.createdAt });
+  }
+  return bySchedule;
 }

@@ -4,7 +4,7 @@ import type { QualityFlag, QualityScores } from '../../shared/quality.js';
 import { AppError } from '../errors.js';
 import { intArray } from '../sql-int-array.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
-import { NEW_MESSAGE_ID } from '../webhooks/index.js';
+import { claimPublicationSlots, NEW_MESSAGE_ID, publicationStub } from '../webhooks/index.js';
 
 export interface ArticleDraft {
   title: string;
@@ -38,14 +38,16 @@ const MILESTONES = sql`ARRAY[${sql.join(
  * Saves article `position` of a task, idempotently and atomically: the article, its usage row,
  * usage_count +1 and reserved_count -1, the album image's use, the item marked saved, the task counters,
  * an article.saved event (and task.progress when a milestone is crossed) with their NOTIFY, and the
- * webhook deliveries of article.saved / article.approved (`webhookDeliveries` counts them). Run twice
+ * webhook deliveries of article.saved / article.approved, and of article.published in the account's
+ * next publication slot when it publishes on approval (`webhookDeliveries` counts them). Run twice
  * (an activity retry after a commit, a workflow reset), the second run changes nothing and returns the
  * same article id.
  *
  * It is one statement, one round trip. Saves of one task meet on the task row (its counters, and the
  * event ids that must be committed in order for Last-Event-ID replay); as a single statement that row
  * is held only while PostgreSQL executes and commits it, never across a round trip to this process.
- * Lock order is every task writer's: the task row, then the item, then the distillation.
+ * Lock order is every task writer's: the task row, then the item, then the distillation; the account's
+ * publishing row last (as in a review: articles, then that row).
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
   const flags = draft.qualityFlags ?? [];
@@ -140,11 +142,19 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
       WHERE w.account_id = item.account_id AND w.deleted_at IS NULL AND e.type = ANY(w.events)
         AND (e.type = 'article.saved' OR ${draft.autoApprove}::boolean)
       RETURNING id
+    ),
+    -- Publish on approval: an auto-approved article takes the account's next publication slot.
+    publication_slot AS (${claimPublicationSlots(sql`item.account_id`, sql`1`, { from: sql`, ins, item`, where: sql`${draft.autoApprove}::boolean` })}),
+    publication AS (
+      INSERT INTO webhook_deliveries (account_id, webhook_id, message_id, event_type, payload, not_before)
+      SELECT s.account_id, s.webhook_id, ${NEW_MESSAGE_ID}, 'article.published', ${publicationStub(sql`ins.id`, sql`NULL::timestamptz`)}, s.last_slot
+      FROM publication_slot s, ins
+      RETURNING id
     )
     SELECT (SELECT state FROM item) AS state,
            (SELECT article_id FROM item) AS existing_id,
            (SELECT id FROM ins) AS article_id,
-           (SELECT count(*) FROM hooks)::int AS webhook_deliveries,
+           ((SELECT count(*) FROM hooks) + (SELECT count(*) FROM publication))::int AS webhook_deliveries,
            (SELECT count(pg_notify(${TASK_EVENTS_CHANNEL}, json_build_object('id', id, 'taskId', task_id, 'accountId', account_id)::text)) FROM events)::int AS notified`);
   const row = rows[0]!;
   if (row.state === null) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);

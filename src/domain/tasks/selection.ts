@@ -38,6 +38,16 @@ export async function countSelectableDistillations(db: DbOrTx, accountId: number
 }
 
 /**
+ * How many articles a task could ask for now, and the seed's refusal when `requested` is more than that:
+ * what the console shows as the article count is typed, before the create would say the same.
+ */
+export async function checkArticleCount(db: DbOrTx, accountId: number, requested: number | undefined) {
+  const available = await countSelectableDistillations(db, accountId);
+  const refusal = requested !== undefined && requested > available ? insufficientDistillations(available, requested).message : null;
+  return { available, refusal };
+}
+
+/**
  * The N distillations with the least effective usage (usage_count + reserved_count), then the oldest,
  * then the lowest id; deleted ones and ones without topics are never picked. With no task in flight the
  * order is exactly the seed's `usage_count ASC, created_at ASC`. Served by distillations_selection_idx.

@@ -126,6 +126,25 @@ export async function listNotifications(db: DbOrTx, accountId: number, opts: { u
   };
 }
 
+/** The badge shows at most this many; beyond it "99+", so the count never reads more index entries. */
+export const UNREAD_BADGE_CAP = 100;
+
+/**
+ * The unread notifications of the account, counted up to `cap`: the console's badge on every page. The
+ * partial index on unread notifications holds only unread rows, so this reads at most `cap` entries
+ * however many tasks and read notifications the account has.
+ */
+export async function countUnreadNotifications(db: DbOrTx, accountId: number, cap = UNREAD_BADGE_CAP): Promise<number> {
+  const unread = db
+    .select({ one: sql`1` })
+    .from(taskEvents)
+    .where(and(ofAccount(accountId), isNull(taskEvents.readAt)))
+    .limit(cap)
+    .as('unread');
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(unread);
+  return row?.n ?? 0;
+}
+
 /** Marks one notification read; a second call keeps the first readAt. 404 for anything else. */
 export async function markNotificationRead(db: DbOrTx, accountId: number, id: number): Promise<Notification> {
   const [row] = await db

@@ -164,7 +164,7 @@ export async function finishOpenTask(db: Db, taskId: number, decide: FinalOutcom
 
 /** The webhook events of a task's end, in its final transaction: task.<status>, and review.needed when articles await review. */
 async function enqueueTaskWebhooks(tx: Tx, task: { id: number; accountId: number; autoApprove: boolean }, status: TaskStatus, data: Record<string, unknown>) {
-  if (status === 'completed' || status === 'failed' || status === 'canceled') {
+  if (status === 'completed' || status === 'failed' || status === 'canceled' || status === 'timeout') {
     await enqueueWebhookEvent(tx, task.accountId, `task.${status}`, { taskId: task.id, status, ...data });
   }
   if (task.autoApprove) return;

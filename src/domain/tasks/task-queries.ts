@@ -80,6 +80,8 @@ export async function listTasks(
       skippedCount: t.skippedCount,
       progress: t.progress,
       priority: t.priority,
+      retryCount: t.retryCount,
+      maxRetries: t.maxRetries,
       errorMessage: t.errorMessage,
       provider: t.provider,
       model: t.model,

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, isNull, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { distillations, generationTasks, taskItems } from '../../db/schema.js';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { lockAccountSelection } from './selection.js';
 import { refreshTaskCounters } from './task-counters.js';
 import { appendTaskEvent } from './task-events.js';
-import { isTerminal } from './task-lifecycle.js';
+import { retryRefusal } from './task-actions.js';
 
 export interface Replacement {
   position: number;
@@ -55,20 +55,10 @@ export async function prepareTaskRetry(db: DbOrTx, accountId: number, taskId: nu
       .where(and(eq(generationTasks.id, taskId), eq(generationTasks.accountId, accountId)))
       .for('update');
     if (!task) throw notFound('task', taskId);
-    if (!isTerminal(task.status)) {
-      throw conflict('TASK_NOT_FINISHED', `Task ${taskId} is ${task.status}; only a finished task can be retried.`, { status: task.status });
-    }
     const items = await tx.select().from(taskItems).where(eq(taskItems.taskId, taskId)).orderBy(asc(taskItems.position));
     const open = items.filter((i) => i.state !== 'saved');
-    if (open.length === 0) {
-      throw conflict('NOTHING_TO_RETRY', `Every article of task ${taskId} was written; there is nothing to retry.`);
-    }
-    if (task.retryCount >= task.maxRetries) {
-      throw conflict('RETRY_LIMIT_REACHED', `Task ${taskId} was retried ${task.retryCount} times, its limit (maxRetries ${task.maxRetries}).`, {
-        retryCount: task.retryCount,
-        maxRetries: task.maxRetries,
-      });
-    }
+    const refusal = retryRefusal(task, open.length);
+    if (refusal) throw refusal;
 
     await lockAccountSelection(tx, accountId);
     const inUse = items.map((i) => i.distillationId);

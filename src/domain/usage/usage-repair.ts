@@ -2,7 +2,8 @@ import { sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { intArray } from '../sql-int-array.js';
 import { closedOutsideOutcome, finishTaskClosedOutside } from '../tasks/task-closed-outside.js';
-import { verifyUsage, type UsageReport, type WorkflowStatusLookup } from './verification.js';
+import { assertSamePlan, repairFingerprint } from './repair-fingerprint.js';
+import { verifyUsage, type Discrepancy, type UsageReport, type WorkflowStatusLookup } from './verification.js';
 
 export type RepairChangeKind = 'release_reservations' | 'set_usage_count' | 'set_reserved_count' | 'set_task_counters' | 'finish_orphaned_task';
 
@@ -18,10 +19,14 @@ export interface RepairOptions {
   /** Default true: compute the changes in a transaction that is rolled back. */
   dryRun: boolean;
   workflowStatus?: WorkflowStatusLookup | undefined;
+  /** A dry run's fingerprint: refuse (409 REPAIR_PLAN_CHANGED, nothing written) unless the plan is still the same. */
+  expectFingerprint?: string | undefined;
 }
 
 export interface RepairResult {
   dryRun: boolean;
+  /** Hash of the planned changes (for an apply: of the plan it checked, before orphans a new run saved were skipped). */
+  fingerprint: string;
   /** The verification the repair started from. */
   before: UsageReport;
   changes: RepairChange[];
@@ -122,68 +127,83 @@ async function recountTasks(tx: Tx, accountId: number | undefined): Promise<Repa
   }));
 }
 
-/** The counter repair, in one transaction; a dry run verifies inside it and rolls it back. */
-async function recount(db: Db, accountId: number | undefined, dryRun: boolean) {
+/** What finishing each orphaned task would do, read with the counters the recount just set. */
+async function planOrphans(tx: Tx, orphans: Discrepancy[]): Promise<RepairChange[]> {
+  const planned: RepairChange[] = [];
+  for (const orphan of orphans) {
+    const [task] = await rowsOf(tx, sql`
+      SELECT t.status, t.requested_count, t.generated_count, t.failed_count, t.skipped_count,
+             (SELECT count(*)::int FROM task_items i WHERE i.task_id = t.id AND i.state = 'reserved') AS reserved
+      FROM generation_tasks t WHERE t.id = ${Number(orphan.ids.taskId)}`);
+    if (!task || !['pending', 'running'].includes(task.status)) continue;
+    const { status } = closedOutsideOutcome(String(orphan.actual), {
+      requestedCount: task.requested_count,
+      generatedCount: task.generated_count,
+      failedCount: task.failed_count,
+      skippedCount: task.skipped_count,
+    });
+    planned.push({
+      kind: 'finish_orphaned_task',
+      ids: orphan.ids,
+      before: { status: task.status, reservedItems: task.reserved },
+      after: { status, reservedItems: 0 },
+    });
+  }
+  return planned;
+}
+
+/**
+ * The counter repair, in one transaction, and the plan for the orphans; a dry run verifies inside it and
+ * rolls it back, an apply with a fingerprint rolls back (409) unless the plan is the one that was shown.
+ */
+async function recount(db: Db, opts: RepairOptions, orphans: Discrepancy[]) {
   const changes: RepairChange[] = [];
+  const planned: RepairChange[] = [];
   let predicted: UsageReport | undefined;
   try {
     await db.transaction(async (tx) => {
       // Task rows before distillation rows, the order every save takes them in (task row, item,
       // distillation): the other way round a repair and a save can deadlock. The recounts are
       // independent: task counters come from item states, distillation counts from usage rows and items.
-      changes.push(...(await releaseTerminalReservations(tx, accountId)));
-      changes.push(...(await recountTasks(tx, accountId)));
-      changes.push(...(await recountDistillations(tx, accountId)));
-      if (dryRun) {
-        predicted = await verifyUsage(tx, { accountId });
+      changes.push(...(await releaseTerminalReservations(tx, opts.accountId)));
+      changes.push(...(await recountTasks(tx, opts.accountId)));
+      changes.push(...(await recountDistillations(tx, opts.accountId)));
+      planned.push(...(await planOrphans(tx, orphans)));
+      if (opts.expectFingerprint !== undefined) assertSamePlan(opts.expectFingerprint, [...changes, ...planned]);
+      if (opts.dryRun) {
+        predicted = await verifyUsage(tx, { accountId: opts.accountId });
         tx.rollback();
       }
     });
   } catch (err) {
     if (!(err instanceof TransactionRollbackError)) throw err;
   }
-  return { changes, predicted };
+  return { changes, planned, predicted };
 }
 
 /**
  * Repairs what verification finds: releases the reservations of finished tasks, recounts usage_count,
  * reserved_count and the task counters from the rows (one transaction), then finishes orphaned tasks like
  * the reconciler does (finishTaskClosedOutside). Orphans go last: finishing decrements reserved_count, which must be right
- * first (a count corrupted below the truth would otherwise break its CHECK >= 0).
+ * first (a count corrupted below the truth would otherwise break its CHECK >= 0). The answer's fingerprint
+ * is that of the planned changes: given back as `expectFingerprint`, it makes the apply do just those.
  */
 export async function repairUsage(db: Db, opts: RepairOptions): Promise<RepairResult> {
   const verifyOpts = { accountId: opts.accountId, workflowStatus: opts.workflowStatus };
   const before = await verifyUsage(db, verifyOpts);
-  const { changes, predicted } = await recount(db, opts.accountId, opts.dryRun);
-  for (const orphan of before.discrepancies.filter((d) => d.kind === 'orphaned_task')) {
-    const taskId = Number(orphan.ids.taskId);
-    const [task] = await db.execute<Row>(sql`
-      SELECT t.status, t.requested_count, t.generated_count, t.failed_count, t.skipped_count,
-             (SELECT count(*)::int FROM task_items i WHERE i.task_id = t.id AND i.state = 'reserved') AS reserved
-      FROM generation_tasks t WHERE t.id = ${taskId}`);
-    if (!task || !['pending', 'running'].includes(task.status)) continue;
-    const workflowStatus = String(orphan.actual);
-    let finalStatus = closedOutsideOutcome(workflowStatus, {
-      requestedCount: task.requested_count,
-      generatedCount: task.generated_count,
-      failedCount: task.failed_count,
-      skippedCount: task.skipped_count,
-    }).status;
-    if (!opts.dryRun) {
-      // Looked again right before acting: a retry may have started a new run since the verification.
-      const now = (await opts.workflowStatus?.([String(orphan.ids.workflowId)]))?.get(String(orphan.ids.workflowId));
-      if (now === 'RUNNING') continue;
-      const finished = await finishTaskClosedOutside(db, taskId, workflowStatus);
-      if (!finished) continue;
-      finalStatus = finished.status;
-    }
-    changes.push({
-      kind: 'finish_orphaned_task',
-      ids: orphan.ids,
-      before: { status: task.status, reservedItems: task.reserved },
-      after: { status: finalStatus, reservedItems: 0 },
-    });
+  const orphans = before.discrepancies.filter((d) => d.kind === 'orphaned_task');
+  const { changes, planned, predicted } = await recount(db, opts, orphans);
+  const fingerprint = repairFingerprint([...changes, ...planned]);
+  if (opts.dryRun) return { dryRun: true, fingerprint, before, changes: [...changes, ...planned], report: predicted! };
+  for (const change of planned) {
+    const workflowId = String(change.ids.workflowId);
+    // Looked again right before acting: a retry may have started a new run since the verification.
+    const now = (await opts.workflowStatus?.([workflowId]))?.get(workflowId);
+    if (now === 'RUNNING') continue;
+    const orphan = orphans.find((o) => o.ids.workflowId === change.ids.workflowId)!;
+    const finished = await finishTaskClosedOutside(db, Number(change.ids.taskId), String(orphan.actual));
+    if (!finished) continue;
+    changes.push({ ...change, after: { status: finished.status, reservedItems: 0 } });
   }
-  const report = opts.dryRun ? predicted! : await verifyUsage(db, verifyOpts);
-  return { dryRun: opts.dryRun, before, changes, report };
+  return { dryRun: false, fingerprint, before, changes, report: await verifyUsage(db, verifyOpts) };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { intArray } from '../sql-int-array.js';
+import { repairFingerprint } from './repair-fingerprint.js';
 import type { RepairResult } from './usage-repair.js';
 import { storeUsageReport, type UsageReportSource } from './usage-reports.js';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type UsageReport } from './verification.js';
@@ -24,10 +25,12 @@ export function accountParts(outcome: UsageReport | RepairResult, counts: Map<nu
   return [...accounts].map((accountId) => {
     const own = counts.get(accountId) ?? { distillations: 0, tasks: 0 };
     if (!isRepair) return reportPart(outcome, accountId, own);
+    const changes = outcome.changes.filter((c) => accountOf(c) === accountId);
     return {
       dryRun: outcome.dryRun,
+      fingerprint: repairFingerprint(changes),
       before: reportPart(outcome.before, accountId, own),
-      changes: outcome.changes.filter((c) => accountOf(c) === accountId),
+      changes,
       report: reportPart(outcome.report, accountId, own),
     };
   });

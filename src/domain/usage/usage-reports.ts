@@ -1,10 +1,13 @@
-import { count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { usageReports } from '../../db/schema.js';
+import { notFound } from '../errors.js';
 import type { RepairResult } from './usage-repair.js';
 import type { UsageReport } from './verification.js';
 
-export type UsageReportSource = 'api' | 'schedule' | 'cli';
+/** Who ran it: the JSON API, the scheduled verification, the CLI or the web console. */
+export const USAGE_REPORT_SOURCES = ['api', 'schedule', 'cli', 'console'] as const;
+export type UsageReportSource = (typeof USAGE_REPORT_SOURCES)[number];
 
 /** Flat numbers for the `totals` column: the counts and every kind found at least once. */
 function flatTotals(report: UsageReport): Record<string, number> {
@@ -53,4 +56,13 @@ export async function listUsageReports(db: DbOrTx, accountId: number | null, pag
     db.select({ n: count() }).from(usageReports).where(where),
   ]);
   return { reports, page, pageSize, total: total?.n ?? 0 };
+}
+
+export type StoredUsageReport = typeof usageReports.$inferSelect;
+
+/** One stored report of the account (its parts of scheduled runs included); 404 for any other. */
+export async function getUsageReport(db: DbOrTx, accountId: number, id: number): Promise<StoredUsageReport> {
+  const [row] = await db.select().from(usageReports).where(and(eq(usageReports.id, id), eq(usageReports.accountId, accountId)));
+  if (!row) throw notFound('usage report', id);
+  return row;
 }

@@ -13,6 +13,7 @@ const deliveryView = {
   attemptCount: d.attemptCount,
   lastResponseStatus: d.lastResponseStatus,
   lastError: d.lastError,
+  notBefore: d.notBefore,
   createdAt: d.createdAt,
   completedAt: d.completedAt,
 };
@@ -66,7 +67,7 @@ export async function redeliver(db: Db, accountId: number, id: number) {
     .returning(deliveryView);
   if (row) return row;
   const existing = await getDelivery(db, accountId, id);
-  throw conflict('DELIVERY_IN_PROGRESS', `Delivery ${id} is still being tried (${existing.attemptCount} attempts so far); redeliver it once it has succeeded or failed.`, { id });
+  throw conflict('DELIVERY_IN_PROGRESS', `Delivery ${id} is still being tried (${existing.attemptCount} attempts so far); redeliver it once it has succeeded, failed or been skipped.`, { id });
 }
 
 /** Deliveries no workflow was started for: of the account, these ids, or older than `olderThanMs` (the sweeper). */
@@ -78,7 +79,7 @@ export async function unstartedDeliveries(db: Db, f: { accountId?: number; ids?:
     f.ids === undefined ? undefined : inArray(d.id, f.ids),
     f.olderThanMs === undefined ? undefined : lt(d.createdAt, sql`now() - make_interval(secs => ${f.olderThanMs / 1000})`),
   ];
-  return db.select({ id: d.id, generation: d.generation, accountId: d.accountId }).from(d).where(and(...conditions)).orderBy(asc(d.id)).limit(f.limit ?? 500);
+  return db.select({ id: d.id, generation: d.generation, accountId: d.accountId, notBefore: d.notBefore }).from(d).where(and(...conditions)).orderBy(asc(d.id)).limit(f.limit ?? 500);
 }
 
 export async function markDeliveryStarted(db: Db, id: number, generation: number) {

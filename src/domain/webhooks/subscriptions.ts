@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { webhooks } from '../../db/schema.js';
+import { publishingSettings, webhooks } from '../../db/schema.js';
 import { notFound } from '../errors.js';
 import { checkWebhookSecret, generateWebhookSecret } from './signing.js';
 import { checkWebhookTarget } from './target-address.js';
@@ -34,11 +34,14 @@ export async function listWebhooks(db: Db, accountId: number, page: { page: numb
   return { webhooks: rows, ...page, total: total!.n };
 }
 
-/** Stops a webhook: no new deliveries, pending ones end failed; its delivery log stays. */
+/** Stops a webhook: no new deliveries, pending ones end failed, publishing to it is off; its delivery log stays. */
 export async function deleteWebhook(db: Db, accountId: number, id: number) {
-  const [row] = await db.update(webhooks).set({ deletedAt: new Date() }).where(and(eq(webhooks.id, id), live(accountId))).returning(view);
-  if (!row) throw notFound('webhook', id);
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(webhooks).set({ deletedAt: new Date() }).where(and(eq(webhooks.id, id), live(accountId))).returning(view);
+    if (!row) throw notFound('webhook', id);
+    await tx.delete(publishingSettings).where(eq(publishingSettings.webhookId, id));
+    return row;
+  });
 }
 
 /** A live webhook of the account, or a 404. */

@@ -1,6 +1,7 @@
 // The console's progressive enhancement: every page works without it; with it, live pages refresh
-// their main region from the server when an event says something changed, and the article count
-// says at once when it asks for more than is available.
+// their main region from the server when an event says something changed, the article count
+// shows the available number and the seed's refusal as it is typed, the reader and a key shown once
+// get copy buttons, and the review list checks every row at once.
 (function () {
   'use strict';
   var FINAL = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'];
@@ -58,18 +59,106 @@
     source.addEventListener('progress', refresh);
   }
 
+  /**
+   * As the article count is typed, asks the server how many distillations are available now and shows
+   * its answer: the count, and the seed's insufficient-distillations message before the form is sent.
+   */
   function articleCount() {
     var input = document.getElementById('article-count');
+    var available = document.getElementById('available');
     var error = document.getElementById('count-error');
-    if (!input || !error) return;
-    var available = Number(input.getAttribute('data-available'));
+    if (!input || !available || !error) return;
+    var url = input.getAttribute('data-check-url');
+    var latest = 0;
     input.addEventListener('input', function () {
-      var n = Number(input.value);
-      var tooMany = n > available;
-      error.hidden = !tooMany;
-      if (tooMany) error.textContent = input.getAttribute('data-too-many') + ' (' + n + ' > ' + available + ')';
-      input.setAttribute('aria-invalid', tooMany ? 'true' : 'false');
+      var mine = ++latest;
+      fetch(url + '?count=' + encodeURIComponent(input.value.trim()), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (answer) {
+          // Only the answer to the latest keystroke counts; an earlier one may arrive after it.
+          if (!answer || mine !== latest) return;
+          available.textContent = answer.availableText;
+          error.hidden = !answer.refusal;
+          error.textContent = answer.refusal || '';
+          input.setAttribute('aria-invalid', answer.refusal ? 'true' : 'false');
+        })
+        .catch(function () {});
     });
+  }
+
+  /**
+   * A copy button (hidden without script) puts the value of the field, or the text of the element, that
+   * its data-copy names on the clipboard; the element `<name>-copied` says whether it worked.
+   */
+  function copyButtons() {
+    document.querySelectorAll('button[data-copy]').forEach(function (button) {
+      var name = button.getAttribute('data-copy');
+      var source = document.getElementById(name);
+      var status = document.getElementById(name + '-copied');
+      if (!source) return;
+      var isField = source.tagName === 'INPUT' || source.tagName === 'TEXTAREA';
+      var say = function (attribute) { if (status && button.getAttribute(attribute)) status.textContent = button.getAttribute(attribute); };
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        if (isField) source.select();
+        var text = isField ? source.value : source.textContent;
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(text).then(function () { say('data-copied'); }, function () { say('data-copy-failed'); });
+        } else if (isField && document.execCommand('copy')) say('data-copied');
+        else say('data-copy-failed');
+      });
+    });
+  }
+
+  /** "Select all" (hidden without script) checks or clears every row's box in its form. */
+  function pickAll() {
+    var all = document.querySelector('input[data-pick-all]');
+    var label = document.querySelector('[data-pick-all-label]');
+    if (!all || !label || !all.form) return;
+    label.hidden = false;
+    all.addEventListener('change', function () {
+      all.form.querySelectorAll('input[name="ids[]"]').forEach(function (box) { box.checked = all.checked; });
+    });
+  }
+
+  /** The new-schedule form: a preset fills the cron field, and the next run times follow every change. */
+  function schedulePreview() {
+    var form = document.getElementById('new-schedule');
+    var cron = document.getElementById('cron');
+    if (!form || !cron) return;
+    var button = document.getElementById('preview-button');
+    if (button) button.hidden = true;
+    var latest = 0;
+    var timer = null;
+    function preview() {
+      var mine = ++latest;
+      fetch('/schedules/preview', { method: 'POST', credentials: 'same-origin', body: new URLSearchParams(new FormData(form)) })
+        .then(function (res) { return res.text(); })
+        .then(function (text) {
+          if (mine !== latest) return;
+          var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('schedule-preview');
+          var region = document.getElementById('schedule-preview');
+          if (fresh && region) region.innerHTML = fresh.innerHTML;
+        })
+        .catch(function () {});
+    }
+    function soon() {
+      clearTimeout(timer);
+      timer = setTimeout(preview, 400);
+    }
+    form.querySelectorAll('input[name="when"]').forEach(function (radio) {
+      radio.addEventListener('change', function () {
+        if (radio.getAttribute('data-cron')) cron.value = radio.getAttribute('data-cron');
+        preview();
+      });
+    });
+    cron.addEventListener('input', function () {
+      var custom = form.querySelector('input[name="when"][value="custom"]');
+      if (custom) custom.checked = true;
+      soon();
+    });
+    document.getElementById('timezone').addEventListener('input', soon);
+    preview();
   }
 
   document.addEventListener('DOMContentLoaded', function () {
@@ -77,5 +166,8 @@
     if (body.getAttribute('data-live-task')) liveTask(body.getAttribute('data-live-task'));
     if (body.getAttribute('data-live-tasks')) liveTaskList(body.getAttribute('data-live-tasks'));
     articleCount();
+    copyButtons();
+    pickAll();
+    schedulePreview();
   });
 })();

@@ -1,4 +1,4 @@
-/** The distillations page: list, add, import. */
+/** The distillations pages: list, add, import, edit topics, delete. */
 export const en = {
   search: 'Search keywords',
   keyword: 'Keyword',
@@ -21,6 +21,17 @@ export const en = {
   importTooMany: 'The file has {n} distillations; import at most {max} at once (split the file).',
   line: 'Line',
   problem: 'Problem',
+  actions: 'Actions',
+  editTopics: 'Edit topics',
+  editTitle: 'Distillation {id}: {keyword}',
+  keywordFixed: 'The keyword stays as it is; the topics can change.',
+  saveTopics: 'Save topics',
+  topicsUpdated: 'Topics of distillation {id} saved.',
+  deleteDistillation: 'Delete',
+  deleteTitle: 'Delete distillation {id}?',
+  deleteText: '"{keyword}" will no longer be picked by new tasks. Its usage count, its history and the articles written from it stay.',
+  deleteButton: 'Delete distillation',
+  distillationDeleted: 'Distillation {id} deleted.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -45,4 +56,15 @@ export const zh: Record<keyof typeof en, string> = {
   importTooMany: '文件中有 {n} 个蒸馏结果；一次最多导入 {max} 个（请拆分文件）。',
   line: '行',
   problem: '问题',
+  actions: '操作',
+  editTopics: '编辑话题',
+  editTitle: '蒸馏结果 {id}：{keyword}',
+  keywordFixed: '关键词保持不变，话题可以修改。',
+  saveTopics: '保存话题',
+  topicsUpdated: '蒸馏结果 {id} 的话题已保存。',
+  deleteDistillation: '删除',
+  deleteTitle: '删除蒸馏结果 {id}？',
+  deleteText: '新任务将不再选用“{keyword}”。它的使用次数、使用记录和已生成的文章都会保留。',
+  deleteButton: '删除蒸馏结果',
+  distillationDeleted: '蒸馏结果 {id} 已删除。',
 };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { resolveTemporalCli } from '../../../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer, type TemporalDevServer } from '../../../src/infra/temporal-dev-server.js';
-import { ROOT } from './child-process.js';
+import { ROOT } from '../../support/service-process.js';
 
 export interface RestartableTemporal {
   address: string;

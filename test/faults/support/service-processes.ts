@@ -1,4 +1,4 @@
-import { startTsProcess, type WatchedProcess } from './child-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../support/service-process.js';
 import { TEST_PAYLOAD_KEYS } from '../../support/payload-codec.js';
 
 export interface ServiceEnv {
@@ -24,15 +24,15 @@ const FAST_RECOVERY = {
 };
 
 /** `npm run api` as its own process; resolves once it listens. */
-export async function startApiProcess(env: ServiceEnv, port: number): Promise<WatchedProcess> {
-  const api = startTsProcess('api', 'src/api/server.ts', { ...FAST_RECOVERY, ...env, PORT: String(port), HOST: '127.0.0.1' });
-  await api.waitForLine(/API listening/);
+export async function startApiProcess(env: ServiceEnv, port: number): Promise<ServiceProcess> {
+  const api = startServiceProcess('src/api/server.ts', { ...FAST_RECOVERY, ...env, PORT: String(port), HOST: '127.0.0.1' });
+  await api.waitForOutput(/API listening/);
   return api;
 }
 
 /** `npm run worker` as its own process; resolves once it polls. */
-export async function startWorkerProcess(env: ServiceEnv, name: string): Promise<WatchedProcess> {
-  const worker = startTsProcess(name, 'src/worker.ts', { ...FAST_RECOVERY, ...env });
-  await worker.waitForLine(/worker running/);
+export async function startWorkerProcess(env: ServiceEnv, name: string): Promise<ServiceProcess> {
+  const worker = startServiceProcess('src/worker.ts', { ...FAST_RECOVERY, ...env }, name);
+  await worker.waitForOutput(/worker running/);
   return worker;
 }

@@ -1,1 +1,0 @@
-CREATE INDEX "task_events_unread_idx" ON "task_events" USING btree ("account_id","id") WHERE "task_events"."read_at" IS NULL AND "task_events"."type" IN ('task.started', 'task.progress', 'review.needed', 'task.completed', 'task.failed', 'task.canceled', 'task.timeout');

@@ -1,0 +1,2 @@
+DROP INDEX "generation_tasks_account_status_idx";--> statement-breakpoint
+CREATE INDEX "generation_tasks_account_status_created_idx" ON "generation_tasks" USING btree ("account_id","status","created_at","id");

@@ -1,0 +1,130 @@
+/** @jsxImportSource hono/jsx */
+import type { BadRow } from '../../cli/distillation-file.js';
+import type { listDistillations } from '../../domain/distillations.js';
+import { canWrite, type WebContext } from '../context.js';
+import { CsrfField, Layout } from '../layout.js';
+
+export interface DistillationsView {
+  /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
+  list: Awaited<ReturnType<typeof listDistillations>>;
+  search: string;
+  notice?: string;
+  /** Problems of the add form or of an import file, shown beside the form that caused them. */
+  addErrors?: string[];
+  addInput?: { keyword: string; topics: string };
+  importError?: string;
+  importBadRows?: BadRow[];
+}
+
+/** A timestamp as the console shows it (UTC, to the minute). */
+export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+
+function Pager({ c, v }: { c: WebContext; v: DistillationsView }) {
+  const t = c.get('t');
+  const { page, pageSize, total } = v.list;
+  const link = (p: number) => `/distillations?${new URLSearchParams({ ...(v.search ? { q: v.search } : {}), page: String(p) })}`;
+  return (
+    <nav aria-label="pages" class="pager">
+      {page > 1 && <a href={link(page - 1)}>{t('previous')}</a>}
+      <span>{t('total', { n: total })}</span>
+      {page * pageSize < total && <a href={link(page + 1)}>{t('next')}</a>}
+    </nav>
+  );
+}
+
+function AddForm({ c, v }: { c: WebContext; v: DistillationsView }) {
+  const t = c.get('t');
+  return (
+    <form method="post" action="/distillations" class="card" aria-labelledby="add-title">
+      <h2 id="add-title">{t('add')}</h2>
+      <CsrfField token={c.get('session').csrfToken} />
+      <label for="keyword">{t('keyword')}</label>
+      <input id="keyword" name="keyword" required maxlength={200} value={v.addInput?.keyword ?? ''} />
+      <label for="topics">{t('topics')}</label>
+      <textarea id="topics" name="topics" rows={3} required aria-describedby="topics-help">{v.addInput?.topics ?? ''}</textarea>
+      <p id="topics-help" class="help">{t('topicsHelp')}</p>
+      {v.addErrors?.length ? <p class="error" role="alert">{v.addErrors.join('; ')}</p> : null}
+      <button type="submit">{t('add')}</button>
+    </form>
+  );
+}
+
+function ImportForm({ c, v }: { c: WebContext; v: DistillationsView }) {
+  const t = c.get('t');
+  return (
+    <form method="post" action="/distillations/import" enctype="multipart/form-data" class="card" aria-labelledby="import-title">
+      <h2 id="import-title">{t('importTitle')}</h2>
+      <p class="help" id="import-help">{t('importHelp')}</p>
+      <CsrfField token={c.get('session').csrfToken} />
+      <label for="import-file">{t('importFile')}</label>
+      <input id="import-file" name="file" type="file" accept=".csv,.json,text/csv,application/json" aria-describedby="import-help" />
+      <label for="import-text">{t('importText')}</label>
+      <textarea id="import-text" name="text" rows={3}></textarea>
+      {v.importError && <p class="error" role="alert">{v.importError}</p>}
+      {v.importBadRows?.length ? (
+        <div role="alert" class="import-errors">
+          <p class="error">{t('importRejected')}</p>
+          <table>
+            <thead><tr><th scope="col">{t('line')}</th><th scope="col">{t('keyword')}</th><th scope="col">{t('problem')}</th></tr></thead>
+            <tbody>
+              {v.importBadRows.map((r) => (
+                <tr class="bad-line"><td>{r.line ?? r.index}</td><td>{r.keyword ?? ''}</td><td>{r.errors.join('; ')}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <button type="submit">{t('importButton')}</button>
+    </form>
+  );
+}
+
+export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsView }) {
+  const t = c.get('t');
+  return (
+    <Layout c={c} title={t('distillations')}>
+      {v.notice && <p class="notice" role="status">{v.notice}</p>}
+      <p id="selectable" class="stat">{t('selectableNow', { n: v.list.selectable })}</p>
+      <form method="get" action="/distillations" role="search" class="inline">
+        <label for="q">{t('search')}</label>
+        <input id="q" name="q" type="search" value={v.search} />
+        <button type="submit">{t('searchButton')}</button>
+      </form>
+      <div class="table-wrap">
+        <table id="distillations">
+          <thead>
+            <tr>
+              <th scope="col">ID</th><th scope="col">{t('keyword')}</th><th scope="col">{t('topics')}</th>
+              <th scope="col">{t('usage')}</th><th scope="col">{t('reserved')}</th><th scope="col">{t('created')}</th>
+              {canWrite(c) && <th scope="col">{t('actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {v.list.items.length === 0 && <tr><td colspan={7}>{t('noRows')}</td></tr>}
+            {v.list.items.map((d) => (
+              <tr data-distillation-id={d.id}>
+                <td>{d.id}</td><td>{d.keyword}</td><td>{d.topicCount}</td>
+                <td>{d.usageCount}</td><td>{d.reservedCount}</td><td>{when(d.createdAt)}</td>
+                {canWrite(c) && (
+                  <td>
+                    <span class="actions">
+                      <a href={`/distillations/${d.id}/edit`} aria-label={`${t('editTopics')} ${d.id}`}>{t('editTopics')}</a>
+                      <a href={`/distillations/${d.id}/delete`} aria-label={`${t('deleteDistillation')} ${d.id}`}>{t('deleteDistillation')}</a>
+                    </span>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} v={v} />
+      {canWrite(c) && (
+        <div class="forms">
+          <AddForm c={c} v={v} />
+          <ImportForm c={c} v={v} />
+        </div>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,122 @@
+/** @jsxImportSource hono/jsx */
+import type { listNotifications, Notification } from '../../domain/tasks/task-event-queries.js';
+import { canWrite, type WebContext } from '../context.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import { CsrfField, Layout } from '../layout.js';
+
+export interface NotificationsView {
+  list: Awaited<ReturnType<typeof listNotifications>>;
+  unreadOnly: boolean;
+  notice?: string;
+}
+
+const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+
+const EVENT_LABELS: Record<string, MessageKey> = {
+  'task.started': 'evStarted',
+  'task.progress': 'evProgress',
+  'task.completed': 'evCompleted',
+  'task.failed': 'evFailed',
+  'task.canceled': 'evCanceled',
+  'task.timeout': 'evTimeout',
+  'review.needed': 'evReviewNeeded',
+};
+
+/** The event's numbers in the page's language (the API's `title` is English only). */
+function detail(t: Translate, n: Notification) {
+  const d = n.data;
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const counts = { generated: num(d.generatedCount), requested: num(d.requestedCount), failed: num(d.failedCount), skipped: num(d.skippedCount) };
+  const notWritten = counts.failed + counts.skipped > 0 ? ` (${t('ntfNotWritten', counts)})` : '';
+  switch (n.type) {
+    case 'task.started':
+      return t('ntfStarted', counts);
+    case 'task.progress':
+      return t('ntfProgress', { ...counts, progress: num(d.progress ?? d.milestone) }) + notWritten;
+    case 'review.needed':
+      return t('ntfReview', { n: num(d.pendingReview) });
+    default:
+      return t('ntfFinished', counts) + notWritten;
+  }
+}
+
+/** Keeps the page and the filter across a mark-read post. */
+export const listQuery = (page: number, unreadOnly: boolean) =>
+  new URLSearchParams({ ...(unreadOnly ? { unread: 'true' } : {}), ...(page > 1 ? { page: String(page) } : {}) }).toString();
+
+function Pager({ c, v }: { c: WebContext; v: NotificationsView }) {
+  const t = c.get('t');
+  const { page, pageSize, total } = v.list;
+  const link = (p: number) => `/notifications?${listQuery(p, v.unreadOnly)}`;
+  return (
+    <nav aria-label="pages" class="pager">
+      {page > 1 && <a href={link(page - 1)}>{t('previous')}</a>}
+      <span>{t('total', { n: total })}</span>
+      {page * pageSize < total && <a href={link(page + 1)}>{t('next')}</a>}
+    </nav>
+  );
+}
+
+function MarkRead({ c, n, v }: { c: WebContext; n: Notification; v: NotificationsView }) {
+  const t = c.get('t');
+  if (n.readAt !== null || !canWrite(c)) return null;
+  const query = listQuery(v.list.page, v.unreadOnly);
+  return (
+    <span class="actions">
+      <form method="post" action={`/notifications/${n.id}/read${query ? `?${query}` : ''}`} class="inline">
+        <CsrfField token={c.get('session').csrfToken} />
+        <button type="submit" aria-label={`${t('markRead')} ${n.id}`}>{t('markRead')}</button>
+      </form>
+    </span>
+  );
+}
+
+export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsView }) {
+  const t = c.get('t');
+  const { list } = v;
+  return (
+    <Layout c={c} title={t('notifications')}>
+      {v.notice && <p class="notice" role="status">{v.notice}</p>}
+      <p id="unread-total" class="stat">{t('unreadTotal', { n: list.unreadCount })}</p>
+      <div class="inline actions">
+        <a href={v.unreadOnly ? '/notifications' : '/notifications?unread=true'}>{v.unreadOnly ? t('allNotifications') : t('unreadOnly')}</a>
+        {canWrite(c) && list.unreadCount > 0 && (
+          <form method="post" action="/notifications/read-all" class="inline">
+            <CsrfField token={c.get('session').csrfToken} />
+            <button type="submit">{t('markAllRead')}</button>
+          </form>
+        )}
+      </div>
+      {!canWrite(c) && <p class="help">{t('readOnlyNotifications')}</p>}
+      <div class="table-wrap">
+        <table id="notifications">
+          <thead>
+            <tr>
+              <th scope="col">{t('notificationTime')}</th>
+              <th scope="col">{t('notificationTask')}</th>
+              <th scope="col">{t('notificationEvent')}</th>
+              <th scope="col">{t('notificationDetail')}</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.length === 0 && <tr><td colspan={5}>{t('noNotifications')}</td></tr>}
+            {list.items.map((n) => (
+              <tr data-notification={n.id} class={n.readAt === null ? 'unread' : undefined}>
+                <td>{when(n.createdAt)}</td>
+                <td><a href={`/tasks/${n.taskId}`}>{t('task', { id: n.taskId })}</a></td>
+                <td>
+                  {t(EVENT_LABELS[n.type] ?? 'evProgress')}
+                  {n.readAt === null && <> <span class="tag">{t('unreadTag')}</span></>}
+                </td>
+                <td>{detail(t, n)}</td>
+                <td><MarkRead c={c} n={n} v={v} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} v={v} />
+    </Layout>
+  );
+}

@@ -1,0 +1,84 @@
+/** @jsxImportSource hono/jsx */
+import type { ResourceKind } from '../../domain/ingredients/resources.js';
+import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
+import type { WebContext } from '../context.js';
+import type { MessageKey } from '../i18n/index.js';
+import { CsrfField, Layout } from '../layout.js';
+import type { IngredientChoices } from '../ingredient-choices.js';
+
+/** The form field of each ingredient: the task request's field name. */
+export const INGREDIENT_FIELDS = {
+  articleSetting: 'articleSettingId',
+  knowledgeBase: 'knowledgeBaseId',
+  album: 'albumId',
+  conversionTarget: 'conversionTargetId',
+} as const satisfies Record<ResourceKind, string>;
+
+export type IngredientField = (typeof INGREDIENT_FIELDS)[ResourceKind];
+
+export interface NewTaskInput {
+  articleCount: string;
+  priority: string;
+  concurrency: string;
+  autoApprove: boolean;
+  ingredients: Partial<Record<IngredientField, string>>;
+}
+
+export interface NewTaskView {
+  available: number;
+  ingredients: IngredientChoices[];
+  input?: NewTaskInput;
+  /** The seed's insufficient-distillations message (or another refusal of the count), beside the field. */
+  countError?: string;
+  /** Any other refusal of the form (a bad field, an ingredient gone meanwhile, a quota). */
+  formError?: string;
+}
+
+function IngredientPicker({ c, choices, value }: { c: WebContext; choices: IngredientChoices; value?: string }) {
+  const t = c.get('t');
+  const field = INGREDIENT_FIELDS[choices.kind];
+  const id = `ingredient-${choices.kind}`;
+  const hasMore = choices.total > choices.options.length;
+  return (
+    <>
+      <label for={id}>{t(choices.kind satisfies MessageKey)}</label>
+      <select id={id} name={field} aria-describedby={hasMore ? `${id}-more` : undefined}>
+        <option value="">{t('noIngredient')}</option>
+        {choices.options.map((o) => <option value={String(o.id)} selected={value === String(o.id)}>{`${o.label} (#${o.id})`}</option>)}
+      </select>
+      {hasMore && <p id={`${id}-more`} class="help">{t('ingredientsNewest', { shown: choices.options.length, total: choices.total })}</p>}
+    </>
+  );
+}
+
+export function NewTaskPage({ c, v }: { c: WebContext; v: NewTaskView }) {
+  const t = c.get('t');
+  const input = v.input ?? { articleCount: String(Math.min(5, Math.max(1, v.available))), priority: '5', concurrency: '', autoApprove: true, ingredients: {} };
+  return (
+    <Layout c={c} title={t('newTask')}>
+      <form method="post" action="/tasks" class="card narrow" id="new-task">
+        <CsrfField token={c.get('session').csrfToken} />
+        {v.formError && <p id="form-error" class="error" role="alert">{v.formError}</p>}
+        <label for="article-count">{t('articleCount')}</label>
+        <input
+          id="article-count" name="articleCount" type="number" min={1} max={MAX_ARTICLES_PER_TASK} required value={input.articleCount}
+          aria-describedby="available count-error" aria-invalid={v.countError ? 'true' : undefined} data-check-url="/tasks/available"
+        />
+        <p id="available" class="help" aria-live="polite">{t('available', { n: v.available })}</p>
+        <p id="count-error" class="error" role="alert" hidden={!v.countError}>{v.countError ?? ''}</p>
+        <fieldset class="ingredients">
+          <legend>{t('ingredients')}</legend>
+          {v.ingredients.map((choices) => <IngredientPicker c={c} choices={choices} value={input.ingredients[INGREDIENT_FIELDS[choices.kind]]} />)}
+        </fieldset>
+        <label for="priority">{t('priority')}</label>
+        <input id="priority" name="priority" type="number" min={1} max={10} value={input.priority} />
+        <label for="concurrency">{t('concurrency')}</label>
+        <input id="concurrency" name="concurrency" type="number" min={1} max={20} value={input.concurrency} />
+        <label class="check">
+          <input name="autoApprove" type="checkbox" value="on" checked={input.autoApprove} /> {t('autoApprove')}
+        </label>
+        <button type="submit">{t('create')}</button>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,126 @@
+/** @jsxImportSource hono/jsx */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { taskRequestSchema } from '../../api/schemas/task-request.js';
+import { taskStarter } from '../../api/task-start.js';
+import type { ApiDeps } from '../../api/types.js';
+import { parseIdParam } from '../../api/validation.js';
+import { DEFAULT_LIMITS } from '../../config.js';
+import { TASK_STATUSES } from '../../db/schema.js';
+import { accountLimits } from '../../domain/limits/account-limits.js';
+import { AppError } from '../../domain/errors.js';
+import { createTaskWithinQuota } from '../../domain/limits/quotas.js';
+import { checkArticleCount } from '../../domain/tasks/selection.js';
+import { getTaskDetail, listTasks } from '../../domain/tasks/task-queries.js';
+import { prepareTaskRetry } from '../../domain/tasks/task-retry.js';
+import { taskWorkflowId } from '../../domain/tasks/workflow-id.js';
+import { cancelTaskOfAccount } from '../../temporal/task-control.js';
+import { temporalUiWorkflowUrl } from '../../temporal/ui-link.js';
+import type { WebContext, WebEnv } from '../context.js';
+import { page } from '../layout.js';
+import { INGREDIENT_FIELDS, NewTaskPage, type NewTaskInput, type NewTaskView } from './new-task.js';
+import { TaskDetailPage } from './task-detail.js';
+import { TasksPage } from './tasks.js';
+import { ingredientChoices } from '../ingredient-choices.js';
+
+/** Rows per page of the task list. */
+const TASKS_PER_PAGE = 50;
+const statusFilter = z.enum(TASK_STATUSES).optional().catch(undefined);
+const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+/** A form's number field: empty means "not given", anything else goes to the API's schema as a number. */
+const numberField = (v: string) => (v === '' ? undefined : Number(v));
+const INGREDIENT_FIELD_NAMES = Object.values(INGREDIENT_FIELDS);
+
+function formInput(body: Record<string, unknown>): NewTaskInput {
+  return {
+    articleCount: text(body.articleCount),
+    priority: text(body.priority),
+    concurrency: text(body.concurrency),
+    autoApprove: body.autoApprove === 'on',
+    ingredients: Object.fromEntries(INGREDIENT_FIELD_NAMES.map((field) => [field, text(body[field])])),
+  };
+}
+
+export function taskRoutes(deps: ApiDeps) {
+  const { db, temporal } = deps;
+  const recordedThenStarted = taskStarter(deps);
+
+  async function newTaskPage(c: WebContext, extra: Omit<NewTaskView, 'available' | 'ingredients'> = {}, status: 200 | 400 | 429 = 200) {
+    const accountId = c.get('session').accountId;
+    const [{ available }, ingredients] = await Promise.all([checkArticleCount(db, accountId, undefined), ingredientChoices(db, accountId)]);
+    return page(c, <NewTaskPage c={c} v={{ available, ingredients, ...extra }} />, status as 200 | 400);
+  }
+
+  /** The task's page in the Temporal UI, when this deployment has one to link to. */
+  function workflowUrl(task: { id: number; workflowId: string | null }) {
+    if (!deps.temporalUiUrl) return undefined;
+    return temporalUiWorkflowUrl(deps.temporalUiUrl, temporal.client.options.namespace, task.workflowId ?? taskWorkflowId(task.id));
+  }
+
+  return new Hono<WebEnv>()
+    .get('/', async (c) => {
+      const status = statusFilter.parse(c.req.query('status') || undefined);
+      const pageNo = pageNumber.parse(c.req.query('page'));
+      const list = await listTasks(db, c.get('session').accountId, { page: pageNo, pageSize: TASKS_PER_PAGE, status });
+      return page(c, <TasksPage c={c} list={list} status={status} />);
+    })
+    .get('/new', (c) => newTaskPage(c))
+    // console.js asks as the article count is typed: the number available now and the seed's refusal.
+    .get('/available', async (c) => {
+      const requested = z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined).parse(c.req.query('count') || undefined);
+      const { available, refusal } = await checkArticleCount(db, c.get('session').accountId, requested);
+      return c.json({ available, availableText: c.get('t')('available', { n: available }), refusal });
+    })
+    .post('/', async (c) => {
+      const input = formInput(await c.req.parseBody());
+      const parsed = taskRequestSchema.safeParse({
+        articleCount: numberField(input.articleCount),
+        priority: numberField(input.priority),
+        concurrency: numberField(input.concurrency),
+        autoApprove: input.autoApprove,
+        ...Object.fromEntries(INGREDIENT_FIELD_NAMES.map((field) => [field, numberField(input.ingredients[field] ?? '')])),
+      });
+      if (!parsed.success) {
+        const countIssues = parsed.error.issues.filter((i) => i.path[0] === 'articleCount').map((i) => i.message);
+        const otherIssues = parsed.error.issues.filter((i) => i.path[0] !== 'articleCount').map((i) => i.message);
+        return newTaskPage(c, { input, countError: countIssues.join('; ') || undefined, formError: otherIssues.join('; ') || undefined }, 400);
+      }
+      const accountId = c.get('session').accountId;
+      const request = { ...parsed.data, concurrency: parsed.data.concurrency ?? deps.defaultConcurrency, timeoutSeconds: deps.defaultTimeoutSeconds };
+      try {
+        const result = await recordedThenStarted(undefined, async (tx) => {
+          const limits = await accountLimits(tx, accountId, deps.limits ?? DEFAULT_LIMITS);
+          const { task } = await createTaskWithinQuota(tx, accountId, request, limits);
+          return { status: 201, body: {}, resourceId: task.id };
+        });
+        c.set('auditTargets', { taskId: result.resourceId! });
+        return c.redirect(`/tasks/${result.resourceId}`, 303);
+      } catch (err) {
+        // The seed's insufficient-distillations message belongs beside the count; a bad reference or a quota above the form.
+        if (err instanceof AppError && (err.status === 400 || err.status === 429)) {
+          const where = err.code === 'INSUFFICIENT_DISTILLATIONS' ? 'countError' : 'formError';
+          return newTaskPage(c, { input, [where]: err.message }, err.status);
+        }
+        throw err;
+      }
+    })
+    .get('/:id', async (c) => {
+      const task = await getTaskDetail(db, c.get('session').accountId, parseIdParam(c));
+      return page(c, <TaskDetailPage c={c} task={task} workflowUrl={workflowUrl(task)} />);
+    })
+    .post('/:id/cancel', async (c) => {
+      const taskId = parseIdParam(c);
+      await cancelTaskOfAccount(db, temporal.client, c.get('session').accountId, taskId);
+      return c.redirect(`/tasks/${taskId}`, 303);
+    })
+    .post('/:id/retry', async (c) => {
+      const taskId = parseIdParam(c);
+      const accountId = c.get('session').accountId;
+      await recordedThenStarted(undefined, async (tx) => {
+        await prepareTaskRetry(tx, accountId, taskId);
+        return { status: 202, body: {}, resourceId: taskId };
+      });
+      return c.redirect(`/tasks/${taskId}`, 303);
+    });
+}

@@ -1,0 +1,80 @@
+/** @jsxImportSource hono/jsx */
+import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
+import type { getTaskDetail } from '../../domain/tasks/task-queries.js';
+import type { WebContext } from '../context.js';
+import { Layout } from '../layout.js';
+import { formatDuration, itemStateLabel, taskStatusLabel } from './task-status.js';
+import { ProgressBar, TaskActions } from './tasks.js';
+
+type TaskDetail = Awaited<ReturnType<typeof getTaskDetail>>;
+
+/** Tokens and times of the whole task: its stored token totals, the articles' generation time, start to end. */
+function TaskTotals({ c, task }: { c: WebContext; task: TaskDetail }) {
+  const t = c.get('t');
+  const generationMs = task.generatedArticles.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
+  const end = task.completedAt ?? (isTerminal(task.status) ? null : new Date());
+  return (
+    <ul class="totals" id="task-totals">
+      <li data-total="tokens">{t('totalTokens', { prompt: task.promptTokens, completion: task.completionTokens, total: task.promptTokens + task.completionTokens })}</li>
+      <li data-total="generation-ms" data-ms={generationMs}>{t('generationTime', { time: formatDuration(generationMs) })}</li>
+      {task.startedAt && end && <li data-total="elapsed">{t('elapsed', { time: formatDuration(end.getTime() - task.startedAt.getTime()) })}</li>}
+    </ul>
+  );
+}
+
+export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext; task: TaskDetail; notice?: string; workflowUrl?: string }) {
+  const t = c.get('t');
+  const articles = new Map(task.generatedArticles.map((a) => [a.id, a]));
+  const keywords = new Map(task.selectedDistillations.map((d) => [d.id, d]));
+  return (
+    <Layout c={c} title={t('task', { id: task.id })} live={isTerminal(task.status) ? undefined : { 'live-task': String(task.id) }}>
+      {notice && <p class="notice" role="status">{notice}</p>}
+      <section class="card" aria-label={t('progress')}>
+        <p>
+          {t('status')}: <strong id="task-status" data-status={task.status}>{taskStatusLabel(t, task.status)}</strong>
+          {task.errorMessage ? <span class="error"> — {task.errorMessage}</span> : null}
+        </p>
+        <ProgressBar task={task} />
+        <TaskTotals c={c} task={task} />
+        {!isTerminal(task.status) && <p class="help">{t('live')}</p>}
+        {workflowUrl && <p><a id="temporal-ui-link" href={workflowUrl} rel="noopener noreferrer" target="_blank">{t('temporalUiLink', { workflowId: task.workflowId ?? '' })}</a></p>}
+        <TaskActions c={c} task={task} />
+      </section>
+      <h2>{t('selectedDistillations')}</h2>
+      <ol id="selected-distillations">
+        {task.selectedDistillations.map((d) => (
+          <li>
+            {d.keyword ?? `#${d.id}`} {d.deleted && <span class="tag">{t('deleted')}</span>}
+          </li>
+        ))}
+      </ol>
+      <h2>{t('items')}</h2>
+      <div class="table-wrap">
+        <table id="items">
+          <thead>
+            <tr>
+              <th scope="col">{t('position')}</th><th scope="col">{t('keyword')}</th><th scope="col">{t('state')}</th>
+              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {task.items.map((item) => {
+              const article = item.articleId ? articles.get(item.articleId) : undefined;
+              return (
+                <tr data-item-state={item.state}>
+                  <td>{item.position + 1}</td>
+                  <td>{keywords.get(item.distillationId)?.keyword ?? `#${item.distillationId}`}</td>
+                  <td>{itemStateLabel(t, item.state)}{item.error ? <span class="error"> — {item.error}</span> : null}</td>
+                  <td>{item.attempts}</td>
+                  <td class="article-title">{article ? <a href={`/articles/${article.id}`}>{article.title}</a> : ''}</td>
+                  <td>{article ? article.promptTokens + article.completionTokens : ''}</td>
+                  <td>{article?.durationMs != null ? formatDuration(article.durationMs) : ''}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,93 @@
+/** @jsxImportSource hono/jsx */
+import { TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
+import { canCancelTask, canRetryTask } from '../../domain/tasks/task-actions.js';
+import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
+import type { listTasks } from '../../domain/tasks/task-queries.js';
+import { canWrite, type WebContext } from '../context.js';
+import { CsrfField, Layout } from '../layout.js';
+import { taskStatusLabel } from './task-status.js';
+
+type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
+type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
+type TaskList = Awaited<ReturnType<typeof listTasks>>;
+
+/** A progress bar with its numbers as text, so screen readers and narrow screens get both. */
+export function ProgressBar({ task }: { task: TaskLike }) {
+  return (
+    <span class="bar">
+      <progress max={100} value={task.progress} aria-label={`${task.progress} %`} data-progress={task.progress}></progress>
+      <span>{`${task.progress} % (${task.generatedCount}/${task.requestedCount})`}</span>
+    </span>
+  );
+}
+
+/** Cancel and retry where the domain allows them (the API's rules), and only for a key that may change things. */
+export function TaskActions({ c, task }: { c: WebContext; task: TaskLike }) {
+  if (!canWrite(c)) return null;
+  const t = c.get('t');
+  const form = (action: 'cancel' | 'retry', label: string) => (
+    <form method="post" action={`/tasks/${task.id}/${action}`} class="inline">
+      <CsrfField token={c.get('session').csrfToken} />
+      <button type="submit" class={action === 'cancel' ? 'danger' : ''} aria-label={`${label} ${task.id}`}>{label}</button>
+    </form>
+  );
+  return (
+    <span class="actions">
+      {canCancelTask(task) && form('cancel', t('cancel'))}
+      {canRetryTask(task) && form('retry', t('retry'))}
+    </span>
+  );
+}
+
+/** Previous and next keep the status filter; the page number is in the URL, so a refresh stays on it. */
+function Pager({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
+  const t = c.get('t');
+  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+  if (pages === 1 && list.page === 1) return null;
+  const href = (p: number) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`;
+  return (
+    <nav class="pager" aria-label={t('pageOf', { page: list.page, pages })}>
+      {list.page > 1 && <a href={href(Math.min(list.page - 1, pages))} rel="prev">{t('previous')}</a>}
+      <span>{t('pageOf', { page: list.page, pages })}</span>
+      {list.page < pages && <a href={href(list.page + 1)} rel="next">{t('next')}</a>}
+    </nav>
+  );
+}
+
+export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
+  const t = c.get('t');
+  const open = list.tasks.filter((task) => !isTerminal(task.status)).map((task) => task.id);
+  return (
+    <Layout c={c} title={t('tasks')} live={open.length > 0 ? { 'live-tasks': open.join(',') } : undefined}>
+      <form method="get" action="/tasks" class="inline">
+        <label for="status">{t('status')}</label>
+        <select id="status" name="status">
+          <option value="">{t('allStatuses')}</option>
+          {TASK_STATUSES.map((s) => <option value={s} selected={s === status}>{taskStatusLabel(t, s)}</option>)}
+        </select>
+        <button type="submit">{t('filter')}</button>
+      </form>
+      <div class="table-wrap">
+        <table id="tasks">
+          <thead>
+            <tr><th scope="col">ID</th><th scope="col">{t('firstKeyword')}</th><th scope="col">{t('status')}</th><th scope="col">{t('progress')}</th><th scope="col"></th></tr>
+          </thead>
+          <tbody>
+            {list.tasks.length === 0 && <tr><td colspan={5}>{t('noRows')}</td></tr>}
+            {list.tasks.map((task) => (
+              <tr data-task-row={task.id}>
+                <td><a href={`/tasks/${task.id}`}>{task.id}</a></td>
+                <td>{task.distillationResult}</td>
+                <td class="status" data-status={task.status}>{taskStatusLabel(t, task.status)}</td>
+                <td><ProgressBar task={task} /></td>
+                <td><TaskActions c={c} task={task} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} list={list} status={status} />
+      <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
+    </Layout>
+  );
+}

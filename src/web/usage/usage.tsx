@@ -1,0 +1,99 @@
+/** @jsxImportSource hono/jsx */
+import type { listUsageReports, StoredUsageReport } from '../../domain/usage/usage-reports.js';
+import { canWrite, type WebContext } from '../context.js';
+import { CsrfField, Layout } from '../layout.js';
+
+export interface UsageView {
+  reports: Awaited<ReturnType<typeof listUsageReports>>;
+  /** A refused apply (the counts changed since its dry run), shown above the buttons. */
+  error?: string;
+}
+
+export const when = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+
+/** Totals that are not a kind of finding. */
+const NOT_KINDS = new Set(['distillations', 'tasks', 'discrepancies', 'changes', 'remaining']);
+
+export function kindLabel(c: WebContext, r: StoredUsageReport) {
+  const t = c.get('t');
+  return r.kind === 'verify' ? t('usageKindVerify') : r.dryRun ? t('usageKindDryRun') : t('usageKindRepair');
+}
+
+/** The report's outcome in one line: clean, or how many of which kind (and, for a repair, what it changed). */
+export function ResultLine({ c, r }: { c: WebContext; r: StoredUsageReport }) {
+  const t = c.get('t');
+  const totals = { distillations: r.totals.distillations ?? 0, tasks: r.totals.tasks ?? 0 };
+  const n = r.totals.discrepancies ?? 0;
+  const kinds = Object.entries(r.totals).filter(([k, v]) => !NOT_KINDS.has(k) && v > 0);
+  return (
+    <span>
+      {n === 0 ? <span class="clean">{t('usageClean', totals)}</span> : <span class="error">{t('usageFound', { n, ...totals })}</span>}
+      {kinds.length > 0 && <> {kinds.map(([k, v]) => <code>{` ${k} ${v}`}</code>)}</>}
+      {r.kind === 'repair' && <> · {t('usageChangedN', { n: r.totals.changes ?? 0, remaining: r.totals.remaining ?? 0 })}</>}
+    </span>
+  );
+}
+
+function Actions({ c }: { c: WebContext }) {
+  const t = c.get('t');
+  if (!canWrite(c)) return null;
+  const csrf = <CsrfField token={c.get('session').csrfToken} />;
+  return (
+    <div class="forms">
+      <form method="post" action="/usage/verify" class="card">
+        {csrf}
+        <p class="help">{t('usageIntro')}</p>
+        <button type="submit" id="verify">{t('usageVerify')}</button>
+      </form>
+      <form method="post" action="/usage/repair" class="card">
+        {csrf}
+        <p class="help">{t('usageDryRunHelp')}</p>
+        <button type="submit" id="dry-run">{t('usageDryRun')}</button>
+      </form>
+    </div>
+  );
+}
+
+function Pager({ c, v }: { c: WebContext; v: UsageView }) {
+  const t = c.get('t');
+  const { page, pageSize, total } = v.reports;
+  return (
+    <nav aria-label="pages" class="pager">
+      {page > 1 && <a href={`/usage?page=${page - 1}`}>{t('previous')}</a>}
+      <span>{t('total', { n: total })}</span>
+      {page * pageSize < total && <a href={`/usage?page=${page + 1}`}>{t('next')}</a>}
+    </nav>
+  );
+}
+
+export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
+  const t = c.get('t');
+  return (
+    <Layout c={c} title={t('usagePage')}>
+      {v.error && <p class="error" role="alert" id="usage-error">{v.error}</p>}
+      {canWrite(c) ? <Actions c={c} /> : <p class="help">{t('usageIntro')}</p>}
+      <h2>{t('usageReports')}</h2>
+      <p class="help">{t('usageReportsHelp')}</p>
+      <div class="table-wrap">
+        <table id="usage-reports">
+          <thead>
+            <tr><th scope="col">ID</th><th scope="col">{t('created')}</th><th scope="col">{t('usageKind')}</th><th scope="col">{t('usageSource')}</th><th scope="col">{t('usageResult')}</th></tr>
+          </thead>
+          <tbody>
+            {v.reports.reports.length === 0 && <tr><td colspan={5}>{t('noRows')}</td></tr>}
+            {v.reports.reports.map((r) => (
+              <tr data-report={r.id}>
+                <td><a href={`/usage/reports/${r.id}`}>{r.id}</a></td>
+                <td>{when(r.createdAt)}</td>
+                <td>{kindLabel(c, r)}</td>
+                <td>{r.source}</td>
+                <td><ResultLine c={c} r={r} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} v={v} />
+    </Layout>
+  );
+}
