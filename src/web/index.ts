@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { timing } from 'hono/timing';
 import type { RouteDeps } from '../api/types.js';
 import { requireAdminScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
@@ -54,7 +55,8 @@ export function webRoutes(deps: RouteDeps) {
   const { db } = deps;
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
-  for (const path of CONSOLE_PATHS) web.use(path, consoleBasics());
+  // Server-Timing `total` (session lookup, queries, render): the page benchmark reads it (bench/pages.ts).
+  for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
   web.use('/sign-in', consoleAuditTrail(db, deps.log));
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
