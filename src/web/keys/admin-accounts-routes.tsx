@@ -24,7 +24,8 @@ export function adminAccountRoutes(deps: ApiDeps) {
 
   async function accounts(c: WebContext, extra: { error?: string; name?: string } = {}, status: 200 | 400 = 200) {
     const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const list = await listAccounts(db, pageNo, PAGE_SIZE);
+    // Newest first: the account an admin just made is on the first page.
+    const list = await listAccounts(db, pageNo, PAGE_SIZE, 'newest-first');
     return page(c, <AccountsPage c={c} v={{ list, ...extra }} />, status);
   }
   async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200) {
