@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { timing } from 'hono/timing';
 import type { RouteDeps } from '../api/types.js';
 import { requireAdminScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
@@ -18,6 +19,7 @@ import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { usageRoutes } from './usage/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
@@ -29,8 +31,8 @@ const CONSOLE_CSP =
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -53,7 +55,8 @@ export function webRoutes(deps: RouteDeps) {
   const { db } = deps;
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
-  for (const path of CONSOLE_PATHS) web.use(path, consoleBasics());
+  // Server-Timing `total` (session lookup, queries, render): the page benchmark reads it (bench/pages.ts).
+  for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
   web.use('/sign-in', consoleAuditTrail(db, deps.log));
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
@@ -70,5 +73,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/notifications', notificationRoutes(db));
   web.route('/usage', usageRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
+  web.route('/webhooks', webhookRoutes(deps));
   return web;
 }

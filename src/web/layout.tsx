@@ -73,6 +73,7 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/keys', t('keys'))}
         {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
         {link('/schedules', t('schedules'))}
+        {link('/webhooks', t('webhooksNav'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">
