@@ -126,6 +126,9 @@ const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'schedules', who: 'writer', open: '/schedules' },
   { name: 'schedule-new', who: 'writer', open: '/schedules/new' },
   { name: 'schedule-delete', who: 'writer', open: () => `/schedules/${ids.schedule}/delete` },
+  { name: 'webhooks', who: 'writer', open: '/webhooks' },
+  { name: 'webhook-deliveries', who: 'writer', open: '/webhooks/deliveries' },
+  { name: 'publishing', who: 'writer', open: '/webhooks/publishing' },
   { name: 'keys', who: 'writer', open: '/keys' },
   {
     name: 'key-created', who: 'writer', lands: /^\/keys\/created$/,
