@@ -7,6 +7,7 @@ import { requireAdminScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
 import { consoleAuditTrail } from './audit-trail.js';
 import type { WebEnv } from './context.js';
+import { consoleCsp } from './csp.js';
 import { requireCsrfToken } from './csrf.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
@@ -25,10 +26,6 @@ import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { requireWriteForPost } from './write-guard.js';
 
-/** The console's CSP: its own files only, no inline script or style, forms only to itself. */
-const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
 const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
@@ -40,7 +37,7 @@ function consoleBasics(): MiddlewareHandler<WebEnv> {
     const lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
     c.set('lang', lang);
     c.set('t', translator(lang));
-    c.header('Content-Security-Policy', CONSOLE_CSP);
+    c.header('Content-Security-Policy', consoleCsp());
     c.header('Vary', 'Accept-Language, Cookie');
     // Hono's origin check refuses a cross-site form POST before any token is looked at.
     await originCheck(c, next);
