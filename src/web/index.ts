@@ -1,11 +1,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { timing } from 'hono/timing';
 import type { RouteDeps } from '../api/types.js';
 import { requireAdminScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
 import { consoleAuditTrail } from './audit-trail.js';
 import type { WebEnv } from './context.js';
+import { consoleCsp } from './csp.js';
 import { requireCsrfToken } from './csrf.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
@@ -18,19 +20,16 @@ import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { usageRoutes } from './usage/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { requireWriteForPost } from './write-guard.js';
 
-/** The console's CSP: its own files only, no inline script or style, forms only to itself. */
-const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
-
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = csrf();
@@ -38,7 +37,7 @@ function consoleBasics(): MiddlewareHandler<WebEnv> {
     const lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
     c.set('lang', lang);
     c.set('t', translator(lang));
-    c.header('Content-Security-Policy', CONSOLE_CSP);
+    c.header('Content-Security-Policy', consoleCsp());
     c.header('Vary', 'Accept-Language, Cookie');
     // Hono's origin check refuses a cross-site form POST before any token is looked at.
     await originCheck(c, next);
@@ -53,7 +52,8 @@ export function webRoutes(deps: RouteDeps) {
   const { db } = deps;
   const web = new Hono<WebEnv>();
   web.onError(consoleErrorHandler(deps.log));
-  for (const path of CONSOLE_PATHS) web.use(path, consoleBasics());
+  // Server-Timing `total` (session lookup, queries, render): the page benchmark reads it (bench/pages.ts).
+  for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
   web.use('/sign-in', consoleAuditTrail(db, deps.log));
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
@@ -70,5 +70,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/notifications', notificationRoutes(db));
   web.route('/usage', usageRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
+  web.route('/webhooks', webhookRoutes(deps));
   return web;
 }

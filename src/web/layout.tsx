@@ -5,7 +5,7 @@ import type { WebContext } from './context.js';
 import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 
-export const ASSET_VERSION = '6';
+export const ASSET_VERSION = '8';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -73,6 +73,7 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/keys', t('keys'))}
         {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
         {link('/schedules', t('schedules'))}
+        {link('/webhooks', t('webhooksNav'))}
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">
@@ -96,6 +97,7 @@ export function Layout({ c, title, children, bare, live }: LayoutProps) {
         <script src={`/assets/console.js?v=${ASSET_VERSION}`} defer></script>
       </head>
       <body {...data}>
+        <a class="skip-link" href="#main">{c.get('t')('skipToMain')}</a>
         {bare ? (
           <header class="top">
             <span class="brand">{c.get('t')('appName')}</span>

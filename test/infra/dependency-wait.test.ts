@@ -66,4 +66,12 @@ it('api and worker started before PostgreSQL and Temporal wait for them, then be
     expect(count(p.output(), waitingForPg)).toBe(1);
     expect(count(p.output(), waitingForTemporal)).toBe(1);
   }
+
+  // `docker stop` sends SIGTERM to the process docker-compose starts (node itself, see docker-compose.yml):
+  // both stop in order, say so and exit 0.
+  for (const p of [api, worker]) p.child.kill('SIGTERM');
+  for (const p of [api, worker]) {
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toMatch(/"msg":"stopped"/);
+  }
 });

@@ -1,14 +1,36 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 
+/**
+ * A fontconfig file: the browser's usual fonts (`base`) plus Noto Sans SC (OTF, from the devDependency
+ * @embedpdf/fonts-sc), so Chinese pages render as on a Chinese user's system instead of as boxes.
+ * Fontconfig is the way in: a web font would need the console to serve it, and users' systems have CJK
+ * fonts; fontconfig reads OTF but not @fontsource's woff2 (those render blank).
+ */
+function fontConfigWithCjk(base: string) {
+  // The package exports only its dist/ entry; the OTF files sit beside it in fonts/.
+  const fonts = path.resolve(path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+  const xml = `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">${base}</include>\n  <dir>${fonts}</dir>\n</fontconfig>\n`;
+  // One file per checkout and browser kind: other checkouts on the machine write their own.
+  const file = path.join(os.tmpdir(), `artgen-fonts-${createHash('sha256').update(xml).digest('hex').slice(0, 12)}.conf`);
+  // Parallel test files launch browsers at once: write aside, then rename, so none reads half a file.
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, xml);
+  renameSync(partial, file);
+  return file;
+}
+
 /** A Chromium on PATH when there is one (a distribution's build), else the one inside @sparticuz/chromium. */
-async function chromiumPath(): Promise<{ path: string; args: string[] }> {
+async function chromiumPath(): Promise<{ path: string; args: string[]; fontConfig: string }> {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     try {
       const found = execFileSync('which', [name], { encoding: 'utf8' }).trim();
-      if (found) return { path: found, args: ['--no-sandbox', '--disable-gpu'] };
+      if (found) return { path: found, args: ['--no-sandbox', '--disable-gpu'], fontConfig: fontConfigWithCjk('/etc/fonts/fonts.conf') };
     } catch {
       // not on PATH: try the next name
     }
@@ -16,13 +38,21 @@ async function chromiumPath(): Promise<{ path: string; args: string[] }> {
   const chromium = (await import('@sparticuz/chromium')).default;
   // Not the package's own args: those are for AWS Lambda (--single-process allows one browser context,
   // --disable-web-security would hide exactly what the console's tests check).
-  return { path: await chromium.executablePath(), args: ['--no-sandbox', '--no-zygote', '--disable-gpu', '--use-gl=angle', '--use-angle=swiftshader', '--font-render-hinting=none'] };
+  const executable = await chromium.executablePath();
+  return {
+    path: executable,
+    args: ['--no-sandbox', '--no-zygote', '--disable-gpu', '--use-gl=angle', '--use-angle=swiftshader', '--font-render-hinting=none'],
+    // The package unpacks its fonts and their fontconfig file into <tmpdir>/fonts.
+    fontConfig: fontConfigWithCjk(path.join(os.tmpdir(), 'fonts', 'fonts.conf')),
+  };
 }
 
 /** A real headless Chromium; a test that needs it and cannot start it fails. */
 export async function launchBrowser(): Promise<Browser> {
-  const { path, args } = await chromiumPath();
-  return puppeteer.launch({ executablePath: path, args, headless: 'shell', defaultViewport: { width: 1200, height: 900 } });
+  const { path, args, fontConfig } = await chromiumPath();
+  return puppeteer.launch({
+    executablePath: path, args, headless: 'shell', defaultViewport: { width: 1200, height: 900 }, env: { ...process.env, FONTCONFIG_FILE: fontConfig },
+  });
 }
 
 /** A page (in its own browser context when given one: its own cookies) that asks the server for `lang`. */

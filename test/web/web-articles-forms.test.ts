@@ -43,6 +43,18 @@ beforeAll(async () => {
 });
 
 describe('article forms', () => {
+  it("shows an article's https images in the reader (and only there), sending no referrer", async () => {
+    const edited = await stack.api.call('PATCH', `/api/articles/${ids[2]}`, key, { content: '![cover](https://images.example/cover.png)\n\nText.' });
+    expect(edited.status, edited.text).toBe(200);
+    const page = (path: string) => fetch(`${stack.api.url}${path}`, { headers: { cookie, 'accept-language': 'en' } });
+    const reader = await page(`/articles/${ids[2]}`);
+    expect(await reader.text()).toContain('<img src="https://images.example/cover.png" alt="cover">');
+    expect(reader.headers.get('content-security-policy')).toContain("img-src 'self' data: https:;");
+    expect(reader.headers.get('referrer-policy')).toBe('no-referrer');
+    const list = await page('/articles');
+    expect(list.headers.get('content-security-policy')).toContain("img-src 'self' data:;");
+  });
+
   it('saves a textarea sent back unchanged (CRLF line breaks) as no edit, and a real edit as one revision', async () => {
     const a = await article(ids[0]!);
     const same = await post(`/articles/${ids[0]}/edit`, { title: a.title, content: a.content.replace(/\n/g, '\r\n') });

@@ -3,23 +3,10 @@ import { z } from 'zod';
 import { getPublishing, putPublishing, stopPublishing } from '../../domain/webhooks/index.js';
 import type { ApiOperation } from '../openapi.js';
 import { count, id, nullableTimestamp, timestamp } from '../schemas/common.js';
-import { idField } from '../schemas/input-rules.js';
+import { publishingInput } from '../schemas/webhook-request.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { parseJsonBody } from '../validation.js';
 
-/** A day: the longest spacing of publications. */
-export const MAX_PUBLISHING_INTERVAL_MINUTES = 1440;
-
-const intervalMessage = `intervalMinutes must be a whole number from 0 to ${MAX_PUBLISHING_INTERVAL_MINUTES} (0: publish each article as it is approved)`;
-const publishingBody = z.object({
-  webhookId: idField('webhookId').describe("The account's webhook that receives article.published"),
-  intervalMinutes: z
-    .number({ message: intervalMessage })
-    .int(intervalMessage)
-    .min(0, intervalMessage)
-    .max(MAX_PUBLISHING_INTERVAL_MINUTES, intervalMessage)
-    .describe('Least minutes between two publications; 0: each as it is approved'),
-});
 const publishingView = z.object({
   webhookId: id,
   url: z.string(),
@@ -36,7 +23,7 @@ export function publishingRoutes({ db, webhooks }: RouteDeps) {
   const clock = { minuteSeconds: webhooks.publishingMinuteSeconds };
   return new Hono<ApiEnv>()
     .get('/', async (c) => c.json(await getPublishing(db, c.get('accountId'), clock)))
-    .put('/', async (c) => c.json(await putPublishing(db, c.get('accountId'), await parseJsonBody(c, publishingBody), clock)))
+    .put('/', async (c) => c.json(await putPublishing(db, c.get('accountId'), await parseJsonBody(c, publishingInput), clock)))
     .delete('/', async (c) => c.json(await stopPublishing(db, c.get('accountId'))));
 }
 
@@ -46,7 +33,7 @@ export const publishingOperations: ApiOperation[] = [
     method: 'put',
     path: '/',
     summary: 'Publish each article approved from now on to this webhook as article.published (the full article), at most one every intervalMinutes',
-    body: publishingBody,
+    body: publishingInput,
     response: answer,
     errors: { 404: ['NOT_FOUND'] },
   },

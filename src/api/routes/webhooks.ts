@@ -1,20 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES } from '../../db/schema.js';
-import { createWebhook, deleteWebhook, enqueueTestEvent, listDeliveries, listWebhooks, redeliver } from '../../domain/webhooks/index.js';
-import { startWebhookDeliveries } from '../../temporal/webhook-deliveries.js';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../domain/webhooks/index.js';
+import { webhookSender } from '../../temporal/webhook-sender.js';
 import type { ApiOperation } from '../openapi.js';
 import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
-import { idQueryField } from '../schemas/input-rules.js';
+import { deliveryQuery, newWebhookInput } from '../schemas/webhook-request.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 
-const eventType = z.enum(WEBHOOK_EVENT_TYPES, { message: `each event must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` });
-const newWebhook = z.object({
-  url: z.string().min(1).max(2048).describe('http(s) URL on a public address'),
-  events: z.array(eventType).min(1, 'events needs at least one event type').max(WEBHOOK_EVENT_TYPES.length * 2),
-  secret: z.string().max(200).optional().describe("'whsec_' + base64 of a 24-64 byte key; generated when omitted"),
-});
 const webhookView = z.object({ id, url: z.string(), events: z.array(z.string()), createdAt: timestamp });
 const createdWebhook = webhookView.extend({ secret: z.string().describe('Shown only in this answer: keep it to verify webhook-signature') });
 
@@ -40,42 +34,27 @@ const attemptView = z.object({
   error: z.string().nullable(),
   createdAt: timestamp,
 });
-const deliveryQuery = pagination.extend({
-  webhookId: idQueryField('webhookId').optional(),
-  status: z.enum(WEBHOOK_DELIVERY_STATUSES, { message: `status must be one of ${WEBHOOK_DELIVERY_STATUSES.join(', ')}` }).optional(),
-});
-
-/** Starts the deliveries just committed; one not started here is the sweeper's. */
-const startAfterCommit = ({ db, temporal, webhooks, log }: RouteDeps, ids: number[]) =>
-  startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { ids }, log);
 
 /** The account's webhook endpoints: subscribe, list, delete, send a test event. */
 export function webhookRoutes(deps: RouteDeps) {
   const { db, webhooks } = deps;
+  const send = webhookSender(deps);
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
-      const input = await parseJsonBody(c, newWebhook);
+      const input = await parseJsonBody(c, newWebhookInput);
       return c.json(await createWebhook(db, c.get('accountId'), input, { allowPrivateTargets: webhooks.allowPrivateTargets }), 201);
     })
     .get('/', async (c) => c.json(await listWebhooks(db, c.get('accountId'), parseQuery(c, pagination))))
     .delete('/:id', async (c) => c.json(await deleteWebhook(db, c.get('accountId'), parseIdParam(c))))
-    .post('/:id/test', async (c) => {
-      const delivery = await enqueueTestEvent(db, c.get('accountId'), parseIdParam(c));
-      await startAfterCommit(deps, [delivery.id]);
-      return c.json(delivery, 202);
-    });
+    .post('/:id/test', async (c) => c.json(await send.test(c.get('accountId'), parseIdParam(c)), 202));
 }
 
 /** The delivery log and redelivery. */
 export function webhookDeliveryRoutes(deps: RouteDeps) {
-  const { db } = deps;
+  const send = webhookSender(deps);
   return new Hono<ApiEnv>()
-    .get('/', async (c) => c.json(await listDeliveries(db, c.get('accountId'), parseQuery(c, deliveryQuery))))
-    .post('/:id/redeliver', async (c) => {
-      const delivery = await redeliver(db, c.get('accountId'), parseIdParam(c));
-      await startAfterCommit(deps, [delivery.id]);
-      return c.json(delivery, 202);
-    });
+    .get('/', async (c) => c.json(await listDeliveries(deps.db, c.get('accountId'), parseQuery(c, deliveryQuery))))
+    .post('/:id/redeliver', async (c) => c.json(await send.redeliver(c.get('accountId'), parseIdParam(c)), 202));
 }
 
 export const webhookOperations: ApiOperation[] = [
@@ -83,7 +62,7 @@ export const webhookOperations: ApiOperation[] = [
     method: 'post',
     path: '/',
     summary: `Subscribe a URL to events (${WEBHOOK_EVENT_TYPES.join(', ')}); deliveries are signed like Standard Webhooks with the secret, shown only here`,
-    body: newWebhook,
+    body: newWebhookInput,
     status: 201,
     response: createdWebhook,
     errors: { 400: ['WEBHOOK_TARGET_NOT_ALLOWED', 'INVALID_WEBHOOK_SECRET'] },

@@ -1,4 +1,4 @@
-import { and, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { accounts, apiKeys } from '../../db/schema.js';
 import type { Scope } from '../../shared/key-scopes.js';
@@ -22,15 +22,15 @@ export async function createAccount(db: DbOrTx, name: string, opts: NewAccountOp
   return { accountId: account!.id, name, apiKey: key.apiKey, keyId: key.keyId, scope: key.scope };
 }
 
-/** Every account, oldest first, with how many keys still work. */
-export async function listAccounts(db: DbOrTx, page: number, pageSize: number) {
+/** Every account, oldest first unless asked (the console shows the newest first), with how many keys still work. */
+export async function listAccounts(db: DbOrTx, page: number, pageSize: number, order: 'oldest-first' | 'newest-first' = 'oldest-first') {
   // Written out: drizzle renders ${accounts.id} unqualified here, which the subquery would read as k.id.
   const activeKeys = sql<number>`(SELECT count(*)::int FROM api_keys k WHERE k.account_id = accounts.id AND k.revoked_at IS NULL
     AND (k.expires_at IS NULL OR k.expires_at > now()))`;
   const rows = await db
     .select({ id: accounts.id, name: accounts.name, createdAt: accounts.createdAt, fairnessWeight: accounts.fairnessWeight, activeKeys })
     .from(accounts)
-    .orderBy(accounts.id)
+    .orderBy(order === 'oldest-first' ? accounts.id : desc(accounts.id))
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   const [total] = await db.select({ n: count() }).from(accounts);

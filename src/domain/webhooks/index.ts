@@ -4,7 +4,7 @@ export { enqueueWebhookEvent, NEW_MESSAGE_ID } from './outbox.js';
 export { getDelivery, listDeliveries, markDeliveryStarted, redeliver, unstartedDeliveries, type DeliveryFilter } from './delivery-log.js';
 export { deliveryBody, failDelivery, loadDeliveryToSend, recordDeliveryAttempt, type AttemptOutcome } from './sending.js';
 export { enqueueTestEvent } from './test-event.js';
-export { getPublishing, putPublishing, stopPublishing, type PublishingClock, type PublishingInput } from './publishing-settings.js';
+export { getPublishing, MAX_PUBLISHING_INTERVAL_MINUTES, putPublishing, stopPublishing, type PublishingClock, type PublishingInput } from './publishing-settings.js';
 export { claimPublicationSlots, enqueuePublications, publicationStub } from './publication-slots.js';
 export { preparePublication } from './publication-check.js';
 export { checkWebhookSecret, generateWebhookSecret, signWebhook } from './signing.js';

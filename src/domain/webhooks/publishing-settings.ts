@@ -4,6 +4,9 @@ import { publishingSettings, webhooks } from '../../db/schema.js';
 import { notFound } from '../errors.js';
 import { PREPARED_PUBLICATION } from './publication-check.js';
 
+/** A day: the longest spacing of publications. */
+export const MAX_PUBLISHING_INTERVAL_MINUTES = 1440;
+
 export interface PublishingInput {
   webhookId: number;
   /** Minutes between two publications; 0: each as it is approved. */

@@ -8,6 +8,7 @@ import { deleteArticle, editArticle, exportArticle, exportArticles, getArticle, 
 import { AppError, badRequest } from '../../domain/errors.js';
 import { articleReviewer } from '../../temporal/article-review.js';
 import { canWrite, type WebContext, type WebEnv } from '../context.js';
+import { consoleCsp } from '../csp.js';
 import { page } from '../layout.js';
 import { ArticlePage, type ArticleView } from './article.js';
 import { ArticleDeletePage, ArticleEditPage, type EditView } from './article-edit.js';
@@ -58,6 +59,8 @@ export function articleRoutes(deps: RouteDeps) {
     const accountId = c.get('session').accountId;
     const article = await getArticle(db, accountId, id);
     const revisions = await listRevisions(db, accountId, id, { page: 1, pageSize: 50 });
+    c.header('Content-Security-Policy', consoleCsp({ remoteImages: true }));
+    c.header('Referrer-Policy', 'no-referrer');
     return page(c, <ArticlePage c={c} v={{ article, revisions, ...extra }} />, status);
   }
 

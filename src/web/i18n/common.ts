@@ -42,6 +42,7 @@ export const en = {
   resourceNotification: 'notification',
   resourceAccount: 'account',
   resourceUsageReport: 'usage report',
+  skipToMain: 'Skip to main content',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -87,4 +88,5 @@ export const zh: Record<keyof typeof en, string> = {
   resourceNotification: '通知',
   resourceAccount: '账号',
   resourceUsageReport: '校验报告',
+  skipToMain: '跳到主要内容',
 };

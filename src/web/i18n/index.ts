@@ -6,6 +6,7 @@ import * as notifications from './notifications.js';
 import * as schedules from './schedules.js';
 import * as tasks from './tasks.js';
 import * as usage from './usage.js';
+import * as webhooks from './webhooks.js';
 
 /** The console's two languages: Chinese for the seed's users, English beside it. */
 export const LANGS = ['zh', 'en'] as const;
@@ -16,14 +17,14 @@ export const LANG_COOKIE = 'artgen_lang';
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
  * translation is a type error. A key belongs to one area (test/web/web-i18n.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, tasks, keys, articles, notifications, usage, schedules };
+export const AREAS = { common, distillations, tasks, keys, articles, notifications, usage, schedules, webhooks };
 
-const en = { ...common.en, ...distillations.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en };
+const en = { ...common.en, ...distillations.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh };
+const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 

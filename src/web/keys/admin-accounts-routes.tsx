@@ -9,7 +9,8 @@ import { describeAccountLimits, LIMIT_FIELDS, updateAccountLimits } from '../../
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } from './admin-accounts.js';
-import { holdForOnePage, takeShownOnce } from './shown-once.js';
+import { holdForOnePage, takeShownOnce } from '../shown-once.js';
+import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
 
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';
@@ -23,7 +24,8 @@ export function adminAccountRoutes(deps: ApiDeps) {
 
   async function accounts(c: WebContext, extra: { error?: string; name?: string } = {}, status: 200 | 400 = 200) {
     const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const list = await listAccounts(db, pageNo, PAGE_SIZE);
+    // Newest first: the account an admin just made is on the first page.
+    const list = await listAccounts(db, pageNo, PAGE_SIZE, 'newest-first');
     return page(c, <AccountsPage c={c} v={{ list, ...extra }} />, status);
   }
   async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200) {
@@ -49,11 +51,11 @@ export function adminAccountRoutes(deps: ApiDeps) {
         expiresAt: null,
         accountId: created.accountId,
         accountName: created.name,
-      });
+      } satisfies ShownOnceKey);
       return c.redirect(CREATED_PAGE, 303);
     })
     .get('/created', (c) => {
-      const key = takeShownOnce(c, CREATED_PAGE);
+      const key = takeShownOnce(c, CREATED_PAGE, shownOnceKey);
       if (!key) return c.redirect('/admin/accounts', 303);
       return page(c, <AccountCreatedPage c={c} k={key} />);
     })

@@ -3,7 +3,7 @@ import type { listAccounts } from '../../domain/accounts/index.js';
 import { LIMIT_FIELDS, type describeAccountLimits } from '../../domain/limits/account-limits.js';
 import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
-import type { ShownOnceKey } from './shown-once.js';
+import type { ShownOnceKey } from './shown-once-key.js';
 import { when } from '../distillations/distillations.js';
 import { ShownOnceSecret } from './keys.js';
 

@@ -3,7 +3,7 @@ import type { ApiKeyView } from '../../domain/accounts/index.js';
 import { SCOPES, scopeAllows } from '../../shared/key-scopes.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
-import type { ShownOnceKey } from './shown-once.js';
+import type { ShownOnceKey } from './shown-once-key.js';
 import { when } from '../distillations/distillations.js';
 
 export interface KeysView {

@@ -9,7 +9,8 @@ import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { KeyCreatedPage, KeysPage, RevokeKeyPage, type KeysView } from './keys.js';
 import { clearSessionCookie } from '../session.js';
-import { holdForOnePage, takeShownOnce } from './shown-once.js';
+import { holdForOnePage, takeShownOnce } from '../shown-once.js';
+import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
 
 const CREATED_PAGE = '/keys/created';
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -48,11 +49,11 @@ export function keyRoutes(db: Db) {
       const session = c.get('session');
       const key = await createOwnApiKey(db, { accountId: session.accountId, scope: session.scope }, parsed.data);
       c.set('auditTargets', { keyId: key.keyId });
-      holdForOnePage(c, CREATED_PAGE, { apiKey: key.apiKey, prefix: key.prefix, scope: key.scope, name: key.name, expiresAt: key.expiresAt?.toISOString() ?? null });
+      holdForOnePage(c, CREATED_PAGE, { apiKey: key.apiKey, prefix: key.prefix, scope: key.scope, name: key.name, expiresAt: key.expiresAt?.toISOString() ?? null } satisfies ShownOnceKey);
       return c.redirect(CREATED_PAGE, 303);
     })
     .get('/created', (c) => {
-      const key = takeShownOnce(c, CREATED_PAGE);
+      const key = takeShownOnce(c, CREATED_PAGE, shownOnceKey);
       if (!key) return c.redirect('/keys?shown', 303);
       return page(c, <KeyCreatedPage c={c} k={key} />);
     })

@@ -1,0 +1,196 @@
+// `npm run bench:pages`: console page times under load. The real stack (embedded PostgreSQL, Temporal dev
+// server, the API process serving the console), one account with 10,000 tasks and one task with 100
+// articles (bench/pages-seed.ts), a signed-in session cookie, several clients at once over loopback HTTP.
+// Prints p50/p95/p99 per page, client-side and server-side (the console's Server-Timing), against the
+// issue's limit of 50 ms p95, and the plans of the queries behind the pages; writes its section of
+// docs/benchmarks.md (between the <!-- pages --> markers). Not a test: these machines are noisy.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connectDatabase } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { createAccount } from '../src/domain/accounts/index.js';
+import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
+import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
+import { NOTIFICATION_TYPES } from '../src/shared/notification-types.js';
+import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
+import { BIG_TASK_ARTICLES, seedPages, TASKS } from './pages-seed.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
+const LIMIT_MS = 50;
+/** Clients at once per round: 1 is a page's own cost, more is load (BENCH_CLIENTS=1,4,8). */
+const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,4,8').split(',').map(Number);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const WARM_UP = 50;
+const children: ChildProcess[] = [];
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+/**
+ * The API with its log in a file, as deployed: a pipe to this process, busy being the clients, would
+ * block the API's synchronous log writes and count the clients' work as the server's.
+ */
+async function spawnApi(env: Record<string, string>, logFile: string): Promise<ChildProcess> {
+  // BENCH_CPU_PROFILE=<dir>: the API writes a V8 CPU profile there when it stops.
+  const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  children.push(child);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    const out = await readFile(logFile, 'utf8');
+    if (out.includes('API listening')) return child;
+    if (exited !== undefined) throw new Error(`API exited (${exited}):\n${out.slice(-2000)}`);
+  }
+  throw new Error('the API did not start within 60 s');
+}
+
+/** CPU milliseconds a process has used so far (user + system), from /proc/<pid>/stat. */
+async function cpuMs(pid: number) {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+const cookiesOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+
+/** Signs in through the console's form, as a browser does; returns the session cookie. */
+async function signIn(base: string, apiKey: string) {
+  const form = await fetch(`${base}/sign-in`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!token) throw new Error('no sign-in token on the sign-in page');
+  const res = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookiesOf(form).join('; '), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, apiKey }),
+  });
+  const session = cookiesOf(res).find((c) => c.startsWith('artgen_session='));
+  if (res.status !== 303 || !session) throw new Error(`sign-in answered ${res.status}`);
+  return session;
+}
+
+/** `count` GETs of `url` by `clients` clients at once; per request the client's time and the server's. */
+async function load(url: string, cookie: string, count: number, mustContain: string, clients: number) {
+  const client: number[] = [];
+  const server: number[] = [];
+  let next = 0;
+  let bytes = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const t = performance.now();
+      const res = await fetch(url, { headers: { cookie, 'accept-language': 'zh-CN' } });
+      const body = await res.text();
+      client.push(performance.now() - t);
+      if (res.status !== 200 || !body.includes(mustContain)) throw new Error(`${url}: ${res.status}, ${body.length} bytes without "${mustContain}"`);
+      const dur = /total;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1];
+      if (!dur) throw new Error(`${url}: no Server-Timing total`);
+      server.push(Number(dur));
+      bytes = body.length;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, worker));
+  return { client, server, bytes, perSecond: count / ((performance.now() - started) / 1000) };
+}
+
+const stat = (xs: number[]) => [50, 95, 99].map((p) => percentile(xs, p).toFixed(1)).join(' / ');
+
+async function main() {
+  const runDir = path.join(ROOT, '.data', `bench-pages-${process.pid}`);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
+  const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
+  const temporal = await startTemporalDevServer({
+    cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
+  });
+  const database = connectDatabase(pg.url, { max: 2 });
+  const lines: string[] = [];
+  const verdicts: string[] = [];
+  try {
+    await runMigrations(pg.url);
+    const { accountId, apiKey } = await createAccount(database.db, 'pages');
+    const { bigTaskId, seedMs } = await seedPages(database.sql, accountId);
+    const port = await findFreePort();
+    const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() }, path.join(runDir, 'api.log'));
+    const base = `http://127.0.0.1:${port}`;
+    const cookie = await signIn(base, apiKey);
+
+    const pages = [
+      // No session and no query: what any console answer costs here (routing, middleware, rendering, HTTP).
+      { name: 'sign-in page (the floor)', path: '/sign-in', mustContain: 'name="_csrf"' },
+      { name: 'task list', path: '/tasks', mustContain: 'data-task-row' },
+      { name: 'task list, status=failed', path: '/tasks?status=failed', mustContain: 'data-status="failed"' },
+      { name: `task page, ${BIG_TASK_ARTICLES} articles`, path: `/tasks/${bigTaskId}`, mustContain: `文章 ${BIG_TASK_ARTICLES - 1}:` },
+    ];
+    lines.push(
+      `${TASKS.toLocaleString('en')} tasks in the account; per page ${WARM_UP} requests to warm up, then ${REQUESTS} by each number of clients at once (${CLIENTS.join(', ')}; one client shows a page's own cost, more add load: a request also waits while the one Node process serves the others); ms p50 / p95 / p99.`,
+      '',
+      '| page | HTML | clients | requests/s | API CPU per page | client: request to last byte | server: Server-Timing total | server p95 / 50 ms |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const p of pages) {
+      await load(base + p.path, cookie, WARM_UP, p.mustContain, 4);
+      for (const clients of CLIENTS) {
+        const cpuBefore = await cpuMs(api.pid!);
+        const r = await load(base + p.path, cookie, REQUESTS, p.mustContain, clients);
+        const cpu = ((await cpuMs(api.pid!)) - cpuBefore) / REQUESTS;
+        const p95 = percentile(r.server, 95);
+        const ratio = p95 / LIMIT_MS;
+        const met = ratio <= 1 ? 'met' : 'MISSED';
+        const verdict = `${p.name}, ${clients} client${clients > 1 ? 's' : ''}: p95 ${p95.toFixed(1)} ms / ${LIMIT_MS} ms = ${ratio.toFixed(2)}x: ${met} (client p95 ${percentile(r.client, 95).toFixed(1)} ms)`;
+        console.log(verdict);
+        verdicts.push(verdict);
+        lines.push(`| \`GET ${p.path.replace(String(bigTaskId), ':id')}\` | ${(r.bytes / 1024).toFixed(0)} KiB | ${clients} | ${r.perSecond.toFixed(0)} | ${cpu.toFixed(1)} ms | ${stat(r.client)} | ${stat(r.server)} | ${ratio.toFixed(2)}x ${met} |`);
+      }
+    }
+
+    // The plans behind the pages, and the unread count every page's notification badge will run.
+    const notificationTypes = `(${NOTIFICATION_TYPES.map((t) => `'${t}'`).join(', ')})`;
+    const plans: [string, string][] = [
+      ['task list rows', `SELECT * FROM generation_tasks WHERE account_id = ${accountId} ORDER BY created_at DESC, id DESC LIMIT 50`],
+      ['task list total', `SELECT count(*) FROM generation_tasks WHERE account_id = ${accountId}`],
+      ['failed tasks rows', `SELECT * FROM generation_tasks WHERE account_id = ${accountId} AND status = 'failed' ORDER BY created_at DESC, id DESC LIMIT 50`],
+      ['task page articles', `SELECT id, title FROM articles WHERE task_id = ${bigTaskId} ORDER BY position`],
+      ['unread notifications (badge)', `SELECT count(*) FROM task_events WHERE account_id = ${accountId} AND type IN ${notificationTypes} AND read_at IS NULL`],
+      ['notification list counts', `SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM task_events WHERE account_id = ${accountId} AND type IN ${notificationTypes}`],
+    ];
+    lines.push('', '| query | plan (EXPLAIN ANALYZE, first lines) | time |', '| --- | --- | --- |');
+    for (const [name, query] of plans) {
+      const rows = await database.sql.unsafe(`EXPLAIN (ANALYZE, BUFFERS OFF) ${query}`);
+      const text = rows.map((r) => String(r['QUERY PLAN']).trim());
+      const time = text.find((l) => l.startsWith('Execution Time'))?.replace('Execution Time: ', '') ?? '';
+      const shape = text.filter((l) => !/^(Planning|Execution) Time/.test(l)).slice(0, 3).map((l) => l.replace(/\s*\(cost=[^)]*\)/, '').replace(/\|/g, '\\|'));
+      lines.push(`| ${name} | ${shape.join(' / ')} | ${time} |`);
+    }
+    lines.push('', `Seeding: ${(seedMs / 1000).toFixed(1)} s.`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await database.close();
+    await temporal.stop().catch(() => undefined);
+    await pg.stop().catch(() => undefined);
+    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}`;
+  const section = `<!-- pages -->\n## Console pages: latest run (${new Date().toISOString()}, ${machine})\n\n    ${verdicts.join('\n    ')}\n\n${lines.join('\n')}\n<!-- /pages -->\n`;
+  console.log(section);
+  const file = path.join(ROOT, 'docs/benchmarks.md');
+  const doc = await readFile(file, 'utf8');
+  const next = doc.includes('<!-- pages -->')
+    ? doc.replace(/<!-- pages -->[\s\S]*?<!-- \/pages -->\n/, section)
+    : doc.replace('<!-- results -->', `${section}\n<!-- results -->`);
+  await writeFile(file, next);
+}
+
+main().catch((err) => {
+  console.error(err);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import type { WebhookSettings } from '../config.js';
+import type { Db } from '../db/client.js';
+import { enqueueTestEvent, redeliver } from '../domain/webhooks/index.js';
+import type { Logger } from '../logger.js';
+import type { WorkflowStartTarget } from './start-task-workflow.js';
+import { startWebhookDeliveries } from './webhook-deliveries.js';
+
+/**
+ * Sending a test event and redelivering, for the API and the console alike: the delivery is committed
+ * first, then its workflow is started (one not started here is the sweeper's).
+ *
+ * @example
+ * const send = webhookSender({ db, temporal, webhooks, log });
+ * const delivery = await send.test(accountId, 3);
+ */
+export function webhookSender({ db, temporal, webhooks, log }: { db: Db; temporal: WorkflowStartTarget; webhooks: WebhookSettings; log: Logger }) {
+  const startAfterCommit = async <T extends { id: number }>(delivery: T) => {
+    await startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { ids: [delivery.id] }, log);
+    return delivery;
+  };
+  return {
+    test: async (accountId: number, webhookId: number) => startAfterCommit(await enqueueTestEvent(db, accountId, webhookId)),
+    redeliver: async (accountId: number, deliveryId: number) => startAfterCommit(await redeliver(db, accountId, deliveryId)),
+  };
+}

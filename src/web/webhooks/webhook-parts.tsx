@@ -1,0 +1,36 @@
+/** @jsxImportSource hono/jsx */
+import type { WebhookEventType } from '../../db/schema.js';
+import type { WebContext } from '../context.js';
+import type { MessageKey } from '../i18n/index.js';
+
+/** What each event means, beside its checkbox and in the list. */
+export const EVENT_HELP: Record<Exclude<WebhookEventType, 'webhook.test' | 'article.published'>, MessageKey> = {
+  'task.completed': 'eventTaskCompleted',
+  'task.failed': 'eventTaskFailed',
+  'task.canceled': 'eventTaskCanceled',
+  'task.timeout': 'eventTaskTimeout',
+  'article.approved': 'eventArticleApproved',
+  'article.saved': 'eventArticleSaved',
+  'review.needed': 'eventReviewNeeded',
+};
+
+/** A moment to the second, in UTC: publication slots can be seconds apart. */
+export const atSecond = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+export function Moment({ d }: { d: Date }) {
+  return <time datetime={d.toISOString()}>{atSecond(d)}</time>;
+}
+
+/** The three webhook pages, linked from each. */
+export function WebhookAreaNav({ c }: { c: WebContext }) {
+  const t = c.get('t');
+  const here = c.req.path;
+  const link = (href: string, label: string) => <a href={href} aria-current={here === href ? 'page' : undefined}>{label}</a>;
+  return (
+    <nav aria-label={t('webhooksAreaNav')} class="links area-nav">
+      {link('/webhooks', t('webhookList'))}
+      {link('/webhooks/deliveries', t('deliveriesNav'))}
+      {link('/webhooks/publishing', t('publishingNav'))}
+    </nav>
+  );
+}

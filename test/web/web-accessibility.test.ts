@@ -1,0 +1,235 @@
+import { and, count, eq, inArray } from 'drizzle-orm';
+import type { Browser, BrowserContext, HTTPResponse, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { distillations, taskEvents } from '../../src/db/schema.js';
+import { createApiKey } from '../../src/domain/accounts/index.js';
+import { NOTIFICATION_TYPES } from '../../src/shared/notification-types.js';
+import { waitFor } from '../support/api-server.js';
+import { runArticleTask } from '../support/article-tasks.js';
+import { describeViolations, wcagViolations } from '../support/axe.js';
+import { clearInput, launchBrowser, newPage, submit } from '../support/browser.js';
+import { newAccount, seedDistillations } from '../support/db.js';
+import { keywordOf } from '../support/llm-stub.js';
+import { useTestStack } from '../support/stack.js';
+
+/**
+ * Every console page, signed out, with a write key and with an admin key, checked by axe-core against
+ * the WCAG 2 A/AA rules (color contrast included) at 1200 px and at 375 px, where it must not scroll
+ * sideways. The data each page shows is real: a finished task with articles pending review, its
+ * notifications, a schedule, a usage report, a second key, an account's limits.
+ */
+
+const stack = useTestStack();
+const contexts: BrowserContext[] = [];
+let browser: Browser;
+type Who = 'guest' | 'writer' | 'reader' | 'admin';
+const LANGS = ['en', 'zh-CN'] as const;
+const pages = new Map<string, Page>();
+let writer: Awaited<ReturnType<typeof newAccount>>;
+let admin: Awaited<ReturnType<typeof newAccount>>;
+const ids = { task: 0, article: 0, flagged: 0, rejected: 0, distillation: 0, schedule: 0, key: 0 };
+let readKey = '';
+
+const go = (p: Page, path: string) => p.goto(`${stack.api.url}${path}`, { waitUntil: 'load' });
+const at = (p: Page) => new URL(p.url()).pathname;
+
+/** A page in a browser context of its own (its own session) that lets the test inject axe past the CSP. */
+async function checkedPage(lang = 'en') {
+  const context = await browser.createBrowserContext();
+  contexts.push(context);
+  const p = await newPage(context, lang);
+  await p.setBypassCSP(true);
+  return p;
+}
+
+/**
+ * Sends a form from its button by keyboard: a click can miss when the page's layout moves under it
+ * (console.js shows the count's refusal as it is typed).
+ */
+async function press(p: Page, button: string) {
+  await p.focus(button);
+  await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.keyboard.press('Enter')]);
+}
+
+async function signIn(p: Page, key: string) {
+  await go(p, '/sign-in');
+  await p.type('#api-key', key);
+  await submit(p, 'form[action="/sign-in"] button');
+}
+
+interface ConsolePage {
+  name: string;
+  who: Who;
+  /** Opens the page: a GET by default, or the form steps that lead to it. */
+  open: string | ((p: Page) => string | Promise<HTTPResponse | null | void>);
+  status?: number;
+  /** Where the page must end up (a form's result page). */
+  lands?: RegExp;
+}
+
+const CONSOLE_PAGES: ConsolePage[] = [
+  { name: 'sign-in', who: 'guest', open: '/sign-in' },
+  {
+    name: 'sign-in-error', who: 'guest', lands: /^\/sign-in$/,
+    open: async (p) => {
+      await go(p, '/sign-in');
+      await p.type('#api-key', 'ak_not_a_key');
+      await press(p, 'form[action="/sign-in"] button');
+    },
+  },
+  { name: 'distillations', who: 'writer', open: '/distillations' },
+  {
+    name: 'distillations-import-errors', who: 'writer', lands: /^\/distillations\/import$/,
+    open: async (p) => {
+      await go(p, '/distillations');
+      await p.type('#import-text', 'keyword,topics\nGood one,Why?\nNo topics here,');
+      await press(p, 'form[action="/distillations/import"] button');
+    },
+  },
+  { name: 'distillation-edit', who: 'writer', open: () => `/distillations/${ids.distillation}/edit` },
+  { name: 'distillation-delete', who: 'writer', open: () => `/distillations/${ids.distillation}/delete` },
+  { name: 'new-task', who: 'writer', open: '/tasks/new' },
+  {
+    name: 'new-task-insufficient', who: 'writer', lands: /^\/tasks$/,
+    open: async (p) => {
+      await go(p, '/tasks/new');
+      await clearInput(p, '#article-count');
+      await p.type('#article-count', '99');
+      await press(p, '#new-task button');
+    },
+  },
+  { name: 'tasks', who: 'writer', open: '/tasks' },
+  { name: 'task-detail', who: 'writer', open: () => `/tasks/${ids.task}` },
+  { name: 'articles', who: 'writer', open: '/articles' },
+  { name: 'review-queue', who: 'writer', open: '/articles/queue' },
+  { name: 'article', who: 'writer', open: () => `/articles/${ids.article}` },
+  { name: 'article-flagged', who: 'writer', open: () => `/articles/${ids.flagged}` },
+  { name: 'article-rejected', who: 'writer', open: () => `/articles/${ids.rejected}` },
+  { name: 'article-edit', who: 'writer', open: () => `/articles/${ids.article}/edit` },
+  { name: 'article-delete', who: 'writer', open: () => `/articles/${ids.article}/delete` },
+  { name: 'notifications', who: 'writer', open: '/notifications' },
+  { name: 'usage', who: 'writer', open: '/usage' },
+  {
+    name: 'usage-report', who: 'writer', lands: /^\/usage\/reports\/\d+$/,
+    open: async (p) => {
+      await go(p, '/usage');
+      await press(p, '#verify');
+    },
+  },
+  {
+    name: 'usage-dry-run', who: 'writer', lands: /^\/usage\/reports\/\d+$/,
+    open: async (p) => {
+      await go(p, '/usage');
+      await press(p, '#dry-run');
+    },
+  },
+  { name: 'schedules', who: 'writer', open: '/schedules' },
+  { name: 'schedule-new', who: 'writer', open: '/schedules/new' },
+  { name: 'schedule-delete', who: 'writer', open: () => `/schedules/${ids.schedule}/delete` },
+  { name: 'webhooks', who: 'writer', open: '/webhooks' },
+  { name: 'webhook-deliveries', who: 'writer', open: '/webhooks/deliveries' },
+  { name: 'publishing', who: 'writer', open: '/webhooks/publishing' },
+  { name: 'keys', who: 'writer', open: '/keys' },
+  {
+    name: 'key-created', who: 'writer', lands: /^\/keys\/created$/,
+    open: async (p) => {
+      await go(p, '/keys');
+      await p.type('#key-name', 'a11y reader');
+      await press(p, '#new-key button');
+    },
+  },
+  { name: 'key-revoke', who: 'writer', open: () => `/keys/${ids.key}/revoke` },
+  { name: 'not-found', who: 'writer', open: '/tasks/999999999', status: 404 },
+  { name: 'forbidden', who: 'writer', open: '/admin/accounts', status: 403 },
+  { name: 'bad-request', who: 'writer', open: '/tasks/not-a-number', status: 400 },
+  { name: 'distillations-read-only', who: 'reader', open: '/distillations' },
+  { name: 'tasks-read-only', who: 'reader', open: '/tasks' },
+  { name: 'review-queue-read-only', who: 'reader', open: '/articles/queue' },
+  { name: 'article-read-only', who: 'reader', open: () => `/articles/${ids.article}` },
+  { name: 'admin-accounts', who: 'admin', open: '/admin/accounts' },
+  { name: 'admin-limits', who: 'admin', open: () => `/admin/accounts/${writer.accountId}/limits` },
+  {
+    name: 'admin-account-created', who: 'admin', lands: /^\/admin\/accounts\/created$/,
+    open: async (p) => {
+      await go(p, '/admin/accounts');
+      await p.type('#account-name', `a11y-${process.pid}-${pages.size}-${Date.now()}`);
+      await press(p, '#new-account button');
+    },
+  },
+];
+
+beforeAll(async () => {
+  writer = await newAccount(stack.database);
+  admin = await newAccount(stack.database, { scope: 'admin' });
+  // Gamma keeps writing a banned word: it is saved with a quality flag.
+  expect((await stack.api.call('PUT', '/api/quality-settings', writer.apiKey, { bannedWords: ['forbidden'] })).status).toBe(200);
+  stack.stub.setBehavior((req) => (keywordOf(req) === 'Gamma' ? { content: '# Gamma\n\nGamma is a forbidden word here.' } : {}));
+  const task = await runArticleTask(stack.api.url, writer.apiKey, ['Alpha', 'Beta', 'Gamma'], { autoApprove: false });
+  ids.task = task.taskId;
+  const listed = (await stack.api.call('GET', `/api/articles?taskId=${task.taskId}`, writer.apiKey)).body.articles as { id: number; keyword: string }[];
+  const byKeyword = (k: string) => listed.find((a) => a.keyword === k)!.id;
+  [ids.article, ids.rejected, ids.flagged] = [byKeyword('Alpha'), byKeyword('Beta'), byKeyword('Gamma')];
+  expect((await stack.api.call('POST', `/api/articles/${ids.rejected}/reject`, writer.apiKey, { reason: 'Too short' })).status).toBe(200);
+  ids.distillation = (await seedDistillations(stack.database, writer.accountId, [{ keyword: 'Delta', topics: ['What is Delta?', 'Why Delta?'] }]))[0]!;
+  const reader = await createApiKey(stack.database.db, writer.accountId, { scope: 'read', name: 'reader' });
+  [ids.key, readKey] = [reader.keyId, reader.apiKey];
+  const schedule = await stack.api.call('POST', '/api/schedules', writer.apiKey, { name: 'Weekly digest', cron: '0 9 * * 1', template: { articleCount: 1 } });
+  expect(schedule.status, schedule.text).toBe(201);
+  ids.schedule = schedule.body.id;
+  // The task's final notifications are written as it ends; wait so the page lists them.
+  await waitFor('the notifications', async () => {
+    const [row] = await stack.database.db.select({ n: count() }).from(taskEvents)
+      .where(and(eq(taskEvents.accountId, writer.accountId), inArray(taskEvents.type, [...NOTIFICATION_TYPES])));
+    return row!.n > 0 ? true : undefined;
+  });
+  expect((await stack.database.db.select({ n: count() }).from(distillations).where(eq(distillations.accountId, writer.accountId)))[0]!.n).toBe(4);
+
+  browser = await launchBrowser();
+  const keys: Record<Who, string | null> = { guest: null, writer: writer.apiKey, reader: readKey, admin: admin.apiKey };
+  for (const lang of LANGS) {
+    for (const [who, key] of Object.entries(keys)) {
+      const p = await checkedPage(lang);
+      if (key) await signIn(p, key);
+      pages.set(`${lang} ${who}`, p);
+    }
+  }
+}, 120_000);
+afterAll(async () => {
+  if (ids.schedule) await stack.worker?.client.schedule.getHandle(`generation-schedule-${ids.schedule}`).delete().catch(() => undefined);
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+});
+
+describe.each(LANGS)('every console page meets WCAG 2 A/AA (axe-core) at 1200 px and 375 px, in %s', (lang) => {
+  for (const cp of CONSOLE_PAGES) {
+    it(cp.name, async () => {
+      const p = pages.get(`${lang} ${cp.who}`)!;
+      await p.setViewport({ width: 1200, height: 900 });
+      const target = typeof cp.open === 'string' ? cp.open : cp.open(p);
+      const response = typeof target === 'string' ? await go(p, target) : await target;
+      if (response && cp.status) expect(response.status()).toBe(cp.status);
+      if (cp.lands) expect(at(p)).toMatch(cp.lands);
+      const wide = await wcagViolations(p);
+      await p.setViewport({ width: 375, height: 800 });
+      const narrow = await wcagViolations(p);
+      const scrollWidth = (await p.evaluate('document.documentElement.scrollWidth')) as number;
+      const report = [describeViolations(`${cp.name} (${lang}) at 1200 px`, wide), describeViolations(`${cp.name} (${lang}) at 375 px`, narrow)].join('\n');
+      expect(wide.length + narrow.length, report).toBe(0);
+      expect(scrollWidth, `${cp.name} scrolls sideways at 375 px`).toBeLessThanOrEqual(375);
+    });
+  }
+});
+
+describe('the accessibility check itself', () => {
+  it('finds planted violations: low contrast text and an input without a label', async () => {
+    const p = pages.get('en writer')!;
+    await go(p, '/distillations');
+    await p.evaluate(`{
+      const faint = document.createElement('p');
+      faint.textContent = 'faint text';
+      faint.style.color = '#bbbbbb';
+      document.getElementById('main').append(faint, document.createElement('input'));
+    }`);
+    expect((await wcagViolations(p)).map((v) => v.rule).sort()).toEqual(['color-contrast', 'label']);
+  });
+});
