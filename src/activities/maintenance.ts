@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { createAuditRetentionActivities } from './audit-retention.js';
 import { createScheduleActivities } from './scheduled-generation.js';
 import { createUsageActivities } from './usage-verification.js';
+import type { SecretSealer } from '../domain/webhooks/index.js';
 import { createWebhookActivities } from './webhooks.js';
 
 export interface MaintenanceDeps {
@@ -22,6 +23,8 @@ export interface MaintenanceDeps {
   auditRetentionDays: number;
   /** Webhook sending (SSRF guard, timeouts); DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** Opens the sealed webhook signing secrets: the payload codec of this process. */
+  sealer: SecretSealer;
 }
 
 /** Activities of the maintenance and webhook workflows, registered on the main task queue beside the task activities. */
@@ -30,7 +33,7 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
     ...createScheduleActivities(deps),
     ...createUsageActivities(deps),
     ...createAuditRetentionActivities(deps),
-    ...createWebhookActivities({ db: deps.db, log: deps.log, webhooks: deps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS }),
+    ...createWebhookActivities({ db: deps.db, log: deps.log, webhooks: deps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS, sealer: deps.sealer }),
   };
 }
 

@@ -5,9 +5,11 @@ import {
   deliveryBody,
   failDelivery,
   loadDeliveryToSend,
+  openWebhookSecret,
   postWebhook,
   preparePublication,
   recordDeliveryAttempt,
+  type SecretSealer,
   signWebhook,
   WebhookTargetNotAllowed,
 } from '../domain/webhooks/index.js';
@@ -17,10 +19,12 @@ export interface WebhookActivityDeps {
   db: Db;
   log: Logger;
   webhooks: WebhookSettings;
+  /** Opens the sealed signing secrets (the payload codec). */
+  sealer: SecretSealer;
 }
 
 /** The activities of webhook delivery workflows: one attempt each, logged, and the final failure. */
-export function createWebhookActivities({ db, log, webhooks }: WebhookActivityDeps) {
+export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookActivityDeps) {
   return {
     /**
      * One attempt: sign, POST, log. A 2xx ends the delivery; anything else throws so Temporal retries
@@ -35,7 +39,7 @@ export function createWebhookActivities({ db, log, webhooks }: WebhookActivityDe
       const attempt = Context.current().info.attempt;
       const timestamp = Math.floor(Date.now() / 1000);
       const body = deliveryBody(row);
-      const headers = { 'webhook-id': row.messageId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(row.secret, row.messageId, timestamp, body) };
+      const headers = { 'webhook-id': row.messageId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(openWebhookSecret(sealer, row.secret), row.messageId, timestamp, body) };
       const startedAt = Date.now();
       let status: number | null = null;
       let error: string | null = null;

@@ -1,4 +1,5 @@
 import type { PayloadCodec } from '@temporalio/common';
+import type { SecretSealer } from '../domain/webhooks/index.js';
 import type { Hono } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { LimitDefaults, WebhookSettings } from '../config.js';
@@ -17,8 +18,11 @@ export interface ApiDeps {
   defaultTimeoutSeconds?: number;
   /** Added to the 401 for an unknown key: where this deployment keeps its key (embedded mode). */
   apiKeyHint?: string;
-  /** The payload codec of the workers, served to the Temporal UI at /api/temporal-codec. */
-  codec: PayloadCodec;
+  /**
+   * The payload codec of the workers, served to the Temporal UI at /api/temporal-codec; its key ring also
+   * seals webhook signing secrets at rest.
+   */
+  codec: PayloadCodec & SecretSealer;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
   codecCorsOrigins: string[];
   /** The Temporal UI the console links a task's workflow to; unset: no link. */

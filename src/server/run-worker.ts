@@ -1,4 +1,5 @@
 import type { PayloadCodec } from '@temporalio/common';
+import type { SecretSealer } from '../domain/webhooks/index.js';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
@@ -18,7 +19,7 @@ import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.j
 const WEBHOOK_SWEEP_AGE_MS = 10_000;
 
 /** Starts the workers of one process and resumes tasks left without a workflow. */
-export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec, log: Logger) {
+export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec & SecretSealer, log: Logger) {
   installTemporalRuntime();
   const llm = createLlmClient({
     baseUrl: config.LLM_BASE_URL,
@@ -55,6 +56,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     limits: limitDefaults(config),
     auditRetentionDays: config.AUDIT_RETENTION_DAYS,
     webhooks: webhookSettings(config),
+    sealer: codec,
   });
   const workers = await createTaskWorkers({
     extraActivities,

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
+import type { SecretSealer } from '../domain/webhooks/index.js';
 import { createApp } from '../api/app.js';
 import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
@@ -19,7 +20,7 @@ export async function serveApi(
   config: Config,
   database: Database,
   temporalAddress: string,
-  codec: PayloadCodec,
+  codec: PayloadCodec & SecretSealer,
   log: Logger,
   opts: { port?: number; apiKeyHint?: string; embeddedUiUrl?: string } = {},
 ) {

@@ -8,6 +8,7 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
 
 const IV_BYTES = 12;
+const SEALED_PREFIX = 'sealed:v1:';
 const TAG_BYTES = 16;
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
 const utf8 = new TextEncoder();
@@ -71,5 +72,31 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const decoded = ProtoPayload.decode(plain);
       return { metadata: decoded.metadata, data: decoded.data };
     });
+  }
+
+  /**
+   * Seals a short text kept at rest (a webhook's signing secret) with the current key:
+   * `sealed:v1:<key id>:<base64 of iv, ciphertext, tag>`, the key id and purpose bound in as AAD.
+   */
+  sealText(text: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+    cipher.setAAD(utf8.encode(`${SEALED_PREFIX}${this.current.id}`));
+    const sealed = Buffer.concat([iv, cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${SEALED_PREFIX}${this.current.id}:${sealed.toString('base64')}`;
+  }
+
+  /** The text sealText sealed; any configured key opens it. Throws an Error naming the missing key otherwise. */
+  openText(sealed: string): string {
+    const rest = sealed.startsWith(SEALED_PREFIX) ? sealed.slice(SEALED_PREFIX.length) : '';
+    const colon = rest.indexOf(':');
+    const keyId = rest.slice(0, Math.max(0, colon));
+    const key = this.byId.get(keyId);
+    if (colon < 0 || !key) throw new Error(`a sealed value names key "${keyId}", which is not in TEMPORAL_PAYLOAD_KEYS: add that key back (after the first)`);
+    const data = Buffer.from(rest.slice(colon + 1), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+    decipher.setAAD(utf8.encode(`${SEALED_PREFIX}${keyId}`));
+    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   }
 }

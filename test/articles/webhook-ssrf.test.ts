@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhook, isPrivateAddress } from '../../src/domain/webhooks/index.js';
 import { waitFor } from '../support/api-server.js';
 import { newAccount } from '../support/db.js';
+import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { useTestStack } from '../support/stack.js';
 import { startWebhookReceiver, TEST_WEBHOOK_SETTINGS } from '../support/webhook-receiver.js';
 
@@ -37,7 +38,7 @@ describe('SSRF guard', () => {
     const { apiKey: key, accountId } = await newAccount(stack.database);
     // As if `localhost` had resolved to a public address when the webhook was made (DNS rebinding).
     const url = receiver.url.replace('127.0.0.1', 'localhost');
-    const hook = await createWebhook(stack.database.db, accountId, { url, events: ['task.completed'] }, { allowPrivateTargets: true });
+    const hook = await createWebhook(stack.database.db, accountId, { url, events: ['task.completed'] }, { allowPrivateTargets: true, sealer: TEST_PAYLOAD_CODEC });
     const sent = await stack.api.call('POST', `/api/webhooks/${hook.id}/test`, key);
     expect(sent.status, sent.text).toBe(202);
     const delivery = await waitFor('the refused delivery', async () => {

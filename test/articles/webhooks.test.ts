@@ -46,6 +46,10 @@ describe('webhooks', () => {
     const listed = await stack.api.call('GET', '/api/webhooks', key);
     expect(listed.body).toMatchObject({ total: 1, webhooks: [{ id: created.body.id, url: receiver.url, events: ['task.completed', 'article.saved'] }] });
     expect(listed.text).not.toContain(secret.slice(6));
+    // At rest the secret is sealed with the payload key ring, never in clear.
+    const [stored] = await stack.database.sql<{ secret: string }[]>`SELECT secret FROM webhooks WHERE id = ${created.body.id}`;
+    expect(stored!.secret).toMatch(/^sealed:v1:test-new:/);
+    expect(stored!.secret).not.toContain(secret.slice(6));
 
     const sent = await stack.api.call('POST', `/api/webhooks/${created.body.id}/test`, key);
     expect(sent.status, sent.text).toBe(202);

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { resolvePayloadCodec } from '../../src/server/payload-codec-keys.js';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/temporal/payload-codec.js';
 import { parsePayloadKeys, type PayloadKey } from '../../src/temporal/payload-keys.js';
+import { openWebhookSecret } from '../../src/domain/webhooks/index.js';
 
 const converter = new DefaultPayloadConverter();
 const key = (id: string): PayloadKey => ({ id, key: randomBytes(32) });
@@ -59,6 +60,24 @@ describe('payload codec (AES-256-GCM)', () => {
     // The key id is authenticated too: relabelling a payload to another listed key fails.
     const two = new AesGcmPayloadCodec([own, { id: 'k2', key: own.key }]);
     await expect(two.decode([{ ...good!, metadata: { ...good!.metadata, [KEY_ID_METADATA]: Buffer.from('k2') } }])).rejects.toThrow(/did not authenticate/);
+  });
+});
+
+describe('sealed texts (webhook signing secrets at rest)', () => {
+  it('opens what it sealed, also after a rotation; refuses a missing key and an altered value; a secret from before sealing passes', () => {
+    const [a, b] = [key('a'), key('b')];
+    const before = new AesGcmPayloadCodec([a]);
+    const secret = 'whsec_' + randomBytes(32).toString('base64');
+    const sealed = before.sealText(secret);
+    expect(sealed).toMatch(/^sealed:v1:a:/);
+    expect(sealed).not.toContain(secret.slice(6));
+    expect(before.sealText(secret)).not.toBe(sealed); // a fresh IV each time
+    expect(new AesGcmPayloadCodec([b, a]).openText(sealed)).toBe(secret);
+    expect(() => new AesGcmPayloadCodec([b]).openText(sealed)).toThrow(/key "a", which is not in TEMPORAL_PAYLOAD_KEYS/);
+    const altered = sealed.slice(0, -6) + (sealed.endsWith('AAAA==') ? 'BBBB==' : 'AAAA==');
+    expect(() => before.openText(altered)).toThrow();
+    expect(openWebhookSecret(before, secret)).toBe(secret);
+    expect(openWebhookSecret(before, sealed)).toBe(secret);
   });
 });
 

@@ -73,6 +73,7 @@ export async function startTestWorker(
     repairOnSchedule: options.repairOnSchedule ?? false,
     auditRetentionDays: 90,
     webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
+    sealer: TEST_PAYLOAD_CODEC,
   });
   const workers = await createTaskWorkers({
     extraActivities,

@@ -11,6 +11,7 @@ import { createIsolatedDatabase, newAccount, openTestDatabase, seedDistillations
 import { invariantViolations } from '../support/invariants.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
 import { startTestWorker } from '../support/worker.js';
+import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 
 /**
  * The scheduled usage verification on the real Temporal server: the Schedule, a triggered run through
@@ -88,7 +89,7 @@ describe('usage verification schedule', () => {
     const corrupted = await corruptedAccount();
     const lines: any[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90 });
+    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90, sealer: TEST_PAYLOAD_CODEC });
     const summary = await activities.runScheduledVerification({});
     expect(summary).toMatchObject({ repaired: false, changes: 0 });
     const warnings = lines.filter((l) => l.msg === 'usage discrepancy');

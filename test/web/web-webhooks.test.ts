@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, HTTPResponse, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/domain/accounts/index.js';
+import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf } from '../support/browser.js';
 import { newAccount } from '../support/db.js';
@@ -132,7 +133,10 @@ describe('webhooks in the web console', () => {
     expect(await textOf(page, '.facts')).toContain(receiver.url);
     await screenshot(page, 'webhook-created');
     const [stored] = await stack.database.sql<{ id: number; secret: string; events: string[] }[]>`SELECT id, secret, events FROM webhooks WHERE account_id = ${account.accountId}`;
-    expect(stored).toMatchObject({ secret, events: ['task.completed', 'review.needed'] });
+    expect(stored).toMatchObject({ events: ['task.completed', 'review.needed'] });
+    // Kept sealed with the payload key ring: the database never holds the secret in clear.
+    expect(TEST_PAYLOAD_CODEC.openText(stored!.secret)).toBe(secret);
+    expect(stored!.secret).not.toContain(secret.slice(6));
     webhookId = stored!.id;
 
     // Shown once: the same page again leads back to the list, which says so and holds no secret.

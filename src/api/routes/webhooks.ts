@@ -42,7 +42,7 @@ export function webhookRoutes(deps: RouteDeps) {
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
       const input = await parseJsonBody(c, newWebhookInput);
-      return c.json(await createWebhook(db, c.get('accountId'), input, { allowPrivateTargets: webhooks.allowPrivateTargets }), 201);
+      return c.json(await createWebhook(db, c.get('accountId'), input, { allowPrivateTargets: webhooks.allowPrivateTargets, sealer: deps.codec }), 201);
     })
     .get('/', async (c) => c.json(await listWebhooks(db, c.get('accountId'), parseQuery(c, pagination))))
     .delete('/:id', async (c) => c.json(await deleteWebhook(db, c.get('accountId'), parseIdParam(c))))

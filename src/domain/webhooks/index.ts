@@ -8,5 +8,6 @@ export { getPublishing, MAX_PUBLISHING_INTERVAL_MINUTES, putPublishing, stopPubl
 export { claimPublicationSlots, enqueuePublications, publicationStub } from './publication-slots.js';
 export { preparePublication } from './publication-check.js';
 export { checkWebhookSecret, generateWebhookSecret, signWebhook } from './signing.js';
+export { openWebhookSecret, type SecretSealer } from './secret-sealing.js';
 export { checkWebhookTarget, isPrivateAddress, WebhookTargetNotAllowed } from './target-address.js';
 export { postWebhook, type PostResult } from './http-post.js';

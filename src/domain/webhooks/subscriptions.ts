@@ -2,6 +2,7 @@ import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { publishingSettings, webhooks } from '../../db/schema.js';
 import { notFound } from '../errors.js';
+import type { SecretSealer } from './secret-sealing.js';
 import { checkWebhookSecret, generateWebhookSecret } from './signing.js';
 import { checkWebhookTarget } from './target-address.js';
 
@@ -16,12 +17,12 @@ const live = (accountId: number) => and(eq(webhooks.accountId, accountId), isNul
 
 /**
  * Subscribes a URL to events. The URL must reach a public address (unless `allowPrivateTargets`); the
- * secret is generated when not given and returned only here.
+ * secret is generated when not given and returned only here; the row keeps it sealed by `o.sealer`.
  */
-export async function createWebhook(db: Db, accountId: number, input: NewWebhook, o: { allowPrivateTargets: boolean }) {
+export async function createWebhook(db: Db, accountId: number, input: NewWebhook, o: { allowPrivateTargets: boolean; sealer: SecretSealer }) {
   const secret = input.secret === undefined ? generateWebhookSecret() : checkWebhookSecret(input.secret);
   const url = (await checkWebhookTarget(input.url, o.allowPrivateTargets)).href;
-  const [row] = await db.insert(webhooks).values({ accountId, url, events: [...new Set(input.events)], secret }).returning(view);
+  const [row] = await db.insert(webhooks).values({ accountId, url, events: [...new Set(input.events)], secret: o.sealer.sealText(secret) }).returning(view);
   return { ...row!, secret };
 }
 

@@ -85,7 +85,7 @@ export function webhookRoutes(deps: RouteDeps) {
       if (!parsed.success) return listPage(c, { input, error: issues(parsed.error) }, 400);
       let created;
       try {
-        created = await createWebhook(db, c.get('session').accountId, parsed.data, { allowPrivateTargets: webhooks.allowPrivateTargets });
+        created = await createWebhook(db, c.get('session').accountId, parsed.data, { allowPrivateTargets: webhooks.allowPrivateTargets, sealer: deps.codec });
       } catch (err) {
         if (err instanceof AppError && err.status === 400) return listPage(c, { input, error: err.message }, 400);
         throw err;
