@@ -3,7 +3,7 @@
 // 10,000 articles. Real PostgreSQL, Temporal dev server and API process. Writes its section of
 // docs/benchmarks.md (between the <!-- articles --> markers).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
+import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
@@ -185,14 +186,9 @@ async function main() {
     await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-  const section = `<!-- articles -->\n## Articles: search and export (${new Date().toISOString()}, ${machine})\n\n${lines.join('\n')}\n<!-- /articles -->\n`;
+  const section = `## Articles: search and export (${new Date().toISOString()}, ${machine})\n\n${lines.join('\n')}`;
   console.log(section);
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const doc = await readFile(file, 'utf8');
-  const next = doc.includes('<!-- articles -->')
-    ? doc.replace(/<!-- articles -->[\s\S]*?<!-- \/articles -->\n/, section)
-    : doc.replace('<!-- results -->', `${section}\n<!-- results -->`);
-  await writeFile(file, next);
+  await writeBenchSection('articles', section);
 }
 
 main().catch((err) => {

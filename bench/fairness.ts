@@ -4,7 +4,7 @@
 // queued 1,000 one-article tasks. Prints both times, the ratio and the limit on one line and writes them
 // to docs/benchmarks.md. Not part of the tests: these machines are noisy.
 import { randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
@@ -24,6 +24,7 @@ import { AesGcmPayloadCodec } from '../src/temporal/payload-codec.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../src/temporal/workers.js';
 import { startLlmStub } from '../test/support/llm-stub.js';
+import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1000);
@@ -121,10 +122,7 @@ async function main() {
   console.log(line);
 
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, L=${LATENCY_MS} ms, LLM concurrency ${LLM_CONCURRENCY}, B idle runs ${idleRuns.map(seconds).join(' / ')}`;
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const doc = await readFile(file, 'utf8');
-  const block = `<!-- fairness -->\nLatest \`npm run bench:fairness\` (${new Date().toISOString()}, ${machine}):\n\n    ${line}\n<!-- /fairness -->`;
-  await writeFile(file, doc.replace(/<!-- fairness -->[\s\S]*?<!-- \/fairness -->/, block));
+  await writeBenchSection('fairness', `Latest \`npm run bench:fairness\` (${new Date().toISOString()}, ${machine}):\n\n    ${line}`);
 }
 
 main()

@@ -4,7 +4,7 @@
 // on a GIN index, src/domain/quality/near-duplicates.ts) and, for comparison, pg_trgm's similarity() with
 // a GIN trigram index over the content. Prints each figure beside its limit and writes them to
 // docs/benchmarks.md. Not part of the tests: these machines are noisy.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
@@ -13,6 +13,7 @@ import { createAccount } from '../src/domain/accounts/index.js';
 import { nearestArticle } from '../src/domain/quality/near-duplicates.js';
 import { simhash, taggedBands } from '../src/domain/quality/simhash.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 100_000);
@@ -103,10 +104,7 @@ async function main() {
     await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const doc = await readFile(file, 'utf8');
-  const block = `<!-- near-duplicates -->\nLatest \`npm run bench:near-duplicates\` (${new Date().toISOString()}, ${machine}):\n\n${lines.map((l) => `    ${l}`).join('\n')}\n<!-- /near-duplicates -->`;
-  await writeFile(file, doc.replace(/<!-- near-duplicates -->[\s\S]*?<!-- \/near-duplicates -->/, block));
+  await writeBenchSection('near-duplicates', `Latest \`npm run bench:near-duplicates\` (${new Date().toISOString()}, ${machine}):\n\n${lines.map((l) => `    ${l}`).join('\n')}`);
 }
 
 main().catch((err) => {

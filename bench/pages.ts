@@ -6,7 +6,7 @@
 // docs/benchmarks.md (between the <!-- pages --> markers). Not a test: these machines are noisy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
@@ -18,6 +18,7 @@ import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-
 import { NOTIFICATION_TYPES } from '../src/shared/notification-types.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 import { BIG_TASK_ARTICLES, seedPages, TASKS } from './pages-seed.js';
+import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
@@ -179,14 +180,9 @@ async function main() {
     await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}`;
-  const section = `<!-- pages -->\n## Console pages: latest run (${new Date().toISOString()}, ${machine})\n\n    ${verdicts.join('\n    ')}\n\n${lines.join('\n')}\n<!-- /pages -->\n`;
+  const section = `## Console pages: latest run (${new Date().toISOString()}, ${machine})\n\n    ${verdicts.join('\n    ')}\n\n${lines.join('\n')}`;
   console.log(section);
-  const file = path.join(ROOT, 'docs/benchmarks.md');
-  const doc = await readFile(file, 'utf8');
-  const next = doc.includes('<!-- pages -->')
-    ? doc.replace(/<!-- pages -->[\s\S]*?<!-- \/pages -->\n/, section)
-    : doc.replace('<!-- results -->', `${section}\n<!-- results -->`);
-  await writeFile(file, next);
+  await writeBenchSection('pages', section);
 }
 
 main().catch((err) => {
