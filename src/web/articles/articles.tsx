@@ -6,6 +6,7 @@ import { canWrite, type WebContext } from '../context.js';
 import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { filterQuery, type FilterInput } from './article-filter-form.js';
+import { Pager } from '../pager.js';
 
 type ArticleList = Awaited<ReturnType<typeof listArticles>>;
 
@@ -63,19 +64,6 @@ function Filters({ c, v }: { c: WebContext; v: ArticlesView }) {
       </span>
       <p id="dates-utc" class="help">{t('articleDatesUtc')}</p>
     </form>
-  );
-}
-
-function Pager({ c, v, list }: { c: WebContext; v: ArticlesView; list: ArticleList }) {
-  const t = c.get('t');
-  const base = v.queue ? '/articles/queue' : '/articles';
-  const link = (p: number) => `${base}?${filterQuery(v.input, { page: String(p) })}`;
-  return (
-    <nav aria-label={t('pagesNav')} class="pager">
-      {list.page > 1 && <a href={link(list.page - 1)}>{t('previous')}</a>}
-      <span>{t('total', { n: list.total })}</span>
-      {list.page * list.pageSize < list.total && <a href={link(list.page + 1)}>{t('next')}</a>}
-    </nav>
   );
 }
 
@@ -168,7 +156,7 @@ export function ArticlesPage({ c, v }: { c: WebContext; v: ArticlesView }) {
           ) : (
             <Rows c={c} list={v.list} pick={false} />
           )}
-          <Pager c={c} v={v} list={v.list} />
+          <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `${v.queue ? '/articles/queue' : '/articles'}?${filterQuery(v.input, { page: String(p) })}`} />
         </>
       )}
     </Layout>

@@ -4,6 +4,7 @@ import type { listDistillations } from '../../domain/distillations.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { importProblem } from './import-problems.js';
+import { Pager } from '../pager.js';
 
 export interface DistillationsView {
   /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
@@ -21,19 +22,6 @@ export interface DistillationsView {
 
 /** A timestamp as the console shows it (UTC, to the minute). */
 export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-
-function Pager({ c, v }: { c: WebContext; v: DistillationsView }) {
-  const t = c.get('t');
-  const { page, pageSize, total } = v.list;
-  const link = (p: number) => `/distillations?${new URLSearchParams({ ...(v.search ? { q: v.search } : {}), page: String(p) })}`;
-  return (
-    <nav aria-label={t('pagesNav')} class="pager">
-      {page > 1 && <a href={link(page - 1)}>{t('previous')}</a>}
-      <span>{t('total', { n: total })}</span>
-      {page * pageSize < total && <a href={link(page + 1)}>{t('next')}</a>}
-    </nav>
-  );
-}
 
 function AddForm({ c, v }: { c: WebContext; v: DistillationsView }) {
   const t = c.get('t');
@@ -123,7 +111,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
           </tbody>
         </table>
       </div>
-      <Pager c={c} v={v} />
+      <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/distillations?${new URLSearchParams({ ...(v.search ? { q: v.search } : {}), page: String(p) })}`} />
       {canWrite(c) && (
         <div class="forms">
           <AddForm c={c} v={v} />

@@ -6,23 +6,12 @@ import { CsrfField, Layout } from '../layout.js';
 import type { ShownOnceKey } from './shown-once-key.js';
 import { when } from '../distillations/distillations.js';
 import { ShownOnceSecret } from './keys.js';
+import { Pager } from '../pager.js';
 
 export interface AccountsView {
   list: Awaited<ReturnType<typeof listAccounts>>;
   error?: string;
   name?: string;
-}
-
-function Pager({ c, v }: { c: WebContext; v: AccountsView }) {
-  const t = c.get('t');
-  const { page, pageSize, total } = v.list;
-  return (
-    <nav aria-label={t('pagesNav')} class="pager">
-      {page > 1 && <a href={`/admin/accounts?page=${page - 1}`}>{t('previous')}</a>}
-      <span>{t('total', { n: total })}</span>
-      {page * pageSize < total && <a href={`/admin/accounts?page=${page + 1}`}>{t('next')}</a>}
-    </nav>
-  );
 }
 
 /** Every account for an admin key, and the form that creates one (its first key is shown once after). */
@@ -45,7 +34,7 @@ export function AccountsPage({ c, v }: { c: WebContext; v: AccountsView }) {
           </tbody>
         </table>
       </div>
-      <Pager c={c} v={v} />
+      <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/admin/accounts?page=${p}`} />
       <form method="post" action="/admin/accounts" class="card narrow" id="new-account" aria-labelledby="new-account-title">
         <h2 id="new-account-title">{t('newAccount')}</h2>
         <CsrfField token={c.get('session').csrfToken} />

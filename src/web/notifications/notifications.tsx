@@ -3,6 +3,7 @@ import type { listNotifications, Notification } from '../../domain/tasks/task-ev
 import { canWrite, type WebContext } from '../context.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
+import { Pager } from '../pager.js';
 
 export interface NotificationsView {
   list: Awaited<ReturnType<typeof listNotifications>>;
@@ -43,19 +44,6 @@ function detail(t: Translate, n: Notification) {
 /** Keeps the page and the filter across a mark-read post. */
 export const listQuery = (page: number, unreadOnly: boolean) =>
   new URLSearchParams({ ...(unreadOnly ? { unread: 'true' } : {}), ...(page > 1 ? { page: String(page) } : {}) }).toString();
-
-function Pager({ c, v }: { c: WebContext; v: NotificationsView }) {
-  const t = c.get('t');
-  const { page, pageSize, total } = v.list;
-  const link = (p: number) => `/notifications?${listQuery(p, v.unreadOnly)}`;
-  return (
-    <nav aria-label={t('pagesNav')} class="pager">
-      {page > 1 && <a href={link(page - 1)}>{t('previous')}</a>}
-      <span>{t('total', { n: total })}</span>
-      {page * pageSize < total && <a href={link(page + 1)}>{t('next')}</a>}
-    </nav>
-  );
-}
 
 function MarkRead({ c, n, v }: { c: WebContext; n: Notification; v: NotificationsView }) {
   const t = c.get('t');
@@ -116,7 +104,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
           </tbody>
         </table>
       </div>
-      <Pager c={c} v={v} />
+      <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/notifications?${listQuery(p, v.unreadOnly)}`} />
     </Layout>
   );
 }

@@ -4,6 +4,7 @@ import type { schedulesWithState } from '../../temporal/schedule-control.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { describeSpec, formatRunTime } from './schedule-format.js';
+import { Pager } from '../pager.js';
 
 export type ScheduleRow = Awaited<ReturnType<typeof schedulesWithState>>[number];
 
@@ -66,7 +67,6 @@ function ScheduleActions({ c, row }: { c: WebContext; row: ScheduleRow }) {
 export function SchedulesPage({ c, v }: { c: WebContext; v: SchedulesView }) {
   const t = c.get('t');
   const lang = c.get('lang');
-  const pages = Math.max(1, Math.ceil(v.total / v.pageSize));
   return (
     <Layout c={c} title={t('schedules')}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
@@ -96,12 +96,7 @@ export function SchedulesPage({ c, v }: { c: WebContext; v: SchedulesView }) {
         </table>
       </div>
       <p class="help">{t('scheduleTotal', { n: v.total, max: v.maxSchedules })}</p>
-      {pages > 1 && (
-        <nav aria-label={t('pagesNav')} class="pager">
-          {v.page > 1 && <a href={`/schedules?page=${v.page - 1}`}>{t('previous')}</a>}
-          {v.page < pages && <a href={`/schedules?page=${v.page + 1}`}>{t('next')}</a>}
-        </nav>
-      )}
+      <Pager c={c} page={v.page} pageSize={v.pageSize} total={v.total} summary="none" href={(p) => `/schedules?page=${p}`} />
     </Layout>
   );
 }

@@ -7,6 +7,7 @@ import { canWrite, type WebContext } from '../context.js';
 import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { taskStatusLabel } from './task-status.js';
+import { Pager } from '../pager.js';
 
 type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
 type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
@@ -46,21 +47,6 @@ function distillationsUsed(t: Translate, task: Pick<TaskRow, 'keyword' | 'distil
   return t('distillationsUsed', { keyword: task.keyword ?? '', n: task.distillationCount, more: task.distillationCount - 1 });
 }
 
-/** Previous and next keep the status filter; the page number is in the URL, so a refresh stays on it. */
-function Pager({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
-  const t = c.get('t');
-  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
-  if (pages === 1 && list.page === 1) return null;
-  const href = (p: number) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`;
-  return (
-    <nav class="pager" aria-label={t('pageOf', { page: list.page, pages })}>
-      {list.page > 1 && <a href={href(Math.min(list.page - 1, pages))} rel="prev">{t('previous')}</a>}
-      <span>{t('pageOf', { page: list.page, pages })}</span>
-      {list.page < pages && <a href={href(list.page + 1)} rel="next">{t('next')}</a>}
-    </nav>
-  );
-}
-
 export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
   const t = c.get('t');
   const open = list.tasks.filter((task) => !isTerminal(task.status)).map((task) => task.id);
@@ -93,7 +79,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; 
           </tbody>
         </table>
       </div>
-      <Pager c={c} list={list} status={status} />
+      <Pager c={c} page={list.page} pageSize={list.pageSize} total={list.total} summary="pages" href={(p) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`} />
       <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
     </Layout>
   );

@@ -2,6 +2,7 @@
 import type { listUsageReports, StoredUsageReport } from '../../domain/usage/usage-reports.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
+import { Pager } from '../pager.js';
 
 export interface UsageView {
   reports: Awaited<ReturnType<typeof listUsageReports>>;
@@ -59,18 +60,6 @@ function Actions({ c }: { c: WebContext }) {
   );
 }
 
-function Pager({ c, v }: { c: WebContext; v: UsageView }) {
-  const t = c.get('t');
-  const { page, pageSize, total } = v.reports;
-  return (
-    <nav aria-label={t('pagesNav')} class="pager">
-      {page > 1 && <a href={`/usage?page=${page - 1}`}>{t('previous')}</a>}
-      <span>{t('total', { n: total })}</span>
-      {page * pageSize < total && <a href={`/usage?page=${page + 1}`}>{t('next')}</a>}
-    </nav>
-  );
-}
-
 export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
   const t = c.get('t');
   return (
@@ -98,7 +87,7 @@ export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
           </tbody>
         </table>
       </div>
-      <Pager c={c} v={v} />
+      <Pager c={c} page={v.reports.page} pageSize={v.reports.pageSize} total={v.reports.total} href={(p) => `/usage?page=${p}`} />
     </Layout>
   );
 }

@@ -6,6 +6,7 @@ import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Moment, atSecond, WebhookAreaNav } from './webhook-parts.js';
 import type { WebhookRow } from './webhooks.js';
+import { Pager } from '../pager.js';
 
 type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
 type Delivery = DeliveryPage['deliveries'][number];
@@ -115,7 +116,6 @@ function DeliveryRow({ c, d, urls }: { c: WebContext; d: Delivery; urls: Map<num
 export function DeliveriesPage({ c, v }: { c: WebContext; v: DeliveriesView }) {
   const t = c.get('t');
   const { log } = v;
-  const pages = Math.max(1, Math.ceil(log.total / log.pageSize));
   const urls = new Map(v.webhooks.map((w) => [w.id, w.url]));
   return (
     <Layout c={c} title={t('deliveriesTitle')}>
@@ -140,12 +140,7 @@ export function DeliveriesPage({ c, v }: { c: WebContext; v: DeliveriesView }) {
           </tbody>
         </table>
       </div>
-      {pages > 1 && (
-        <nav aria-label="pages" class="pager">
-          {log.page > 1 && <a href={deliveriesHref(v.filter, log.page - 1)}>{t('previous')}</a>}
-          {log.page < pages && <a href={deliveriesHref(v.filter, log.page + 1)}>{t('next')}</a>}
-        </nav>
-      )}
+      <Pager c={c} page={log.page} pageSize={log.pageSize} total={log.total} summary="none" href={(p) => deliveriesHref(v.filter, p)} />
     </Layout>
   );
 }

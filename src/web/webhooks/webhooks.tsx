@@ -4,6 +4,7 @@ import type { listWebhooks } from '../../domain/webhooks/index.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { EVENT_HELP, Moment, WebhookAreaNav } from './webhook-parts.js';
+import { Pager } from '../pager.js';
 
 export type WebhookRow = Awaited<ReturnType<typeof listWebhooks>>['webhooks'][number];
 
@@ -77,7 +78,6 @@ function NewWebhookForm({ c, v }: { c: WebContext; v: WebhooksView }) {
 
 export function WebhooksPage({ c, v }: { c: WebContext; v: WebhooksView }) {
   const t = c.get('t');
-  const pages = Math.max(1, Math.ceil(v.total / v.pageSize));
   return (
     <Layout c={c} title={t('webhookList')}>
       <WebhookAreaNav c={c} />
@@ -103,12 +103,7 @@ export function WebhooksPage({ c, v }: { c: WebContext; v: WebhooksView }) {
           </tbody>
         </table>
       </div>
-      {pages > 1 && (
-        <nav aria-label="pages" class="pager">
-          {v.page > 1 && <a href={`/webhooks?page=${v.page - 1}`}>{t('previous')}</a>}
-          {v.page < pages && <a href={`/webhooks?page=${v.page + 1}`}>{t('next')}</a>}
-        </nav>
-      )}
+      <Pager c={c} page={v.page} pageSize={v.pageSize} total={v.total} summary="none" href={(p) => `/webhooks?page=${p}`} />
       {canWrite(c) && <NewWebhookForm c={c} v={v} />}
     </Layout>
   );
