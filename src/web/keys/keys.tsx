@@ -5,6 +5,7 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import type { ShownOnceKey } from './shown-once-key.js';
 import { when } from '../distillations/distillations.js';
+import { SecretShownOnce } from '../secret-shown-once.js';
 
 export interface KeysView {
   keys: ApiKeyView[];
@@ -83,23 +84,18 @@ export function KeysPage({ c, v }: { c: WebContext; v: KeysView }) {
   );
 }
 
-/** The new key, once: a read-only field to select by hand, and a copy button where the script runs. */
+/** The new key, once, with its prefix, scope, name and expiry. */
 export function ShownOnceSecret({ c, k }: { c: WebContext; k: ShownOnceKey }) {
   const t = c.get('t');
   return (
-    <section class="card" aria-labelledby="secret-label">
-      <p class="note" role="alert">{t('shownOnce')}</p>
-      <label for="secret" id="secret-label">{t('secretLabel')}</label>
-      <input id="secret" class="secret" readonly value={k.apiKey} autocomplete="off" spellcheck={false} />
-      <button type="button" data-copy="secret" data-copied={t('copied')} hidden>{t('copy')}</button>
-      <span class="help" role="status" id="secret-copied"></span>
+    <SecretShownOnce c={c} warning={t('shownOnce')} label={t('secretLabel')} secret={k.apiKey}>
       <dl class="facts">
         <dt>{t('keyPrefix')}</dt><dd><code>{`${k.prefix}…`}</code></dd>
         <dt>{t('keyScope')}</dt><dd>{k.scope}</dd>
         {k.name && <><dt>{t('keyName')}</dt><dd>{k.name}</dd></>}
         <dt>{t('expires')}</dt><dd>{k.expiresAt ? when(new Date(k.expiresAt)) : t('never')}</dd>
       </dl>
-    </section>
+    </SecretShownOnce>
   );
 }
 

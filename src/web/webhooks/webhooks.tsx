@@ -5,6 +5,7 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { EVENT_HELP, Moment, WebhookAreaNav } from './webhook-parts.js';
 import { Pager } from '../pager.js';
+import { SecretShownOnce } from '../secret-shown-once.js';
 
 export type WebhookRow = Awaited<ReturnType<typeof listWebhooks>>['webhooks'][number];
 
@@ -109,22 +110,17 @@ export function WebhooksPage({ c, v }: { c: WebContext; v: WebhooksView }) {
   );
 }
 
-/** The signing secret, once: a read-only field to select by hand, and a copy button where the script runs. */
+/** The signing secret, once, with the webhook's URL and events. */
 export function WebhookCreatedPage({ c, w }: { c: WebContext; w: CreatedWebhook }) {
   const t = c.get('t');
   return (
     <Layout c={c} title={t('webhookCreatedTitle')}>
-      <section class="card" aria-labelledby="secret-label">
-        <p class="note" role="alert">{t('webhookSecretShownOnce')}</p>
-        <label for="secret" id="secret-label">{t('webhookSecretLabel')}</label>
-        <input id="secret" class="secret" readonly value={w.secret} autocomplete="off" spellcheck={false} />
-        <button type="button" data-copy="secret" data-copied={t('copied')} hidden>{t('copy')}</button>
-        <span class="help" role="status" id="secret-copied"></span>
+      <SecretShownOnce c={c} warning={t('webhookSecretShownOnce')} label={t('webhookSecretLabel')} secret={w.secret}>
         <dl class="facts">
           <dt>{t('webhookUrl')}</dt><dd><code>{w.url}</code></dd>
           <dt>{t('webhookEvents')}</dt><dd>{w.events.join(', ')}</dd>
         </dl>
-      </section>
+      </SecretShownOnce>
       <p><a href="/webhooks">{t('back')}</a></p>
     </Layout>
   );
