@@ -15,10 +15,9 @@ import { ArticleDeletePage, ArticleEditPage, type EditView } from './article-edi
 import { ArticlesPage, type ArticlesView } from './articles.js';
 import { readArticleFilter } from './article-filter-form.js';
 import { bulkNotice, readingNotice, safeBack, withBulkResult } from './article-notices.js';
+import { formTextAsTyped as text, formIssues as issues } from '../form-fields.js';
 
 const PAGE_SIZE = 20;
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-const issues = (error: { issues: { message: string }[] }) => error.issues.map((i) => i.message).join('; ');
 const pageNumber = (v: string | null) => Math.max(1, Math.min(1_000_000, Number.parseInt(v ?? '1', 10) || 1));
 
 /** Pages only for changing things (edit, delete): a read key is refused, as its POSTs are. */

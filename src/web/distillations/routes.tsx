@@ -11,6 +11,7 @@ import { page } from '../layout.js';
 import { DistillationDeletePage, DistillationEditPage } from './distillation-edit.js';
 import { DistillationsPage, type DistillationsView } from './distillations.js';
 import { importProblem } from './import-problems.js';
+import { formTextAsTyped as text, formIssues } from '../form-fields.js';
 
 const PAGE_SIZE = 20;
 /** The API's import limit, kept for the console too. */
@@ -19,7 +20,6 @@ const IMPORT_MAX = 1000;
 /** What the list says after a change, by the query parameter the change redirected with. */
 const NOTICES = { added: 'added', imported: 'imported', updated: 'topicsUpdated', deleted: 'distillationDeleted' } as const;
 
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function distillationRoutes(db: Db) {
   async function render(c: WebContext, extra: Partial<DistillationsView> = {}, status: 200 | 400 = 200) {
@@ -76,7 +76,7 @@ export function distillationRoutes(db: Db) {
       // One topic per line, blank lines dropped; then the API's own rules (length, count).
       const parsed = topicsInput.safeParse({ topics: topics.split(/\r?\n/).filter((line) => line.trim() !== '') });
       if (!parsed.success) {
-        const error = parsed.error.issues.map((i) => i.message).join('; ');
+        const error = formIssues(parsed.error);
         return page(c, <DistillationEditPage c={c} d={await getDistillation(db, accountId, id)} error={error} topics={topics} />, 400);
       }
       await replaceTopics(db, accountId, id, parsed.data.topics);

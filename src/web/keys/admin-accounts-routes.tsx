@@ -11,11 +11,10 @@ import { page } from '../layout.js';
 import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } from './admin-accounts.js';
 import { holdForOnePage, takeShownOnce } from '../shown-once.js';
 import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
+import { formText as text, formIssues as issues } from '../form-fields.js';
 
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-const issues = (error: { issues: { message: string }[] }) => error.issues.map((i) => i.message).join('; ');
 
 /** Accounts for admin keys (the admin guard stands in front): list, create, and each account's limits. */
 export function adminAccountRoutes(deps: ApiDeps) {

@@ -11,9 +11,9 @@ import { KeyCreatedPage, KeysPage, RevokeKeyPage, type KeysView } from './keys.j
 import { clearSessionCookie } from '../session.js';
 import { holdForOnePage, takeShownOnce } from '../shown-once.js';
 import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
+import { formText as text, formIssues } from '../form-fields.js';
 
 const CREATED_PAGE = '/keys/created';
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 /** The signed-in account's own keys: list, create (shown once), revoke after a confirmation. */
 export function keyRoutes(db: Db) {
@@ -45,7 +45,7 @@ export function keyRoutes(db: Db) {
         name: input.name === '' ? undefined : input.name,
         expiresInDays: input.expiresInDays === '' ? undefined : Number(input.expiresInDays),
       });
-      if (!parsed.success) return render(c, { input, error: parsed.error.issues.map((i) => i.message).join('; ') }, 400);
+      if (!parsed.success) return render(c, { input, error: formIssues(parsed.error) }, 400);
       const session = c.get('session');
       const key = await createOwnApiKey(db, { accountId: session.accountId, scope: session.scope }, parsed.data);
       c.set('auditTargets', { keyId: key.keyId });

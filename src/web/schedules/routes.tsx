@@ -19,14 +19,12 @@ import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoi
 import { CRON_PRESETS } from './schedule-format.js';
 import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from './schedules.js';
 import { assertCanWrite } from '../write-guard.js';
+import { formText as text, numberField } from '../form-fields.js';
 
 /** Each row asks Temporal for its state (one describe each), so a page holds 20 like the API's default. */
 const PAGE_SIZE = 20;
 /** How many of each ingredient the form offers, newest first. */
 const CHOICES = 200;
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-/** A form's number field: empty means "not given", anything else goes to the API's schema as a number. */
-const numberField = (v: string) => (v === '' ? undefined : Number(v));
 const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
   done: z.enum(['created', 'pause', 'unpause', 'trigger', 'deleted']).optional().catch(undefined),

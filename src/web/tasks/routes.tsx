@@ -22,14 +22,12 @@ import { INGREDIENT_FIELDS, NewTaskPage, type NewTaskInput, type NewTaskView } f
 import { TaskDetailPage } from './task-detail.js';
 import { TasksPage } from './tasks.js';
 import { ingredientChoices } from '../ingredient-choices.js';
+import { formText as text, numberField } from '../form-fields.js';
 
 /** Rows per page of the task list. */
 const TASKS_PER_PAGE = 50;
 const statusFilter = z.enum(TASK_STATUSES).optional().catch(undefined);
 const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-/** A form's number field: empty means "not given", anything else goes to the API's schema as a number. */
-const numberField = (v: string) => (v === '' ? undefined : Number(v));
 const INGREDIENT_FIELD_NAMES = Object.values(INGREDIENT_FIELDS);
 
 function formInput(body: Record<string, unknown>): NewTaskInput {

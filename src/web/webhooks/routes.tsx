@@ -14,12 +14,12 @@ import { assertCanWrite } from '../write-guard.js';
 import { DeliveriesPage, type DeliveriesView, type DeliveryFilterInput } from './deliveries.js';
 import { PublishingPage, type PublishingFormInput, type PublishingView } from './publishing.js';
 import { DeleteWebhookPage, WebhookCreatedPage, WebhooksPage, type CreatedWebhook, type WebhookFormInput, type WebhooksView } from './webhooks.js';
+import { formText as text, formIssues as issues } from '../form-fields.js';
 
 const CREATED_PAGE = '/webhooks/created';
 const PAGE_SIZE = 20;
 /** The most webhooks the filter and the publishing form offer (the API's largest page). */
 const CHOICES = 100;
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const createdWebhook: z.ZodType<CreatedWebhook> = z.object({ id: z.number(), url: z.string(), events: z.array(z.string()), secret: z.string() });
 const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
@@ -30,7 +30,6 @@ const logNotices = z.object({
   sent: z.coerce.number().int().positive().optional().catch(undefined),
   redelivered: z.coerce.number().int().positive().optional().catch(undefined),
 });
-const issues = (err: z.ZodError) => err.issues.map((i) => i.message).join('; ');
 
 function readWebhookForm(body: Record<string, unknown>): WebhookFormInput {
   const events = body['events[]'];
