@@ -63,6 +63,15 @@
    * As the article count is typed, asks the server how many distillations are available now and shows
    * its answer: the count, and the seed's insufficient-distillations message before the form is sent.
    */
+  /** `fn` once typing pauses for `ms`: one request per pause, not one per keystroke. */
+  function debounced(fn, ms) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  }
+
   function articleCount() {
     var input = document.getElementById('article-count');
     var available = document.getElementById('available');
@@ -70,7 +79,7 @@
     if (!input || !available || !error) return;
     var url = input.getAttribute('data-check-url');
     var latest = 0;
-    input.addEventListener('input', function () {
+    input.addEventListener('input', debounced(function () {
       var mine = ++latest;
       fetch(url + '?count=' + encodeURIComponent(input.value.trim()), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(function (res) { return res.ok ? res.json() : null; })
@@ -83,7 +92,7 @@
           input.setAttribute('aria-invalid', answer.refusal ? 'true' : 'false');
         })
         .catch(function () {});
-    });
+    }, 200));
   }
 
   /**
@@ -129,7 +138,6 @@
     var button = document.getElementById('preview-button');
     if (button) button.hidden = true;
     var latest = 0;
-    var timer = null;
     function preview() {
       var mine = ++latest;
       fetch('/schedules/preview', { method: 'POST', credentials: 'same-origin', body: new URLSearchParams(new FormData(form)) })
@@ -142,10 +150,7 @@
         })
         .catch(function () {});
     }
-    function soon() {
-      clearTimeout(timer);
-      timer = setTimeout(preview, 400);
-    }
+    var soon = debounced(preview, 400);
     form.querySelectorAll('input[name="when"]').forEach(function (radio) {
       radio.addEventListener('change', function () {
         if (radio.getAttribute('data-cron')) cron.value = radio.getAttribute('data-cron');
