@@ -32,12 +32,12 @@ const program = new Command('npm run admin --').description('Manage accounts and
 const account = program.command('account').description('accounts');
 account
   .command('create <name>')
-  .description('create an account; the very first account gets an admin key, later ones a write key')
+  .description('create an account; the very first account (the bootstrap account) gets an operator key, later ones a write key')
   .action((name: string) =>
     withDatabase(async (db) => {
       const created = await db.transaction(async (tx) => {
         const [first] = await tx.select({ id: accounts.id }).from(accounts).limit(1);
-        return createAccount(tx, name, { scope: first ? 'write' : 'admin', keyName: 'created by npm run admin' });
+        return createAccount(tx, name, { scope: first ? 'write' : 'operator', keyName: 'created by npm run admin' });
       });
       console.log(`account ${created.accountId} (${name}) created`);
       console.log(`${created.scope} key ${created.keyId}: ${created.apiKey}`);

@@ -26,7 +26,7 @@ export interface ApiOperation {
   parameters?: Record<string, unknown>[];
   /** Other non-error answers: status -> description and JSON body, if any. */
   otherResponses?: Record<number, { description: string; body?: z.ZodType }>;
-  /** The key scope it needs when not the default (read for GET, write otherwise): admin routes say admin. */
+  /** The key scope it needs when not the default (read for GET, write otherwise): account admin routes say admin, global ones operator. */
   scope?: Scope;
 }
 
@@ -168,7 +168,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     paths,
     components: {
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin)' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin < operator): admin manages its own account (keys, audit, limits view), operator the whole service (accounts, the keys, limits and audit of every account, the Temporal codec)' },
       },
     },
   };

@@ -64,7 +64,7 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     revokedAt: tsz('revoked_at'),
     lastUsedAt: tsz('last_used_at'),
-    /** read | write | admin (src/domain/accounts/scopes.ts); keys from before scopes existed are write. */
+    /** read | write | admin | operator (src/shared/key-scopes.ts); keys from before scopes existed are write. */
     scope: text('scope').$type<Scope>().notNull().default('write'),
     name: text('name'),
     /** null: never expires. */
@@ -73,7 +73,7 @@ export const apiKeys = pgTable(
   (t) => [
     uniqueIndex('api_keys_key_hash_uq').on(t.keyHash),
     index('api_keys_account_idx').on(t.accountId),
-    check('api_keys_scope_valid', sql`${t.scope} IN ('read','write','admin')`),
+    check('api_keys_scope_valid', sql`${t.scope} IN ('read','write','admin','operator')`),
   ],
 );
 

@@ -6,7 +6,7 @@ import { ensureDefaultAccount } from '../domain/accounts/index.js';
 /**
  * The embedded mode's account and key: DEV_API_KEY when set, else the key kept in `<dataDir>/api-key`
  * from an earlier start, else a new one written there (only its hash goes into the database). The key is
- * the account's admin key; the embedded key it replaced is revoked.
+ * the bootstrap account's operator key (the whole service is its to run); the embedded key it replaced is revoked.
  */
 export async function ensureDevAccount(db: Db, dataDir: string, devApiKey: string | undefined) {
   const keyFile = path.join(dataDir, 'api-key');

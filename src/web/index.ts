@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { timing } from 'hono/timing';
 import type { RouteDeps } from '../api/types.js';
-import { requireAdminScope } from './admin-guard.js';
+import { requireOperatorScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
 import { consoleAuditTrail } from './audit-trail.js';
 import type { WebEnv } from './context.js';
@@ -57,7 +57,7 @@ export function webRoutes(deps: RouteDeps) {
   web.use('/sign-in', consoleAuditTrail(db, deps.log));
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
-  web.use('/admin/*', requireAdminScope());
+  web.use('/admin/*', requireOperatorScope());
   web.route('/', assetRoutes());
   web.route('/', authRoutes(db));
   web.route('/', signOutRoute(db));

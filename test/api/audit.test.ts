@@ -10,7 +10,7 @@ import { useApiWithoutWorker } from '../support/stack.js';
 const stack = useApiWithoutWorker();
 const { database } = stack;
 
-const account = (scope: 'write' | 'admin' = 'write') => createAccount(database.db, `audit-${randomUUID().slice(0, 8)}`, { scope });
+const account = (scope: 'write' | 'admin' | 'operator' = 'write') => createAccount(database.db, `audit-${randomUUID().slice(0, 8)}`, { scope });
 const rowsOf = (accountId: number) =>
   database.sql`SELECT method, route, status, target_ids, request_id, key_prefix, client_ip FROM audit_events WHERE account_id = ${accountId} ORDER BY id`;
 
@@ -90,9 +90,9 @@ describe('audit trail', () => {
     expect(noKey).toEqual({ key_prefix: null, status: 401 });
   });
 
-  it('GET /api/audit lists the own account, filtered by action and time; admin keys read any account', async () => {
+  it('GET /api/audit lists the own account, filtered by action and time; operator keys read any account', async () => {
     const a = await account();
-    const admin = await account('admin');
+    const operator = await account('operator');
     const created = await send('POST', '/api/distillations', a.apiKey, { keyword: 'k' });
     await send('DELETE', `/api/distillations/${created.body.id}`, a.apiKey);
     const all = await send('GET', '/api/audit', a.apiKey);
@@ -108,11 +108,11 @@ describe('audit trail', () => {
     const bad = await send('GET', '/api/audit?from=yesterday', a.apiKey);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('from must be an ISO 8601 date-time');
-    const other = await send('GET', `/api/audit?accountId=${admin.accountId}`, a.apiKey);
+    const other = await send('GET', `/api/audit?accountId=${operator.accountId}`, a.apiKey);
     expect(other.status).toBe(403);
     expect(other.body.error.code).toBe('FORBIDDEN_SCOPE');
-    const asAdmin = await send('GET', `/api/audit?accountId=${a.accountId}`, admin.apiKey);
-    expect(asAdmin.body.total).toBe(2);
+    const asOperator = await send('GET', `/api/audit?accountId=${a.accountId}`, operator.apiKey);
+    expect(asOperator.body.total).toBe(2);
   });
 
   it('deletes audit events older than the retention and keeps the rest', async () => {
