@@ -98,7 +98,7 @@ export const configSchema = z
     MAX_SCHEDULES_PER_ACCOUNT: int(1, 100_000).default(50),
     /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
     AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
-    /** Lets webhooks reach private, loopback and link-local addresses (SSRF guard off): for tests and closed networks only. */
+    /** Lets webhooks reach non-public addresses and this host's own (SSRF guard off): for tests and closed networks only. */
     WEBHOOK_ALLOW_PRIVATE_TARGETS: z
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
       .default('false')
