@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
@@ -8,8 +10,9 @@ import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { ROOT, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
+import { startCrashablePostgres } from '../faults/support/crashable-postgres.js';
 
 /** Every start-up step of `npm run worker` that reaches PostgreSQL or Temporal, in order. */
 const STEPS = [
@@ -30,7 +33,7 @@ let database: Database;
 let databaseUrl: string;
 let temporal: TemporalHandles;
 let stub: LlmStub;
-let worker: ServiceProcess | undefined;
+const workers: ServiceProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
@@ -44,8 +47,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await worker?.kill();
-  for (const close of closers) await close().catch(() => undefined);
+  for (const w of workers) await w.kill();
+  for (const close of closers.reverse()) await close().catch(() => undefined);
   await temporal?.client.schedule.getHandle(queues.USAGE_VERIFY_SCHEDULE_ID).delete().catch(() => undefined);
   await temporal?.close();
   await stub?.close();
@@ -69,14 +72,14 @@ it('PostgreSQL and Temporal restarting at each start-up step: the worker waits e
   closers.push(pgProxy.close, temporalProxy.close);
   pgUrl.port = pgProxy.address.split(':')[1]!;
 
-  worker = startServiceProcess('src/worker.ts', {
+  const w = startServiceProcess('src/worker.ts', {
     ...queues,
     DATABASE_URL: pgUrl.toString(),
     TEMPORAL_ADDRESS: temporalProxy.address,
     LLM_BASE_URL: stub.url,
     LLM_RETRY_INITIAL_MS: '200',
   });
-  const w = worker;
+  workers.push(w);
   // Both go down the moment the worker logs that it enters a step: the cut runs in the same turn of the
   // event loop that reads the line, before the proxies relay any answer to the step's first request.
   const cuts = STEPS.map((step) =>
@@ -120,7 +123,47 @@ it('a start-up error that waiting cannot cure (an unknown namespace) still stops
     TEMPORAL_NAMESPACE: `no-such-namespace-${suffix}`,
     LLM_BASE_URL: stub.url,
   });
+  workers.push(w);
   expect(await w.exited, w.tail()).toBe(1);
   expect(w.output()).toMatch(/start-up failed while registering search attributes: .*not found/i);
   expect(w.output()).not.toMatch(/waits for a dependency/);
+});
+
+it('a `pg_ctl restart -m immediate` while the worker resumes tasks (the fault run, seed 7): it waits, then resumes them', { timeout: 300_000 }, async () => {
+  // A PostgreSQL of its own: the crash must not reach the other test files' database.
+  const pg = await startCrashablePostgres(path.join(ROOT, '.data', `test-startup-blips-${suffix}`), 'artgen_blips_crash');
+  closers.push(pg.stop);
+  await runMigrations(pg.url);
+  const own = connectDatabase(pg.url, { max: 1 });
+  closers.push(own.close);
+  await own.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 400000000`;
+  const { accountId } = await newAccount(own);
+  await seedDistillations(own, accountId, [{ keyword: 'crash-a' }, { keyword: 'crash-b' }]);
+  const task = await createTaskWithReservations(own.db, accountId, { articleCount: 2, concurrency: 2 });
+
+  const pgUrl = new URL(pg.url);
+  const proxy = await startTcpProxy(`${pgUrl.hostname}:${pgUrl.port}`);
+  closers.push(proxy.close);
+  pgUrl.port = proxy.address.split(':')[1]!;
+  const crashQueues = { TASK_QUEUE: `blip-crash-tasks-${suffix}`, LLM_TASK_QUEUE: `blip-crash-llm-${suffix}`, USAGE_VERIFY_SCHEDULE_ID: `blip-crash-usage-${suffix}` };
+  closers.push(() => temporal.client.schedule.getHandle(crashQueues.USAGE_VERIFY_SCHEDULE_ID).delete());
+  const w = startServiceProcess('src/worker.ts', { ...crashQueues, DATABASE_URL: pgUrl.toString(), TEMPORAL_ADDRESS: inject('temporalAddress'), LLM_BASE_URL: stub.url });
+  workers.push(w);
+  const resuming = /"msg":"start-up: resuming unfinished tasks"/;
+  // The proxy holds the step's first query (see above); the crash restart then runs for real, and the
+  // proxy lets the worker's retries through while PostgreSQL is still down or recovering.
+  const crashed = w.waitForOutput(resuming, 240_000).then(() => {
+    proxy.cut();
+    return pg.crashRestart();
+  });
+  crashed.catch(() => undefined);
+  await w.waitForOutput(/start-up: resuming unfinished tasks waits for a dependency/, 240_000);
+  proxy.restore();
+  await crashed;
+  await w.waitForOutput(/"msg":"worker running"/, 120_000);
+
+  expect(w.child.exitCode, w.tail()).toBeNull();
+  expect(count(w.output(), /waits for a dependency/)).toBe(1);
+  const summary = await temporal.client.workflow.getHandle(taskWorkflowId(task.id)).result();
+  expect(summary).toMatchObject({ status: 'completed', generatedCount: 2 });
 });
