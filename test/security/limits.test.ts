@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEventHub } from '../../src/api/event-hub.js';
 import { DEFAULT_LIMITS, type LimitDefaults } from '../../src/config.js';
 import { createApiKey } from '../../src/domain/accounts/index.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
@@ -197,6 +198,29 @@ describe('item 8: caps on open event streams', () => {
     open.push(overList);
     expect(overList.status).toBe(429);
     await finishTask(database.db, taskId, { status: 'canceled', reason: 'limits' });
+  });
+
+  it('polls PostgreSQL once per interval for all streams of a process, waking only those of tasks with new events', async () => {
+    const { accountId } = await newAccount(database);
+    const tasks = [await idleTask(accountId, `poll-a-${accountId}`), await idleTask(accountId, `poll-b-${accountId}`)];
+    let queries = 0;
+    const counted = new Proxy(database.sql, { apply: (target, self, args) => (queries++, Reflect.apply(target, self, args)) });
+    const hub = createEventHub(counted, { listen: false, pollMs: 20 });
+    const wakes = new Map(tasks.map((t) => [t, [0, 0, 0, 0, 0]]));
+    const unsubscribes = await Promise.all(tasks.flatMap((t) => [0, 1, 2, 3, 4].map((i) => hub.subscribe(t, () => wakes.get(t)![i]!++))));
+
+    // Idle tasks: every poll is one query for all ten streams, and wakes each stream at most once (its first sighting).
+    await expect.poll(() => queries).toBeGreaterThanOrEqual(5);
+    for (const t of tasks) expect(wakes.get(t)!.every((n) => n <= 1)).toBe(true);
+    const before = wakes.get(tasks[1]!)!.slice();
+    await finishTask(database.db, tasks[0]!, { status: 'canceled', reason: 'poll' });
+    await expect.poll(() => wakes.get(tasks[0]!)!.every((n) => n >= 1)).toBe(true);
+    const polled = queries;
+    await expect.poll(() => queries).toBeGreaterThanOrEqual(polled + 3);
+    expect(wakes.get(tasks[1]!)).toEqual(before);
+    expect(wakes.get(tasks[0]!)!.every((n) => n <= 2)).toBe(true);
+    unsubscribes.forEach((u) => u());
+    await finishTask(database.db, tasks[1]!, { status: 'canceled', reason: 'poll' });
   });
 
   it('caps the streams of one process', async () => {
