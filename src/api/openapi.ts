@@ -62,7 +62,7 @@ function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
     ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'], 403: ['FORBIDDEN_SCOPE'] }),
     ...(op.path.includes(':') ? { 404: ['NOT_FOUND'] } : {}),
     ...(op.body ? { 413: ['PAYLOAD_TOO_LARGE'] } : {}),
-    ...(mount.open || op.method === 'get' ? {} : { 429: ['RATE_LIMITED'] }),
+    ...(mount.open ? {} : { 429: op.method === 'get' ? ['AUTH_THROTTLED'] : ['AUTH_THROTTLED', 'RATE_LIMITED'] }),
     ...(mount.open ? {} : { 503: ['DEPENDENCY_UNAVAILABLE'] }),
   };
 }

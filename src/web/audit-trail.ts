@@ -45,7 +45,7 @@ export function consoleAuditTrail(db: Db, log: Logger): MiddlewareHandler<WebEnv
       clientIp: clientAddress(c),
     };
     try {
-      if (!session && !attempt?.ok) await recordRefusedAuth(db, event);
+      if (!session && !attempt?.ok) await recordRefusedAuth(db, event, attempt?.auditBucket);
       else await recordAuditEvent(db, { ...event, targetIds: { ...pathIds(route ? pathParams(route, c.req.path) : {}), ...c.get('auditTargets') } });
     } catch (err) {
       log.error({ err, requestId: event.requestId, route }, 'could not record an audit event of the console');

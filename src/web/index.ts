@@ -24,7 +24,7 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
-import { requireWriteForPost } from './write-guard.js';
+import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
@@ -56,10 +56,10 @@ export function webRoutes(deps: RouteDeps) {
   for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
   web.use('/sign-in', consoleAuditTrail(db, deps.log));
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
-  for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
+  for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost(), rateLimitConsoleWrites({ db, defaults: deps.limits }));
   web.use('/admin/*', requireOperatorScope());
   web.route('/', assetRoutes());
-  web.route('/', authRoutes(db));
+  web.route('/', authRoutes(db, deps.limits));
   web.route('/', signOutRoute(db));
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
