@@ -8,6 +8,7 @@ import type { WebContext, WebEnv } from './context.js';
 import { CSRF_FIELD, sameToken } from './csrf.js';
 import { LANG_COOKIE } from './i18n/index.js';
 import { Layout, page } from './layout.js';
+import { localRedirectPath } from './local-path.js';
 import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from './session.js';
 
 /** Before a session exists, the sign-in form is protected by a double-submit token (cookie + field). */
@@ -40,9 +41,6 @@ function signInForm(c: WebContext, error?: string) {
   return page(c, <SignInPage c={c} token={token} error={error} />, error ? 400 : 200);
 }
 
-/** Only a local path: `next` must not send the browser to another site. */
-const localPath = (next: string | undefined) => (next && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
-
 export function authRoutes(db: Db) {
   return new Hono<WebEnv>()
     .get('/sign-in', (c) => signInForm(c))
@@ -61,7 +59,7 @@ export function authRoutes(db: Db) {
     .get('/lang/:lang', (c) => {
       const lang = c.req.param('lang');
       if (lang === 'zh' || lang === 'en') setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, secure: cookieOptions(c, 0).secure });
-      return c.redirect(localPath(c.req.query('next')), 303);
+      return c.redirect(localRedirectPath(c.req.query('next')), 303);
     })
     .get('/', (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? '/distillations' : '/sign-in', 303));
 }
