@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { jsonNestsDeeperThan } from '../../src/api/json-nesting.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startApiServer, type JsonReply } from '../support/api-server.js';
@@ -58,6 +60,20 @@ describe('deeply nested JSON (item 10)', () => {
     expect(errorsLoggedSince(from)).toEqual([]);
   });
 
+  it('the raw-text scan agrees with the parsed depth for any JSON value (strings full of brackets, quotes and escapes)', () => {
+    const depthOf = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+    const text = fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a', ' ', '\u0000') });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(text, tie('node'), { maxKeys: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 6 }), (v, max) => {
+        expect(jsonNestsDeeperThan(JSON.stringify(v), max)).toBe(depthOf(v) > max);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('2 MB of [[[ sent 8 at a time is refused at once, and /api/health keeps answering', async () => {
     const { apiKey } = await newAccount(database);
     const bomb = '['.repeat(2 * 1024 * 1024 - 16);
@@ -96,6 +112,16 @@ describe('malformed percent-encoding in a path id (item 11)', () => {
       { method: 'DELETE', route: '/api/distillations/:id', status: 400 },
       { method: 'PUT', route: '/api/distillations/:id/topics', status: 400 },
     ]);
+    expect(errorsLoggedSince(from)).toEqual([]);
+  });
+
+  it('the console: a path id %ZZ is a 400 page, and the refused write is audited', async () => {
+    const account = await newAccount(database, { scope: 'admin' });
+    const client = await new ConsoleClient('en').signIn(account.apiKey);
+    const from = captured.lines.length;
+    expectRefusalPage(await client.post('/keys/%ZZ/revoke', {}), 400, 'en', ['INVALID_ID']);
+    expectRefusalPage(await client.request('GET', '/articles/%ZZ'), 400, 'en', ['INVALID_ID']);
+    expect(await auditRows(account.accountId)).toContainEqual({ method: 'POST', route: '/keys/:id/revoke', status: 400 });
     expect(errorsLoggedSince(from)).toEqual([]);
   });
 });
