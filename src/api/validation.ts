@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError, badRequest } from '../domain/errors.js';
-import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from './json-nesting.js';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../shared/json-nesting.js';
 import { closed, fieldsAt } from './schemas/closed.js';
 import { idRule, MAX_ID, NUL_MESSAGE, nulFieldPaths, parseIdText } from './schemas/input-rules.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { jsonNestsDeeperThan } from '../../src/api/json-nesting.js';
+import { jsonNestsDeeperThan } from '../../src/shared/json-nesting.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { captureLogger } from '../support/log-capture.js';
 import { startApiServer, type JsonReply } from '../support/api-server.js';
@@ -157,7 +157,7 @@ class ConsoleClient {
     }
   }
 
-  async request(method: string, path: string, init: { body?: string | URLSearchParams; headers?: Record<string, string> } = {}) {
+  async request(method: string, path: string, init: { body?: string | URLSearchParams | FormData; headers?: Record<string, string> } = {}) {
     const res = await fetch(`${api.url}${path}`, {
       method,
       redirect: 'manual',
@@ -257,6 +257,18 @@ describe.each(['zh', 'en'] as const)('console refusals are 4xx pages in %s (item
     const anonymous = new ConsoleClient(lang);
     await anonymous.request('GET', '/sign-in');
     expectRefusalPage(await anonymous.post('/sign-in', { apiKey: 'ak_\u0000' }), 400, lang, [NUL_WORDS[lang], '“apiKey”']);
+    // A NUL inside an uploaded import file: a 4xx page (the file's own check, or the database's refusal), never a 500.
+    const upload = new FormData();
+    upload.set('_csrf', client.csrf);
+    upload.set('file', new Blob(['keyword,topics\r\nk\u0000w,topic\r\n'], { type: 'text/csv' }), 'nul.csv');
+    const imported = await client.request('POST', '/distillations/import', { body: upload });
+    expect(imported.status, imported.text.slice(0, 2000)).toBeGreaterThanOrEqual(400);
+    expect(imported.status).toBeLessThan(500);
+    // A nesting bomb as an uploaded JSON file is refused by the same scan before it is parsed.
+    const bomb = new FormData();
+    bomb.set('_csrf', client.csrf);
+    bomb.set('file', new Blob([`${'['.repeat(3000)}${']'.repeat(3000)}`], { type: 'application/json' }), 'bomb.json');
+    expectRefusalPage(await client.request('POST', '/distillations/import', { body: bomb }), 400, lang, ['32']);
     // A query parameter too: a NUL in a search never reaches PostgreSQL.
     expectRefusalPage(await client.request('GET', '/articles?q=a%00b'), 400, lang, [NUL_WORDS[lang], '“q”']);
     expect(errorsLoggedSince(from)).toEqual([]);

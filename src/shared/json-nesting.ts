@@ -1,4 +1,4 @@
-/** How deep a JSON request body may nest: every body the API reads is a few levels deep. */
+/** How deep JSON from outside may nest (an API body, an import file): every one we read is a few levels deep. */
 export const MAX_JSON_DEPTH = 32;
 
 const OPEN = new Set(['[', '{']);
