@@ -53,7 +53,7 @@ export const openApiPath = (base: string, path: string) => mountedPath(base, pat
 /** The errors an operation answers by its shape: the API key, its body, query and path ids, the database. */
 function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
   const bad = [
-    ...(op.body ? ['INVALID_JSON', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
+    ...(op.body ? ['INVALID_JSON', 'JSON_TOO_DEEP', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
     ...(op.query && !op.body ? ['VALIDATION_ERROR'] : []),
     ...(op.path.includes(':') ? ['INVALID_ID'] : []),
   ];

@@ -11,6 +11,7 @@ import type { WebContext, WebEnv } from './context.js';
 import { CSRF_FIELD, sameToken } from './csrf.js';
 import { LANG_COOKIE } from './i18n/index.js';
 import { Layout, page } from './layout.js';
+import { localRedirectPath } from './local-path.js';
 import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from './session.js';
 
 /** Before a session exists, the sign-in form is protected by a double-submit token (cookie + field). */
@@ -42,9 +43,6 @@ function signInForm(c: WebContext, error?: string) {
   setCookie(c, SIGN_IN_COOKIE, token, cookieOptions(c, 3600));
   return page(c, <SignInPage c={c} token={token} error={error} />, error ? 400 : 200);
 }
-
-/** Only a local path: `next` must not send the browser to another site. */
-const localPath = (next: string | undefined) => (next && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
 
 /**
  * The sign-in form and its post. A failed sign-in counts in the same per-address and per-key-prefix
@@ -81,7 +79,7 @@ export function authRoutes(db: Db, throttle: AuthThrottleSettings) {
     .get('/lang/:lang', (c) => {
       const lang = c.req.param('lang');
       if (lang === 'zh' || lang === 'en') setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, secure: cookieOptions(c, 0).secure });
-      return c.redirect(localPath(c.req.query('next')), 303);
+      return c.redirect(localRedirectPath(c.req.query('next')), 303);
     })
     .get('/', (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? '/distillations' : '/sign-in', 303));
 }
