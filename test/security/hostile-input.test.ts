@@ -128,13 +128,13 @@ describe('malformed percent-encoding in a path id (item 11)', () => {
 
 describe('fairnessWeight within the column range (item 15)', () => {
   it.each([5e-324, 1e-40, 1e-7, 1000.5, 1e39])('%s is a 400 naming fairnessWeight, never a database error', async (weight) => {
-    const admin = await newAccount(database, { scope: 'admin' });
+    const admin = await newAccount(database, { scope: 'operator' });
     const r = expectError(await api.call('PATCH', `/api/admin/accounts/${admin.accountId}`, admin.apiKey, { fairnessWeight: weight }), 400, 'VALIDATION_ERROR');
     expect(r.details.issues).toEqual([expect.objectContaining({ field: 'fairnessWeight' })]);
   });
 
   it('the smallest and largest accepted weights are stored as sent', async () => {
-    const admin = await newAccount(database, { scope: 'admin' });
+    const admin = await newAccount(database, { scope: 'operator' });
     for (const weight of [0.001, 1000]) {
       const r = await api.call('PATCH', `/api/admin/accounts/${admin.accountId}`, admin.apiKey, { fairnessWeight: weight });
       expect(r.status, r.text).toBe(200);
@@ -207,7 +207,7 @@ describe.each(['zh', 'en'] as const)('console refusals are 4xx pages in %s (item
   let client: ConsoleClient;
   let articleId = 0;
   beforeAll(async () => {
-    admin = await newAccount(database, { scope: 'admin' });
+    admin = await newAccount(database, { scope: 'operator' });
     client = await new ConsoleClient(lang).signIn(admin.apiKey);
     articleId = (await saveTestArticles(database, admin.accountId, 1))[0]!;
   });
