@@ -45,9 +45,19 @@ async function npmStart(env: Record<string, string>) {
 /** Every entry under `dir` that is not private to its owner, as "mode path" lines. */
 async function notPrivate(dir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const name of await readdir(dir)) {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    throw err;
+  });
+  for (const name of names) {
     const p = path.join(dir, name);
-    const st = await lstat(p);
+    // A running server's short-lived files (sqlite's -journal, PostgreSQL's temporary ones) may go
+    // between the listing and the look.
+    const st = await lstat(p).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (!st) continue;
     const mode = st.mode & 0o777;
     if (st.isDirectory()) {
       if (mode !== 0o700) found.push(`${mode.toString(8)} ${p}/`);
