@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { scheduleRunWorkflowIdPrefix } from '../../src/temporal/generation-sched
 import { waitFor } from '../support/api-server.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
+import { replayWithCurrentCode } from '../support/replay.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
 /**
@@ -135,6 +137,13 @@ describe('provider errors quoting the prompt', () => {
     // Every line the worker and the API printed.
     const logs = `${worker.output()}\n${api.output()}`;
     for (const s of secrets) expect(logs.includes(s), s).toBe(false);
+
+    // A history with encrypted failure messages replays; RECORD_WORKFLOW_HISTORIES=1 keeps it as a fixture.
+    const recorded = await temporal.client.workflow.getHandle(taskWorkflowId(taskId)).fetchHistory();
+    await replayWithCurrentCode(recorded, taskWorkflowId(taskId));
+    if (process.env.RECORD_WORKFLOW_HISTORIES) {
+      await writeFile(path.resolve(import.meta.dirname, '../fixtures/histories/encrypted-failure-messages.json'), JSON.stringify(recorded));
+    }
   });
 });
 
