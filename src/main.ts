@@ -79,7 +79,7 @@ async function main() {
     uiUrl = dev.uiUrl;
   }
 
-  const payloadCodec = await resolvePayloadCodec(config, { embedded: !config.TEMPORAL_ADDRESS, command: 'npm start' });
+  const payloadCodec = await resolvePayloadCodec(config, { embedded: !config.TEMPORAL_ADDRESS, command: 'npm start' }, log.child({ component: 'payload-codec' }));
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
   stops.push(database.close);

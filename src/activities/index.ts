@@ -15,6 +15,8 @@ import { buildArticlePrompt, hasTitleLine, LlmError, parseArticle, type LlmClien
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
+import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
+import { currentWorkflowId, refuseRun } from './untrusted-run.js';
 
 /** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
 export interface LlmPolicy {
@@ -95,6 +97,9 @@ export function createActivities({
      * after QUOTA_ADMISSION_RETRY_MS (no workflow change: activity retries add no history events).
      */
     async startTask({ taskId }: { taskId: number }): Promise<TaskRun> {
+      // The service runs a task only under its own workflow id: another run naming it was not started by the service.
+      const workflowId = currentWorkflowId();
+      if (workflowId !== taskWorkflowId(taskId)) refuseRun(log, `it names task ${taskId} but runs as ${workflowId}`, { taskId, workflowId });
       try {
         return { ...(await startTask(db, taskId, admit)), llmTaskQueue, llmPolicy };
       } catch (err) {

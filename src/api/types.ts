@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
+import type { DisplayDecoder } from '../temporal/payload-codec.js';
 import type { AuthVariables } from './middleware/api-key-auth.js';
 import type { StreamGate } from './stream-gate.js';
 
@@ -23,7 +24,7 @@ export interface ApiDeps {
    * The payload codec of the workers, served to the Temporal UI at /api/temporal-codec; its key ring also
    * seals webhook signing secrets at rest.
    */
-  codec: PayloadCodec & SecretSealer;
+  codec: PayloadCodec & SecretSealer & DisplayDecoder;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
   codecCorsOrigins: string[];
   /** The Temporal UI the console links a task's workflow to; unset: no link. */

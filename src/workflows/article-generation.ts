@@ -13,6 +13,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { TASK_STATUS } from '../shared/search-attributes.js';
 import { progressQuery, type TaskProgress } from './progress.js';
+import { requireTrustedInput } from './trusted-input.js';
 
 export interface ArticleTaskInput {
   taskId: number;
@@ -71,7 +72,8 @@ async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => P
  * parallelism, save each at once, mark what failed, finish. Cancellation and the task's own deadline
  * end it as canceled / timeout: saved articles stay, open items are released.
  */
-export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
+export async function articleGenerationWorkflow(input: ArticleTaskInput) {
+  const { taskId } = requireTrustedInput(input, 'articleGenerationWorkflow');
   const cancelAtAnyStep = patched(CANCEL_ANY_STEP_PATCH);
   const setSearchStatus = (status: string) => upsertSearchAttributes([{ key: TASK_STATUS, value: status }]);
   let run;
