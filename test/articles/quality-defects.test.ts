@@ -10,7 +10,7 @@ import { connectTemporal } from '../../src/temporal/connect.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
-import { keywordOf, type StubRequest } from '../support/llm-stub.js';
+import { keywordOf } from '../support/llm-stub.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { replayWithCurrentCode } from '../support/replay.js';
 import { useTestStack } from '../support/stack.js';
@@ -55,10 +55,10 @@ async function consoleSession(apiKey: string) {
   const signedIn = await fetch(`${stack.api.url}/sign-in`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { cookie: signInCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { cookie: signInCookie, origin: stack.api.url, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: token, apiKey }).toString(),
   });
-  expect(signedIn.status).toBe(303);
+  expect(signedIn.status, await signedIn.text()).toBe(303);
   return signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
@@ -127,32 +127,38 @@ describe('2. quality rewrites have their own budget; a written draft is never lo
 
 describe('3. the offline generator varies with task and position', () => {
   const offline = createOfflineGenerator();
+  // A worker writing with the offline generator (the zero-key default), beside the stub's.
+  const offlineStack = useTestStack({ policy: { maxAttempts: 3, retryInitialMs: 50, maxRewrites: 2 }, worker: { llm: offline } });
   const pool = ['cold brew coffee', 'solar panels', 'sourdough bread', 'electric bikes', '冷萃咖啡', '太阳能板'];
 
   it('writes a pool twice (two tasks) with no near-duplicate refusals on the second task', async () => {
+    const acc = await newAccount(offlineStack.database);
     const suffix = randomUUID().slice(0, 6);
-    const keywords = pool.map((k) => `${k} ${suffix}`);
-    const { apiKey, accountId } = await account(keywords, { nearDuplicateMaxDistance: 3 });
-    stack.stub.setBehavior(async (req: StubRequest) => {
-      if (!keywords.includes(keywordOf(req) ?? '')) return {};
-      const reply = await offline.complete({ messages: req.body.messages, seed: req.body.seed });
-      return { content: reply.content };
-    });
-    const first = await runTask(apiKey, { articleCount: pool.length, concurrency: 1 });
-    stack.stub.resetCounters();
-    const second = await runTask(apiKey, { articleCount: pool.length, concurrency: 1 });
-    for (const task of [first, second]) expect(task).toMatchObject({ status: 'completed', generatedCount: pool.length, flaggedCount: 0 });
-    const refusals = second.generatedArticles.filter((a: { qualityScores: { attempt: number } }) => a.qualityScores.attempt > 1);
-    expect(refusals).toEqual([]);
-    expect(stack.stub.requests).toHaveLength(pool.length);
-    expect(await invariantViolations(database, accountId)).toEqual([]);
+    await seedDistillations(offlineStack.database, acc.accountId, pool.map((k) => ({ keyword: `${k} ${suffix}` })));
+    expect((await offlineStack.api.call('PUT', '/api/quality-settings', acc.apiKey, { nearDuplicateMaxDistance: 3 })).status).toBe(200);
+    const run = async () => {
+      const created = await offlineStack.api.call('POST', T, acc.apiKey, { articleCount: pool.length, concurrency: 1 });
+      expect(created.status, created.text).toBe(201);
+      return waitFor('offline task finished', async () => {
+        const r = await offlineStack.api.call('GET', `${T}/${created.body.taskId}`, acc.apiKey);
+        return r.body.status === 'completed' ? r.body : undefined;
+      });
+    };
+    const first = await run();
+    const second = await run();
+    // Each task's articles: every draft passed at once (attempt 1); a near duplicate would be refused first.
+    const refusals = (task: { generatedArticles: { qualityScores: { attempt: number } }[] }) => task.generatedArticles.filter((a) => a.qualityScores.attempt > 1).length;
+    expect([refusals(first), refusals(second)]).toEqual([0, 0]);
+    for (const task of [first, second]) expect(task).toMatchObject({ generatedCount: pool.length, flaggedCount: 0 });
+    expect(await invariantViolations(offlineStack.database, acc.accountId)).toEqual([]);
   });
 
   it('is deterministic for the same task and position, and differs for another', async () => {
     const messages = buildArticlePrompt({ keyword: 'cold brew coffee', topics: ['How long does it steep?', 'Is it stronger?'] });
     const write = async (seed: string) => (await offline.complete({ messages, seed })).content;
-    expect(await write('task 7 position 0')).toBe(await write('task 7 position 0'));
-    expect(await write('task 7 position 0')).not.toBe(await write('task 8 position 0'));
+    expect(await write('task 7 position 0 draft 0')).toBe(await write('task 7 position 0 draft 0'));
+    expect(await write('task 7 position 0 draft 0')).not.toBe(await write('task 8 position 0 draft 0'));
+    expect(await write('task 7 position 0 draft 0')).not.toBe(await write('task 7 position 1 draft 0'));
   });
 });
 
@@ -235,7 +241,7 @@ describe('5. an article shows the time of all its attempts and its wall time', (
     expect(articlePage).toContain(`data-ms="${rewritten.attemptsDurationMs}"`);
     expect(articlePage).toContain(`data-ms="${rewritten.wallDurationMs}"`);
     const taskPage = await (await fetch(`${stack.api.url}/tasks/${task.id}`, { headers: { cookie } })).text();
-    expect(taskPage).toMatch(new RegExp(`data-total="attempts-ms" data-ms="${task.attemptsDurationMs}"`));
+    expect(taskPage).toMatch(new RegExp(`data-total="generation-ms" data-ms="${task.attemptsDurationMs}"`));
     expect(taskPage).toMatch(new RegExp(`data-total="wall-ms" data-ms="${task.wallDurationMs}"`));
   });
 });

@@ -10,6 +10,11 @@ describe('configuration', () => {
     expect(c.dataDir).toMatch(/\.data$/);
   });
 
+  it('gives quality rewrites a budget of their own, apart from the provider attempts', () => {
+    expect(loadConfig({})).toMatchObject({ QUALITY_MAX_REWRITES: 3, LLM_MAX_ATTEMPTS: 5 });
+    expect(loadConfig({ QUALITY_MAX_REWRITES: '0' }).QUALITY_MAX_REWRITES).toBe(0);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', LLM_BASE_URL: '  ' }).DATABASE_URL).toBeUndefined();
     expect(loadConfig({ TEMPORAL_UI_URL: ' ' }).TEMPORAL_UI_URL).toBeUndefined();
@@ -25,6 +30,7 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ LLM_API_KEY: 'sk-123' }, 'LLM_BASE_URL'],
     [{ TEMPORAL_UI_URL: 'temporal-ui:8080' }, 'TEMPORAL_UI_URL'],
+    [{ QUALITY_MAX_REWRITES: '-1' }, 'QUALITY_MAX_REWRITES'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
