@@ -318,7 +318,7 @@ export const articles = pgTable(
     attemptsDurationMs: integer('attempts_duration_ms'),
     /** From the start of its first attempt to its save, in ms; null before it was kept. */
     wallDurationMs: integer('wall_duration_ms'),
-    /** What the quality gate still found wrong on the last attempt; empty: the article passed. */
+    /** What the quality gate still found wrong in the saved draft; empty: the article passed. */
     qualityFlags: jsonb('quality_flags').$type<QualityFlag[]>().notNull().default([]),
     /** What the gate measured; null for articles from before the gate. */
     qualityScores: jsonb('quality_scores').$type<QualityScores>(),

@@ -76,7 +76,7 @@ const taskDetail = z.object({
   timeoutAt: nullableTimestamp,
   retryCount: count,
   maxRetries: count,
-  flaggedCount: count.describe('Saved articles the quality gate flagged on their last attempt'),
+  flaggedCount: count.describe('Saved articles the quality gate flagged (their rewrites spent, or the provider failed after a draft)'),
   promptTokens: count,
   completionTokens: count,
   submittedAt: timestamp,

@@ -9,7 +9,7 @@ import { count, id, nullableTimestamp, paged, timestamp } from './common.js';
 const reviewStatus = z.enum(REVIEW_STATUSES);
 const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string() });
 const qualityFields = {
-  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong on the last attempt; empty: passed'),
+  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong in the saved draft; empty: passed. A flagged article waits for review'),
   qualityScores: z
     .object({
       chars: count,
