@@ -58,7 +58,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
           <thead>
             <tr>
               <th scope="col">{t('position')}</th><th scope="col">{t('keyword')}</th><th scope="col">{t('state')}</th>
-              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th>
+              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th><th scope="col">{t('wallDuration')}</th>
             </tr>
           </thead>
           <tbody>
@@ -72,7 +72,8 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
                   <td>{item.attempts}</td>
                   <td class="article-title">{article ? <a href={`/articles/${article.id}`}>{article.title}</a> : ''}</td>
                   <td>{article ? article.promptTokens + article.completionTokens : ''}</td>
-                  <td>{article ? t('itemDuration', { attempts: formatDuration(article.attemptsDurationMs ?? article.durationMs), wall: formatDuration(article.wallDurationMs ?? article.durationMs) }) : ''}</td>
+                  <td>{article ? formatDuration(article.attemptsDurationMs ?? article.durationMs) : ''}</td>
+                  <td>{article?.wallDurationMs != null ? formatDuration(article.wallDurationMs) : ''}</td>
                 </tr>
               );
             })}
