@@ -163,6 +163,8 @@ export const configSchema = z
       .transform((v) => v === 'true' || v === '1'),
     /** Words no article may contain, comma-separated (case-insensitive); unset: none. */
     QUALITY_BANNED_WORDS: optionalString.transform((v) => (v ?? '').split(',').map((w) => w.trim()).filter(Boolean)),
+    /** Rewrites of an article whose draft the quality gate refused, apart from LLM_MAX_ATTEMPTS; then the best draft is saved flagged. */
+    QUALITY_MAX_REWRITES: int(0, 20).default(3),
     /** SimHash bits (0-3 of 64) within which a draft is a near duplicate of an account's article; `off`: no check. */
     QUALITY_NEAR_DUPLICATE_MAX_DISTANCE: z
       .union([z.literal('off'), int(0, 3)], { message: 'must be 0, 1, 2, 3 or off' })

@@ -274,6 +274,10 @@ export const taskItems = pgTable(
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     articleId: integer('article_id'),
+    /** When its first attempt started: an article's wall time runs from here to its save. */
+    firstAttemptAt: tsz('first_attempt_at'),
+    /** Time spent in its attempts that wrote no saved draft (refused drafts, provider failures), in ms. */
+    attemptsDurationMs: integer('attempts_duration_ms').notNull().default(0),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -308,8 +312,13 @@ export const articles = pgTable(
     model: text('model'),
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),
+    /** The attempt that wrote the saved draft, in ms. */
     durationMs: integer('duration_ms').notNull().default(0),
-    /** What the quality gate still found wrong on the last attempt; empty: the article passed. */
+    /** Every attempt of the article (refused drafts and provider failures included), in ms; null before it was kept. */
+    attemptsDurationMs: integer('attempts_duration_ms'),
+    /** From the start of its first attempt to its save, in ms; null before it was kept. */
+    wallDurationMs: integer('wall_duration_ms'),
+    /** What the quality gate still found wrong in the saved draft; empty: the article passed. */
     qualityFlags: jsonb('quality_flags').$type<QualityFlag[]>().notNull().default([]),
     /** What the gate measured; null for articles from before the gate. */
     qualityScores: jsonb('quality_scores').$type<QualityScores>(),

@@ -10,6 +10,11 @@ describe('configuration', () => {
     expect(c.dataDir).toMatch(/\.data$/);
   });
 
+  it('gives quality rewrites a budget of their own, apart from the provider attempts', () => {
+    expect(loadConfig({})).toMatchObject({ QUALITY_MAX_REWRITES: 3, LLM_MAX_ATTEMPTS: 5 });
+    expect(loadConfig({ QUALITY_MAX_REWRITES: '0' }).QUALITY_MAX_REWRITES).toBe(0);
+  });
+
   it('passes the auth throttle and the stream caps into the limit defaults', () => {
     expect(limitDefaults(loadConfig({}))).toMatchObject({
       authFailureWindowSeconds: 60,
@@ -38,6 +43,7 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ LLM_API_KEY: 'sk-123' }, 'LLM_BASE_URL'],
     [{ TEMPORAL_UI_URL: 'temporal-ui:8080' }, 'TEMPORAL_UI_URL'],
+    [{ QUALITY_MAX_REWRITES: '-1' }, 'QUALITY_MAX_REWRITES'],
     [{ AUTH_FAILURES_PER_KEY_PREFIX: '0' }, 'AUTH_FAILURES_PER_KEY_PREFIX'],
     [{ STREAMS_PER_KEY: 'many' }, 'STREAMS_PER_KEY'],
     [{ STREAM_LEASE_SECONDS: '1' }, 'STREAM_LEASE_SECONDS'],

@@ -9,7 +9,7 @@ import { count, id, nullableTimestamp, paged, timestamp } from './common.js';
 const reviewStatus = z.enum(REVIEW_STATUSES);
 const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string() });
 const qualityFields = {
-  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong on the last attempt; empty: passed'),
+  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong in the saved draft; empty: passed. A flagged article waits for review'),
   qualityScores: z
     .object({
       chars: count,
@@ -22,7 +22,15 @@ const qualityFields = {
     .nullable()
     .describe('What the quality gate measured; null for articles from before the gate'),
 };
-const tokenFields = { model: z.string().nullable(), promptTokens: count, completionTokens: count, durationMs: count, createdAt: timestamp };
+const tokenFields = {
+  model: z.string().nullable(),
+  promptTokens: count,
+  completionTokens: count,
+  durationMs: count.describe('Milliseconds of the attempt that wrote the saved draft'),
+  attemptsDurationMs: count.nullable().describe('Milliseconds spent in all its attempts (refused drafts and provider failures included); null for articles saved before it was kept'),
+  wallDurationMs: count.nullable().describe('Milliseconds from the start of its first attempt to its save; null for articles saved before it was kept'),
+  createdAt: timestamp,
+};
 const base = {
   id,
   position: count,
