@@ -10,11 +10,12 @@ export const accountPatch = z
     name: accountName.optional(),
     fairnessWeight: z
       .number()
-      .gt(0, 'fairnessWeight must be above 0 (1 is the default share)')
+      .min(0.001, 'fairnessWeight must be at least 0.001 (1 is the default share; the column is a 4-byte float)')
       .max(1000, 'fairnessWeight must be at most 1000')
       .optional(),
   })
-  .refine((p) => p.name !== undefined || p.fairnessWeight !== undefined, 'give name or fairnessWeight (or both)');
+  .refine((p) => p.name !== undefined || p.fairnessWeight !== undefined, 'give name or fairnessWeight (or both)')
+  .meta({ minProperties: 1 });
 
 /** A number sets the account's own limit; null goes back to the config default. */
 const limit = (name: string, max: number, min = 1) =>
@@ -36,4 +37,5 @@ export const limitsPatch = z
     maxSchedules: limit('maxSchedules', 100_000),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' })
+  .meta({ minProperties: 1 });
