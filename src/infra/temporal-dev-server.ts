@@ -26,6 +26,11 @@ export interface TemporalDevServerOptions {
   /** Keep workflows across restarts in `<stateDir>/temporal.db` (sqlite). */
   persistent: boolean;
   headless?: boolean;
+  /**
+   * The remote codec the Web UI calls from the browser (`--ui-codec-endpoint`), e.g. the API's
+   * `/api/temporal-codec`: the UI then shows histories decoded to whoever that endpoint lets in.
+   */
+  uiCodecEndpoint?: string;
   log: InfraLogger;
   searchAttributes?: Record<string, SearchAttributeType>;
 }
@@ -149,6 +154,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   }
   if (opts.persistent) args.push('--db-filename', path.join(stateDir, 'temporal.db'));
   if (headless) args.push('--headless');
+  else if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
 
   const fd = openSync(logFile, 'a');
   const logOffset = fstatSync(fd).size; // error tails show only this run's output

@@ -30,6 +30,8 @@ export interface TestWorkerOptions {
   webhooks?: WebhookSettings;
   /** The main task queue, for a worker that joins workflows started before it; a new unique one unless given. */
   taskQueue?: string;
+  /** A Temporal server of the test's own (one with its Web UI); the test run's server unless given. */
+  temporalAddress?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startTestWorker(
   options: TestWorkerOptions = {},
 ) {
   installTemporalRuntime('ERROR');
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const suffix = randomUUID().slice(0, 8);
   const taskQueue = options.taskQueue ?? `test-tasks-${suffix}`;
   const llmTaskQueue = `test-llm-${suffix}`;
