@@ -98,7 +98,7 @@ export const configSchema = z
     MAX_SCHEDULES_PER_ACCOUNT: int(1, 100_000).default(50),
     /** Days an audit event is kept; the scheduled maintenance run deletes older ones. */
     AUDIT_RETENTION_DAYS: int(1, 3650).default(90),
-    /** Lets webhooks reach private, loopback and link-local addresses (SSRF guard off): for tests and closed networks only. */
+    /** Lets webhooks reach non-public addresses and this host's own (SSRF guard off): for tests and closed networks only. */
     WEBHOOK_ALLOW_PRIVATE_TARGETS: z
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
       .default('false')
@@ -117,12 +117,26 @@ export const configSchema = z
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */
     DEFAULT_TASK_CONCURRENCY: int(1, 20).default(5),
-    /** Length in seconds of a rate-limit window (fixed windows, counted in PostgreSQL across API processes). */
+    /** Period in seconds of the write rate limits (GCRA in PostgreSQL across API processes: the limit at once, then limit/period per second). */
     RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
-    /** Writes (POST/PUT/PATCH/DELETE) one account may make per window, over all its keys. */
+    /** Writes (POST/PUT/PATCH/DELETE, API and console alike) one account may make per period, over all its keys. */
     RATE_LIMIT_WRITES_PER_ACCOUNT: int(1, 1_000_000).default(600),
-    /** Writes one API key may make per window. */
+    /** Writes one API key may make per period (API and console sessions of that key together). */
     RATE_LIMIT_WRITES_PER_KEY: int(1, 1_000_000).default(300),
+    /** Period in seconds of the failed-authentication throttle (bearer keys and console sign-in). */
+    AUTH_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(60),
+    /** Failed authentications one client address may make per period; past it every attempt is a 429 until it refills. */
+    AUTH_FAILURES_PER_ADDRESS: int(1, 1_000_000).default(100),
+    /** Failed authentications with keys of one key prefix (first 8 characters) per period. */
+    AUTH_FAILURES_PER_KEY_PREFIX: int(1, 1_000_000).default(10),
+    /** Event streams (API SSE and console live streams) one API key may hold open at once, across API processes. */
+    STREAMS_PER_KEY: int(1, 100_000).default(20),
+    /** Event streams one account may hold open at once, over all its keys and API processes. */
+    STREAMS_PER_ACCOUNT: int(1, 100_000).default(50),
+    /** Event streams one API process serves at once. */
+    STREAMS_PER_PROCESS: int(1, 1_000_000).default(1_000),
+    /** Seconds an open stream's lease lives without renewal (renewed every third of it): how soon a killed process's streams stop counting. */
+    STREAM_LEASE_SECONDS: int(3, 3600).default(30),
     /** Tasks of one account running at once; the rest wait as pending, in order. Unset: no limit. */
     MAX_RUNNING_TASKS_PER_ACCOUNT: optionalInt(1, 100_000),
     /** Articles one account may have written or in flight per UTC day; a task asking more is refused. Unset: no limit. */
@@ -207,6 +221,13 @@ export function limitDefaults(c: z.infer<typeof configSchema>) {
     maxPriority: c.MAX_TASK_PRIORITY,
     maxSchedules: c.MAX_SCHEDULES_PER_ACCOUNT,
     admissionRetryMs: c.QUOTA_ADMISSION_RETRY_MS,
+    authFailureWindowSeconds: c.AUTH_FAILURE_WINDOW_SECONDS,
+    authFailuresPerAddress: c.AUTH_FAILURES_PER_ADDRESS,
+    authFailuresPerKeyPrefix: c.AUTH_FAILURES_PER_KEY_PREFIX,
+    streamsPerKey: c.STREAMS_PER_KEY,
+    streamsPerAccount: c.STREAMS_PER_ACCOUNT,
+    streamsPerProcess: c.STREAMS_PER_PROCESS,
+    streamLeaseSeconds: c.STREAM_LEASE_SECONDS,
   };
 }
 

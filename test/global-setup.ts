@@ -40,7 +40,9 @@ export default async function setup(project: TestProject) {
       persistent: false,
     });
     stops.push(pg.stop);
-    databaseUrl = pg.url;
+    // The superuser: tests create databases and roles of their own (test/security/data-at-rest.test.ts
+    // runs the app as the app role through `npm start`).
+    databaseUrl = pg.adminUrl;
   }
   await runMigrations(databaseUrl);
 

@@ -15,6 +15,9 @@ import {
 } from '../domain/webhooks/index.js';
 import type { Logger } from '../logger.js';
 
+/** The delivery log's one text for every request that got no HTTP answer (refused, reset, timed out, not HTTP). */
+const NO_ANSWER = 'could not connect to the endpoint, or it gave no HTTP answer';
+
 export interface WebhookActivityDeps {
   db: Db;
   log: Logger;
@@ -44,16 +47,24 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
       let status: number | null = null;
       let error: string | null = null;
       let refused = false;
+      // Why a request got no answer, for operators only: the delivery log must not tell a closed port from an open one.
+      let cause: { cause: string; refusedAddresses?: string[] } | undefined;
       try {
         status = (await postWebhook(new URL(row.url), headers, body, { timeoutMs, allowPrivate: webhooks.allowPrivateTargets })).status;
         if (status < 200 || status > 299) error = `the endpoint answered HTTP ${status}`;
       } catch (err) {
-        refused = err instanceof WebhookTargetNotAllowed;
-        error = refused ? (err as Error).message : `request failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        if (err instanceof WebhookTargetNotAllowed) {
+          refused = true;
+          error = err.message;
+          cause = { cause: err.code, refusedAddresses: err.refusedAddresses };
+        } else {
+          error = NO_ANSWER;
+          cause = { cause: (err as NodeJS.ErrnoException).code ?? (err as Error).name };
+        }
       }
       await recordDeliveryAttempt(db, { deliveryId, generation, attempt, ok: error === null, responseStatus: status, durationMs: Date.now() - startedAt, error });
       if (error === null) return 'succeeded';
-      log.warn({ deliveryId, attempt, responseStatus: status, refused }, 'webhook attempt failed');
+      log.warn({ deliveryId, attempt, responseStatus: status, refused, ...cause }, 'webhook attempt failed');
       if (refused) throw ApplicationFailure.nonRetryable(error, 'WebhookTargetNotAllowed');
       throw ApplicationFailure.retryable(error, 'WebhookAttemptFailed');
     },

@@ -34,6 +34,7 @@ import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from 
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
+import { createStreamGate } from './stream-gate.js';
 import { webRoutes } from '../web/index.js';
 import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
@@ -110,11 +111,13 @@ const declaredRoutes = () =>
  * X-Request-Id (the client's when valid).
  */
 export function createApp(apiDeps: ApiDeps) {
+  const limits = apiDeps.limits ?? DEFAULT_LIMITS;
   const deps: RouteDeps = {
     ...apiDeps,
-    limits: apiDeps.limits ?? DEFAULT_LIMITS,
+    limits,
     quality: apiDeps.quality ?? DEFAULT_QUALITY,
     webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+    streams: apiDeps.streams ?? createStreamGate({ db: apiDeps.db, log: apiDeps.log, caps: limits }),
   };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
@@ -146,7 +149,7 @@ export function createApp(apiDeps: ApiDeps) {
   app.route('/', webRoutes(deps));
   app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log));
   app.use(`${TEMPORAL_CODEC}/*`, codecConsoleSession(deps.db, API_ROUTES, deps.codecCorsOrigins));
-  app.use('/api/*', apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
+  app.use('/api/*', apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint, deps.limits));
   app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;

@@ -31,7 +31,7 @@ export interface ApiOperation {
   parameters?: Record<string, unknown>[];
   /** Other non-error answers: status -> description and JSON body, if any. */
   otherResponses?: Record<number, { description: string; body?: z.ZodType }>;
-  /** The key scope it needs when not the default (read for GET, write otherwise): admin routes say admin. */
+  /** The key scope it needs when not the default (read for GET, write otherwise): account admin routes say admin, global ones operator. */
   scope?: Scope;
 }
 
@@ -58,7 +58,7 @@ export const openApiPath = (base: string, path: string) => mountedPath(base, pat
 /** The errors an operation answers by its shape: the API key, its body, query and path ids, the database. */
 function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
   const bad = [
-    ...(op.body ? ['INVALID_JSON', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
+    ...(op.body ? ['INVALID_JSON', 'JSON_TOO_DEEP', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
     ...(op.query && !op.body ? ['VALIDATION_ERROR'] : []),
     ...(op.path.includes(':') ? ['INVALID_ID'] : []),
   ];
@@ -67,7 +67,7 @@ function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
     ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'], 403: ['FORBIDDEN_SCOPE'] }),
     ...(op.path.includes(':') ? { 404: ['NOT_FOUND'] } : {}),
     ...(op.body ? { 413: ['PAYLOAD_TOO_LARGE'] } : {}),
-    ...(mount.open || op.method === 'get' ? {} : { 429: ['RATE_LIMITED'] }),
+    ...(mount.open ? {} : { 429: op.method === 'get' ? ['AUTH_THROTTLED'] : ['AUTH_THROTTLED', 'RATE_LIMITED'] }),
     ...(mount.open ? {} : { 503: ['DEPENDENCY_UNAVAILABLE'] }),
   };
 }
@@ -195,7 +195,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     paths,
     components: {
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin)' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin < operator): admin manages its own account (keys, audit, limits view), operator the whole service (accounts, the keys, limits and audit of every account, the Temporal codec)' },
       },
     },
   };

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
 import type { AuthVariables } from './middleware/api-key-auth.js';
+import type { StreamGate } from './stream-gate.js';
 
 export interface ApiDeps {
   db: Db;
@@ -33,10 +34,12 @@ export interface ApiDeps {
   quality?: QualitySettings;
   /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** Admits this process's event streams under the stream caps; made from `limits` when not given. */
+  streams?: StreamGate;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings; streams: StreamGate };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

@@ -64,7 +64,7 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     revokedAt: tsz('revoked_at'),
     lastUsedAt: tsz('last_used_at'),
-    /** read | write | admin (src/domain/accounts/scopes.ts); keys from before scopes existed are write. */
+    /** read | write | admin | operator (src/shared/key-scopes.ts); keys from before scopes existed are write. */
     scope: text('scope').$type<Scope>().notNull().default('write'),
     name: text('name'),
     /** null: never expires. */
@@ -73,7 +73,7 @@ export const apiKeys = pgTable(
   (t) => [
     uniqueIndex('api_keys_key_hash_uq').on(t.keyHash),
     index('api_keys_account_idx').on(t.accountId),
-    check('api_keys_scope_valid', sql`${t.scope} IN ('read','write','admin')`),
+    check('api_keys_scope_valid', sql`${t.scope} IN ('read','write','admin','operator')`),
   ],
 );
 
@@ -460,17 +460,33 @@ export const scheduleRuns = pgTable(
 );
 
 /**
- * Fixed-window request counters shared by every API process: one row per bucket (`account:<id>`,
- * `key:<hash prefix>`) and window start, bumped by one upsert per request.
+ * Rate limits as GCRA, shared by every API process: per bucket (`account:<id>`, `key:<id>`,
+ * `auth-address:<ip>`, `auth-prefix:<prefix>`) the theoretical arrival time of the next request. A
+ * bucket whose tat has passed is as good as absent; expired rows are pruned now and then.
  */
-export const rateLimitWindows = pgTable(
-  'rate_limit_windows',
+export const rateLimitBuckets = pgTable(
+  'rate_limit_buckets',
   {
-    bucket: text('bucket').notNull(),
-    windowStart: tsz('window_start').notNull(),
-    count: integer('count').notNull().default(0),
+    bucket: text('bucket').primaryKey(),
+    tat: tsz('tat').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+  (t) => [index('rate_limit_buckets_tat_idx').on(t.tat)],
+);
+
+/**
+ * Open event streams (API SSE and console live streams), one row per stream while it is open, so the
+ * per-key and per-account caps hold across API processes. The process holding a stream renews its
+ * rows' expires_at; a killed process's rows expire and stop counting.
+ */
+export const eventStreamLeases = pgTable(
+  'event_stream_leases',
+  {
+    id: text('id').primaryKey(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    keyId: integer('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('event_stream_leases_account_idx').on(t.accountId, t.expiresAt)],
 );
 
 /**

@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, type Config } from '../config.js';
+import { narrowToOwner, writePrivateFile } from '../infra/private-files.js';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec.js';
 import { newPayloadKeySpec, parsePayloadKeys } from '../temporal/payload-keys.js';
 
@@ -22,7 +23,9 @@ export async function resolvePayloadCodec(config: Config, mode: { embedded: bool
   let spec = (await readFile(keyFile, 'utf8').catch(() => '')).trim();
   if (!spec) {
     spec = newPayloadKeySpec();
-    await writeFile(keyFile, `${spec}\n`, { mode: 0o600 });
+    await writePrivateFile(keyFile, `${spec}\n`);
+  } else {
+    await narrowToOwner([keyFile]);
   }
   const parsed = parsePayloadKeys(spec);
   if ('errors' in parsed) throw new ConfigError(`${keyFile} is not a valid key list (${parsed.errors.join('; ')}); fix it (a new file makes the histories encrypted with the old key unreadable).`);

@@ -71,7 +71,7 @@ function Navigation({ c }: { c: WebContext }) {
         <a href="/notifications" aria-current={here === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
         {link('/usage', t('usagePage'))}
         {link('/keys', t('keys'))}
-        {session.scope === 'admin' && link('/admin/accounts', t('accounts'))}
+        {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}
         {link('/schedules', t('schedules'))}
         {link('/webhooks', t('webhooksNav'))}
       </nav>

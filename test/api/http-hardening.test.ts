@@ -19,7 +19,7 @@ let apiKey: string;
 beforeAll(async () => {
   temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   app = createApp({ db: database.db, temporal: { client: temporal.client, taskQueue: 'http-hardening-unused' }, log: createLogger('silent'), defaultConcurrency: 5, codec: TEST_PAYLOAD_CODEC, codecCorsOrigins: [] });
-  ({ apiKey } = await newAccount(database, { scope: 'admin' }));
+  ({ apiKey } = await newAccount(database, { scope: 'operator' }));
 });
 afterAll(async () => {
   await temporal?.close();

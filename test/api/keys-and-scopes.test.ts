@@ -33,7 +33,7 @@ afterAll(async () => {
   await database.close();
 });
 
-const account = (scope: 'read' | 'write' | 'admin' = 'write') => createAccount(database.db, `keys-${randomUUID().slice(0, 8)}`, { scope });
+const account = (scope: 'read' | 'write' | 'admin' | 'operator' = 'write') => createAccount(database.db, `keys-${randomUUID().slice(0, 8)}`, { scope });
 /** A key of `scope` for the account of `writeKey`, made through the API. */
 async function keyOf(writeKey: string, scope: 'read' | 'write', extra: Record<string, unknown> = {}) {
   const r = await api.call('POST', '/api/keys', writeKey, { scope, ...extra });
@@ -67,31 +67,35 @@ describe('scopes', () => {
     }
   });
 
-  it('admin routes refuse write and read keys and serve admin keys', async () => {
+  it('operator routes refuse write and admin keys and serve operator keys', async () => {
     const writer = await account();
     const admin = await account('admin');
-    const adminRoutes = API_ROUTES.routes.filter((r) => r.scope === 'admin');
-    expect(adminRoutes.map((r) => `${r.method} ${r.pattern}`).sort()).toEqual(
-      ['GET /api/admin/accounts', 'POST /api/admin/accounts', 'PATCH /api/admin/accounts/:id', 'POST /api/admin/accounts/:id/keys', 'GET /api/admin/accounts/:id/limits', 'PATCH /api/admin/accounts/:id/limits', 'POST /api/temporal-codec/decode', 'POST /api/temporal-codec/encode'].sort(),
+    const operator = await account('operator');
+    const operatorRoutes = API_ROUTES.routes.filter((r) => r.scope === 'operator');
+    expect(operatorRoutes.map((r) => `${r.method} ${r.pattern}`).sort()).toEqual(
+      ['GET /api/admin/accounts', 'POST /api/admin/accounts', 'PATCH /api/admin/accounts/:id', 'POST /api/admin/accounts/:id/keys', 'PATCH /api/admin/accounts/:id/limits', 'POST /api/temporal-codec/decode', 'POST /api/temporal-codec/encode'].sort(),
     );
-    for (const route of adminRoutes) {
-      const r = await api.call(route.method, concrete(route.pattern), writer.apiKey, route.method === 'GET' ? undefined : { name: 'x', scope: 'read' });
-      expect(r.status, r.text).toBe(403);
-      expect(r.body.error).toMatchObject({ code: 'FORBIDDEN_SCOPE', details: { required: 'admin', scope: 'write' } });
+    expect(API_ROUTES.routes.filter((r) => r.scope === 'admin').map((r) => `${r.method} ${r.pattern}`)).toEqual(['GET /api/admin/accounts/:id/limits']);
+    for (const route of operatorRoutes) {
+      for (const [key, scope] of [[writer.apiKey, 'write'], [admin.apiKey, 'admin']] as const) {
+        const r = await api.call(route.method, concrete(route.pattern), key, route.method === 'GET' ? undefined : { name: 'x', scope: 'read' });
+        expect(r.status, r.text).toBe(403);
+        expect(r.body.error).toMatchObject({ code: 'FORBIDDEN_SCOPE', details: { required: 'operator', scope } });
+      }
     }
-    const created = await api.call('POST', '/api/admin/accounts', admin.apiKey, { name: 'team blue' });
+    const created = await api.call('POST', '/api/admin/accounts', operator.apiKey, { name: 'team blue' });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ name: 'team blue', accountId: expect.any(Number), apiKey: expect.stringMatching(/^ak_/) });
     const own = await api.call('GET', '/api/keys', created.body.apiKey);
     expect(own.body.keys).toEqual([expect.objectContaining({ scope: 'write', revokedAt: null })]);
-    const adminKey = await api.call('POST', `/api/admin/accounts/${created.body.accountId}/keys`, admin.apiKey, { scope: 'admin', name: 'ops' });
+    const adminKey = await api.call('POST', `/api/admin/accounts/${created.body.accountId}/keys`, operator.apiKey, { scope: 'admin', name: 'ops' });
     expect(adminKey.status, adminKey.text).toBe(201);
     expect(adminKey.body).toMatchObject({ scope: 'admin', keyId: expect.any(Number), prefix: adminKey.body.apiKey.slice(0, 8) });
-    expect((await api.call('POST', '/api/admin/accounts/999999999/keys', admin.apiKey, { scope: 'read' })).status).toBe(404);
-    const list = await api.call('GET', '/api/admin/accounts?pageSize=100&page=1', admin.apiKey);
+    expect((await api.call('POST', '/api/admin/accounts/999999999/keys', operator.apiKey, { scope: 'read' })).status).toBe(404);
+    const list = await api.call('GET', '/api/admin/accounts?pageSize=100&page=1', operator.apiKey);
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ page: 1, pageSize: 100, total: expect.any(Number) });
-    const bad = await api.call('POST', '/api/admin/accounts', admin.apiKey, { name: '' });
+    const bad = await api.call('POST', '/api/admin/accounts', operator.apiKey, { name: '' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('name');
   });
@@ -103,7 +107,7 @@ describe('scopes', () => {
     expect(up.body.error.code).toBe('FORBIDDEN_SCOPE');
     const bad = await api.call('POST', '/api/keys', writer.apiKey, { scope: 'owner' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('scope must be one of read, write, admin');
+    expect(bad.body.error.message).toContain('scope must be one of read, write, admin, operator');
     const read = await keyOf(writer.apiKey, 'read', { name: 'dashboard', expiresInDays: 30 });
     const listed = await api.call('GET', '/api/keys', read.apiKey);
     expect(listed.status).toBe(200);

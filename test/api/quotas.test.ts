@@ -9,14 +9,14 @@ const stack = useTestStack({ latencyMs: 5 });
 const { database } = stack;
 const TASKS = '/api/article-generation/tasks';
 
-/** An operator's key: the limits routes need the admin scope. */
-let adminKey: string | undefined;
-const admin = async () => (adminKey ??= (await newAccount(database, { scope: 'admin' })).apiKey);
+/** An operator's key: setting limits needs the operator scope. */
+let operatorKey: string | undefined;
+const operator = async () => (operatorKey ??= (await newAccount(database, { scope: 'operator' })).apiKey);
 
 async function accountWith(distillations: number, limits: Record<string, number>) {
   const account = await newAccount(database);
   await seedDistillations(database, account.accountId, Array.from({ length: distillations }, (_, i) => ({ keyword: `quota-${account.accountId}-${i}` })));
-  const set = await stack.api.call('PATCH', `/api/admin/accounts/${account.accountId}/limits`, await admin(), limits);
+  const set = await stack.api.call('PATCH', `/api/admin/accounts/${account.accountId}/limits`, await operator(), limits);
   expect(set.status).toBe(200);
   expect(set.body.effective).toMatchObject(limits);
   return account;
@@ -95,11 +95,11 @@ describe('quotas', () => {
     expect(await invariantViolations(database, accountId)).toEqual([]);
   });
 
-  it('lets an admin read and change limits; a bad value is a 400 naming the field, null goes back to the default', async () => {
+  it('lets an operator read and change limits; a bad value is a 400 naming the field, null goes back to the default', async () => {
     const { accountId, apiKey: writeKey } = await accountWith(1, { maxPriority: 4 });
     const own = await stack.api.call('PATCH', `/api/admin/accounts/${accountId}/limits`, writeKey, { maxPriority: 10 });
     expect(own.body.error.code).toBe('FORBIDDEN_SCOPE');
-    const apiKey = await admin();
+    const apiKey = await operator();
     const bad = await stack.api.call('PATCH', `/api/admin/accounts/${accountId}/limits`, apiKey, { maxPriority: 11, bogus: 1 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_ERROR');

@@ -15,9 +15,9 @@ const { database } = stack;
 const json = (stdout: string) => JSON.parse(stdout);
 
 describe('artgen keys, admin accounts, audit', () => {
-  it('creates, lists and revokes keys; an admin key creates and lists accounts; audit list shows the writes', async () => {
-    const admin = await createAccount(database.db, `cli-admin-${randomUUID().slice(0, 8)}`, { scope: 'admin' });
-    const cli = cliFor(stack.api.url, admin.apiKey);
+  it('creates, lists and revokes keys; an operator key creates and lists accounts; audit list shows the writes', async () => {
+    const operator = await createAccount(database.db, `cli-operator-${randomUUID().slice(0, 8)}`, { scope: 'operator' });
+    const cli = cliFor(stack.api.url, operator.apiKey);
     const created = await cli(['--format', 'json', 'keys', 'create', '--scope', 'read', '--name', 'board', '--expires-in-days', '7']);
     expect(created.code, show(created)).toBe(0);
     const key = json(created.stdout);
@@ -77,11 +77,11 @@ function runAdmin(args: string[], databaseUrl: string): Promise<{ code: number |
 }
 
 describe('npm run admin (bootstrap over DATABASE_URL)', () => {
-  it('gives the first account an admin key and later ones a write key; creates and revokes keys', async () => {
+  it('gives the first account an operator key and later ones a write key; creates and revokes keys', async () => {
     const url = await createIsolatedDatabase(`admin_cli_${process.pid}`);
     const first = await runAdmin(['account', 'create', 'ops'], url);
     expect(first.code, first.stderr).toBe(0);
-    const firstKey = /admin key \d+: (ak_\S+)/.exec(first.stdout)?.[1];
+    const firstKey = /operator key \d+: (ak_\S+)/.exec(first.stdout)?.[1];
     expect(firstKey, first.stdout).toBeDefined();
     const second = await runAdmin(['account', 'create', 'team'], url);
     expect(second.stdout).toMatch(/account 2 \(team\) created\nwrite key \d+: ak_/);
@@ -99,6 +99,6 @@ describe('npm run admin (bootstrap over DATABASE_URL)', () => {
     expect(missing.stderr).toContain('Account 99 was not found');
     const badScope = await runAdmin(['key', 'create', '--account', '1', '--scope', 'root'], url);
     expect(badScope.code).not.toBe(0);
-    expect(badScope.stderr).toContain('must be one of read, write, admin');
+    expect(badScope.stderr).toContain('must be one of read, write, admin, operator');
   });
 });

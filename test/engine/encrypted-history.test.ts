@@ -33,7 +33,7 @@ async function finishedTask() {
   const tag = randomUUID().slice(0, 8);
   const keyword = `zanzibar-${tag}`;
   const topics = [`Where do quokkas-${tag} sleep?`, `Why is marzipan-${tag} sweet?`];
-  const account = await newAccount(stack.database, { scope: 'admin' });
+  const account = await newAccount(stack.database, { scope: 'operator' });
   await seedDistillations(stack.database, account.accountId, [{ keyword, topics }]);
   const created = await api.call('POST', '/api/article-generation/tasks', account.apiKey, { articleCount: 1 });
   expect(created.status, created.text).toBe(201);
@@ -80,7 +80,7 @@ describe('encrypted histories', () => {
   });
 
   it('encode then decode through the endpoint round-trips; plain payloads pass through', async () => {
-    const { apiKey } = await newAccount(stack.database, { scope: 'admin' });
+    const { apiKey } = await newAccount(stack.database, { scope: 'operator' });
     const payload = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"title":"secret draft"}').toString('base64') };
     const encoded = await api.call('POST', `${CODEC}/encode`, apiKey, { payloads: [payload] });
     expect(encoded.status, encoded.text).toBe(200);
@@ -91,7 +91,7 @@ describe('encrypted histories', () => {
   });
 
   it('answers 401 without a key, 400 for a bad body or a payload it cannot decrypt', async () => {
-    const { apiKey } = await newAccount(stack.database, { scope: 'admin' });
+    const { apiKey } = await newAccount(stack.database, { scope: 'operator' });
     expect((await api.call('POST', `${CODEC}/decode`, null, { payloads: [] })).status).toBe(401);
     const bad = await api.call('POST', `${CODEC}/decode`, apiKey, { payloads: [{ data: 'not base64!' }] });
     expect({ status: bad.status, code: bad.body.error.code }).toEqual({ status: 400, code: 'VALIDATION_ERROR' });

@@ -28,13 +28,13 @@ const waitsForLlm = async (taskId: number) =>
 it(`account B's one task is served before account A's backlog of ${BACKLOG} queued tasks (task-queue fairness by account)`, async () => {
   const a = await accountWith(BACKLOG, 'a');
   const b = await accountWith(1, 'b');
-  // An admin gives B twice the default share (PATCH /api/admin/accounts/:id); B's task carries it below.
-  const admin = await newAccount(stack.database, { scope: 'admin' });
-  const weighted = await stack.api.call('PATCH', `/api/admin/accounts/${b.accountId}`, admin.apiKey, { fairnessWeight: 2 });
+  // An operator gives B twice the default share (PATCH /api/admin/accounts/:id); B's task carries it below.
+  const operator = await newAccount(stack.database, { scope: 'operator' });
+  const weighted = await stack.api.call('PATCH', `/api/admin/accounts/${b.accountId}`, operator.apiKey, { fairnessWeight: 2 });
   expect(weighted.status, JSON.stringify(weighted.body)).toBe(200);
   expect(weighted.body).toMatchObject({ id: b.accountId, fairnessWeight: 2 });
   for (const bad of [{ fairnessWeight: 0 }, { fairnessWeight: 1001 }, {}]) {
-    const refused = await stack.api.call('PATCH', `/api/admin/accounts/${b.accountId}`, admin.apiKey, bad);
+    const refused = await stack.api.call('PATCH', `/api/admin/accounts/${b.accountId}`, operator.apiKey, bad);
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('VALIDATION_ERROR');
   }

@@ -7,7 +7,7 @@ import { DEFAULT_QUALITY, type WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
 import { createOpenAiClient } from '../../src/llm/index.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../../src/temporal/workers.js';
@@ -32,6 +32,8 @@ export interface TestWorkerOptions {
   taskQueue?: string;
   /** A Temporal server of the test's own (one with its Web UI); the test run's server unless given. */
   temporalAddress?: string;
+  /** The activities' logger, for a test that reads what operators see; silent unless given. */
+  log?: Logger;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function startTestWorker(
   const activities = createActivities({
     db: database.db,
     llm: createOpenAiClient({ baseUrl: llmBaseUrl, model: 'stub-model', timeoutMs: llmPolicy.timeoutMs }),
-    log: createLogger('silent'),
+    log: options.log ?? createLogger('silent'),
     llmTaskQueue,
     llmPolicy,
     quality: options.quality ?? TEST_QUALITY,
@@ -69,7 +71,7 @@ export async function startTestWorker(
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
-    log: createLogger('silent'),
+    log: options.log ?? createLogger('silent'),
     client: temporal.client,
     taskQueue,
     repairOnSchedule: options.repairOnSchedule ?? false,

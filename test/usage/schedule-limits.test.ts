@@ -97,10 +97,10 @@ describe('schedules per account', () => {
     expect(await rowsOf(accountId)).toBe(3);
   });
 
-  it("an admin's per-account maxSchedules overrides the default for that account only", async () => {
-    const admin = await newAccount(database, { scope: 'admin' });
+  it("an operator's per-account maxSchedules overrides the default for that account only", async () => {
+    const operator = await newAccount(database, { scope: 'operator' });
     const { accountId, apiKey } = await newAccount(database);
-    const set = await api.call('PATCH', `/api/admin/accounts/${accountId}/limits`, admin.apiKey, { maxSchedules: 1 });
+    const set = await api.call('PATCH', `/api/admin/accounts/${accountId}/limits`, operator.apiKey, { maxSchedules: 1 });
     expect(set.body.effective.maxSchedules, set.text).toBe(1);
     expect((await create(apiKey, { intervalSeconds: 3600, paused: true })).status).toBe(201);
     const over = await create(apiKey, { intervalSeconds: 3600, paused: true });

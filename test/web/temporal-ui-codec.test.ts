@@ -14,7 +14,7 @@ import { startTestWorker } from '../support/worker.js';
 
 /**
  * The Temporal UI of a dev server started as `npm start` starts it (`--ui-codec-endpoint` at the API's
- * codec) shows decoded histories to someone signed in to the console with an admin key: the UI's
+ * codec) shows decoded histories to someone signed in to the console with an operator key: the UI's
  * browser sends the console's session cookie to /api/temporal-codec (same site, other port). Without the
  * session, or with a write key's, the codec refuses and the page shows no plaintext.
  */
@@ -28,7 +28,7 @@ let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 let browser: Browser;
 let uiUrl: string;
-let admin: Awaited<ReturnType<typeof newAccount>>;
+let operator: Awaited<ReturnType<typeof newAccount>>;
 let writer: Awaited<ReturnType<typeof newAccount>>;
 const keyword = `Quokka${randomUUID().slice(0, 6)}`;
 let workflowId = '';
@@ -59,13 +59,13 @@ beforeAll(async () => {
   worker = await startTestWorker(database, stub.url, {}, { temporalAddress: dev.address });
   api = await startApiServer(database, worker.target, { codecCorsOrigins: [uiUrl] }, apiPort);
 
-  admin = await newAccount(database, { scope: 'admin' });
+  operator = await newAccount(database, { scope: 'operator' });
   writer = await newAccount(database);
-  await seedDistillations(database, admin.accountId, [{ keyword, topics: [`Where do ${keyword} sleep?`] }]);
-  const created = await api.call('POST', '/api/article-generation/tasks', admin.apiKey, { articleCount: 1 });
+  await seedDistillations(database, operator.accountId, [{ keyword, topics: [`Where do ${keyword} sleep?`] }]);
+  const created = await api.call('POST', '/api/article-generation/tasks', operator.apiKey, { articleCount: 1 });
   expect(created.status, created.text).toBe(201);
   workflowId = created.body.workflowId;
-  await waitFor('the task to complete', async () => ((await api.call('GET', `/api/article-generation/tasks/${created.body.taskId}`, admin.apiKey)).body.status === 'completed' ? true : undefined));
+  await waitFor('the task to complete', async () => ((await api.call('GET', `/api/article-generation/tasks/${created.body.taskId}`, operator.apiKey)).body.status === 'completed' ? true : undefined));
   browser = await launchBrowser();
 }, 180_000);
 
@@ -119,16 +119,16 @@ async function openHistory(page: Page) {
 
 const pageText = (page: Page) => page.evaluate('document.body.innerText') as Promise<string>;
 
-describe('the Temporal UI decodes for a console session with an admin key', () => {
-  it('shows the distillation keyword in the decoded history to an admin signed in to the console; the codec call is audited', async () => {
-    const page = await person(admin.apiKey);
+describe('the Temporal UI decodes for a console session with an operator key', () => {
+  it('shows the distillation keyword in the decoded history to an operator signed in to the console; the codec call is audited', async () => {
+    const page = await person(operator.apiKey);
     const statuses = await openHistory(page);
     await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(keyword)})`, { timeout: 60_000 });
     expect(statuses.every((s) => s === 200), String(statuses)).toBe(true);
     const audited = await database.db
       .select({ status: auditEvents.status, keyPrefix: auditEvents.keyPrefix })
       .from(auditEvents)
-      .where(and(eq(auditEvents.accountId, admin.accountId), eq(auditEvents.route, `${CODEC}/decode`)));
+      .where(and(eq(auditEvents.accountId, operator.accountId), eq(auditEvents.route, `${CODEC}/decode`)));
     expect(audited.length).toBeGreaterThan(0);
     expect(audited.every((a) => a.status === 200 && a.keyPrefix !== null)).toBe(true);
   });
@@ -148,7 +148,7 @@ describe('the Temporal UI decodes for a console session with an admin key', () =
   });
 
   it('lets a session in only from the UI origin: another origin, or no origin, needs an API key', async () => {
-    const page = await person(admin.apiKey);
+    const page = await person(operator.apiKey);
     const cookies = await page.cookies(api.url);
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const body = JSON.stringify({ payloads: [] });

@@ -13,7 +13,7 @@ import { keywordOf } from '../support/llm-stub.js';
 import { useTestStack } from '../support/stack.js';
 
 /**
- * Every console page, signed out, with a write key and with an admin key, checked by axe-core against
+ * Every console page, signed out, with a write key and with an operator key, checked by axe-core against
  * the WCAG 2 A/AA rules (color contrast included) at 1200 px and at 375 px, where it must not scroll
  * sideways. The data each page shows is real: a finished task with articles pending review, its
  * notifications, a schedule, a usage report, a second key, an account's limits, a webhook and its
@@ -24,11 +24,11 @@ import { useTestStack } from '../support/stack.js';
 const stack = useTestStack();
 const contexts: BrowserContext[] = [];
 let browser: Browser;
-type Who = 'guest' | 'writer' | 'reader' | 'admin';
+type Who = 'guest' | 'writer' | 'reader' | 'operator';
 const LANGS = ['en', 'zh-CN'] as const;
 const pages = new Map<string, Page>();
 let writer: Awaited<ReturnType<typeof newAccount>>;
-let admin: Awaited<ReturnType<typeof newAccount>>;
+let operator: Awaited<ReturnType<typeof newAccount>>;
 const ids = { task: 0, article: 0, flagged: 0, rejected: 0, distillation: 0, schedule: 0, key: 0, webhook: 0 };
 let readKey = '';
 
@@ -148,10 +148,10 @@ const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'tasks-read-only', who: 'reader', open: '/tasks' },
   { name: 'review-queue-read-only', who: 'reader', open: '/articles/queue' },
   { name: 'article-read-only', who: 'reader', open: () => `/articles/${ids.article}` },
-  { name: 'admin-accounts', who: 'admin', open: '/admin/accounts' },
-  { name: 'admin-limits', who: 'admin', open: () => `/admin/accounts/${writer.accountId}/limits` },
+  { name: 'admin-accounts', who: 'operator', open: '/admin/accounts' },
+  { name: 'admin-limits', who: 'operator', open: () => `/admin/accounts/${writer.accountId}/limits` },
   {
-    name: 'admin-account-created', who: 'admin', lands: /^\/admin\/accounts\/created$/,
+    name: 'admin-account-created', who: 'operator', lands: /^\/admin\/accounts\/created$/,
     open: async (p) => {
       await go(p, '/admin/accounts');
       await p.type('#account-name', `a11y-${process.pid}-${pages.size}-${Date.now()}`);
@@ -184,7 +184,7 @@ async function seedWebhookDeliveries() {
 
 beforeAll(async () => {
   writer = await newAccount(stack.database);
-  admin = await newAccount(stack.database, { scope: 'admin' });
+  operator = await newAccount(stack.database, { scope: 'operator' });
   // Gamma keeps writing a banned word: it is saved with a quality flag.
   expect((await stack.api.call('PUT', '/api/quality-settings', writer.apiKey, { bannedWords: ['forbidden'] })).status).toBe(200);
   stack.stub.setBehavior((req) => (keywordOf(req) === 'Gamma' ? { content: '# Gamma\n\nGamma is a forbidden word here.' } : {}));
@@ -211,7 +211,7 @@ beforeAll(async () => {
   expect((await stack.database.db.select({ n: count() }).from(distillations).where(eq(distillations.accountId, writer.accountId)))[0]!.n).toBe(4);
 
   browser = await launchBrowser();
-  const keys: Record<Who, string | null> = { guest: null, writer: writer.apiKey, reader: readKey, admin: admin.apiKey };
+  const keys: Record<Who, string | null> = { guest: null, writer: writer.apiKey, reader: readKey, operator: operator.apiKey };
   for (const lang of LANGS) {
     for (const [who, key] of Object.entries(keys)) {
       const p = await checkedPage(lang);

@@ -16,7 +16,7 @@ const stack = useApiWithoutWorker();
 const { database } = stack;
 
 let browser: Browser;
-let admin: Awaited<ReturnType<typeof newAccount>>;
+let operator: Awaited<ReturnType<typeof newAccount>>;
 let page: Page;
 const contexts: BrowserContext[] = [];
 /** The read key created in the first test, signed in in its own browser context in the second. */
@@ -60,7 +60,7 @@ const actions = (rows: Awaited<ReturnType<typeof auditRows>>) => rows.map((r) =>
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  admin = await newAccount(database, { scope: 'admin' });
+  operator = await newAccount(database, { scope: 'operator' });
   page = await newPage(browser);
 });
 afterAll(async () => {
@@ -70,7 +70,7 @@ afterAll(async () => {
 
 describe('keys and accounts in the console', () => {
   it('creates a read key and shows its secret once: a reload shows no key and creates none', async () => {
-    await signIn(page, admin.apiKey);
+    await signIn(page, operator.apiKey);
     await page.goto(url('/keys'), { waitUntil: 'domcontentloaded' });
     expect(await page.$$eval('#keys tbody tr', (trs) => trs.length)).toBe(1);
     expect(await textOf(page, '#keys tbody tr')).toContain('signed in with this key');
@@ -85,7 +85,7 @@ describe('keys and accounts in the console', () => {
     readKey = await page.$eval('#secret', (e: any) => e.value as string);
     expect(readKey).toMatch(/^ak_[\w-]{32}$/);
     const [stored] = await database.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(readKey)));
-    expect(stored).toMatchObject({ accountId: admin.accountId, scope: 'read', name: 'dashboard', prefix: readKey.slice(0, 8), revokedAt: null });
+    expect(stored).toMatchObject({ accountId: operator.accountId, scope: 'read', name: 'dashboard', prefix: readKey.slice(0, 8), revokedAt: null });
     expect(stored!.expiresAt).not.toBeNull();
     readKeyId = stored!.id;
     await page.browserContext().overridePermissions(stack.api.url, ['clipboard-read', 'clipboard-sanitized-write']);
@@ -103,10 +103,10 @@ describe('keys and accounts in the console', () => {
     expect((await page.cookies()).map((c) => c.name)).not.toContain('artgen_shown_once');
     await page.goBack({ waitUntil: 'domcontentloaded' });
     expect(await page.content()).not.toContain(readKey);
-    expect(await database.db.$count(apiKeys, eq(apiKeys.accountId, admin.accountId))).toBe(2);
+    expect(await database.db.$count(apiKeys, eq(apiKeys.accountId, operator.accountId))).toBe(2);
   });
 
-  it('signs the read key in elsewhere without buttons or admin pages, and revoking it from here signs that browser out', async () => {
+  it('signs the read key in elsewhere without buttons or account pages, and revoking it from here signs that browser out', async () => {
     const reader = await separatePage();
     await signIn(reader, readKey);
     expect(path(reader)).toBe('/distillations');
@@ -117,7 +117,7 @@ describe('keys and accounts in the console', () => {
     expect(await postFromPage(reader, '/keys', { scope: 'read' })).toBe(403);
     const forbidden = await reader.goto(url('/admin/accounts'), { waitUntil: 'domcontentloaded' });
     expect(forbidden!.status()).toBe(403);
-    expect(await textOf(reader, 'main')).toContain('admin keys');
+    expect(await textOf(reader, 'main')).toContain('operator keys');
 
     await page.goto(url('/keys'), { waitUntil: 'domcontentloaded' });
     await submit(page, `tr[data-key-id="${readKeyId}"] a[href$="/revoke"]`);
@@ -133,7 +133,7 @@ describe('keys and accounts in the console', () => {
   });
 
   it('says before revoking the key a session is signed in with, and signs that session out', async () => {
-    const own = await createApiKey(database.db, admin.accountId, { scope: 'write', name: 'laptop' });
+    const own = await createApiKey(database.db, operator.accountId, { scope: 'write', name: 'laptop' });
     const p = await separatePage();
     await signIn(p, own.apiKey);
     await p.goto(url(`/keys/${own.keyId}/revoke`), { waitUntil: 'domcontentloaded' });
@@ -148,7 +148,7 @@ describe('keys and accounts in the console', () => {
     ]);
   });
 
-  it('lets an admin create an account (first key shown once) and set its limits with the API rules', async () => {
+  it('lets an operator create an account (first key shown once) and set its limits with the API rules', async () => {
     await page.goto(url('/admin/accounts'), { waitUntil: 'domcontentloaded' });
     // Other test files make accounts at the same time: the list's first page holds the newest.
     expect((await page.$$('tr[data-account-id]')).length).toBeGreaterThan(0);
@@ -181,7 +181,7 @@ describe('keys and accounts in the console', () => {
     expect(await textOf(page, '[data-effective="maxRunningTasks"]')).toBe('Applies now: 3');
     await screenshot(page, 'account-limits');
     await fitsIn375(page, 'account-limits-375px');
-    const viaApi = await callJson(stack.api.url, 'GET', `/api/admin/accounts/${accountId}/limits`, admin.apiKey);
+    const viaApi = await callJson(stack.api.url, 'GET', `/api/admin/accounts/${accountId}/limits`, operator.apiKey);
     expect(viaApi.body).toEqual(await describeAccountLimits(database.db, accountId, DEFAULT_LIMITS));
     expect(viaApi.body.overrides).toEqual({ maxRunningTasks: 3, maxPriority: 5 });
 
@@ -189,7 +189,7 @@ describe('keys and accounts in the console', () => {
     await submit(page, '#limits button');
     expect((await describeAccountLimits(database.db, accountId, DEFAULT_LIMITS)).overrides).toEqual({ maxPriority: 5 });
 
-    const sent = await auditRows(admin.apiKey.slice(0, 8));
+    const sent = await auditRows(operator.apiKey.slice(0, 8));
     expect(actions(sent).filter((r) => r.route?.startsWith('/admin'))).toEqual([
       { route: '/admin/accounts', status: 303, targetIds: { accountId, keyId: key!.id } },
       { route: '/admin/accounts/:id/limits', status: 400, targetIds: { id: accountId } },
@@ -201,7 +201,7 @@ describe('keys and accounts in the console', () => {
 
 describe('distillations in the console', () => {
   it('edits topics and deletes after a confirmation: usage kept, gone from the list, the selectable count drops', async () => {
-    const [used, bare, other] = await seedDistillations(database, admin.accountId, [
+    const [used, bare, other] = await seedDistillations(database, operator.accountId, [
       { keyword: 'tea', usageCount: 4 },
       { keyword: 'coffee', topics: [] },
       { keyword: 'water' },
@@ -233,10 +233,10 @@ describe('distillations in the console', () => {
     expect(await page.$(`tr[data-distillation-id="${other}"]`)).not.toBeNull();
     expect(await textOf(page, '#selectable')).toContain('2 distillations can be used');
     expect((await distillationCounts(database, [used!])).get(used!)).toEqual({ usage: 4, reserved: 0 });
-    const list = await callJson(stack.api.url, 'GET', '/api/distillations', admin.apiKey);
+    const list = await callJson(stack.api.url, 'GET', '/api/distillations', operator.apiKey);
     expect(list.body).toMatchObject({ total: 2, selectable: 2 });
 
-    const rows = await auditRows(admin.apiKey.slice(0, 8));
+    const rows = await auditRows(operator.apiKey.slice(0, 8));
     expect(actions(rows).filter((r) => r.route?.startsWith('/distillations'))).toEqual([
       { route: '/distillations/:id/topics', status: 400, targetIds: { id: bare } },
       { route: '/distillations/:id/topics', status: 303, targetIds: { id: bare } },
@@ -247,13 +247,13 @@ describe('distillations in the console', () => {
 
 describe('console writes in the audit trail', () => {
   it('records every signed-in or refused console POST like an API write: route pattern, ids, status, request id, address; no form content, no key', async () => {
-    const rows = await auditRows(admin.apiKey.slice(0, 8));
+    const rows = await auditRows(operator.apiKey.slice(0, 8));
     expect(actions(rows).filter((r) => !r.route?.startsWith('/distillations') && !r.route?.startsWith('/admin'))).toEqual([
       { route: '/sign-in', status: 303, targetIds: {} },
       { route: '/keys', status: 303, targetIds: { keyId: readKeyId } },
       { route: '/keys/:id/revoke', status: 303, targetIds: { id: readKeyId } },
     ]);
-    for (const row of rows) expect(row).toMatchObject({ account_id: admin.accountId, method: 'POST', client_ip: '127.0.0.1', request_id: expect.stringMatching(/^[\w-]{20,}$/) });
+    for (const row of rows) expect(row).toMatchObject({ account_id: operator.accountId, method: 'POST', client_ip: '127.0.0.1', request_id: expect.stringMatching(/^[\w-]{20,}$/) });
     expect(actions(await auditRows(readKey.slice(0, 8)))).toEqual([
       { route: '/sign-in', status: 303, targetIds: {} },
       { route: '/keys', status: 403, targetIds: {} },
@@ -265,14 +265,14 @@ describe('console writes in the audit trail', () => {
     const refused = await auditRows('ak_wrong');
     expect(refused.map((r) => ({ account: r.account_id, route: r.route, status: r.status }))).toEqual([{ account: null, route: '/sign-in', status: 400 }]);
 
-    await signIn(p, admin.apiKey);
+    await signIn(p, operator.apiKey);
     await p.goto(url('/distillations'), { waitUntil: 'domcontentloaded' });
     const forged = await p.evaluate(async () => (await fetch('/distillations', { method: 'POST', body: new URLSearchParams({ _csrf: 'forged', keyword: 'kw', topics: 'q' }) })).status);
     expect(forged).toBe(403);
-    const last = (await auditRows(admin.apiKey.slice(0, 8))).at(-1)!;
+    const last = (await auditRows(operator.apiKey.slice(0, 8))).at(-1)!;
     expect({ route: last.route, status: last.status }).toEqual({ route: '/distillations', status: 403 });
 
-    const stored = JSON.stringify(await database.sql`SELECT * FROM audit_events WHERE account_id = ${admin.accountId}`);
-    for (const secret of [readKey, admin.apiKey, 'How is coffee roasted', 'Editorial team', 'dashboard']) expect(stored).not.toContain(secret);
+    const stored = JSON.stringify(await database.sql`SELECT * FROM audit_events WHERE account_id = ${operator.accountId}`);
+    for (const secret of [readKey, operator.apiKey, 'How is coffee roasted', 'Editorial team', 'dashboard']) expect(stored).not.toContain(secret);
   });
 });

@@ -10,7 +10,7 @@ import { newKeyAnswer, newKeyInput } from './key-input.js';
 
 const accountAnswer = z.object({ id, name: z.string(), createdAt: timestamp, fairnessWeight: z.number() });
 
-/** Accounts and their keys, for admin keys: create an account (with a write key), list them, give one a key. */
+/** Accounts and their keys, for operator keys: create an account (with a write key), list them, give one a key of any scope. */
 export function adminAccountRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
@@ -36,15 +36,15 @@ export function adminAccountRoutes({ db }: ApiDeps) {
 }
 
 export const adminAccountOperations: ApiOperation[] = [
-  { method: 'post', path: '/', summary: 'Create an account with a write key (shown only in this answer)', body: accountInput, status: 201, scope: 'admin', response: z.object({ accountId: id, name: z.string(), apiKey: z.string() }) },
-  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'admin', response: paged('accounts', accountAnswer.extend({ activeKeys: count })) },
+  { method: 'post', path: '/', summary: 'Create an account with a write key (shown only in this answer)', body: accountInput, status: 201, scope: 'operator', response: z.object({ accountId: id, name: z.string(), apiKey: z.string() }) },
+  { method: 'get', path: '/', summary: 'Every account with its number of working keys', query: pagination, scope: 'operator', response: paged('accounts', accountAnswer.extend({ activeKeys: count })) },
   {
     method: 'patch',
     path: '/:id',
     summary: "Rename an account or set its fairness weight: its share of the shared LLM queue when accounts compete (1 by default; applies to tasks started afterwards)",
     body: accountPatch,
-    scope: 'admin',
+    scope: 'operator',
     response: accountAnswer,
   },
-  { method: 'post', path: '/:id/keys', summary: 'Create a key of any scope for an account (shown only in this answer)', body: newKeyInput, status: 201, scope: 'admin', response: newKeyAnswer },
+  { method: 'post', path: '/:id/keys', summary: 'Create a key of any scope for an account (shown only in this answer)', body: newKeyInput, status: 201, scope: 'operator', response: newKeyAnswer },
 ];

@@ -4,16 +4,21 @@ import { describeAccountLimits, updateAccountLimits } from '../../domain/limits/
 import type { ApiOperation } from '../openapi.js';
 import type { ApiEnv, RouteDeps } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../validation.js';
+import { requireOwnAccountOrOperator } from '../account-reach.js';
 import { limitsPatch } from '../schemas/accounts.js';
 import { count, id } from '../schemas/common.js';
 
 /**
- * An account's rate limits and quotas: `overrides` (its own) and `effective` (what applies). Meant
- * for admin keys; mounted at /api/admin/accounts.
+ * An account's rate limits and quotas: `overrides` (its own) and `effective` (what applies); mounted at
+ * /api/admin/accounts. An account admin views its own; operators view and set every account's.
  */
 export function adminLimitRoutes({ db, limits }: RouteDeps) {
   return new Hono<ApiEnv>()
-    .get('/:id/limits', async (c) => c.json(await describeAccountLimits(db, parseIdParam(c), limits)))
+    .get('/:id/limits', async (c) => {
+      const accountId = parseIdParam(c);
+      requireOwnAccountOrOperator(c, accountId, "another account's limits");
+      return c.json(await describeAccountLimits(db, accountId, limits));
+    })
     .patch('/:id/limits', async (c) => {
       const accountId = parseIdParam(c);
       const patch = await parseJsonBody(c, limitsPatch);
@@ -42,6 +47,6 @@ const limitsAnswer = z.object({
 });
 
 export const adminLimitOperations: ApiOperation[] = [
-  { method: 'get', path: '/:id/limits', summary: "An account's rate limits and quotas: its own overrides and what applies", scope: 'admin', response: limitsAnswer },
-  { method: 'patch', path: '/:id/limits', summary: "Set an account's rate limits and quotas (null: back to the default)", body: limitsPatch, scope: 'admin', response: limitsAnswer },
+  { method: 'get', path: '/:id/limits', summary: "An account's rate limits and quotas: its own overrides and what applies (an admin key: its own account only)", scope: 'admin', response: limitsAnswer },
+  { method: 'patch', path: '/:id/limits', summary: "Set an account's rate limits and quotas (null: back to the default)", body: limitsPatch, scope: 'operator', response: limitsAnswer },
 ];

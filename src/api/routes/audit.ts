@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listAuditEvents } from '../../domain/accounts/audit-events.js';
-import { AppError } from '../../domain/errors.js';
+import { requireOwnAccountOrOperator } from '../account-reach.js';
 import type { ApiOperation } from '../openapi.js';
 import type { ApiDeps, ApiEnv } from '../types.js';
 import { count, id, jsonObject, paged, timestamp } from '../schemas/common.js';
@@ -21,17 +21,12 @@ const auditQuery = pagination.extend({
     .optional(),
 });
 
-/** The audit trail of the caller's account; admin keys may read any account's (`accountId=`) or all of it. */
+/** The audit trail of the caller's account; operator keys may read any account's (`accountId=`) or all of it. */
 export function auditRoutes({ db }: ApiDeps) {
   return new Hono<ApiEnv>().get('/', async (c) => {
     const q = parseQuery(c, auditQuery);
     const own = c.get('accountId');
-    if (q.accountId !== undefined && q.accountId !== own && c.get('apiKey').scope !== 'admin') {
-      throw new AppError(403, 'FORBIDDEN_SCOPE', "Reading another account's audit events needs a key of scope 'admin'.", {
-        required: 'admin',
-        scope: c.get('apiKey').scope,
-      });
-    }
+    requireOwnAccountOrOperator(c, q.accountId ?? own, "another account's audit events");
     return c.json(
       await listAuditEvents(db, {
         accountId: q.accountId ?? own,
@@ -63,5 +58,5 @@ const auditPage = paged(
 );
 
 export const auditOperations: ApiOperation[] = [
-  { method: 'get', path: '/', summary: 'Audit events (writes and refused auth attempts), newest first; admin keys: accountId=<id>|all', query: auditQuery, response: auditPage, errors: { 403: ['FORBIDDEN_SCOPE'] } },
+  { method: 'get', path: '/', summary: 'Audit events (writes and refused auth attempts), newest first; operator keys: accountId=<id>|all', query: auditQuery, response: auditPage, errors: { 403: ['FORBIDDEN_SCOPE'] } },
 ];

@@ -44,7 +44,7 @@ export function temporalCodecCors({ codecCorsOrigins }: Pick<ApiDeps, 'codecCors
 /**
  * `POST /api/temporal-codec/encode|decode`: the payload codec of the workers as a codec server, so
  * operators see decrypted histories in the Temporal UI. Whoever can call it reads every tenant's
- * payloads: it is for operators only, so it needs an admin key.
+ * payloads: it is for operators only, so it needs an operator key (an account's admin key is refused).
  */
 export function temporalCodecRoutes({ codec }: ApiDeps) {
   const convert = (direction: 'encode' | 'decode') => async (c: Context<ApiEnv>) => {
@@ -56,6 +56,6 @@ export function temporalCodecRoutes({ codec }: ApiDeps) {
 }
 
 export const temporalCodecOperations: ApiOperation[] = [
-  { method: 'post', path: '/encode', summary: 'Encrypts payloads with the current key (Temporal remote codec protocol)', body: codecRequestSchema, response: codecRequestSchema, scope: 'admin' },
-  { method: 'post', path: '/decode', summary: 'Decrypts payloads; payloads that are not encrypted come back unchanged', body: codecRequestSchema, response: codecRequestSchema, scope: 'admin', errors: { 400: ['PAYLOAD_NOT_DECRYPTABLE'] } },
+  { method: 'post', path: '/encode', summary: 'Encrypts payloads with the current key (Temporal remote codec protocol)', body: codecRequestSchema, response: codecRequestSchema, scope: 'operator' },
+  { method: 'post', path: '/decode', summary: 'Decrypts payloads; payloads that are not encrypted come back unchanged', body: codecRequestSchema, response: codecRequestSchema, scope: 'operator', errors: { 400: ['PAYLOAD_NOT_DECRYPTABLE'] } },
 ];

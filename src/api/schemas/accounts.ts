@@ -4,14 +4,23 @@ import { z } from 'zod';
 
 const accountName = z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters');
 export const accountInput = z.object({ name: accountName });
+/**
+ * The fairness weight's range: the column's check (above 0, at most 1000) with a floor PostgreSQL's
+ * `real` can hold as given (5e-324 underflows it, 22003; 1e-40 is stored as a denormal). A thousandth of
+ * the default share is already no share at all next to any other account.
+ */
+export const MIN_FAIRNESS_WEIGHT = 0.001;
+export const MAX_FAIRNESS_WEIGHT = 1000;
+const FAIRNESS_MESSAGE = `fairnessWeight must be a number from ${MIN_FAIRNESS_WEIGHT} to ${MAX_FAIRNESS_WEIGHT} (1 is the default share)`;
+
 /** An admin's change to an account: its name or its fairness weight (its share of the LLM queue). */
 export const accountPatch = z
   .object({
     name: accountName.optional(),
     fairnessWeight: z
-      .number()
-      .min(0.001, 'fairnessWeight must be at least 0.001 (1 is the default share; the column is a 4-byte float)')
-      .max(1000, 'fairnessWeight must be at most 1000')
+      .number({ message: FAIRNESS_MESSAGE })
+      .min(MIN_FAIRNESS_WEIGHT, FAIRNESS_MESSAGE)
+      .max(MAX_FAIRNESS_WEIGHT, FAIRNESS_MESSAGE)
       .optional(),
   })
   .refine((p) => p.name !== undefined || p.fairnessWeight !== undefined, 'give name or fairnessWeight (or both)')

@@ -17,7 +17,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--from <time>', 'ISO 8601 date-time: events at or after it')
     .option('--to <time>', 'ISO 8601 date-time: events before it')
     .option('--action <action>', "a method ('DELETE') or a method and route ('POST /api/distillations')")
-    .option('--account <id>', "another account's events, or 'all' (admin keys)")
+    .option('--account <id>', "another account's events, or 'all' (operator keys)")
     .option('--page <p>', 'page number', positiveInt('--page'), 1)
     .option('--page-size <n>', 'events per page (1-100)', positiveInt('--page-size', 100), 20)
     .action(async (opts, cmd: Command) => {

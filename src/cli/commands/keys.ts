@@ -1,4 +1,4 @@
-/** `artgen keys ...` and `artgen admin accounts ...`: API keys of the account, and accounts (admin keys). */
+/** `artgen keys ...` and `artgen admin accounts ...`: API keys of the account, and accounts (operator keys). */
 import { Option, type Command } from 'commander';
 import { SCOPES } from '../../shared/key-scopes.js';
 import { contextOf, positiveInt } from '../context.js';
@@ -19,7 +19,7 @@ const keyColumns: Column<KeyRow>[] = [
   { key: 'revokedAt', header: 'REVOKED', display: time },
 ];
 
-const scopeOption = () => new Option('--scope <scope>', 'what the key may do: read (GET only), write, admin').choices(SCOPES).makeOptionMandatory();
+const scopeOption = () => new Option('--scope <scope>', "what the key may do: read (GET only), write, admin (its account's keys, audit, limits), operator (every account)").choices(SCOPES).makeOptionMandatory();
 const keyOptions = (cmd: Command) =>
   cmd
     .addOption(scopeOption())
@@ -58,7 +58,7 @@ export function registerKeyCommands(program: Command): void {
       ctx.print({ json: revoked, sections: [{ kind: 'table', columns: keyColumns, rows: [revoked] }] });
     });
 
-  const accounts = program.command('admin').description('administration (admin keys)').command('accounts').description('accounts: list, create');
+  const accounts = program.command('admin').description('administration of every account (operator keys)').command('accounts').description('accounts: list, create');
   accounts
     .command('list')
     .description('every account with its number of working keys')

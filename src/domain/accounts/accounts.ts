@@ -58,16 +58,16 @@ export async function requireAccount(db: DbOrTx, accountId: number) {
 }
 
 /**
- * The embedded mode's account: the first account, created on first start, with `knownKey` (DEV_API_KEY
- * or the key kept from an earlier start) as its admin key. An earlier embedded key that `knownKey`
- * replaced is revoked. A known key that is revoked or another account's is refused when it was given
- * explicitly (`replaceUnusable` false), else replaced by a new key.
+ * The embedded mode's account: the first account (the bootstrap account), created on first start, with
+ * `knownKey` (DEV_API_KEY or the key kept from an earlier start) as its operator key. An earlier
+ * embedded key that `knownKey` replaced is revoked. A known key that is revoked or another account's is
+ * refused when it was given explicitly (`replaceUnusable` false), else replaced by a new key.
  */
 export async function ensureDefaultAccount(db: Db, knownKey: string | undefined, replaceUnusable = true) {
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(accounts).orderBy(accounts.id).limit(1);
     if (!existing) {
-      const created = await createAccount(tx, 'default', { scope: 'admin', keyName: EMBEDDED_KEY_NAME, ...(knownKey ? { key: knownKey } : {}) });
+      const created = await createAccount(tx, 'default', { scope: 'operator', keyName: EMBEDDED_KEY_NAME, ...(knownKey ? { key: knownKey } : {}) });
       return { accountId: created.accountId, apiKey: created.apiKey, created: true, replacedKeys: 0 };
     }
     let key = knownKey ?? generateApiKey();
@@ -78,9 +78,9 @@ export async function ensureDefaultAccount(db: Db, knownKey: string | undefined,
       key = generateApiKey();
     }
     if (usable) {
-      await tx.update(apiKeys).set({ scope: 'admin', name: EMBEDDED_KEY_NAME, expiresAt: null }).where(eq(apiKeys.id, found.id));
+      await tx.update(apiKeys).set({ scope: 'operator', name: EMBEDDED_KEY_NAME, expiresAt: null }).where(eq(apiKeys.id, found.id));
     } else {
-      await createApiKey(tx, existing.id, { scope: 'admin', name: EMBEDDED_KEY_NAME, key });
+      await createApiKey(tx, existing.id, { scope: 'operator', name: EMBEDDED_KEY_NAME, key });
     }
     const replaced = await tx
       .update(apiKeys)

@@ -42,7 +42,8 @@ export async function createApiKey(db: DbOrTx, accountId: number, opts: NewKeyOp
 
 /**
  * A key an account creates for itself: of a scope no higher than the calling key's (a write key cannot
- * mint an admin key). The API's POST /api/keys and the console's key page both go through here.
+ * mint an admin key, an admin key no operator key). The API's POST /api/keys and the console's key page
+ * both go through here.
  */
 export async function createOwnApiKey(db: DbOrTx, by: { accountId: number; scope: Scope }, opts: Omit<NewKeyOptions, 'key'>) {
   if (!scopeAllows(by.scope, opts.scope)) {

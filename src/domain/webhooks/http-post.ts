@@ -42,7 +42,7 @@ export async function postWebhook(url: URL, headers: Record<string, string>, bod
       lookup: guardedLookup(o.allowPrivate),
       timeout: o.timeoutMs,
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${o.timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${o.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.on('response', (res) => {
       // The answer's body is not used; read it so the socket closes cleanly.

@@ -1,46 +1,41 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import os from 'node:os';
 import { AppError } from '../errors.js';
+import { isGlobalUnicast, unwrapAddress } from './global-unicast.js';
 
-/** Loopback, private, link-local, unique-local, CGNAT, multicast and reserved ranges: never a webhook target. */
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 128], ['::1', 128], ['fe80::', 10], ['fc00::', 7], ['ff00::', 8], ['64:ff9b::', 96], ['2001:db8::', 32]] as const) {
-  blocked.addSubnet(net, bits, 'ipv6');
+const addressKey = (address: string) => {
+  const unwrapped = unwrapAddress(address.replace(/%.*$/, ''));
+  return unwrapped && `${unwrapped.kind()}:${unwrapped.toByteArray().join('.')}`;
+};
+
+/** This host's own interface addresses, read at each check: interfaces come and go. */
+export const hostAddresses = (): string[] =>
+  Object.values(os.networkInterfaces())
+    .flat()
+    .map((a) => a!.address);
+
+/**
+ * Whether a webhook may connect to an address: global unicast (IPv4 forms inside IPv6 unwrapped) and
+ * none of this host's own addresses, which may be public yet serve what only the host should reach.
+ */
+export function isAllowedTargetAddress(address: string, ownAddresses: string[] = hostAddresses()): boolean {
+  if (!isGlobalUnicast(address)) return false;
+  const key = addressKey(address);
+  return !ownAddresses.some((own) => addressKey(own) === key);
 }
 
-/** The IPv4 address inside an IPv4-mapped IPv6 one (`::ffff:127.0.0.1`, `::ffff:7f00:1`), else undefined. */
-function mappedIpv4(address: string): string | undefined {
-  const m = /^(?:0{0,4}:){0,5}:?ffff:(.+)$/i.exec(address);
-  if (!m) return undefined;
-  const tail = m[1]!;
-  if (isIP(tail) === 4) return tail;
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(tail);
-  if (!hex) return undefined;
-  const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
-}
-
-/** Whether an IP address is one a webhook must not reach (SSRF): loopback, private, link-local, unique-local. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family !== 6) return true;
-  const v4 = mappedIpv4(address);
-  return v4 !== undefined ? blocked.check(v4, 'ipv4') : blocked.check(address, 'ipv6');
-}
-
-/** Thrown when a target is refused; the delivery does not retry it. */
+/**
+ * Thrown when a target is refused; the delivery does not retry it. The message names no resolved address
+ * (a tenant must not map internal names through us); `refusedAddresses` keeps them for operators' logs.
+ */
 export class WebhookTargetNotAllowed extends AppError {
-  constructor(message: string, details: Record<string, unknown>) {
+  constructor(message: string, details: Record<string, unknown>, readonly refusedAddresses: string[] = []) {
     super(400, 'WEBHOOK_TARGET_NOT_ALLOWED', message, details);
   }
 }
 
-/** Every address `host` resolves to, checked; refuses when any is private (unless allowed). */
+/** Every address `host` resolves to, checked; refuses when any may not be reached (unless private targets are allowed). */
 export async function resolvePublicAddresses(host: string, allowPrivate: boolean): Promise<{ address: string; family: number }[]> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   let addresses: { address: string; family: number }[];
@@ -49,11 +44,14 @@ export async function resolvePublicAddresses(host: string, allowPrivate: boolean
   } catch (err) {
     throw new WebhookTargetNotAllowed(`The webhook host '${host}' does not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'}): check the URL.`, { host });
   }
-  const refused = addresses.filter((a) => isPrivateAddress(a.address));
-  if (!allowPrivate && refused.length > 0) {
+  if (allowPrivate) return addresses;
+  const own = hostAddresses();
+  const refused = addresses.filter((a) => !isAllowedTargetAddress(a.address, own));
+  if (refused.length > 0) {
     throw new WebhookTargetNotAllowed(
-      `The webhook host '${host}' resolves to a private, loopback or link-local address (${refused.map((a) => a.address).join(', ')}); webhooks only reach public addresses.`,
-      { host, addresses: refused.map((a) => a.address) },
+      `The webhook host '${host}' resolves to an address webhooks may not reach (private, loopback, link-local, reserved for special use, or this server's own); webhooks only reach public addresses.`,
+      { host },
+      refused.map((a) => a.address),
     );
   }
   return addresses;

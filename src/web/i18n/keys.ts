@@ -1,4 +1,4 @@
-/** The key pages (own keys) and the admin's account pages. */
+/** The key pages (own keys) and the operator's account pages. */
 export const en = {
   keys: 'API keys',
   keyPrefix: 'Prefix',
@@ -11,7 +11,7 @@ export const en = {
   thisKeyNote: '(signed in with this key)',
   newKey: 'Create a key',
   keyExpiryDays: 'Expires after (days, empty: never)',
-  keyScopeHelp: 'read: look only; write: change this account; admin: also accounts. At most the scope of the key you are signed in with.',
+  keyScopeHelp: 'read: look only; write: change this account; admin: also its keys, audit and limits; operator: every account. At most the scope of the key you are signed in with.',
   createKey: 'Create key',
   keyCreated: 'Key created',
   shownOnce: 'Copy the key now: it is shown only on this page, never again. Only its prefix is kept in the list.',
@@ -47,7 +47,7 @@ export const en = {
   maxArticlesPerDay: 'Articles per day',
   maxPriority: 'Highest task priority',
   maxSchedules: 'Schedules',
-  adminOnly: 'This page is for admin keys; this key has scope {scope}.',
+  adminOnly: 'This page is for operator keys; this key has scope {scope}.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -62,7 +62,7 @@ export const zh: Record<keyof typeof en, string> = {
   thisKeyNote: '（当前登录所用）',
   newKey: '创建密钥',
   keyExpiryDays: '有效天数（留空则永不过期）',
-  keyScopeHelp: 'read：只读；write：可修改本账号；admin：还可管理账号。不能高于当前登录密钥的权限。',
+  keyScopeHelp: 'read：只读；write：可修改本账号；admin：还可管理本账号的密钥、审计与限额；operator：管理所有账号。不能高于当前登录密钥的权限。',
   createKey: '创建密钥',
   keyCreated: '密钥已创建',
   shownOnce: '请立即复制此密钥：它只在本页显示这一次，之后不再显示。列表中只保留它的前缀。',
@@ -98,5 +98,5 @@ export const zh: Record<keyof typeof en, string> = {
   maxArticlesPerDay: '每天文章数',
   maxPriority: '最高任务优先级',
   maxSchedules: '定时任务数',
-  adminOnly: '此页面仅限 admin 密钥；当前密钥的权限为 {scope}。',
+  adminOnly: '此页面仅限 operator 密钥；当前密钥的权限为 {scope}。',
 };

@@ -16,14 +16,14 @@ import { formText as text, formIssues as issues } from '../form-fields.js';
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';
 
-/** Accounts for admin keys (the admin guard stands in front): list, create, and each account's limits. */
+/** Accounts for operator keys (the operator guard stands in front): list, create, and each account's limits. */
 export function adminAccountRoutes(deps: ApiDeps) {
   const { db } = deps;
   const defaults = deps.limits ?? DEFAULT_LIMITS;
 
   async function accounts(c: WebContext, extra: { error?: string; name?: string } = {}, status: 200 | 400 = 200) {
     const pageNo = Math.max(1, Math.min(1_000_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    // Newest first: the account an admin just made is on the first page.
+    // Newest first: the account an operator just made is on the first page.
     const list = await listAccounts(db, pageNo, PAGE_SIZE, 'newest-first');
     return page(c, <AccountsPage c={c} v={{ list, ...extra }} />, status);
   }

@@ -15,7 +15,7 @@ export interface AccountsView {
   name?: string;
 }
 
-/** Every account for an admin key, and the form that creates one (its first key is shown once after). */
+/** Every account for an operator key, and the form that creates one (its first key is shown once after). */
 export function AccountsPage({ c, v }: { c: WebContext; v: AccountsView }) {
   const t = c.get('t');
   return (
@@ -64,7 +64,7 @@ export interface LimitsView {
   limits: Awaited<ReturnType<typeof describeAccountLimits>>;
   notice?: string;
   error?: string;
-  /** What the admin typed, shown again beside an error. */
+  /** What the operator typed, shown again beside an error. */
   input?: Record<string, string>;
 }
 
