@@ -72,6 +72,7 @@ async function main() {
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       persistent: true,
+      uiCodecEndpoint: `${apiUrlOf(config.HOST, config.PORT)}/api/temporal-codec`,
       log: infraLog,
     });
     stops.push(dev.stop);
@@ -99,7 +100,7 @@ async function main() {
       `artgen is ready in ${seconds}s`,
       `  API:          ${api.url}  (reference: ${api.url}/api/docs)`,
       `  Console:      ${api.url}/  (sign in with the API key below)`,
-      `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
+      `  Temporal UI:  ${uiUrl ? `${uiUrl}  (decodes for an operator signed in to the console once "Include cross-origin credentials" is ticked in its Codec Server settings)` : `(external Temporal at ${temporalAddress})`}`,
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
       `  Payload keys: ${payloadCodec.keyFile ? `${path.relative(process.cwd(), payloadCodec.keyFile)} (histories in Temporal are encrypted; the UI decodes them through ${api.url}/api/temporal-codec)` : 'TEMPORAL_PAYLOAD_KEYS'}`,
       `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,

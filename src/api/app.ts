@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { codecConsoleSession } from './middleware/codec-console-session.js';
 import { jsonNewline } from './middleware/json-newline.js';
 import { auditTrail } from './middleware/audit-trail.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
@@ -146,7 +147,9 @@ export function createApp(apiDeps: ApiDeps) {
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.route('/', webRoutes(deps));
-  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint, deps.limits));
+  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log));
+  app.use(`${TEMPORAL_CODEC}/*`, codecConsoleSession(deps.db, API_ROUTES, deps.codecCorsOrigins));
+  app.use('/api/*', apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint, deps.limits));
   app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;

@@ -536,7 +536,7 @@ export const webhooks = pgTable(
     accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     events: text('events').array().$type<string[]>().notNull(),
-    /** `whsec_` + base64 key (Standard Webhooks); kept as given because signing needs the key itself. */
+    /** `whsec_` + base64 key (Standard Webhooks), sealed by the payload key ring (`sealed:v1:...`): signing needs the key itself, so it is not hashed. */
     secret: text('secret').notNull(),
     createdAt: createdAt(),
     deletedAt: tsz('deleted_at'),

@@ -27,6 +27,11 @@ export interface TemporalDevServerOptions {
   /** Keep workflows across restarts in `<stateDir>/temporal.db` (sqlite). */
   persistent: boolean;
   headless?: boolean;
+  /**
+   * The remote codec the Web UI calls from the browser (`--ui-codec-endpoint`), e.g. the API's
+   * `/api/temporal-codec`: the UI then shows histories decoded to whoever that endpoint lets in.
+   */
+  uiCodecEndpoint?: string;
   log: InfraLogger;
   searchAttributes?: Record<string, SearchAttributeType>;
 }
@@ -151,6 +156,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const dbFile = path.join(stateDir, 'temporal.db');
   if (opts.persistent) args.push('--db-filename', dbFile);
   if (headless) args.push('--headless');
+  else if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   // Workflow histories, its log: this OS user's only. sqlite creates the -wal and -shm files with the
   // database file's mode; files of an earlier version may still be readable by everyone.
   const privateFiles = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, logFile];

@@ -32,6 +32,8 @@ export interface TestWorkerOptions {
   taskQueue?: string;
   /** The LLM client (the offline generator, say); an OpenAI-compatible client on `llmBaseUrl` unless given. */
   llm?: LlmClient;
+  /** A Temporal server of the test's own (one with its Web UI); the test run's server unless given. */
+  temporalAddress?: string;
   /** The activities' logger, for a test that reads what operators see; silent unless given. */
   log?: Logger;
 }
@@ -53,7 +55,7 @@ export async function startTestWorker(
   options: TestWorkerOptions = {},
 ) {
   installTemporalRuntime('ERROR');
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const suffix = randomUUID().slice(0, 8);
   const taskQueue = options.taskQueue ?? `test-tasks-${suffix}`;
   const llmTaskQueue = `test-llm-${suffix}`;

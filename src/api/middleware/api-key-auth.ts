@@ -47,6 +47,8 @@ export function apiKeyAuth(
   throttle: AuthThrottleSettings = DEFAULT_LIMITS,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
+    // Already let in by a narrower door mounted before this one (the codec's console session).
+    if (c.get('apiKey')) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {

@@ -23,7 +23,8 @@ export const accountPatch = z
       .max(MAX_FAIRNESS_WEIGHT, FAIRNESS_MESSAGE)
       .optional(),
   })
-  .refine((p) => p.name !== undefined || p.fairnessWeight !== undefined, 'give name or fairnessWeight (or both)');
+  .refine((p) => p.name !== undefined || p.fairnessWeight !== undefined, 'give name or fairnessWeight (or both)')
+  .meta({ minProperties: 1 });
 
 /** A number sets the account's own limit; null goes back to the config default. */
 const limit = (name: string, max: number, min = 1) =>
@@ -45,4 +46,5 @@ export const limitsPatch = z
     maxSchedules: limit('maxSchedules', 100_000),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'name at least one limit to change' })
+  .meta({ minProperties: 1 });

@@ -87,3 +87,21 @@ export const bulkReviewAnswer = z.object({
   unchanged: count.describe('Already in the target state'),
   skipped: z.partialRecord(reviewStatus, id).describe('Articles the action cannot move, by their review status'),
 });
+
+/** `GET /api/articles/:id/export?format=json` (and each line of a many-article json export): the file's fields. */
+export const exportedArticle = z.object({
+  id,
+  title: z.string(),
+  keyword: z.string(),
+  topics: z.array(z.string()),
+  taskId,
+  position: count,
+  distillationId: id.nullable(),
+  reviewStatus,
+  rejectReason,
+  imageUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  content: z.string(),
+});

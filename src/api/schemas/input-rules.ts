@@ -22,14 +22,20 @@ export const idField = (field: string) => {
   return z.number({ message }).int(message).min(1, message).max(MAX_ID, message);
 };
 
-/** An id in a query string, with the same rule and message as in a body. */
+/**
+ * An id in a query string, with the same rule and message as in a body. Parsed from its text (so '1e3' and
+ * '+1' are refused), and documented as the integer it must spell.
+ */
 export const idQueryField = (field: string) =>
-  z.string().transform((value, ctx) => {
-    const id = parseIdText(value);
-    if (id !== undefined) return id;
-    ctx.addIssue({ code: 'custom', message: `${field} must be ${idRule()}, got '${value}'` });
-    return z.NEVER;
-  });
+  z
+    .string()
+    .transform((value, ctx) => {
+      const id = parseIdText(value);
+      if (id !== undefined) return id;
+      ctx.addIssue({ code: 'custom', message: `${field} must be ${idRule()}, got '${value}'` });
+      return z.NEVER;
+    })
+    .meta({ type: 'integer', minimum: 1, maximum: MAX_ID });
 
 /** A URL a browser may follow: http or https only (no javascript:, data:, file:). */
 export const httpUrl = (field: string) =>

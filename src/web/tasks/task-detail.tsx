@@ -6,6 +6,7 @@ import type { WebContext } from '../context.js';
 import { Layout } from '../layout.js';
 import { formatDuration, itemStateLabel, taskStatusLabel } from './task-status.js';
 import { ProgressBar, TaskActions } from './tasks.js';
+import { TableScroll } from '../table-scroll.js';
 
 type TaskDetail = Awaited<ReturnType<typeof getTaskDetail>>;
 
@@ -53,7 +54,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
         ))}
       </ol>
       <h2>{t('items')}</h2>
-      <div class="table-wrap">
+      <TableScroll label={t('items')}>
         <table id="items">
           <thead>
             <tr>
@@ -79,7 +80,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {task.generatedCount > 0 && (
         <p class="exports" id="task-articles">
           <a href={`/articles?taskId=${task.id}`} id="task-articles-link">{t('taskArticles')}</a>
