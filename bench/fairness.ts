@@ -61,7 +61,7 @@ async function main() {
   cleanup.onStop(() => connection.close());
   const suffix = randomUUID().slice(0, 8);
   const target = { client: client.client, taskQueue: `fair-tasks-${suffix}` };
-  const llmPolicy = { timeoutMs: 60_000, maxAttempts: 3, retryInitialMs: 200, heartbeatTimeoutMs: 20_000 };
+  const llmPolicy = { timeoutMs: 60_000, maxAttempts: 3, retryInitialMs: 200, heartbeatTimeoutMs: 20_000, maxRewrites: 2 };
   const workers = await createTaskWorkers({
     connection, namespace: 'default', taskQueue: target.taskQueue, llmTaskQueue: `fair-llm-${suffix}`, codec, llmConcurrency: LLM_CONCURRENCY,
     activities: createActivities({ db: database.db, llm: createOpenAiClient({ baseUrl: stub.url, model: 'stub', timeoutMs: 60_000 }), log: createLogger('silent'), llmTaskQueue: `fair-llm-${suffix}`, llmPolicy }),

@@ -6,6 +6,7 @@ import { runMigrations } from '../src/db/migrate.js';
 import { accounts } from '../src/db/schema.js';
 import { createAccount, createApiKey, listAccounts, requireAccount, revokeApiKey, SCOPES, type Scope } from '../src/domain/accounts/index.js';
 import { AppError } from '../src/domain/errors.js';
+import { terminalText } from '../src/cli/terminal-text.js';
 import { exitOnStartupError, requireSetting } from '../src/server/startup.js';
 
 const positive = (name: string) => (v: string) => {
@@ -39,7 +40,7 @@ account
         const [first] = await tx.select({ id: accounts.id }).from(accounts).limit(1);
         return createAccount(tx, name, { scope: first ? 'write' : 'operator', keyName: 'created by npm run admin' });
       });
-      console.log(`account ${created.accountId} (${name}) created`);
+      console.log(`account ${created.accountId} (${terminalText(name)}) created`);
       console.log(`${created.scope} key ${created.keyId}: ${created.apiKey}`);
       console.log('The key is shown only now: keep it (e.g. export ARTGEN_API_KEY=...).');
     }),
@@ -51,7 +52,7 @@ account
     withDatabase(async (db) => {
       for (let page = 1; ; page++) {
         const list = await listAccounts(db, page, 100);
-        for (const a of list.accounts) console.log(`${a.id}\t${a.name}\t${a.activeKeys} working key(s)\tcreated ${a.createdAt.toISOString()}`);
+        for (const a of list.accounts) console.log(`${a.id}\t${terminalText(a.name)}\t${a.activeKeys} working key(s)\tcreated ${a.createdAt.toISOString()}`);
         if (page * 100 >= list.total) break;
       }
     }),
@@ -83,6 +84,6 @@ key
 
 program.parseAsync().catch((err: unknown) => {
   if (!(err instanceof AppError)) exitOnStartupError(err);
-  console.error(`error: ${(err as AppError).message}`);
+  console.error(`error: ${terminalText((err as AppError).message)}`);
   process.exit(1);
 });

@@ -117,12 +117,26 @@ export const configSchema = z
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */
     DEFAULT_TASK_CONCURRENCY: int(1, 20).default(5),
-    /** Length in seconds of a rate-limit window (fixed windows, counted in PostgreSQL across API processes). */
+    /** Period in seconds of the write rate limits (GCRA in PostgreSQL across API processes: the limit at once, then limit/period per second). */
     RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
-    /** Writes (POST/PUT/PATCH/DELETE) one account may make per window, over all its keys. */
+    /** Writes (POST/PUT/PATCH/DELETE, API and console alike) one account may make per period, over all its keys. */
     RATE_LIMIT_WRITES_PER_ACCOUNT: int(1, 1_000_000).default(600),
-    /** Writes one API key may make per window. */
+    /** Writes one API key may make per period (API and console sessions of that key together). */
     RATE_LIMIT_WRITES_PER_KEY: int(1, 1_000_000).default(300),
+    /** Period in seconds of the failed-authentication throttle (bearer keys and console sign-in). */
+    AUTH_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(60),
+    /** Failed authentications one client address may make per period; past it every attempt is a 429 until it refills. */
+    AUTH_FAILURES_PER_ADDRESS: int(1, 1_000_000).default(100),
+    /** Failed authentications with keys of one key prefix (first 8 characters) per period. */
+    AUTH_FAILURES_PER_KEY_PREFIX: int(1, 1_000_000).default(10),
+    /** Event streams (API SSE and console live streams) one API key may hold open at once, across API processes. */
+    STREAMS_PER_KEY: int(1, 100_000).default(20),
+    /** Event streams one account may hold open at once, over all its keys and API processes. */
+    STREAMS_PER_ACCOUNT: int(1, 100_000).default(50),
+    /** Event streams one API process serves at once. */
+    STREAMS_PER_PROCESS: int(1, 1_000_000).default(1_000),
+    /** Seconds an open stream's lease lives without renewal (renewed every third of it): how soon a killed process's streams stop counting. */
+    STREAM_LEASE_SECONDS: int(3, 3600).default(30),
     /** Tasks of one account running at once; the rest wait as pending, in order. Unset: no limit. */
     MAX_RUNNING_TASKS_PER_ACCOUNT: optionalInt(1, 100_000),
     /** Articles one account may have written or in flight per UTC day; a task asking more is refused. Unset: no limit. */
@@ -149,6 +163,8 @@ export const configSchema = z
       .transform((v) => v === 'true' || v === '1'),
     /** Words no article may contain, comma-separated (case-insensitive); unset: none. */
     QUALITY_BANNED_WORDS: optionalString.transform((v) => (v ?? '').split(',').map((w) => w.trim()).filter(Boolean)),
+    /** Rewrites of an article whose draft the quality gate refused, apart from LLM_MAX_ATTEMPTS; then the best draft is saved flagged. */
+    QUALITY_MAX_REWRITES: int(0, 20).default(3),
     /** SimHash bits (0-3 of 64) within which a draft is a near duplicate of an account's article; `off`: no check. */
     QUALITY_NEAR_DUPLICATE_MAX_DISTANCE: z
       .union([z.literal('off'), int(0, 3)], { message: 'must be 0, 1, 2, 3 or off' })
@@ -207,6 +223,13 @@ export function limitDefaults(c: z.infer<typeof configSchema>) {
     maxPriority: c.MAX_TASK_PRIORITY,
     maxSchedules: c.MAX_SCHEDULES_PER_ACCOUNT,
     admissionRetryMs: c.QUOTA_ADMISSION_RETRY_MS,
+    authFailureWindowSeconds: c.AUTH_FAILURE_WINDOW_SECONDS,
+    authFailuresPerAddress: c.AUTH_FAILURES_PER_ADDRESS,
+    authFailuresPerKeyPrefix: c.AUTH_FAILURES_PER_KEY_PREFIX,
+    streamsPerKey: c.STREAMS_PER_KEY,
+    streamsPerAccount: c.STREAMS_PER_ACCOUNT,
+    streamsPerProcess: c.STREAMS_PER_PROCESS,
+    streamLeaseSeconds: c.STREAM_LEASE_SECONDS,
   };
 }
 

@@ -5,6 +5,7 @@ import { loadConfig } from './config.js';
 import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { startEmbeddedPostgres } from './infra/embedded-postgres.js';
+import { makePrivateDir, PRIVATE_DIR_MODE } from './infra/private-files.js';
 import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { startTemporalDevServer } from './infra/temporal-dev-server.js';
 import { createLogger } from './logger.js';
@@ -30,11 +31,17 @@ async function stopAll(onError: (err: unknown) => void = () => undefined) {
  */
 async function main() {
   const startedAt = Date.now();
+  // What this process and its servers (Temporal's sqlite and its -wal/-shm files, logs, pid files)
+  // create is readable by this OS user only; PostgreSQL sets the same mask for its own files.
+  process.umask(0o077);
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   const infraLog = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   stops.push(await claimInstance(config.dataDir, apiUrlOf(config.HOST, config.PORT)));
+  // Only once this start owns the folder: narrowing it would lock a running instance's PostgreSQL out.
+  // As root, the embedded PostgreSQL's OS user must pass through it: startEmbeddedPostgres makes it 0710.
+  if (config.DATABASE_URL || process.getuid?.() !== 0) await makePrivateDir(config.dataDir);
   await requireFreeApiPort(config.PORT, config.HOST);
 
   onShutdownSignal(log, () => stopAll((err) => log.error({ err }, 'stop failed')));
@@ -47,6 +54,7 @@ async function main() {
       database: 'artgen',
       log: infraLog,
       ownSignalHandling: true,
+      privateParent: true,
     });
     stops.push(pg.stop);
     databaseUrl = pg.url;
@@ -64,6 +72,7 @@ async function main() {
       uiPort: config.TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       persistent: true,
+      uiCodecEndpoint: `${apiUrlOf(config.HOST, config.PORT)}/api/temporal-codec`,
       log: infraLog,
     });
     stops.push(dev.stop);
@@ -71,16 +80,15 @@ async function main() {
     uiUrl = dev.uiUrl;
   }
 
-  const payloadCodec = await resolvePayloadCodec(config, { embedded: !config.TEMPORAL_ADDRESS, command: 'npm start' });
+  const payloadCodec = await resolvePayloadCodec(config, { embedded: !config.TEMPORAL_ADDRESS, command: 'npm start' }, log.child({ component: 'payload-codec' }));
   await runMigrations(databaseUrl);
   const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
   stops.push(database.close);
   const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
   const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log);
   stops.push(worker.stop);
-  const keptIn = account.keyFile ? `the file ${account.keyFile}` : 'DEV_API_KEY';
   const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log, {
-    apiKeyHint: `This embedded instance's key is kept in ${keptIn} (also printed at start-up).`,
+    apiKeyHint: embeddedKeyHint(account.keyFile),
     embeddedUiUrl: uiUrl ?? undefined,
   });
   stops.push(api.close);
@@ -92,7 +100,7 @@ async function main() {
       `artgen is ready in ${seconds}s`,
       `  API:          ${api.url}  (reference: ${api.url}/api/docs)`,
       `  Console:      ${api.url}/  (sign in with the API key below)`,
-      `  Temporal UI:  ${uiUrl ?? `(external Temporal at ${temporalAddress})`}`,
+      `  Temporal UI:  ${uiUrl ? `${uiUrl}  (decodes for an operator signed in to the console once "Include cross-origin credentials" is ticked in its Codec Server settings)` : `(external Temporal at ${temporalAddress})`}`,
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
       `  Payload keys: ${payloadCodec.keyFile ? `${path.relative(process.cwd(), payloadCodec.keyFile)} (histories in Temporal are encrypted; the UI decodes them through ${api.url}/api/temporal-codec)` : 'TEMPORAL_PAYLOAD_KEYS'}`,
       `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,
@@ -102,6 +110,17 @@ async function main() {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * The end of the embedded API's 401 for an unknown key: where the key is, for whoever can read the
+ * data folder, without telling every caller where that folder lies on this machine.
+ */
+function embeddedKeyHint(keyFile: string | null): string {
+  if (!keyFile) return "This embedded instance's key is the one set in DEV_API_KEY (also printed at start-up).";
+  const relative = path.relative(process.cwd(), keyFile);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? '"$DATA_DIR/api-key"' : relative;
+  return `This embedded instance's key is kept in the key file in the data folder (also printed at start-up); print it with: cat ${shown}`;
 }
 
 main().catch(async (err) => {

@@ -15,7 +15,7 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   const url = requireSetting(config.DATABASE_URL, 'DATABASE_URL', 'npm run worker');
   const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run worker' });
+  const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run worker' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });

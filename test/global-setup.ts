@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
 import { WORKFLOWS_PATH } from '../src/temporal/workers.js';
+import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,7 +41,9 @@ export default async function setup(project: TestProject) {
       persistent: false,
     });
     stops.push(pg.stop);
-    databaseUrl = pg.url;
+    // The superuser: tests create databases and roles of their own (test/security/data-at-rest.test.ts
+    // runs the app as the app role through `npm start`).
+    databaseUrl = pg.adminUrl;
   }
   await runMigrations(databaseUrl);
 
@@ -58,7 +61,7 @@ export default async function setup(project: TestProject) {
   });
   stops.push(temporal.stop);
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
   const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
 

@@ -9,12 +9,15 @@ import { loadArticleIngredients } from '../domain/ingredients/article-ingredient
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
 import { finishTask, markItem, startTask, type Admission, type TaskPlan } from '../domain/tasks/task-lifecycle.js';
+import { addAttemptTime } from '../domain/tasks/attempt-time.js';
 import { qualityFeedback, recordQualityFailure, runQualityGate } from '../domain/quality/gate.js';
 import { effectiveQuality } from '../domain/quality/settings.js';
 import { buildArticlePrompt, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
+import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
+import { currentWorkflowId, refuseRun } from './untrusted-run.js';
 
 /** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
 export interface LlmPolicy {
@@ -22,6 +25,8 @@ export interface LlmPolicy {
   maxAttempts: number;
   retryInitialMs: number;
   heartbeatTimeoutMs: number;
+  /** Rewrites of an article whose draft the quality gate refused, apart from maxAttempts (QUALITY_MAX_REWRITES). */
+  maxRewrites: number;
 }
 
 export interface TaskRun extends TaskPlan {
@@ -29,7 +34,19 @@ export interface TaskRun extends TaskPlan {
   llmPolicy: LlmPolicy;
 }
 
-export type GenerateResult = { kind: 'draft'; draft: ArticleDraft } | { kind: 'already-saved'; articleId: number };
+/** A draft the quality gate refused is returned as `refused` (flagged) to a workflow that keeps drafts. */
+export type GenerateResult = { kind: 'draft' | 'refused'; draft: ArticleDraft } | { kind: 'already-saved'; articleId: number };
+
+export interface GenerateInput {
+  taskId: number;
+  position: number;
+  /**
+   * Drafts of the article the gate refused before this one. Given by workflows that keep the best refused
+   * draft (quality-rewrites patch): a refusal is then returned, not thrown, and rewrites are the workflow's
+   * to count. Absent (older histories): a refusal throws and is retried within maxAttempts.
+   */
+  rewrite?: number;
+}
 
 /** Failure types the workflow and the retry policy branch on. */
 export const FAILURE_TYPES = {
@@ -95,6 +112,9 @@ export function createActivities({
      * after QUOTA_ADMISSION_RETRY_MS (no workflow change: activity retries add no history events).
      */
     async startTask({ taskId }: { taskId: number }): Promise<TaskRun> {
+      // The service runs a task only under its own workflow id: another run naming it was not started by the service.
+      const workflowId = currentWorkflowId();
+      if (workflowId !== taskWorkflowId(taskId)) refuseRun(log, `it names task ${taskId} but runs as ${workflowId}`, { taskId, workflowId });
       try {
         return { ...(await startTask(db, taskId, admit)), llmTaskQueue, llmPolicy };
       } catch (err) {
@@ -109,9 +129,10 @@ export function createActivities({
       }
     },
 
-    async generateArticle({ taskId, position }: { taskId: number; position: number }): Promise<GenerateResult> {
+    async generateArticle({ taskId, position, rewrite }: GenerateInput): Promise<GenerateResult> {
       const ctx = Context.current();
-      const loaded = await loadArticleIngredients(db, taskId, position, ctx.info.attempt);
+      const keepsRefused = rewrite !== undefined;
+      const loaded = await loadArticleIngredients(db, taskId, position, keepsRefused ? 'next' : ctx.info.attempt);
       if (loaded.kind === 'already-saved') return loaded;
       if (loaded.kind === 'unavailable') {
         throw ApplicationFailure.nonRetryable(loaded.reason, FAILURE_TYPES.distillationUnavailable);
@@ -119,49 +140,66 @@ export function createActivities({
       ctx.heartbeat();
       const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       const startedAt = Date.now();
-      const { ingredients, accountId } = loaded;
-      const attempt = ctx.info.attempt;
+      const { ingredients, accountId, attempt } = loaded;
       try {
-        // A draft refused by the quality gate on the attempt before: its reasons go to the LLM.
-        const feedback = attempt > 1 ? qualityFeedback(loaded.itemError) : [];
+        // A draft refused by the quality gate before: its reasons go to the LLM.
+        const feedback = keepsRefused || ctx.info.attempt > 1 ? qualityFeedback(loaded.itemError) : [];
         const messages = buildArticlePrompt({ ...ingredients, feedback });
-        const reply = await llm.complete({ messages, signal: ctx.cancellationSignal });
+        const seed = `task ${taskId} position ${position} draft ${rewrite ?? ctx.info.attempt - 1}`;
+        const reply = await llm.complete({ messages, signal: ctx.cancellationSignal, seed });
         const { title, content } = parseArticle(reply.content);
         const settings = effectiveQuality(quality, loaded.qualityOverrides);
-        const draft = { title, content, hasTitle: hasTitleLine(reply.content) };
-        const verdict = await runQualityGate(db, { accountId, settings, companyName: ingredients.conversionTarget?.companyName ?? null, draft });
+        const verdict = await runQualityGate(db, {
+          accountId,
+          settings,
+          companyName: ingredients.conversionTarget?.companyName ?? null,
+          draft: { title, content, hasTitle: hasTitleLine(reply.content) },
+        });
         const checks = verdict.flags.map((f) => f.check);
-        // The last attempt keeps its draft, flagged: an article is never dropped for its quality alone.
-        if (checks.length > 0 && attempt < llmPolicy.maxAttempts) {
-          await recordQualityFailure(db, taskId, position, verdict.flags, reply);
-          log.info({ taskId, position, attempt, checks }, 'draft failed the quality gate, writing it again');
-          // Check names only: the reasons quote user text (banned words), kept on the item, not in logs.
-          throw ApplicationFailure.retryable(`the draft failed the quality check: ${checks.join(', ')}`, FAILURE_TYPES.qualityCheckFailed);
-        }
-        return {
-          kind: 'draft',
-          draft: {
-            title,
-            content,
-            keyword: ingredients.keyword,
-            topics: ingredients.topics,
-            imageId: loaded.imageId,
-            imageUrl: ingredients.image?.url ?? null,
-            autoApprove: loaded.autoApprove,
-            provider: llm.provider,
-            model: reply.model,
-            promptTokens: reply.promptTokens,
-            completionTokens: reply.completionTokens,
-            durationMs: Date.now() - startedAt,
-            qualityFlags: verdict.flags,
-            qualityScores: { ...verdict.scores, attempt },
-            simhashBands: verdict.simhashBands,
-          },
+        const draft: ArticleDraft = {
+          title,
+          content,
+          keyword: ingredients.keyword,
+          topics: ingredients.topics,
+          imageId: loaded.imageId,
+          imageUrl: ingredients.image?.url ?? null,
+          autoApprove: loaded.autoApprove,
+          provider: llm.provider,
+          model: reply.model,
+          promptTokens: reply.promptTokens,
+          completionTokens: reply.completionTokens,
+          durationMs: Date.now() - startedAt,
+          qualityFlags: verdict.flags,
+          qualityScores: { ...verdict.scores, attempt },
+          simhashBands: verdict.simhashBands,
         };
+        // A refusal is an expected outcome: one info line with the check names only (the reasons quote
+        // user text such as banned words; they are kept on the item, where the next draft reads them).
+        const refuse = async () => {
+          await recordQualityFailure(db, taskId, position, verdict.flags, draft);
+          log.info({ taskId, position, attempt, checks }, 'draft failed the quality gate');
+        };
+        if (checks.length > 0 && keepsRefused) {
+          await refuse();
+          return { kind: 'refused', draft: { ...draft, counted: true } };
+        }
+        // Older histories: the last attempt keeps its draft, flagged; an earlier one is retried.
+        if (checks.length > 0 && ctx.info.attempt < llmPolicy.maxAttempts) {
+          await refuse();
+          // BENIGN: the SDK logs it at debug level, not as a warning with a stack per refusal.
+          throw ApplicationFailure.create({
+            message: `the draft failed the quality check: ${checks.join(', ')}`,
+            type: FAILURE_TYPES.qualityCheckFailed,
+            category: ApplicationFailureCategory.BENIGN,
+          });
+        }
+        return { kind: 'draft', draft };
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`article ${position} of task ${taskId} canceled`);
         if (err instanceof LlmError) {
-          log.warn({ taskId, position, attempt: ctx.info.attempt, err: err.message }, 'article generation attempt failed');
+          log.warn({ taskId, position, attempt, err: err.message }, 'article generation attempt failed');
+          // Best effort: a lost duration must not hide the provider's error.
+          await addAttemptTime(db, taskId, position, Date.now() - startedAt).catch(() => undefined);
           throw toFailure(err);
         }
         throw err;

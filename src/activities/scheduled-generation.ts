@@ -1,3 +1,5 @@
+import { setTimeout } from 'node:timers/promises';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { DEFAULT_LIMITS } from '../config.js';
 import { generationTasks } from '../db/schema.js';
@@ -6,8 +8,11 @@ import { AppError } from '../domain/errors.js';
 import { loadScheduleForRun, type ScheduleRunError } from '../domain/schedules/generation-schedules.js';
 import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun, type ScheduleRunResult } from '../domain/schedules/schedule-runs.js';
 import { finishTask } from '../domain/tasks/task-lifecycle.js';
+import { ACCOUNT_ID } from '../shared/search-attributes.js';
+import { scheduleRunWorkflowIdPrefix } from '../temporal/generation-schedules.js';
 import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
 import type { MaintenanceDeps } from './maintenance.js';
+import { currentWorkflowId, refuseRun, searchAttributeOf } from './untrusted-run.js';
 
 export type { ScheduleRunResult } from '../domain/schedules/schedule-runs.js';
 
@@ -17,8 +22,11 @@ const businessFailure = (err: unknown): ScheduleRunError | undefined =>
     ? { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
     : undefined;
 
-/** The activity of scheduledGenerationWorkflow: one run of a generation schedule creates one task. */
-export function createScheduleActivities({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: MaintenanceDeps) {
+/**
+ * One run of a generation schedule creates one task: what createScheduledTask does once the run is
+ * known to be the schedule's own (createScheduleActivities checks that first).
+ */
+export function createScheduleRuns({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: MaintenanceDeps) {
   const target = { client, taskQueue };
   const start = async (task: { id: number; accountId: number; priority: number; createdAt: Date }) =>
     startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
@@ -71,6 +79,66 @@ export function createScheduleActivities({ db, log, client, taskQueue, limits = 
       return created.run;
     },
   };
+}
+
+/**
+ * The activity of scheduledGenerationWorkflow. Before creating anything it checks that the run is the
+ * one its schedule's Temporal Schedule started, for that schedule's account: a run started by hand
+ * (`temporal workflow execute --type scheduledGenerationWorkflow`), for a paused schedule or naming
+ * another account, is refused for good.
+ */
+export function createScheduleActivities(deps: MaintenanceDeps) {
+  const runs = createScheduleRuns(deps);
+  return {
+    async createScheduledTask(input: { scheduleId: number; runWorkflowId: string }): Promise<ScheduleRunResult> {
+      await verifyScheduledRun(deps, input);
+      return runs.createScheduledTask(input);
+    },
+  };
+}
+
+async function verifyScheduledRun({ db, log, client }: MaintenanceDeps, { scheduleId, runWorkflowId }: { scheduleId: number; runWorkflowId: string }) {
+  const ids = { scheduleId, runWorkflowId };
+  const workflowId = currentWorkflowId();
+  if (workflowId !== runWorkflowId) refuseRun(log, `it names run ${runWorkflowId} but runs as ${workflowId}`, ids);
+  const schedule = await loadScheduleForRun(db, scheduleId);
+  // No such schedule, or deleted (its Temporal Schedule went first): the run reports it and creates nothing.
+  if (!schedule || schedule.deletedAt) return;
+  if (!runWorkflowId.startsWith(`${scheduleRunWorkflowIdPrefix(scheduleId)}-`)) {
+    refuseRun(log, `its workflow id is not one generation schedule ${scheduleId} gives its runs`, ids);
+  }
+  const { raw } = await client.workflow.getHandle(workflowId).describe();
+  const accountId = searchAttributeOf(raw.workflowExecutionInfo, ACCOUNT_ID.name);
+  // Runs of schedules created before their runs carried the account have none: the Schedule's own record below decides.
+  if (accountId !== undefined && Number(accountId) !== schedule.accountId) {
+    refuseRun(log, `it names another account than the one generation schedule ${scheduleId} belongs to`, { ...ids, accountId, scheduleAccountId: schedule.accountId });
+  }
+  if (!(await startedBySchedule(client, schedule.temporalScheduleId, workflowId))) {
+    refuseRun(log, `it was not started by the Temporal Schedule of generation schedule ${scheduleId}`, ids);
+  }
+}
+
+/** Times the Schedule is asked before a run is refused: it records a run just after starting it. */
+const SCHEDULE_RECORD_CHECKS = 5;
+const SCHEDULE_RECORD_WAIT_MS = 500;
+
+/**
+ * Whether the Temporal Schedule lists this workflow among the runs it started. Its record is the proof:
+ * a client can name a run like the Schedule does and even set TemporalScheduledById on it.
+ */
+async function startedBySchedule(client: MaintenanceDeps['client'], temporalScheduleId: string, workflowId: string) {
+  for (let check = 1; ; check++) {
+    const described = await client.schedule.getHandle(temporalScheduleId).describe().catch((err: unknown) => {
+      if (err instanceof ScheduleNotFoundError) return undefined;
+      throw err;
+    });
+    if (!described) return false;
+    const { info } = described;
+    const started = [...info.runningActions, ...info.recentActions.map((r) => r.action)];
+    if (started.some((a) => a.workflow.workflowId === workflowId)) return true;
+    if (check === SCHEDULE_RECORD_CHECKS) return false;
+    await setTimeout(SCHEDULE_RECORD_WAIT_MS);
+  }
 }
 
 export type ScheduleActivities = ReturnType<typeof createScheduleActivities>;

@@ -14,6 +14,8 @@ import {
   WebhookTargetNotAllowed,
 } from '../domain/webhooks/index.js';
 import type { Logger } from '../logger.js';
+import { webhookDeliveryWorkflowId } from '../temporal/webhook-deliveries.js';
+import { currentWorkflowId, refuseRun } from './untrusted-run.js';
 
 /** The delivery log's one text for every request that got no HTTP answer (refused, reset, timed out, not HTTP). */
 const NO_ANSWER = 'could not connect to the endpoint, or it gave no HTTP answer';
@@ -28,6 +30,11 @@ export interface WebhookActivityDeps {
 
 /** The activities of webhook delivery workflows: one attempt each, logged, and the final failure. */
 export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookActivityDeps) {
+  /** A delivery runs only under its own workflow id: another run naming it was not started by the service. */
+  const requireOwnRun = (deliveryId: number, generation: number) => {
+    const workflowId = currentWorkflowId();
+    if (workflowId !== webhookDeliveryWorkflowId(deliveryId, generation)) refuseRun(log, `it names delivery ${deliveryId} but runs as ${workflowId}`, { deliveryId, generation, workflowId });
+  };
   return {
     /**
      * One attempt: sign, POST, log. A 2xx ends the delivery; anything else throws so Temporal retries
@@ -35,6 +42,7 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
      * are the same on every attempt; the timestamp and signature are made fresh.
      */
     async sendWebhookDelivery({ deliveryId, generation, timeoutMs }: { deliveryId: number; generation: number; timeoutMs: number }): Promise<'succeeded' | 'skipped'> {
+      requireOwnRun(deliveryId, generation);
       const row = await loadDeliveryToSend(db, deliveryId);
       // A redelivery replaced this generation, or it is finished: nothing to send.
       if (!row || row.generation !== generation || row.status !== 'pending') return 'skipped';
@@ -71,6 +79,7 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
 
     /** At a publication's slot: 'due' to send it (its payload now the article as it stands), or 'skipped'. */
     async preparePublication({ deliveryId, generation }: { deliveryId: number; generation: number }) {
+      requireOwnRun(deliveryId, generation);
       return preparePublication(db, deliveryId, generation);
     },
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
 import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
+import { codecConsoleSession } from './middleware/codec-console-session.js';
 import { jsonNewline } from './middleware/json-newline.js';
 import { auditTrail } from './middleware/audit-trail.js';
 import { methodNotAllowed } from './middleware/method-not-allowed.js';
@@ -33,6 +34,7 @@ import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from 
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
+import { createStreamGate } from './stream-gate.js';
 import { webRoutes } from '../web/index.js';
 import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
 
@@ -109,11 +111,13 @@ const declaredRoutes = () =>
  * X-Request-Id (the client's when valid).
  */
 export function createApp(apiDeps: ApiDeps) {
+  const limits = apiDeps.limits ?? DEFAULT_LIMITS;
   const deps: RouteDeps = {
     ...apiDeps,
-    limits: apiDeps.limits ?? DEFAULT_LIMITS,
+    limits,
     quality: apiDeps.quality ?? DEFAULT_QUALITY,
     webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+    streams: apiDeps.streams ?? createStreamGate({ db: apiDeps.db, log: apiDeps.log, caps: limits }),
   };
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
@@ -143,7 +147,9 @@ export function createApp(apiDeps: ApiDeps) {
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
   app.route('/', webRoutes(deps));
-  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log), apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint));
+  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log));
+  app.use(`${TEMPORAL_CODEC}/*`, codecConsoleSession(deps.db, API_ROUTES, deps.codecCorsOrigins));
+  app.use('/api/*', apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint, deps.limits));
   app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
   return app;

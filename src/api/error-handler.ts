@@ -10,7 +10,7 @@ export const errorBody = (code: string, message: string, details?: Record<string
 });
 
 /** Error codes along the cause chain (drizzle wraps the driver's error). */
-function errorCodes(err: unknown): string[] {
+export function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.code === 'string') codes.push(e.code);
@@ -22,7 +22,7 @@ const CONNECTION_ERRORS = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTIO
 /** Connection-level failures of PostgreSQL: the dependency is down, not the request wrong. */
 const isDatabaseUnavailable = (codes: string[]) => codes.some((c) => CONNECTION_ERRORS.includes(c) || /^(08|57P)/.test(c));
 /** PostgreSQL data exceptions (a NUL byte in text, a number out of range): the input is at fault. */
-const isDataException = (codes: string[]) => codes.some((c) => /^22[0-9A-Z]{3}$/.test(c));
+export const isDataException = (codes: string[]) => codes.some((c) => /^22[0-9A-Z]{3}$/.test(c));
 
 /** Renders every error as `{ error: { code, message, details } }`: never a stack trace. */
 export function createErrorHandler(log: Logger) {

@@ -44,6 +44,6 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Any 1-255 printable characters (a random UUID): the same key and body within 24 h returns the first answer; another body is 409 IDEMPOTENCY_KEY_REUSED',
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description: 'Any 1-255 printable ASCII characters (a random UUID): the same key and body within 24 h returns the first answer; another body is 409 IDEMPOTENCY_KEY_REUSED',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: KEY_FORMAT.source },
 };

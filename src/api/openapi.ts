@@ -3,6 +3,7 @@ import type { Scope } from '../shared/key-scopes.js';
 import { requiredScope } from './route-table.js';
 import { closed } from './schemas/closed.js';
 import { errorResponse } from './schemas/common.js';
+import { MAX_ID } from './schemas/input-rules.js';
 
 /** Error codes by status, e.g. `{ 409: ['TASK_ALREADY_FINISHED'] }`. */
 export type ErrorCodes = Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 429 | 503, string[]>>;
@@ -20,6 +21,10 @@ export interface ApiOperation {
   response?: z.ZodType;
   /** Answers this instead of JSON; a file download whose type follows its format lists each one it may answer. */
   mediaType?: 'text/event-stream' | 'text/html' | string[];
+  /** The body of a media type above that is JSON (a download's `format=json`); the others are documents (strings). */
+  mediaBodies?: Record<string, z.ZodType>;
+  /** The largest value of the path's ids: PostgreSQL integers unless the ids are bigints (notifications). */
+  pathIdMaximum?: number;
   /** The errors of this operation beyond those every route shares (see `sharedErrors`). */
   errors?: ErrorCodes;
   /** Parameters no zod schema describes (headers, hand-parsed query values). */
@@ -53,7 +58,7 @@ export const openApiPath = (base: string, path: string) => mountedPath(base, pat
 /** The errors an operation answers by its shape: the API key, its body, query and path ids, the database. */
 function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
   const bad = [
-    ...(op.body ? ['INVALID_JSON', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
+    ...(op.body ? ['INVALID_JSON', 'JSON_TOO_DEEP', 'VALIDATION_ERROR', 'INVALID_INPUT'] : []),
     ...(op.query && !op.body ? ['VALIDATION_ERROR'] : []),
     ...(op.path.includes(':') ? ['INVALID_ID'] : []),
   ];
@@ -62,7 +67,7 @@ function sharedErrors(mount: ApiMount, op: ApiOperation): ErrorCodes {
     ...(mount.open ? {} : { 401: ['UNAUTHENTICATED', 'INVALID_API_KEY', 'API_KEY_REVOKED', 'API_KEY_EXPIRED'], 403: ['FORBIDDEN_SCOPE'] }),
     ...(op.path.includes(':') ? { 404: ['NOT_FOUND'] } : {}),
     ...(op.body ? { 413: ['PAYLOAD_TOO_LARGE'] } : {}),
-    ...(mount.open || op.method === 'get' ? {} : { 429: ['RATE_LIMITED'] }),
+    ...(mount.open ? {} : { 429: op.method === 'get' ? ['AUTH_THROTTLED'] : ['AUTH_THROTTLED', 'RATE_LIMITED'] }),
     ...(mount.open ? {} : { 503: ['DEPENDENCY_UNAVAILABLE'] }),
   };
 }
@@ -92,12 +97,34 @@ export function responseSchemas(mount: ApiMount, op: ApiOperation): Map<number, 
   return out;
 }
 
+/** PostgreSQL text cannot hold U+0000, and every request refuses it (400): the document says so on each free string. */
+const NO_NUL = '^[^\\u0000]*$';
+
+function refuseNul(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseNul);
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (o.type === 'string' && o.pattern === undefined && o.format === undefined && o.enum === undefined && o.const === undefined) o.pattern = NO_NUL;
+  Object.values(o).forEach(refuseNul);
+}
+
 /** The JSON Schema of a zod schema, for what a client sends (`input`) or receives (`output`). */
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
+  if (io === 'input') refuseNul(json);
   return json;
 };
+
+/**
+ * The schema of a non-default media type's body: JSON when the operation gives one, else a document of
+ * that type (JSON Schema's `contentMediaType`: an event stream, Markdown, HTML, a zip's bytes).
+ */
+function mediaBodySchema(op: ApiOperation, type: string) {
+  const body = op.mediaBodies?.[type];
+  if (body) return jsonSchema(closed(body), 'output');
+  return { type: 'string', contentMediaType: type, ...(type.startsWith('text/') || type.endsWith('json') ? {} : { format: 'binary' }) };
+}
 
 function responsesOf(mount: ApiMount, op: ApiOperation) {
   const success = op.status ?? 200;
@@ -105,7 +132,7 @@ function responsesOf(mount: ApiMount, op: ApiOperation) {
   const codes = errorCodesOf(mount, op);
   const content = (status: number, schema: z.ZodType | null) => {
     if (schema) return { 'application/json': { schema: jsonSchema(schema, 'output') } };
-    if (status === success && op.mediaType) return Object.fromEntries([op.mediaType].flat().map((type) => [type, { schema: { type: 'string' } }]));
+    if (status === success && op.mediaType) return Object.fromEntries([op.mediaType].flat().map((type) => [type, { schema: mediaBodySchema(op, type) }]));
     return undefined;
   };
   return Object.fromEntries(
@@ -134,7 +161,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         name,
         in: 'path',
         required: true,
-        schema: { type: 'integer', minimum: 1 },
+        schema: { type: 'integer', minimum: 1, maximum: op.pathIdMaximum ?? MAX_ID },
       }));
       parameters.push(...(op.parameters ?? []));
       if (op.query) {

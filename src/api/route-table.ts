@@ -16,6 +16,18 @@ export interface ApiRoute {
   open: boolean;
 }
 
+/**
+ * A path segment decoded, as Hono decodes its params: malformed percent-encoding (`%ZZ`) stays as sent
+ * instead of throwing, so the route's own id check answers 400 and the audit trail still finds the route.
+ */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 interface CompiledRoute extends ApiRoute {
   regex: RegExp;
   names: string[];
@@ -50,7 +62,7 @@ export function routeTable(mounts: ApiMount[]) {
       for (const { regex, names, ...route } of compiled) {
         if (route.method !== wanted) continue;
         const m = regex.exec(path);
-        if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
+        if (m) return { route, params: Object.fromEntries(names.map((n, i) => [n, decodePathSegment(m[i + 1]!)])) };
       }
       return undefined;
     },

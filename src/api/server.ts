@@ -16,7 +16,7 @@ async function main() {
   const url = requireSetting(config.DATABASE_URL, 'DATABASE_URL', 'npm run api');
   const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   await requireFreeApiPort(config.PORT, config.HOST);
-  const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run api' });
+  const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run api' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });

@@ -5,13 +5,9 @@ import { latestTaskEvent, listTaskEventsAfter } from '../domain/tasks/task-event
 import { isFinalEventType } from '../shared/notification-types.js';
 import type { Logger } from '../logger.js';
 import { eventHubFor, type EventHub } from './event-hub.js';
+import type { StreamSlot } from './stream-gate.js';
 
 export const PING_INTERVAL_MS = 15_000;
-/**
- * How often a stream reads new events without being woken. NOTIFY is the fast path; this bounds how
- * late an event can be when a notification never comes (the LISTEN connection lost and not restored).
- */
-export const RECHECK_INTERVAL_MS = 5_000;
 const BATCH = 200;
 
 export interface TaskEventStreamOptions {
@@ -22,7 +18,6 @@ export interface TaskEventStreamOptions {
   /** Events with an id up to this one were already delivered (Last-Event-ID). */
   afterId: number;
   pingMs?: number;
-  recheckMs?: number;
 }
 
 /**
@@ -84,13 +79,11 @@ export function createTaskEventStream(o: TaskEventStreamOptions) {
       stream = out;
       out.onAbort(end);
       const ping = setInterval(() => void out.write(': ping\n\n'), o.pingMs ?? PING_INTERVAL_MS);
-      const recheck = setInterval(wake, o.recheckMs ?? RECHECK_INTERVAL_MS);
       try {
         void drain(out);
         await endedPromise;
       } finally {
         clearInterval(ping);
-        clearInterval(recheck);
       }
     },
     end,
@@ -98,21 +91,25 @@ export function createTaskEventStream(o: TaskEventStreamOptions) {
 }
 
 /**
- * Answers one SSE request for a task's events (the API's and the console's alike): subscribes before
- * the first read, so nothing committed in between is missed, and answers 204 to a client that already
- * has the final event, which is what stops an EventSource from reconnecting.
+ * Answers one SSE request for a task's events (the API's and the console's alike) in the stream slot
+ * the caller took (released when the answer ends): subscribes before the first read, so nothing
+ * committed in between is missed, and answers 204 to a client that already has the final event, which
+ * is what stops an EventSource from reconnecting. New events come by NOTIFY and by the hub's one poll.
  */
-export async function respondWithTaskEvents(c: Context, o: TaskEventStreamOptions & { hub?: EventHub }) {
+export async function respondWithTaskEvents(c: Context, o: TaskEventStreamOptions & { hub?: EventHub; slot: StreamSlot }) {
   const events = createTaskEventStream(o);
-  const unsubscribe = await (o.hub ?? eventHubFor(o.db)).subscribe(o.taskId, events.wake);
+  let unsubscribe: (() => void) | undefined;
   try {
+    unsubscribe = await (o.hub ?? eventHubFor(o.db)).subscribe(o.taskId, events.wake);
     const latest = o.afterId > 0 ? await latestTaskEvent(o.db, o.accountId, o.taskId) : undefined;
     if (latest && latest.id <= o.afterId && isFinalEventType(latest.type)) {
       unsubscribe();
+      await o.slot.release();
       return c.body(null, 204);
     }
   } catch (err) {
-    unsubscribe();
+    unsubscribe?.();
+    await o.slot.release();
     throw err;
   }
   c.header('X-Accel-Buffering', 'no');
@@ -121,6 +118,7 @@ export async function respondWithTaskEvents(c: Context, o: TaskEventStreamOption
       await events.run(stream);
     } finally {
       unsubscribe();
+      await o.slot.release();
     }
   });
 }

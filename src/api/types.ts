@@ -7,7 +7,9 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import type { WorkflowStartTarget } from '../temporal/start-task-workflow.js';
+import type { DisplayDecoder } from '../temporal/payload-codec.js';
 import type { AuthVariables } from './middleware/api-key-auth.js';
+import type { StreamGate } from './stream-gate.js';
 
 export interface ApiDeps {
   db: Db;
@@ -22,7 +24,7 @@ export interface ApiDeps {
    * The payload codec of the workers, served to the Temporal UI at /api/temporal-codec; its key ring also
    * seals webhook signing secrets at rest.
    */
-  codec: PayloadCodec & SecretSealer;
+  codec: PayloadCodec & SecretSealer & DisplayDecoder;
   /** Browser origins (the Temporal UI's) allowed to call the codec endpoint. */
   codecCorsOrigins: string[];
   /** The Temporal UI the console links a task's workflow to; unset: no link. */
@@ -33,10 +35,12 @@ export interface ApiDeps {
   quality?: QualitySettings;
   /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** Admits this process's event streams under the stream caps; made from `limits` when not given. */
+  streams?: StreamGate;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings; streams: StreamGate };
 
 export type ApiEnv = { Variables: AuthVariables & RequestIdVariables };
 export type ApiRouter = Hono<ApiEnv>;

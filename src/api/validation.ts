@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError, badRequest } from '../domain/errors.js';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../shared/json-nesting.js';
 import { closed, fieldsAt } from './schemas/closed.js';
 import { idRule, MAX_ID, NUL_MESSAGE, nulFieldPaths, parseIdText } from './schemas/input-rules.js';
 
@@ -29,12 +30,16 @@ function rejectNul(value: unknown, where: string) {
 
 /**
  * Reads and validates a JSON body against the schema with every object closed (see `closed`):
- * malformed JSON, NUL characters, schema violations and unknown fields are 400s naming the field.
+ * nesting deeper than MAX_JSON_DEPTH (refused before parsing), malformed JSON, NUL characters, schema violations and unknown fields are 400s naming the field.
  */
 export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw badRequest('JSON_TOO_DEEP', `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`, { maxDepth: MAX_JSON_DEPTH });
+  }
   let raw: unknown;
   try {
-    raw = await c.req.json();
+    raw = JSON.parse(text);
   } catch {
     throw badRequest('INVALID_JSON', 'The request body must be valid JSON with Content-Type: application/json.');
   }

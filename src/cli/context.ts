@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ApiClient, normalizeBaseUrl, type KeySource } from './http-client.js';
 import { FORMATS, renderOutput, type Format, type Output } from './format.js';
+import { terminalText } from './terminal-text.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 /** The embedded mode (`npm start`) keeps its account's key here, relative to where it runs. */
@@ -57,7 +58,7 @@ export function contextOf(cmd: Command): Context {
     client,
     format: opts.format,
     print: (output) => process.stdout.write(renderOutput(opts.format, output)),
-    info: (line) => process.stderr.write(`${line}\n`),
+    info: (line) => process.stderr.write(`${terminalText(line)}\n`),
   };
 }
 

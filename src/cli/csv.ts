@@ -111,9 +111,21 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
-/** One field, quoted when it holds a comma, a quote, a line break or leading/trailing spaces. */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/** A cell a spreadsheet would run as a formula: it starts (after any blanks) with = + - @, or with a tab or CR. */
+const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@])/;
+/** A plain number (-5, +1.5, 2e3) is data, not a formula, and stays as it is. */
+const PLAIN_NUMBER = /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A cell as a spreadsheet will not run it: a leading `'` before text that starts like a formula, as
+ * OWASP advises against CSV injection (`=cmd|' /C calc'!A0` becomes `'=cmd|' /C calc'!A0`).
+ */
+export const spreadsheetSafe = (value: string) => (FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value);
+
+/** One field, formula-safe, quoted when it holds a comma, a quote, a line break or leading/trailing spaces. */
+export function csvField(raw: string): string {
+  const value = spreadsheetSafe(raw);
+  return /[",\r\n]|^\s|\s$|^'/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** Records as RFC 4180 text: CRLF line endings, a final CRLF. */

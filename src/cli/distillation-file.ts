@@ -4,6 +4,7 @@
  */
 import { CliError } from './errors.js';
 import { CsvParseError, parseCsv } from './csv.js';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../shared/json-nesting.js';
 
 export const KEYWORD_MAX = 200;
 export const TOPIC_MAX = 500;
@@ -106,6 +107,10 @@ function parseCsvFile(text: string): DistillationFile {
 }
 
 function parseJsonFile(text: string): DistillationFile {
+  // The console reads uploaded files with this too: a nesting bomb is refused before it is parsed.
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new CliError(`The JSON file nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels. Nothing was imported.`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

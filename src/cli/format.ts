@@ -1,5 +1,6 @@
 /** Output of every command: aligned text tables, pretty JSON (the API's own) or RFC 4180 CSV. */
 import { toCsv } from './csv.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
 export const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -86,12 +87,12 @@ function pad(s: string, width: number, align: 'left' | 'right'): string {
   return align === 'right' ? fill + s : s + fill;
 }
 
-/** A value as one line of text: '' for null, JSON for objects, line breaks and tabs as spaces. */
+/** A value as one line of text: '' for null, JSON for objects, line breaks and tabs as spaces, no control characters. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value).replace(/[\r\n\t]+/g, ' ');
+  if (typeof value === 'object') return terminalText(JSON.stringify(value));
+  return terminalText(String(value).replace(/[\r\n\t]+/g, ' '));
 }
 
 const cellOf = (column: Column, row: unknown): unknown =>
@@ -142,15 +143,17 @@ function sectionTable(section: Section): string {
   return title + renderTable(section.columns, section.rows);
 }
 
+/** What a command prints, with nothing a terminal would act on: stored text may hold ESC, VT or C1 controls. */
 export function renderOutput(format: Format, output: Output): string {
-  if (format === 'json') return `${JSON.stringify(output.json, null, 2)}\n`;
+  if (format === 'json') return `${terminalJson(JSON.stringify(output.json, null, 2))}\n`;
   if (format === 'csv') {
     const section = output.sections[output.csvSection ?? 0];
     return section ? sectionCsv(section) : '';
   }
   const parts = output.sections.filter((s) => !(s.kind === 'table' && s.csvOnly)).map(sectionTable);
   if (output.notes?.length) parts.push(output.notes.join('\n') + '\n');
-  return parts.join('\n');
+  // Titles, notes and display functions' text too (controls have no width, so the columns stay aligned).
+  return terminalText(parts.join('\n'));
 }
 
 /** Milliseconds as a short duration: 850ms, 12.3s, 4m 05s, 2h 03m. */

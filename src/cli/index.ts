@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { CliError, EXIT, ExitWith } from './errors.js';
 import { ApiError, ConnectionError } from './http-client.js';
+import { terminalText } from './terminal-text.js';
 
 /** Runs artgen with the given arguments (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -22,11 +23,11 @@ export function exitCodeOf(err: unknown): number {
   }
   if (err instanceof ExitWith) return err.exitCode;
   if (err instanceof ApiError) {
-    process.stderr.write(`artgen: ${err.message} (${err.code}, HTTP ${err.status})\n`);
+    process.stderr.write(`artgen: ${terminalText(err.message)} (${terminalText(err.code)}, HTTP ${err.status})\n`);
     return EXIT.error;
   }
   if (err instanceof ConnectionError || err instanceof CliError) {
-    process.stderr.write(`artgen: ${err.message}\n`);
+    process.stderr.write(`artgen: ${terminalText(err.message)}\n`);
     return err instanceof CliError ? err.exitCode : EXIT.error;
   }
   process.stderr.write(`artgen: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -7,6 +7,7 @@ import { EXIT } from './errors.js';
 import { ApiError, ConnectionError, type ApiClient } from './http-client.js';
 import { SseParser, type SseMessage } from './sse.js';
 import { displayWidth, truncate } from './format.js';
+import { terminalText } from './terminal-text.js';
 import { isFinalEventType } from '../shared/notification-types.js';
 
 export const FINAL_STATUS_EXIT: Record<string, number> = {
@@ -135,21 +136,21 @@ class Display {
 
   event(state: WatchState, line: string | null) {
     if (this.tty) {
-      this.out.write(`\r\x1b[2K${statusLine(state, this.columns)}`);
+      this.out.write(`\r\x1b[2K${terminalText(statusLine(state, this.columns))}`);
       this.drawn = true;
     } else if (line) {
-      this.out.write(`${line}\n`);
+      this.out.write(`${terminalText(line)}\n`);
     }
   }
 
   /** A message of its own line (reconnects), keeping the progress line below it on a terminal. */
   note(state: WatchState, text: string) {
     if (this.tty) {
-      this.out.write(`\r\x1b[2K${text}\n`);
-      this.out.write(statusLine(state, this.columns));
+      this.out.write(`\r\x1b[2K${terminalText(text)}\n`);
+      this.out.write(terminalText(statusLine(state, this.columns)));
       this.drawn = true;
     } else {
-      this.out.write(`${text}\n`);
+      this.out.write(`${terminalText(text)}\n`);
     }
   }
 
@@ -303,5 +304,5 @@ export async function watchTask(client: ApiClient, taskId: number, opts: WatchOp
 /** The closing sentence of a watch. */
 export function summary(state: WatchState): string {
   const base = `Task ${state.taskId} ${state.status}: ${state.generatedCount} of ${state.requestedCount} generated, ${state.failedCount} failed, ${state.skippedCount} skipped.`;
-  return state.errorMessage ? `${base}\n${state.errorMessage}` : base;
+  return state.errorMessage ? `${base}\n${terminalText(state.errorMessage)}` : base;
 }

@@ -274,6 +274,10 @@ export const taskItems = pgTable(
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     articleId: integer('article_id'),
+    /** When its first attempt started: an article's wall time runs from here to its save. */
+    firstAttemptAt: tsz('first_attempt_at'),
+    /** Time spent in its attempts that wrote no saved draft (refused drafts, provider failures), in ms. */
+    attemptsDurationMs: integer('attempts_duration_ms').notNull().default(0),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -308,8 +312,13 @@ export const articles = pgTable(
     model: text('model'),
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),
+    /** The attempt that wrote the saved draft, in ms. */
     durationMs: integer('duration_ms').notNull().default(0),
-    /** What the quality gate still found wrong on the last attempt; empty: the article passed. */
+    /** Every attempt of the article (refused drafts and provider failures included), in ms; null before it was kept. */
+    attemptsDurationMs: integer('attempts_duration_ms'),
+    /** From the start of its first attempt to its save, in ms; null before it was kept. */
+    wallDurationMs: integer('wall_duration_ms'),
+    /** What the quality gate still found wrong in the saved draft; empty: the article passed. */
     qualityFlags: jsonb('quality_flags').$type<QualityFlag[]>().notNull().default([]),
     /** What the gate measured; null for articles from before the gate. */
     qualityScores: jsonb('quality_scores').$type<QualityScores>(),
@@ -460,17 +469,33 @@ export const scheduleRuns = pgTable(
 );
 
 /**
- * Fixed-window request counters shared by every API process: one row per bucket (`account:<id>`,
- * `key:<hash prefix>`) and window start, bumped by one upsert per request.
+ * Rate limits as GCRA, shared by every API process: per bucket (`account:<id>`, `key:<id>`,
+ * `auth-address:<ip>`, `auth-prefix:<prefix>`) the theoretical arrival time of the next request. A
+ * bucket whose tat has passed is as good as absent; expired rows are pruned now and then.
  */
-export const rateLimitWindows = pgTable(
-  'rate_limit_windows',
+export const rateLimitBuckets = pgTable(
+  'rate_limit_buckets',
   {
-    bucket: text('bucket').notNull(),
-    windowStart: tsz('window_start').notNull(),
-    count: integer('count').notNull().default(0),
+    bucket: text('bucket').primaryKey(),
+    tat: tsz('tat').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.bucket, t.windowStart] })],
+  (t) => [index('rate_limit_buckets_tat_idx').on(t.tat)],
+);
+
+/**
+ * Open event streams (API SSE and console live streams), one row per stream while it is open, so the
+ * per-key and per-account caps hold across API processes. The process holding a stream renews its
+ * rows' expires_at; a killed process's rows expire and stop counting.
+ */
+export const eventStreamLeases = pgTable(
+  'event_stream_leases',
+  {
+    id: text('id').primaryKey(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    keyId: integer('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('event_stream_leases_account_idx').on(t.accountId, t.expiresAt)],
 );
 
 /**
@@ -511,7 +536,7 @@ export const webhooks = pgTable(
     accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
     events: text('events').array().$type<string[]>().notNull(),
-    /** `whsec_` + base64 key (Standard Webhooks); kept as given because signing needs the key itself. */
+    /** `whsec_` + base64 key (Standard Webhooks), sealed by the payload key ring (`sealed:v1:...`): signing needs the key itself, so it is not hashed. */
     secret: text('secret').notNull(),
     createdAt: createdAt(),
     deletedAt: tsz('deleted_at'),

@@ -1,11 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chown, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import postgres from 'postgres';
+import { credentialsFileOf, loadOrCreateCredentials } from './embedded-postgres-credentials.js';
+import { APP_ROLE, secureEmbeddedCluster, SUPERUSER } from './embedded-postgres-roles.js';
 import type { InfraLogger } from './logger.js';
 import { isPortFree, isProcessAlive, readCmdline, settlesWithin, terminateProcess } from './process-utils.js';
-import { osUserIds, requirePostgresUserAccess } from './postgres-user-access.js';
+import { ensurePostgresOsUser, letPostgresUserThrough, osUserIds, requirePostgresUserAccess } from './postgres-user-access.js';
+import { writePrivateFile } from './private-files.js';
 import { StartupError } from './startup-error.js';
 
 export interface EmbeddedPostgresOptions {
@@ -20,20 +23,31 @@ export interface EmbeddedPostgresOptions {
    * signal hooks would end the process with exit code 130 half-way through that orderly shutdown.
    */
   ownSignalHandling?: boolean;
+  /**
+   * true when the folder holding dataDir is this process's own private data folder (`npm start`'s
+   * DATA_DIR, mode 0700). Run as root, PostgreSQL runs as the OS user postgres, which must pass through
+   * that folder to its own: the folder then gets the group postgres and mode 0710 (enter, not list),
+   * instead of needing every user to be let through.
+   */
+  privateParent?: boolean;
 }
 
 export interface EmbeddedPostgresHandle {
+  /** The application's URL: the role artgen_app, owner of `database` and nothing more. */
   url: string;
+  /** The superuser's URL (database `database`), for test and bench set-ups that create databases or roles. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'postgres';
+const USER = SUPERUSER;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 /** Beside the data directory: the pid of the process that started the server running on it. */
 const ownerFileOf = (dataDir: string) => `${dataDir}.owner`;
+/** Beside the data directory while initdb runs: the superuser's password. */
+const initdbPasswordFileOf = (dataDir: string) => `${dataDir}.initdb-password`;
 
 async function readPid(file: string): Promise<number | null> {
   const pid = Number.parseInt(((await readFile(file, 'utf8').catch(() => '')).split('\n')[0] ?? '').trim(), 10);
@@ -75,23 +89,6 @@ async function chownTree(p: string, uid: number, gid: number): Promise<void> {
   for (const entry of await readdir(p)) await chownTree(path.join(p, entry), uid, gid);
 }
 
-async function ensureDatabase(port: number, database: string): Promise<void> {
-  const sql = postgres({
-    host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres',
-    max: 1, onnotice: () => undefined,
-  });
-  try {
-    const rows = await sql`SELECT 1 FROM pg_database WHERE datname = ${database}`;
-    if (rows.length === 0) {
-      await sql`CREATE DATABASE ${sql(database)}`.catch((err: { code?: string }) => {
-        if (err.code !== '42P04') throw err; // created concurrently
-      });
-    }
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
-
 const SHUTDOWN_NOTICES = /terminating connection due to administrator command|the database system is shutting down/;
 
 /**
@@ -103,7 +100,7 @@ const SHUTDOWN_NOTICES = /terminating connection due to administrator command|th
  * PostgreSQL when a process is interrupted before its own shutdown ran, unless the process handles
  * those signals itself (`ownSignalHandling`). Only the first import installs hooks.
  */
-async function importEmbeddedPostgres(ownSignalHandling: boolean) {
+export async function importEmbeddedPostgres(ownSignalHandling: boolean) {
   const signals: NodeJS.Signals[] = ownSignalHandling ? ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] : [];
   const events: (NodeJS.Signals | 'beforeExit' | 'exit')[] = ['beforeExit', 'exit', ...signals];
   const before = new Map(events.map((e) => [e, new Set<unknown>(process.listeners(e as NodeJS.Signals))]));
@@ -112,6 +109,23 @@ async function importEmbeddedPostgres(ownSignalHandling: boolean) {
     for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   }
   return mod;
+}
+
+/**
+ * initdb with the superuser's password from a file only the server's OS user can read (the `--pwfile`
+ * of the constructor's initdbFlags, which overrides the library's). Run as root, initdb runs as the OS
+ * user postgres, so the file is handed to that user.
+ */
+async function initialiseWithPassword(pg: { initialise(): Promise<void> }, dataDir: string, password: string, isRoot: boolean) {
+  const pwfile = initdbPasswordFileOf(dataDir);
+  await writePrivateFile(pwfile, `${password}\n`);
+  try {
+    const ids = isRoot ? await osUserIds(USER) : null;
+    if (ids) await chown(pwfile, ids.uid, ids.gid);
+    await pg.initialise();
+  } finally {
+    await rm(pwfile, { force: true });
+  }
 }
 
 /** Starts (initialising on first use) a local Postgres cluster in dataDir and ensures `database` exists. */
@@ -133,8 +147,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
   const lastLines = (): string => recent.slice(-20).join('\n');
 
-  if (isRoot) await requirePostgresUserAccess(dataDir, USER);
+  if (isRoot) {
+    const ids = await ensurePostgresOsUser(USER);
+    if (opts.privateParent) await letPostgresUserThrough(path.dirname(dataDir), ids);
+    await requirePostgresUserAccess(dataDir, USER);
+  }
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const credentials = await loadOrCreateCredentials(dataDir);
   await replaceLeftover(dataDir, log);
   if (!(await isPortFree(port))) {
     throw new StartupError(`port ${port} is in use by another process; stop it or set EMBEDDED_PG_PORT to a free port`);
@@ -145,7 +164,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    // The library hands initdb this password in a file under /tmp that every user may read; initdb
+    // takes the real one from the later --pwfile below (written by initialiseWithPassword).
+    password: randomBytes(16).toString('hex'),
+    initdbFlags: [`--pwfile=${initdbPasswordFileOf(dataDir)}`],
+    // Every connection (there is no unix socket) must prove a password; nothing is trusted.
     authMethod: 'scram-sha-256',
     persistent: opts.persistent ?? true,
     createPostgresUser: isRoot,
@@ -159,7 +182,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log.info(`initialising embedded Postgres data directory ${dataDir}`);
     try {
-      await pg.initialise();
+      await initialiseWithPassword(pg, dataDir, credentials.superuser, isRoot);
     } catch (err) {
       throw new Error(`embedded Postgres initdb failed in ${dataDir}: ${err instanceof Error ? err.message : String(err)}\n${lastLines()}`);
     }
@@ -198,7 +221,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   });
   log.info(`embedded Postgres ready on 127.0.0.1:${port} (pid ${child?.pid ?? '?'}) in ${Date.now() - t1} ms`);
   const ownerFile = ownerFileOf(dataDir);
-  await writeFile(ownerFile, `${process.pid}\n`);
+  await writePrivateFile(ownerFile, `${process.pid}\n`);
   // A process that exits without stopping it (a crash, a failed test setup) asks PostgreSQL to shut
   // down fast (SIGINT) instead of leaving it running; stop() removes this hook.
   const stopOnExit = () => {
@@ -206,12 +229,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
   process.once('exit', stopOnExit);
 
+  const credentialsFile = credentialsFileOf(dataDir);
   try {
-    await ensureDatabase(port, database);
+    await secureEmbeddedCluster({ port, database, credentials, credentialsFile, log });
   } catch (err) {
     process.removeListener('exit', stopOnExit);
     await pg.stop().catch(() => undefined);
-    throw new Error(`could not create database ${database}: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof StartupError) throw err;
+    throw new Error(`could not prepare database ${database}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   let stopping: Promise<void> | null = null;
@@ -225,7 +250,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         await terminateProcess(child.pid, 'SIGKILL', 5_000);
         await stopped;
       }
+      if (opts.persistent === false) await rm(credentialsFile, { force: true });
     })());
 
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`, stop };
+  const urlOf = (user: string, password: string) =>
+    `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  return { url: urlOf(APP_ROLE, credentials.app), adminUrl: urlOf(USER, credentials.superuser), stop };
 }

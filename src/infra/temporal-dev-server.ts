@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { InfraLogger } from './logger.js';
 import { isPortFree, isProcessAlive, readCmdline, sleep, tailFile, terminateProcess } from './process-utils.js';
+import { narrowToOwner, PRIVATE_FILE_MODE, writePrivateFile } from './private-files.js';
 import { StartupError } from './startup-error.js';
 
 export { findFreePort, isPortFree } from './process-utils.js';
@@ -26,6 +27,11 @@ export interface TemporalDevServerOptions {
   /** Keep workflows across restarts in `<stateDir>/temporal.db` (sqlite). */
   persistent: boolean;
   headless?: boolean;
+  /**
+   * The remote codec the Web UI calls from the browser (`--ui-codec-endpoint`), e.g. the API's
+   * `/api/temporal-codec`: the UI then shows histories decoded to whoever that endpoint lets in.
+   */
+  uiCodecEndpoint?: string;
   log: InfraLogger;
   searchAttributes?: Record<string, SearchAttributeType>;
 }
@@ -147,10 +153,16 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   for (const [name, type] of Object.entries(opts.searchAttributes ?? DEFAULT_SEARCH_ATTRIBUTES)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
-  if (opts.persistent) args.push('--db-filename', path.join(stateDir, 'temporal.db'));
+  const dbFile = path.join(stateDir, 'temporal.db');
+  if (opts.persistent) args.push('--db-filename', dbFile);
   if (headless) args.push('--headless');
+  else if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  // Workflow histories, its log: this OS user's only. sqlite creates the -wal and -shm files with the
+  // database file's mode; files of an earlier version may still be readable by everyone.
+  const privateFiles = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, logFile];
+  await narrowToOwner(privateFiles);
 
-  const fd = openSync(logFile, 'a');
+  const fd = openSync(logFile, 'a', PRIVATE_FILE_MODE);
   const logOffset = fstatSync(fd).size; // error tails show only this run's output
   let child: ChildProcess;
   try {
@@ -164,7 +176,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     child.once('error', (err) => reject(new Error(`could not start ${opts.cliPath}: ${err.message}`)));
   });
   const pid = child.pid ?? -1;
-  await writeFile(pidFile, `${pid}\n${port}\n${headless ? '' : uiPort}\n${process.pid}\n`);
+  await writePrivateFile(pidFile, `${pid}\n${port}\n${headless ? '' : uiPort}\n${process.pid}\n`);
   // Best effort: a parent that exits without stop() should not leave the server running.
   const onParentExit = (): void => void child.kill('SIGTERM');
   process.once('exit', onParentExit);
@@ -218,6 +230,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     await stop();
     throw err;
   }
+  // A new database file took the mode the process umask allows.
+  await narrowToOwner(privateFiles);
   log.info(
     `Temporal dev server ready on ${address} (pid ${pid}, namespace ${namespace}, ` +
       `${opts.persistent ? 'persistent' : 'in-memory'}) in ${Date.now() - started} ms`,

@@ -34,13 +34,44 @@ export class LlmError extends Error {
     }
   }
 
-  static http(status: number, providerMessage: string, retryAfterMs?: number): LlmError {
-    const detail = providerMessage.trim().slice(0, 300);
-    const message = detail
-      ? `LLM provider answered HTTP ${status}: ${detail}`
-      : `LLM provider answered HTTP ${status}`;
+  /**
+   * A provider's non-2xx answer, described by its status and the provider's error code and type only:
+   * providers and gateways quote the request in their messages, and this message reaches the task's
+   * error, the workflow history and the logs, so the tenant's prompt must not ride along.
+   */
+  static http(status: number, providerError: ProviderErrorId = {}, retryAfterMs?: number): LlmError {
+    const id = [providerError.type, providerError.code].filter((v): v is string => v !== undefined).join('/');
+    const message = id ? `LLM provider answered HTTP ${status} (${id})` : `LLM provider answered HTTP ${status}`;
     return new LlmError('http', message, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
   }
+}
+
+/** The machine-readable part of a provider's error body: `error.type` and `error.code` of the OpenAI format. */
+export interface ProviderErrorId {
+  type?: string;
+  code?: string;
+}
+
+// An identifier, not prose: a provider's code or type that quotes anything else is dropped.
+const IDENTIFIER = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The provider error's type and code from a response body, each kept only when it is a short identifier. */
+export function providerErrorId(bodyText: string): ProviderErrorId {
+  let error: unknown;
+  try {
+    error = (JSON.parse(bodyText) as { error?: unknown })?.error;
+  } catch {
+    return {};
+  }
+  if (!error || typeof error !== 'object') return {};
+  const pick = (v: unknown) => (typeof v === 'string' && IDENTIFIER.test(v) ? v : typeof v === 'number' && Number.isInteger(v) ? String(v) : undefined);
+  const { type, code } = error as { type?: unknown; code?: unknown };
+  const id: ProviderErrorId = {};
+  const t = pick(type);
+  const c = pick(code);
+  if (t !== undefined) id.type = t;
+  if (c !== undefined && c !== t) id.code = c;
+  return id;
 }
 
 export function isLlmError(err: unknown): err is LlmError {

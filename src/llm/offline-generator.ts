@@ -1,4 +1,5 @@
 import { LlmError } from './errors.js';
+import { EN, ZH } from './offline-phrases.js';
 import { parsePromptIngredients } from './prompt.js';
 import type { CompletionRequest, CompletionResult, LlmClient, PromptIngredients } from './types.js';
 
@@ -10,68 +11,24 @@ export function containsCjk(s: string): boolean {
   return CJK.test(s);
 }
 
-/** Deterministic 32-bit FNV-1a, used to pick template variants reproducibly. */
+/** Deterministic 32-bit FNV-1a, used to pick phrase variants reproducibly. */
 function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  // MurmurHash3's finalizer: seeds differing in their last character pick unrelated variants.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
-function pick<T>(items: readonly T[], seed: string): T {
-  return items[hash(seed) % items.length] as T;
-}
-
-const EN = {
-  title: (k: string, n: number) =>
-    n > 1 ? `${cap(k)}: ${n} Questions Answered` : n === 1 ? `${cap(k)}: Your Question Answered` : `A Practical Guide to ${cap(k)}`,
-  intro: (k: string, n: number) =>
-    `${cap(k)} comes up again and again when people start looking into this area. ` +
-    (n > 0
-      ? `This article walks through the ${n > 1 ? `${n} questions` : 'question'} readers ask most often and gives clear, practical answers.`
-      : 'This article explains what matters most and how to get started.'),
-  answers: [
-    (k: string, t: string) =>
-      `When it comes to ${k}, the honest answer to "${t}" depends on your situation. Start by clarifying what you need, compare a few options side by side, and look for evidence rather than promises.`,
-    (k: string, t: string) =>
-      `"${t}" is one of the most common questions about ${k}. The short version: focus on the fundamentals first, check the details that affect cost and quality, and ask for references before you commit.`,
-    (k: string, t: string) =>
-      `Many readers wonder: ${t} With ${k}, a careful approach pays off. Write down your requirements, weigh the trade-offs, and do not hesitate to ask an expert when something is unclear.`,
-  ],
-  reference: (title: string) => `According to "${title}":`,
-  summaryHeading: 'Summary',
-  summary: (k: string) =>
-    `${cap(k)} does not have to be complicated. Keep the questions above in mind, compare your options calmly, and you will make a better decision.`,
-  promo: (k: string, c: NonNullable<PromptIngredients['conversionTarget']>) =>
-    `If you need help with ${k}, ${c.companyName}${c.industry ? `, a specialist in ${c.industry},` : ''} is worth getting in touch with.` +
-    (c.website ? ` Learn more at ${c.website}.` : '') +
-    (c.address ? ` You can also visit them at ${c.address}.` : ''),
-};
-
-const ZH = {
-  title: (k: string, n: number) => (n > 0 ? `${k}全攻略：大家最关心的${n}个问题` : `${k}实用指南`),
-  intro: (k: string, n: number) =>
-    `说到${k}，很多人在了解之初都会有不少疑问。` +
-    (n > 0 ? `本文整理了读者最常问的${n}个问题，并逐一给出清晰、实用的解答。` : '本文为你梳理其中最重要的要点和入门方法。'),
-  answers: [
-    (k: string, t: string) =>
-      `关于“${t}”，答案取决于你的具体情况。了解${k}时，建议先明确自身需求，再横向比较几个选择，多看实际案例而不是只听宣传。`,
-    (k: string, t: string) =>
-      `“${t}”是${k}领域最常见的问题之一。简单来说：先把基础打牢，重点关注影响成本和质量的细节，做决定前多问问过来人的经验。`,
-    (k: string, t: string) =>
-      `不少读者都想知道：${t}对于${k}来说，稳妥的做法是先列出需求清单，权衡利弊，遇到不确定的地方及时咨询专业人士。`,
-  ],
-  reference: (title: string) => `参考资料《${title}》中提到：`,
-  summaryHeading: '总结',
-  summary: (k: string) => `${k}其实并不复杂。把上面的问题想清楚，理性比较各种选择，就能做出更适合自己的决定。`,
-  promo: (k: string, c: NonNullable<PromptIngredients['conversionTarget']>) =>
-    `如果你在${k}方面需要专业帮助，可以联系${c.companyName}${c.industry ? `（${c.industry}）` : ''}。` +
-    (c.website ? `官网：${c.website}。` : '') +
-    (c.address ? `地址：${c.address}。` : ''),
-};
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
+/** One variant of `items` for this draft and part: the same seed and part always pick the same one. */
+const picker =
+  (seed: string) =>
+  <T>(items: readonly T[], part: string): T =>
+    items[hash(`${seed}|${part}`) % items.length] as T;
 
 interface Snippet {
   title: string;
@@ -112,27 +69,39 @@ function snippetFor(topic: string, snippets: Snippet[], used: Set<number>, cjk: 
   return snippets[best];
 }
 
-export function renderOfflineArticle(ing: PromptIngredients): string {
+/**
+ * A readable article from the prompt's ingredients. `seed` names the draft (task, position, rewrite): each
+ * part's wording is picked by it, so drafts of one keyword for other tasks, positions or rewrites differ as
+ * a model's would, and the same seed writes the same text.
+ */
+export function renderOfflineArticle(ing: PromptIngredients, seed = ''): string {
   const keyword = ing.keyword.trim();
   const cjk = containsCjk(keyword);
   const t = cjk ? ZH : EN;
+  const pick = picker(`${seed}|${keyword}`);
   const snippets = kbSnippets(ing);
   const used = new Set<number>();
   const quote = (s: Snippet) => `${t.reference(s.title)}\n\n> ${s.text}`;
+  const n = ing.topics.length;
 
-  const parts: string[] = [`# ${t.title(keyword, ing.topics.length)}`, t.intro(keyword, ing.topics.length)];
+  const parts: string[] = [`# ${pick(t.titles, 'title')(keyword, n)}`, pick(t.intros, 'intro')(keyword, n)];
   if (ing.image) parts.push(`![${ing.image.description || keyword}](${ing.image.url})`);
 
   ing.topics.forEach((topic, i) => {
     const question = /[?？.。!！]$/.test(topic) ? topic : `${topic}${cjk ? '？' : '?'}`;
-    parts.push(`## ${topic}`, pick(t.answers, `${keyword}|${topic}|${i}`)(keyword, question));
+    const at = `${i}|${topic}`;
+    const advice = pick(t.advice, `advice|${at}`);
+    // A second, different piece of advice: more ways for two drafts to differ.
+    const more = pick(t.advice.filter((a) => a !== advice), `more|${at}`);
+    const answer = [pick(t.openings, `opening|${at}`)(keyword, question), advice(keyword), more(keyword), pick(t.closings, `closing|${at}`)(keyword)];
+    parts.push(`## ${topic}`, answer.join(cjk ? '' : ' '));
     const s = snippetFor(`${keyword} ${topic}`, snippets, used, cjk);
     if (s) parts.push(quote(s));
   });
   // Without topics the knowledge base would otherwise go unused.
-  if (ing.topics.length === 0 && snippets[0]) parts.push(quote(snippets[0]));
+  if (n === 0 && snippets[0]) parts.push(quote(snippets[0]));
 
-  parts.push(`## ${t.summaryHeading}`, t.summary(keyword));
+  parts.push(`## ${t.summaryHeading}`, pick(t.summaries, 'summary')(keyword));
   if (ing.conversionTarget) parts.push(t.promo(keyword, ing.conversionTarget));
   return `${parts.join('\n\n')}\n`;
 }
@@ -148,7 +117,7 @@ export function createOfflineGenerator(): LlmClient {
         keyword: user.trim().split('\n')[0]?.slice(0, 60) || 'this topic',
         topics: [],
       };
-      const content = renderOfflineArticle(ing);
+      const content = renderOfflineArticle(ing, req.seed);
       const promptChars = req.messages.reduce((n, m) => n + m.content.length, 0);
       return {
         content,

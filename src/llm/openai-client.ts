@@ -1,4 +1,4 @@
-import { LlmError, parseRetryAfter } from './errors.js';
+import { LlmError, parseRetryAfter, providerErrorId } from './errors.js';
 import type { CompletionRequest, CompletionResult, LlmClient } from './types.js';
 
 export interface OpenAiClientOptions {
@@ -45,7 +45,7 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
     }
 
     if (status < 200 || status >= 300) {
-      throw LlmError.http(status, providerErrorMessage(bodyText), parseRetryAfter(retryAfter));
+      throw LlmError.http(status, providerErrorId(bodyText), parseRetryAfter(retryAfter));
     }
     return parseCompletion(bodyText, opts.model);
   }
@@ -71,21 +71,6 @@ function describeNetworkError(err: unknown): string {
   return err.message;
 }
 
-function providerErrorMessage(bodyText: string): string {
-  try {
-    const json = JSON.parse(bodyText) as { error?: unknown; message?: unknown };
-    const e = json?.error;
-    if (typeof e === 'string') return e;
-    if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
-      return (e as { message: string }).message;
-    }
-    if (typeof json?.message === 'string') return json.message;
-  } catch {
-    // not JSON: fall through to the raw text
-  }
-  return bodyText;
-}
-
 interface ChatCompletionBody {
   model?: unknown;
   choices?: Array<{ message?: { content?: unknown } }>;
@@ -97,7 +82,8 @@ function parseCompletion(bodyText: string, configuredModel: string): CompletionR
   try {
     body = JSON.parse(bodyText) as ChatCompletionBody;
   } catch {
-    throw new LlmError('invalid_response', `LLM provider returned non-JSON body: ${bodyText.slice(0, 200)}`);
+    // The body may quote the request: say what it is, not what it says.
+    throw new LlmError('invalid_response', `LLM provider returned a body that is not JSON (${bodyText.length} characters)`);
   }
   const raw = Array.isArray(body?.choices) ? body.choices[0]?.message?.content : undefined;
   const content = typeof raw === 'string' ? raw : Array.isArray(raw) ? joinContentParts(raw) : undefined;

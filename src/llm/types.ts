@@ -22,6 +22,11 @@ export interface ChatMessage {
 export interface CompletionRequest {
   messages: ChatMessage[];
   signal?: AbortSignal;
+  /**
+   * Names the draft (task, position, rewrite): the offline generator varies its text by it as a model
+   * varies with sampling, deterministically. Providers are not sent it.
+   */
+  seed?: string;
 }
 
 export interface CompletionResult {

@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/client.js';
 import { ensureDefaultAccount } from '../domain/accounts/index.js';
+import { writePrivateFile } from '../infra/private-files.js';
 
 /**
  * The embedded mode's account and key: DEV_API_KEY when set, else the key kept in `<dataDir>/api-key`
@@ -12,6 +13,6 @@ export async function ensureDevAccount(db: Db, dataDir: string, devApiKey: strin
   const keyFile = path.join(dataDir, 'api-key');
   const kept = devApiKey ?? (await readFile(keyFile, 'utf8').catch(() => '')).trim();
   const account = await ensureDefaultAccount(db, kept || undefined, !devApiKey);
-  if (!devApiKey) await writeFile(keyFile, `${account.apiKey}\n`, { mode: 0o600 });
+  if (!devApiKey) await writePrivateFile(keyFile, `${account.apiKey}\n`);
   return { ...account, keyFile: devApiKey ? null : keyFile };
 }

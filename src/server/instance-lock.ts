@@ -28,7 +28,7 @@ export async function claimInstance(dataDir: string, apiUrl: string): Promise<()
   const record: InstanceRecord = { pid: process.pid, apiUrl, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      const fh = await open(file, 'wx');
+      const fh = await open(file, 'wx', 0o600);
       await fh.writeFile(`${JSON.stringify(record)}\n`);
       await fh.close();
       return async () => {

@@ -48,6 +48,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
       maxAttempts: config.LLM_MAX_ATTEMPTS,
       retryInitialMs: config.LLM_RETRY_INITIAL_MS,
       heartbeatTimeoutMs: config.LLM_HEARTBEAT_TIMEOUT_MS,
+      maxRewrites: config.QUALITY_MAX_REWRITES,
     },
     limits: limitDefaults(config),
     quality: qualityDefaults(config),

@@ -8,6 +8,7 @@ import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';
 import type { Logger } from '../logger.js';
 import { connectTemporal } from '../temporal/connect.js';
+import type { DisplayDecoder } from '../temporal/payload-codec.js';
 
 /** The URL clients use for an API bound to host:port (a wildcard bind is reached on loopback). */
 export const apiUrlOf = (host: string, port: number) => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -20,7 +21,7 @@ export async function serveApi(
   config: Config,
   database: Database,
   temporalAddress: string,
-  codec: PayloadCodec & SecretSealer,
+  codec: PayloadCodec & SecretSealer & DisplayDecoder,
   log: Logger,
   opts: { port?: number; apiKeyHint?: string; embeddedUiUrl?: string } = {},
 ) {

@@ -1,6 +1,7 @@
 /**
  * An account's quality gate: the checks every draft must pass before it is saved. A draft that fails is
- * written again with the reasons as feedback; the last attempt is saved flagged.
+ * written again with the reasons as feedback, up to QUALITY_MAX_REWRITES times; then the best draft is
+ * saved flagged, and a flagged article always waits for review.
  */
 export interface QualitySettings {
   /** Fewest characters of the body (code points, so Chinese counts per character). */

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import { encryptedDataConverter } from './data-converter.js';
 
 export interface TemporalHandles {
   connection: Connection;
@@ -7,9 +8,9 @@ export interface TemporalHandles {
   close(): Promise<void>;
 }
 
-/** A client whose payloads go through `codec` (encrypted before they reach Temporal, decrypted on read). */
+/** A client whose payloads and failure messages go through `codec` (encrypted before they reach Temporal, decrypted on read). */
 export async function connectTemporal(address: string, namespace: string, codec: PayloadCodec): Promise<TemporalHandles> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: [codec] } });
+  const client = new Client({ connection, namespace, dataConverter: encryptedDataConverter(codec) });
   return { connection, client, close: () => connection.close() };
 }

@@ -3,6 +3,7 @@ import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptio
 import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { scrubQueryErrors } from './activity-error-scrub.js';
+import { encryptedDataConverter } from './data-converter.js';
 
 let runtimeInstalled = false;
 
@@ -43,7 +44,7 @@ export interface TaskWorkersOptions {
   llmMaxRps?: number | undefined;
   /** More activities for the main queue (usage verification, scheduled generation). */
   extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
-  /** A prebuilt bundle (tests build one); otherwise the workflows are bundled from source. */
+  /** A prebuilt bundle (tests build one, with FAILURE_CONVERTER_PATH); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -54,7 +55,7 @@ export interface TaskWorkersOptions {
 export async function createTaskWorkers(o: TaskWorkersOptions) {
   const { generateArticle, ...dbActivities } = o.activities;
   const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
-  const dataConverter = { payloadCodecs: [o.codec] };
+  const dataConverter = encryptedDataConverter(o.codec);
   const main = await Worker.create({
     connection: o.connection,
     dataConverter,

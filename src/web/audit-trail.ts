@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { clientAddress, pathIds } from '../api/middleware/audit-trail.js';
+import { decodePathSegment } from '../api/route-table.js';
 import type { Db } from '../db/client.js';
 import { recordAuditEvent, recordRefusedAuth } from '../domain/accounts/audit-events.js';
 import type { Logger } from '../logger.js';
@@ -12,7 +13,7 @@ function pathParams(pattern: string, path: string): Record<string, string> {
   const values = path.split('/');
   const params: Record<string, string> = {};
   names.forEach((name, i) => {
-    if (name.startsWith(':') && values[i] !== undefined) params[name.slice(1)] = decodeURIComponent(values[i]!);
+    if (name.startsWith(':') && values[i] !== undefined) params[name.slice(1)] = decodePathSegment(values[i]!);
   });
   return params;
 }
@@ -45,7 +46,7 @@ export function consoleAuditTrail(db: Db, log: Logger): MiddlewareHandler<WebEnv
       clientIp: clientAddress(c),
     };
     try {
-      if (!session && !attempt?.ok) await recordRefusedAuth(db, event);
+      if (!session && !attempt?.ok) await recordRefusedAuth(db, event, attempt?.auditBucket);
       else await recordAuditEvent(db, { ...event, targetIds: { ...pathIds(route ? pathParams(route, c.req.path) : {}), ...c.get('auditTargets') } });
     } catch (err) {
       log.error({ err, requestId: event.requestId, route }, 'could not record an audit event of the console');

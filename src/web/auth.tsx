@@ -2,12 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { authThrottledError } from '../api/middleware/api-key-auth.js';
+import { clientAddress } from '../api/middleware/audit-trail.js';
 import type { Db } from '../db/client.js';
-import { createWebSession, deleteWebSession } from '../domain/accounts/index.js';
+import { createWebSession, deleteWebSession, keyPrefix } from '../domain/accounts/index.js';
+import { authThrottle, countAuthFailure, type AuthThrottleSettings } from '../domain/limits/auth-throttle.js';
 import type { WebContext, WebEnv } from './context.js';
 import { CSRF_FIELD, sameToken } from './csrf.js';
 import { LANG_COOKIE } from './i18n/index.js';
 import { Layout, page } from './layout.js';
+import { localRedirectPath } from './local-path.js';
 import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from './session.js';
 
 /** Before a session exists, the sign-in form is protected by a double-submit token (cookie + field). */
@@ -40,10 +44,11 @@ function signInForm(c: WebContext, error?: string) {
   return page(c, <SignInPage c={c} token={token} error={error} />, error ? 400 : 200);
 }
 
-/** Only a local path: `next` must not send the browser to another site. */
-const localPath = (next: string | undefined) => (next && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
-
-export function authRoutes(db: Db) {
+/**
+ * The sign-in form and its post. A failed sign-in counts in the same per-address and per-key-prefix
+ * buckets as a refused bearer key; past the limit it is a 429 before the key is looked at.
+ */
+export function authRoutes(db: Db, throttle: AuthThrottleSettings) {
   return new Hono<WebEnv>()
     .get('/sign-in', (c) => signInForm(c))
     .post('/sign-in', async (c) => {
@@ -52,16 +57,29 @@ export function authRoutes(db: Db) {
       const sent = body[CSRF_FIELD];
       if (!cookieToken || typeof sent !== 'string' || !sameToken(sent, cookieToken)) return signInForm(c, c.get('t')('csrfFailed'));
       const key = typeof body.apiKey === 'string' ? body.apiKey.trim() : '';
+      const attempt = { address: clientAddress(c), keyPrefix: keyPrefix(key) };
+      const blocked = await authThrottle(db, throttle, attempt);
+      if (blocked) {
+        c.set('signInAttempt', { ok: false, accountId: null, keyPrefix: attempt.keyPrefix || null, auditBucket: blocked.auditBucket });
+        throw authThrottledError(c, blocked);
+      }
       const result = await createWebSession(db, key);
       c.set('signInAttempt', { ok: result.ok, accountId: result.accountId, keyPrefix: result.prefix || null });
-      if (!result.ok) return signInForm(c, c.get('t')('signInFailed', { reason: REASONS[c.get('lang')][result.reason] }));
+      if (!result.ok) {
+        const over = await countAuthFailure(db, throttle, attempt);
+        if (over) {
+          c.set('signInAttempt', { ok: false, accountId: result.accountId, keyPrefix: result.prefix || null, auditBucket: over.auditBucket });
+          throw authThrottledError(c, over);
+        }
+        return signInForm(c, c.get('t')('signInFailed', { reason: REASONS[c.get('lang')][result.reason] }));
+      }
       setSessionCookie(c, result.id);
       return c.redirect('/distillations', 303);
     })
     .get('/lang/:lang', (c) => {
       const lang = c.req.param('lang');
       if (lang === 'zh' || lang === 'en') setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, secure: cookieOptions(c, 0).secure });
-      return c.redirect(localPath(c.req.query('next')), 303);
+      return c.redirect(localRedirectPath(c.req.query('next')), 303);
     })
     .get('/', (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? '/distillations' : '/sign-in', 303));
 }

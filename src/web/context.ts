@@ -13,8 +13,8 @@ export type WebVariables = {
   unreadNotifications: () => Promise<number>;
   /** Ids a console write created (`{ keyId: 9 }`), for its audit row beside the path's ids. */
   auditTargets: Record<string, number | number[]>;
-  /** Who a sign-in attempt was, for its audit row: a key prefix and its account when known. */
-  signInAttempt: { ok: boolean; accountId: number | null; keyPrefix: string | null };
+  /** Who a sign-in attempt was, for its audit row: a key prefix and its account when known (`auditBucket`: throttled). */
+  signInAttempt: { ok: boolean; accountId: number | null; keyPrefix: string | null; auditBucket?: string };
 };
 
 export type WebEnv = { Variables: WebVariables & RequestIdVariables };

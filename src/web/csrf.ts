@@ -1,5 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { AppError } from '../domain/errors.js';
 import type { WebEnv } from './context.js';
 
@@ -19,6 +21,23 @@ export function requireCsrfToken(): MiddlewareHandler<WebEnv> {
       if (typeof sent !== 'string' || !sameToken(sent, c.get('session').csrfToken)) {
         throw new AppError(403, 'CSRF_TOKEN_INVALID', c.get('t')('csrfFailed'));
       }
+    }
+    await next();
+  };
+}
+
+/**
+ * Hono's origin check, which refuses a cross-site form POST (another origin, `Origin: null`, none at all)
+ * before any token is looked at, as a 403 page in the reader's language instead of its bare exception.
+ */
+export function refuseCrossOriginForms(): MiddlewareHandler<WebEnv> {
+  const originCheck = csrf();
+  return async (c, next) => {
+    try {
+      await originCheck(c, async () => {});
+    } catch (err) {
+      if (err instanceof HTTPException && err.status === 403) throw new AppError(403, 'CSRF_ORIGIN_REFUSED', c.get('t')('csrfFailed'));
+      throw err;
     }
     await next();
   };

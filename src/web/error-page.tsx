@@ -1,5 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { errorCodes, isDataException } from '../api/error-handler.js';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';
@@ -17,6 +19,9 @@ const RESOURCE_WORDS: Record<string, MessageKey> = {
   account: 'resourceAccount',
   'usage report': 'resourceUsageReport',
 };
+
+/** The refusal statuses a page answers with as they are; any other 4xx is answered as 400 (the page names it). */
+const PAGE_REFUSALS = [400, 403, 404, 409] as const;
 
 /** A refusal in the page's language where the console can word it; else the domain's own message (English, with its code beside it). */
 function refusalText(t: Translate, err: AppError) {
@@ -40,6 +45,13 @@ export function consoleErrorHandler(log: Logger) {
       return page(c, <MessagePage c={c} title={title} text={refusalText(t, err)} code={err.code} />, err.status as 400 | 403 | 404 | 409);
     }
     if (err instanceof AppError) return page(c, <MessagePage c={c} title={t('somethingWrong')} text={err.message} code={err.code} />, 503);
+    // Refusals of Hono's own middleware and values PostgreSQL cannot store are the request's fault, not the server's.
+    if (err instanceof HTTPException && err.status < 500) {
+      const title = err.status === 403 ? t('forbidden') : t('somethingWrong');
+      const status = PAGE_REFUSALS.find((s) => s === err.status) ?? 400;
+      return page(c, <MessagePage c={c} title={title} text={t('requestRefused', { status: err.status })} />, status);
+    }
+    if (isDataException(errorCodes(err))) return page(c, <MessagePage c={c} title={t('somethingWrong')} text={t('valueNotStorable')} code="INVALID_INPUT" />, 400);
     log.error({ err, path: c.req.path }, 'console page failed');
     return page(c, <MessagePage c={c} title={t('somethingWrong')} text={t('internalError')} />, 500);
   };

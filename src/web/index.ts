@@ -1,6 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
 import { timing } from 'hono/timing';
 import type { RouteDeps } from '../api/types.js';
 import { requireOperatorScope } from './admin-guard.js';
@@ -8,7 +7,8 @@ import { assetRoutes } from './assets.js';
 import { consoleAuditTrail } from './audit-trail.js';
 import type { WebEnv } from './context.js';
 import { consoleCsp } from './csp.js';
-import { requireCsrfToken } from './csrf.js';
+import { refuseCrossOriginForms, requireCsrfToken } from './csrf.js';
+import { refuseBadInput } from './form-guard.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler } from './error-page.js';
 import { adminAccountRoutes } from './keys/admin-accounts-routes.js';
@@ -24,7 +24,7 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
-import { requireWriteForPost } from './write-guard.js';
+import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
@@ -32,7 +32,7 @@ const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/d
 const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
-  const originCheck = csrf();
+  const originCheck = refuseCrossOriginForms();
   return async (c, next) => {
     const lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
     c.set('lang', lang);
@@ -54,12 +54,12 @@ export function webRoutes(deps: RouteDeps) {
   web.onError(consoleErrorHandler(deps.log));
   // Server-Timing `total` (session lookup, queries, render): the page benchmark reads it (bench/pages.ts).
   for (const path of CONSOLE_PATHS) web.use(path, timing({ totalDescription: 'console' }), consoleBasics());
-  web.use('/sign-in', consoleAuditTrail(db, deps.log));
-  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), requireCsrfToken(), notificationBadge(db));
-  for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost());
+  web.use('/sign-in', consoleAuditTrail(db, deps.log), refuseBadInput());
+  for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), refuseBadInput(), requireCsrfToken(), notificationBadge(db));
+  for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost(), rateLimitConsoleWrites({ db, defaults: deps.limits }));
   web.use('/admin/*', requireOperatorScope());
   web.route('/', assetRoutes());
-  web.route('/', authRoutes(db));
+  web.route('/', authRoutes(db, deps.limits));
   web.route('/', signOutRoute(db));
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));

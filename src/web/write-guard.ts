@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { enforceWriteRateLimit, type RateLimitOptions } from '../api/middleware/rate-limit.js';
 import { AppError } from '../domain/errors.js';
 import { canWrite, type WebContext, type WebEnv } from './context.js';
 
@@ -11,6 +12,17 @@ export function assertCanWrite(c: WebContext) {
 export function requireWriteForPost(): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
     if (c.req.method === 'POST') assertCanWrite(c);
+    await next();
+  };
+}
+
+/** Every POST behind sign-in is a write of the session's key: it counts in the same buckets as the key's API writes. */
+export function rateLimitConsoleWrites(options: RateLimitOptions): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'POST') {
+      const session = c.get('session');
+      await enforceWriteRateLimit(c, options, session.accountId, session.keyId);
+    }
     await next();
   };
 }

@@ -10,9 +10,10 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import type { Activities, GenerateResult } from '../activities/index.js';
 import { TASK_STATUS } from '../shared/search-attributes.js';
 import { progressQuery, type TaskProgress } from './progress.js';
+import { requireTrustedInput } from './trusted-input.js';
 
 export interface ArticleTaskInput {
   taskId: number;
@@ -39,6 +40,11 @@ const LOCAL_DB_STEPS_PATCH = 'local-db-steps-v1';
  */
 const CANCEL_ANY_STEP_PATCH = 'cancel-at-any-step-v1';
 const CANCELED_REASON = 'canceled by request';
+/**
+ * Histories recorded before quality rewrites had their own budget: a refused draft was thrown and retried
+ * within the provider's attempts, and a provider failure after it lost the draft.
+ */
+const QUALITY_REWRITES_PATCH = 'quality-rewrites-v1';
 
 const NON_RETRYABLE = ['LlmRequestRejected', 'DistillationUnavailable'];
 
@@ -50,6 +56,13 @@ function classify(err: unknown): { state: 'failed' | 'skipped'; error: string } 
   }
   const message = cause instanceof Error ? cause.message : String(cause);
   return { state: 'failed', error: message || 'unknown error' };
+}
+
+type ArticleDraft = Extract<GenerateResult, { draft: unknown }>['draft'];
+
+/** Of the drafts the quality gate refused, the one to save: fewest flags, else the later (it had the feedback). */
+function betterDraft(kept: ArticleDraft | undefined, draft: ArticleDraft) {
+  return !kept || (draft.qualityFlags?.length ?? 0) <= (kept.qualityFlags?.length ?? 0) ? draft : kept;
 }
 
 /**
@@ -71,7 +84,8 @@ async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => P
  * parallelism, save each at once, mark what failed, finish. Cancellation and the task's own deadline
  * end it as canceled / timeout: saved articles stay, open items are released.
  */
-export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
+export async function articleGenerationWorkflow(input: ArticleTaskInput) {
+  const { taskId } = requireTrustedInput(input, 'articleGenerationWorkflow');
   const cancelAtAnyStep = patched(CANCEL_ANY_STEP_PATCH);
   const setSearchStatus = (status: string) => upsertSearchAttributes([{ key: TASK_STATUS, value: status }]);
   let run;
@@ -110,6 +124,30 @@ export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
   });
 
   const perArticle = patched(LOCAL_DB_STEPS_PATCH) ? localDb : db;
+  const keepsRefused = patched(QUALITY_REWRITES_PATCH);
+  // A startTask result from before the rewrite budget: as many drafts as provider attempts, as then.
+  const maxRewrites = run.llmPolicy.maxRewrites ?? run.llmPolicy.maxAttempts - 1;
+  /**
+   * Writes article `position`: a refused draft is kept here (in history, so a worker crash loses nothing)
+   * and written again up to maxRewrites times, apart from the provider's retries inside each call; the
+   * best refused draft is saved flagged once the rewrites are spent or the provider fails for good.
+   */
+  const write = async (position: number): Promise<GenerateResult> => {
+    if (!keepsRefused) return llm.generateArticle({ taskId, position });
+    let best: ArticleDraft | undefined;
+    for (let rewrite = 0; ; rewrite++) {
+      let result: GenerateResult;
+      try {
+        result = await llm.generateArticle({ taskId, position, rewrite });
+      } catch (err) {
+        if (!best || isCancellation(err) || classify(err).state !== 'failed') throw err;
+        return { kind: 'draft', draft: best };
+      }
+      if (result.kind !== 'refused') return result;
+      best = betterDraft(best, result.draft);
+      if (rewrite >= maxRewrites) return { kind: 'draft', draft: best };
+    }
+  };
   const work = new CancellationScope();
   let timedOut = false;
   // `!= null`: histories from before task deadlines carry no timeoutAt at all.
@@ -129,8 +167,8 @@ export async function articleGenerationWorkflow({ taskId }: ArticleTaskInput) {
       forEachBounded(run.openPositions, run.concurrency, async (position) => {
         progress.inFlight++;
         try {
-          const result = await llm.generateArticle({ taskId, position });
-          if (result.kind === 'draft') {
+          const result = await write(position);
+          if (result.kind !== 'already-saved') {
             // A save that has begun completes even when the task is canceled meanwhile.
             const saved = await CancellationScope.nonCancellable(() => perArticle.saveArticle({ taskId, position, draft: result.draft }));
             if (saved.inserted) progress.generatedCount++;

@@ -1,5 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ScheduleActivities, ScheduleRunResult } from '../activities/scheduled-generation.js';
+import { requireTrustedInput } from './trusted-input.js';
 
 export interface ScheduledGenerationInput {
   scheduleId: number;
@@ -15,6 +16,7 @@ const { createScheduledTask } = proxyActivities<ScheduleActivities>({
  * One run of a generation schedule, started by its Temporal Schedule: creates a task from the schedule's
  * template with the API's selection. The run's workflow id (unique per scheduled time) keys its record.
  */
-export async function scheduledGenerationWorkflow({ scheduleId }: ScheduledGenerationInput): Promise<ScheduleRunResult> {
+export async function scheduledGenerationWorkflow(input: ScheduledGenerationInput): Promise<ScheduleRunResult> {
+  const { scheduleId } = requireTrustedInput(input, 'scheduledGenerationWorkflow');
   return createScheduledTask({ scheduleId, runWorkflowId: workflowInfo().workflowId });
 }

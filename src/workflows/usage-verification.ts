@@ -1,6 +1,7 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { AuditRetentionActivities } from '../activities/audit-retention.js';
 import type { ScheduledVerificationInput, ScheduledVerificationSummary, UsageActivities } from '../activities/usage-verification.js';
+import { requireTrustedInput } from './trusted-input.js';
 
 const { runScheduledVerification, deleteExpiredAuditEvents } = proxyActivities<UsageActivities & AuditRetentionActivities>({
   startToCloseTimeout: '15 minutes',
@@ -11,7 +12,8 @@ const { runScheduledVerification, deleteExpiredAuditEvents } = proxyActivities<U
  * Started by the maintenance Temporal Schedule (usage-verification): checks (and maybe repairs) every
  * account's usage, then deletes audit events past their retention.
  */
-export async function usageVerificationWorkflow(input: ScheduledVerificationInput = {}): Promise<ScheduledVerificationSummary> {
+export async function usageVerificationWorkflow(given: ScheduledVerificationInput = {}): Promise<ScheduledVerificationSummary> {
+  const input = requireTrustedInput(given, 'usageVerificationWorkflow');
   const summary = await runScheduledVerification(input.repair === undefined ? {} : { repair: input.repair });
   // Runs recorded before the audit trail existed end after the verification.
   if (patched('audit-retention')) await deleteExpiredAuditEvents();

@@ -1,5 +1,6 @@
 import { ActivityFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhooks.js';
+import { requireTrustedInput } from './trusted-input.js';
 
 /** How a delivery is tried, fixed when its workflow starts (so it lives in the history). */
 export interface WebhookDeliveryPolicy {
@@ -34,7 +35,8 @@ const { finishFailedDelivery, preparePublication } = proxyActivities<WebhookActi
  * its slot on a durable timer (a worker lost meanwhile costs nothing) and is skipped when its article
  * is no longer approved by then.
  */
-export async function webhookDeliveryWorkflow({ deliveryId, generation, policy, notBefore }: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
+  const { deliveryId, generation, policy, notBefore } = requireTrustedInput(input, 'webhookDeliveryWorkflow');
   if (notBefore !== undefined && patched(PUBLICATION_SLOT_PATCH)) {
     // Workflow time: the same on replay. The slot is in microseconds; waking a millisecond late is fine, early is not.
     const wait = Date.parse(notBefore) + 1 - Date.now();

@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../src/api/app.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { createErrorHandler } from '../../src/api/error-handler.js';
-import { eventHubFor, type EventHub } from '../../src/api/event-hub.js';
+import { createEventHub, eventHubFor } from '../../src/api/event-hub.js';
 import { apiKeyAuth } from '../../src/api/middleware/api-key-auth.js';
 import { taskEventRoutes } from '../../src/api/routes/task-events.js';
-import type { ApiDeps, ApiEnv } from '../../src/api/types.js';
+import { createStreamGate } from '../../src/api/stream-gate.js';
+import type { ApiEnv } from '../../src/api/types.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { finishTask } from '../../src/domain/tasks/task-lifecycle.js';
 import { createLogger } from '../../src/logger.js';
@@ -20,20 +22,21 @@ import { openSse, readUntilEnd } from '../support/sse.js';
 
 const database = openTestDatabase(5);
 const TASKS = '/api/article-generation/tasks';
-/** The same route behind a hub whose LISTEN never delivers anything, as after a lost connection. */
+/** The same route behind a hub that never LISTENs (as after a lost connection): only its poll, every 100 ms, finds events. */
 const DEAF = '/deaf/article-generation/tasks';
-const deafHub: EventHub = { subscribe: async () => () => undefined, subscriberCount: () => 0 };
+const deafHub = createEventHub(database.sql, { listen: false, pollMs: 100 });
 let api: TestServer;
 
 beforeAll(async () => {
   // No Temporal: the event route never starts a workflow.
-  const deps = { db: database.db, log: createLogger('silent'), defaultConcurrency: 5 } as unknown as ApiDeps;
+  const log = createLogger('silent');
+  const deps = { db: database.db, log, streams: createStreamGate({ db: database.db, log, caps: DEFAULT_LIMITS }) };
   const app = new Hono<ApiEnv>();
-  app.onError(createErrorHandler(deps.log));
+  app.onError(createErrorHandler(log));
   app.use('/api/*', apiKeyAuth(database.db, API_ROUTES));
   app.use('/deaf/*', apiKeyAuth(database.db, API_ROUTES));
   app.route(TASKS, taskEventRoutes(deps, { pingMs: 50 }));
-  app.route(DEAF, taskEventRoutes(deps, { pingMs: 50, hub: deafHub, recheckMs: 100 }));
+  app.route(DEAF, taskEventRoutes(deps, { pingMs: 50, hub: deafHub }));
   api = await serveApp(app);
 });
 afterAll(async () => {
@@ -81,7 +84,7 @@ describe('idle task event stream', () => {
     await finishTask(database.db, taskId, { status: 'canceled', reason: 'test' });
   });
 
-  it('still delivers events and ends when no notification ever comes (periodic re-read)', async () => {
+  it('still delivers events and ends when no notification ever comes (the hub\'s poll)', async () => {
     const { apiKey, taskId } = await idleTask();
     const conn = await openSse(`${api.url}${DEAF}/${taskId}/events`, auth(apiKey));
     expect(conn.status, conn.errorText ?? '').toBe(200);

@@ -53,6 +53,8 @@ describe('loadArticleIngredients', () => {
       // No attempt failed the quality gate yet, and the account keeps the default quality settings.
       itemError: null,
       qualityOverrides: null,
+      // Loaded without an attempt: none recorded.
+      attempt: 0,
       ingredients: {
         keyword: 'espresso',
         topics: ['How strong is it?', 'What beans?'],
@@ -73,6 +75,11 @@ describe('loadArticleIngredients', () => {
     await loadArticleIngredients(db, task.id, 1, 3);
     const [item] = await db.select().from(taskItems).where(sql`${taskItems.taskId} = ${task.id} AND ${taskItems.position} = 1`);
     expect(item!.attempts).toBe(3);
+    // 'next' counts on (a quality rewrite is a new activity whose own attempt starts at 1); the first start is kept.
+    expect(await loadArticleIngredients(db, task.id, 1, 'next')).toMatchObject({ kind: 'ready', attempt: 4 });
+    const [after] = await db.select().from(taskItems).where(sql`${taskItems.taskId} = ${task.id} AND ${taskItems.position} = 1`);
+    expect(after).toMatchObject({ attempts: 4, firstAttemptAt: item!.firstAttemptAt });
+    expect(after!.firstAttemptAt).toBeInstanceOf(Date);
   });
 
   it('says why an article cannot be written: deleted distillation, no topics left, no such position', async () => {

@@ -10,6 +10,7 @@ import { resolvePayloadCodec } from '../../src/server/payload-codec-keys.js';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/temporal/payload-codec.js';
 import { parsePayloadKeys, type PayloadKey } from '../../src/temporal/payload-keys.js';
 import { openWebhookSecret } from '../../src/domain/webhooks/index.js';
+import { isRefusedPayload, REFUSED_PAYLOAD_VALUE } from '../../src/shared/refused-payload.js';
 
 const converter = new DefaultPayloadConverter();
 const key = (id: string): PayloadKey => ({ id, key: randomBytes(32) });
@@ -33,10 +34,17 @@ describe('payload codec (AES-256-GCM)', () => {
     );
   });
 
-  it('passes payloads that are not encrypted through unchanged (histories recorded before encryption)', async () => {
-    const codec = new AesGcmPayloadCodec([key('k1')]);
-    const plain = converter.toPayload({ title: 'plain' });
-    expect(await codec.decode([plain])).toEqual([plain]);
+  it('refuses a payload that is not encrypted (the refusal marker, reported without its content); shows it as it is for reading, and passes it when built to replay old histories', async () => {
+    const refused: unknown[] = [];
+    const codec = new AesGcmPayloadCodec([key('k1')], { onRefused: (context) => refused.push(context) });
+    const plain = converter.toPayload({ scheduleId: 1 });
+    const context = { type: 'workflow', namespace: 'default', workflowId: 'injected' } as const;
+    const [decoded] = await codec.decode([plain], context);
+    expect(converter.fromPayload(decoded!)).toEqual(REFUSED_PAYLOAD_VALUE);
+    expect(isRefusedPayload(converter.fromPayload(decoded!))).toBe(true);
+    expect(refused).toEqual([context]);
+    expect(await codec.decodeForDisplay([plain])).toEqual([plain]);
+    expect(await new AesGcmPayloadCodec([key('k1')], { unencrypted: 'pass' }).decode([plain])).toEqual([plain]);
   });
 
   it('rotation: the first key encrypts, every listed key decrypts', async () => {

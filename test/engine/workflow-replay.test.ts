@@ -3,13 +3,14 @@ import path from 'node:path';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { expect, it } from 'vitest';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter.js';
 import { WORKFLOWS_PATH } from '../../src/temporal/workers.js';
 import { replayWithCurrentCode } from '../support/replay.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/histories');
 
 it('the workflow bundle builds and keeps Node built-ins, the DB and the network out', async () => {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
   expect(code).toContain('articleGenerationWorkflow');
   for (const banned of ['drizzle-orm', 'postgres.js', 'node:fs', 'node:http']) expect(code).not.toContain(`require("${banned}")`);
 }, 120_000);
@@ -23,7 +24,7 @@ it('replays every stored history with the current workflow code (determinism gua
     const json = await readFile(path.join(FIXTURES, file), 'utf8');
     if (json.includes(Buffer.from('binary/encrypted').toString('base64'))) encrypted++;
     const history = proto.temporal.api.history.v1.History.fromObject(JSON.parse(json));
-    // Encrypted fixtures need the test keys; plain ones (recorded before encryption) pass through the codec.
+    // Encrypted fixtures need the test keys; plain ones (recorded before encryption) pass the replay codec.
     await replayWithCurrentCode(history, file);
   }
   expect(encrypted, 'fixtures recorded with the payload codec (test/engine/encrypted-history.test.ts)').toBeGreaterThan(0);

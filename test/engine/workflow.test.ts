@@ -67,7 +67,7 @@ describe('articleGenerationWorkflow on a real Temporal server', () => {
     expect(summary).toMatchObject({ status: 'completed', generatedCount: 4, failedCount: 1 });
     const items = await itemRows(task.id);
     expect(items[1]).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(items[1]!.error).toContain('content policy violation');
+    expect(items[1]!.error).toContain('HTTP 400 (stub)');
     const counts = await distillationCounts(database, ids);
     expect(counts.get(ids[1]!)).toEqual({ usage: 0, reserved: 0 });
     expect(stub.requests.filter((r) => keywordOf(r) === keywords[1])).toHaveLength(1);
@@ -103,7 +103,7 @@ describe('articleGenerationWorkflow on a real Temporal server', () => {
     const summary = await worker.runTask(task);
     expect(summary.status).toBe('failed');
     expect(summary.errorMessage).toContain('3 of 3 articles not written');
-    expect(summary.errorMessage).toContain('invalid api key');
+    expect(summary.errorMessage).toContain('HTTP 401 (stub)');
     const counts = await distillationCounts(database, ids);
     for (const id of ids) expect(counts.get(id)).toEqual({ usage: 0, reserved: 0 });
     expect(await invariantViolations(database, accountId)).toEqual([]);

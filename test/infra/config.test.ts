@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, limitDefaults, loadConfig } from '../../src/config.js';
 
 describe('configuration', () => {
   it('has working defaults for the embedded mode (no variables at all)', () => {
@@ -8,6 +8,24 @@ describe('configuration', () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.LLM_BASE_URL).toBeUndefined();
     expect(c.dataDir).toMatch(/\.data$/);
+  });
+
+  it('gives quality rewrites a budget of their own, apart from the provider attempts', () => {
+    expect(loadConfig({})).toMatchObject({ QUALITY_MAX_REWRITES: 3, LLM_MAX_ATTEMPTS: 5 });
+    expect(loadConfig({ QUALITY_MAX_REWRITES: '0' }).QUALITY_MAX_REWRITES).toBe(0);
+  });
+
+  it('passes the auth throttle and the stream caps into the limit defaults', () => {
+    expect(limitDefaults(loadConfig({}))).toMatchObject({
+      authFailureWindowSeconds: 60,
+      authFailuresPerAddress: 100,
+      authFailuresPerKeyPrefix: 10,
+      streamsPerKey: 20,
+      streamsPerAccount: 50,
+      streamsPerProcess: 1000,
+      streamLeaseSeconds: 30,
+    });
+    expect(limitDefaults(loadConfig({ AUTH_FAILURES_PER_ADDRESS: '7', STREAMS_PER_ACCOUNT: '3' }))).toMatchObject({ authFailuresPerAddress: 7, streamsPerAccount: 3 });
   });
 
   it('treats empty strings as unset', () => {
@@ -25,6 +43,10 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ LLM_API_KEY: 'sk-123' }, 'LLM_BASE_URL'],
     [{ TEMPORAL_UI_URL: 'temporal-ui:8080' }, 'TEMPORAL_UI_URL'],
+    [{ QUALITY_MAX_REWRITES: '-1' }, 'QUALITY_MAX_REWRITES'],
+    [{ AUTH_FAILURES_PER_KEY_PREFIX: '0' }, 'AUTH_FAILURES_PER_KEY_PREFIX'],
+    [{ STREAMS_PER_KEY: 'many' }, 'STREAMS_PER_KEY'],
+    [{ STREAM_LEASE_SECONDS: '1' }, 'STREAM_LEASE_SECONDS'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));

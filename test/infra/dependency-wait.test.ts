@@ -29,8 +29,12 @@ const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 
 it('api and worker started before PostgreSQL and Temporal wait for them, then become ready', { timeout: 300_000 }, async () => {
   const [pgPort, temporalPort, apiPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   const suffix = randomBytes(4).toString('hex');
+  // Initialised and stopped first: its app role's password is generated on the first start.
+  const pgOpts = { dataDir: path.join(workDir, 'pg'), port: pgPort, database: 'artgen_wait', log };
+  pg = await startEmbeddedPostgres(pgOpts);
+  await pg.stop();
   const env = {
-    DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${pgPort}/artgen_wait`,
+    DATABASE_URL: pg.url,
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     PORT: String(apiPort),
     TASK_QUEUE: `wait-tasks-${suffix}`,
@@ -45,7 +49,7 @@ it('api and worker started before PostgreSQL and Temporal wait for them, then be
   await api.waitForOutput(waitingForPg);
   await worker.waitForOutput(waitingForPg);
 
-  pg = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'pg'), port: pgPort, database: 'artgen_wait', log });
+  pg = await startEmbeddedPostgres(pgOpts);
   await api.waitForOutput(waitingForTemporal);
   await worker.waitForOutput(waitingForTemporal);
 

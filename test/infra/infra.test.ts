@@ -178,8 +178,11 @@ describe('servers owned by another process', () => {
       cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        owner.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('holding') && resolve());
+      const heldUrl = await new Promise<string>((resolve, reject) => {
+        owner.stdout!.on('data', (chunk: Buffer) => {
+          const url = /holding (\S+)/.exec(chunk.toString())?.[1];
+          if (url) resolve(url);
+        });
         owner.once('exit', (code) => reject(new Error(`the owner process exited (${code}) before holding its servers`)));
       });
       const pgOpts = { dataDir: pgDataDir, port: pgPort, database: 'held', log: testLog() };
@@ -187,7 +190,7 @@ describe('servers owned by another process', () => {
       await expect(startEmbeddedPostgres(pgOpts)).rejects.toThrow(`belongs to a running process (pid ${owner.pid})`);
       await expect(startTemporalDevServer(temporalOpts)).rejects.toThrow(`belongs to a running process (pid ${owner.pid})`);
       // The refused starts touched nothing: the owner's servers still answer.
-      const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${pgPort}/held`, { max: 1 });
+      const sql = postgres(heldUrl, { max: 1 });
       expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
       await sql.end();
 

@@ -46,11 +46,12 @@ it('a second `npm start` in the same folder refuses at once, naming the running 
   await first.waitForOutput(/artgen is ready/);
   expect(await health(env.PORT)).toBe(200);
 
-  // The 401 for an unknown key says where the embedded key is kept; JSON answers end with a newline.
+  // The 401 for an unknown key says where the embedded key is kept (relative to the working folder);
+  // JSON answers end with a newline.
   const unknownKey = await fetch(`http://127.0.0.1:${env.PORT}/api/distillations`, { headers: { authorization: 'Bearer ak_not_a_real_key' } });
   const text = await unknownKey.text();
   expect([unknownKey.status, text.endsWith('}\n')]).toEqual([401, true]);
-  expect(JSON.parse(text).error.message).toContain(path.join(env.DATA_DIR, 'api-key'));
+  expect(JSON.parse(text).error.message).toContain(`cat ${path.relative(ROOT, path.join(env.DATA_DIR, 'api-key'))}`);
   expect(await fetch(`http://127.0.0.1:${env.PORT}/api/health`).then((r) => r.text())).toMatch(/}\n$/);
 
   const second = npmStart(env);

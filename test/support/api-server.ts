@@ -19,10 +19,10 @@ export interface JsonReply {
   text: string;
 }
 
-/** Serves a Hono app on a free loopback port: tests go through real HTTP. */
-export async function serveApp(app: { fetch: (req: Request) => Response | Promise<Response> }): Promise<TestServer> {
+/** Serves a Hono app on a loopback port (a free one unless given): tests go through real HTTP. */
+export async function serveApp(app: { fetch: (req: Request) => Response | Promise<Response> }, port = 0): Promise<TestServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
     s.once('error', reject);
   });
   return {
@@ -52,10 +52,11 @@ export async function callJson(baseUrl: string, method: string, path: string, ke
   return { status: res.status, body, text };
 }
 
-/** The API over the test's database and Temporal target, with a `call` bound to its URL. */
-export async function startApiServer(database: Database, temporal: ApiDeps['temporal'], extra: Partial<ApiDeps> = {}) {
+/** The API over the test's database and Temporal target, with a `call` bound to its URL; on `port` when given. */
+export async function startApiServer(database: Database, temporal: ApiDeps['temporal'], extra: Partial<ApiDeps> = {}, port = 0) {
   const server = await serveApp(
     createApp({ db: database.db, temporal, log: createLogger('silent'), defaultConcurrency: 5, codec: TEST_PAYLOAD_CODEC, codecCorsOrigins: [], quality: TEST_QUALITY, webhooks: TEST_WEBHOOK_SETTINGS, ...extra }),
+    port,
   );
   return {
     ...server,

@@ -10,3 +10,5 @@ export const TEST_PAYLOAD_KEYS = `test-new:${Buffer.alloc(32, 7).toString('base6
 const parsed = parsePayloadKeys(TEST_PAYLOAD_KEYS);
 if (!('keys' in parsed)) throw new Error(parsed.errors.join('; '));
 export const TEST_PAYLOAD_CODEC = new AesGcmPayloadCodec(parsed.keys);
+/** For replaying the fixtures recorded before encryption, whose payloads are plain. */
+export const TEST_REPLAY_CODEC = new AesGcmPayloadCodec(parsed.keys, { unencrypted: 'pass' });

@@ -6,7 +6,7 @@ import { createMaintenanceActivities } from '../../src/activities/maintenance.js
 import { DEFAULT_QUALITY, type WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
-import { createOpenAiClient } from '../../src/llm/index.js';
+import { createOpenAiClient, type LlmClient } from '../../src/llm/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
@@ -15,7 +15,7 @@ import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
 import { TEST_WEBHOOK_SETTINGS } from './webhook-receiver.js';
 
-export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000 };
+export const FAST_POLICY: LlmPolicy = { timeoutMs: 2_000, maxAttempts: 4, retryInitialMs: 100, heartbeatTimeoutMs: 5_000, maxRewrites: 2 };
 
 export interface TestWorkerOptions {
   /** The LLM worker's maxConcurrentActivityTaskExecutions; default 50. */
@@ -30,6 +30,10 @@ export interface TestWorkerOptions {
   webhooks?: WebhookSettings;
   /** The main task queue, for a worker that joins workflows started before it; a new unique one unless given. */
   taskQueue?: string;
+  /** The LLM client (the offline generator, say); an OpenAI-compatible client on `llmBaseUrl` unless given. */
+  llm?: LlmClient;
+  /** A Temporal server of the test's own (one with its Web UI); the test run's server unless given. */
+  temporalAddress?: string;
   /** The activities' logger, for a test that reads what operators see; silent unless given. */
   log?: Logger;
 }
@@ -51,7 +55,7 @@ export async function startTestWorker(
   options: TestWorkerOptions = {},
 ) {
   installTemporalRuntime('ERROR');
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const suffix = randomUUID().slice(0, 8);
   const taskQueue = options.taskQueue ?? `test-tasks-${suffix}`;
   const llmTaskQueue = `test-llm-${suffix}`;
@@ -60,7 +64,7 @@ export async function startTestWorker(
   const temporal = await connectTemporal(address, 'default', TEST_PAYLOAD_CODEC);
   const activities = createActivities({
     db: database.db,
-    llm: createOpenAiClient({ baseUrl: llmBaseUrl, model: 'stub-model', timeoutMs: llmPolicy.timeoutMs }),
+    llm: options.llm ?? createOpenAiClient({ baseUrl: llmBaseUrl, model: 'stub-model', timeoutMs: llmPolicy.timeoutMs }),
     log: options.log ?? createLogger('silent'),
     llmTaskQueue,
     llmPolicy,

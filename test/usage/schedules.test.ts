@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createScheduleActivities } from '../../src/activities/scheduled-generation.js';
+import { createScheduleRuns } from '../../src/activities/scheduled-generation.js';
 import { createScheduleRow } from '../../src/domain/schedules/generation-schedules.js';
 import { createLogger } from '../../src/logger.js';
 import { ACCOUNT_ID } from '../../src/shared/search-attributes.js';
@@ -231,7 +231,7 @@ describe('createScheduledTask activity', () => {
   });
 
   const activitiesWith = (client: TemporalHandles['client']) =>
-    createScheduleActivities({ db: database.db, log: createLogger('silent'), client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90, sealer: TEST_PAYLOAD_CODEC });
+    createScheduleRuns({ db: database.db, log: createLogger('silent'), client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90, sealer: TEST_PAYLOAD_CODEC });
 
   async function scheduleFor(accountId: number, articleCount: number) {
     return createScheduleRow(database.db, accountId, { name: 'direct', spec: { intervalSeconds: 3600, timezone: 'UTC' }, template: { articleCount } });

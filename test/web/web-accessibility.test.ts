@@ -16,7 +16,9 @@ import { useTestStack } from '../support/stack.js';
  * Every console page, signed out, with a write key and with an operator key, checked by axe-core against
  * the WCAG 2 A/AA rules (color contrast included) at 1200 px and at 375 px, where it must not scroll
  * sideways. The data each page shows is real: a finished task with articles pending review, its
- * notifications, a schedule, a usage report, a second key, an account's limits.
+ * notifications, a schedule, a usage report, a second key, an account's limits, a webhook and its
+ * deliveries. What a page shows comes from this file alone, with fixed dates: the schedule is paused and
+ * the deliveries are written with their times, so neither other test files nor the day change a page.
  */
 
 const stack = useTestStack();
@@ -27,7 +29,7 @@ const LANGS = ['en', 'zh-CN'] as const;
 const pages = new Map<string, Page>();
 let writer: Awaited<ReturnType<typeof newAccount>>;
 let operator: Awaited<ReturnType<typeof newAccount>>;
-const ids = { task: 0, article: 0, flagged: 0, rejected: 0, distillation: 0, schedule: 0, key: 0 };
+const ids = { task: 0, article: 0, flagged: 0, rejected: 0, distillation: 0, schedule: 0, key: 0, webhook: 0 };
 let readKey = '';
 
 const go = (p: Page, path: string) => p.goto(`${stack.api.url}${path}`, { waitUntil: 'load' });
@@ -158,6 +160,28 @@ const CONSOLE_PAGES: ConsolePage[] = [
   },
 ];
 
+/**
+ * A webhook (subscribed to an event no page here causes) and its delivery log as a publishing account
+ * sees it: publications waiting for their slots, with fixed times. Pending rows offer no Redeliver button,
+ * so the wide table holds nothing focusable: the case where its scroll box itself must take the focus.
+ */
+async function seedWebhookDeliveries() {
+  const hook = await stack.api.call('POST', '/api/webhooks', writer.apiKey, {
+    url: 'http://127.0.0.1:9/a11y/publishing-receiver/articles', events: ['task.timeout'],
+  });
+  expect(hook.status, hook.text).toBe(201);
+  ids.webhook = hook.body.id;
+  for (let i = 0; i < 3; i++) {
+    const createdAt = new Date(Date.UTC(2026, 0, 5, 8, i)).toISOString();
+    const notBefore = new Date(Date.UTC(2026, 0, 5, 9 + i)).toISOString();
+    await stack.database.sql`
+      INSERT INTO webhook_deliveries (account_id, webhook_id, message_id, event_type, payload, status, workflow_started_at,
+                                      last_error, not_before, created_at, updated_at)
+      VALUES (${writer.accountId}, ${ids.webhook}, ${`msg_a11y_${writer.accountId}_${i}`}, 'article.published', ${JSON.stringify({ articleId: ids.article })}::jsonb,
+              'pending', ${createdAt}, 'connect ECONNREFUSED 127.0.0.1:9 (the receiver refused the connection)', ${notBefore}, ${createdAt}, ${createdAt})`;
+  }
+}
+
 beforeAll(async () => {
   writer = await newAccount(stack.database);
   operator = await newAccount(stack.database, { scope: 'operator' });
@@ -173,9 +197,11 @@ beforeAll(async () => {
   ids.distillation = (await seedDistillations(stack.database, writer.accountId, [{ keyword: 'Delta', topics: ['What is Delta?', 'Why Delta?'] }]))[0]!;
   const reader = await createApiKey(stack.database.db, writer.accountId, { scope: 'read', name: 'reader' });
   [ids.key, readKey] = [reader.keyId, reader.apiKey];
-  const schedule = await stack.api.call('POST', '/api/schedules', writer.apiKey, { name: 'Weekly digest', cron: '0 9 * * 1', template: { articleCount: 1 } });
+  // Paused: a Monday 09:00 run during the test would add a task, articles and notifications.
+  const schedule = await stack.api.call('POST', '/api/schedules', writer.apiKey, { name: 'Weekly digest', cron: '0 9 * * 1', paused: true, template: { articleCount: 1 } });
   expect(schedule.status, schedule.text).toBe(201);
   ids.schedule = schedule.body.id;
+  await seedWebhookDeliveries();
   // The task's final notifications are written as it ends; wait so the page lists them.
   await waitFor('the notifications', async () => {
     const [row] = await stack.database.db.select({ n: count() }).from(taskEvents)
@@ -216,6 +242,9 @@ describe.each(LANGS)('every console page meets WCAG 2 A/AA (axe-core) at 1200 px
       const report = [describeViolations(`${cp.name} (${lang}) at 1200 px`, wide), describeViolations(`${cp.name} (${lang}) at 375 px`, narrow)].join('\n');
       expect(wide.length + narrow.length, report).toBe(0);
       expect(scrollWidth, `${cp.name} scrolls sideways at 375 px`).toBeLessThanOrEqual(375);
+      // Whether a table's box scrolls depends on its rows and the fonts: every one takes the focus, scrolling or not.
+      const unfocusable = await p.evaluate(`[...document.querySelectorAll('.table-wrap')].filter((e) => e.tabIndex !== 0 || e.getAttribute('role') !== 'region' || !e.getAttribute('aria-label')).length`);
+      expect(unfocusable, `${cp.name}: a table's scroll box is not a focusable, named region`).toBe(0);
     });
   }
 });

@@ -149,7 +149,7 @@ describe('task pages of the web console in a real Chromium', () => {
       trs.map((tr) => ({ state: tr.getAttribute('data-item-state'), cells: [...tr.querySelectorAll('td')].map((td: any) => td.innerText as string) })),
     );
     expect(items.map((i) => i.state)).toEqual(['failed', 'saved', 'saved', 'saved', 'saved']);
-    expect(items[0]!.cells[2]).toMatch(/^failed — .*content policy violation/);
+    expect(items[0]!.cells[2]).toMatch(/^failed — .*HTTP 400 \(stub\)/);
     for (const item of items.slice(1)) {
       expect(item.cells[2]).toBe('saved');
       expect(Number(item.cells[5])).toBeGreaterThan(0);

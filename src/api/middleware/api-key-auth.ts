@@ -1,14 +1,17 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { DEFAULT_LIMITS } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { authenticateApiKey, scopeAllows, type Scope } from '../../domain/accounts/index.js';
+import { authenticateApiKey, keyPrefix, scopeAllows, type Scope } from '../../domain/accounts/index.js';
 import { AppError } from '../../domain/errors.js';
+import { authThrottle, countAuthFailure, type AuthThrottled, type AuthThrottleSettings } from '../../domain/limits/auth-throttle.js';
 import { requiredScope, type RouteTable } from '../route-table.js';
+import { clientAddress } from './audit-trail.js';
 
 export type AuthVariables = {
   accountId: number;
   apiKey: { id: number; prefix: string; scope: Scope };
-  /** Set when this middleware refused the request, for the audit trail. */
-  authRefused: { accountId: number | null; keyPrefix: string | null };
+  /** Set when this middleware refused the request, for the audit trail (`auditBucket`: one row per throttled period). */
+  authRefused: { accountId: number | null; keyPrefix: string | null; auditBucket?: string };
 };
 
 const REFUSALS = {
@@ -17,23 +20,52 @@ const REFUSALS = {
   expired: ['API_KEY_EXPIRED', 'The API key has expired; create a new one.'],
 } as const;
 
+/** The 429 of a throttled authentication (bearer key or console sign-in), with Retry-After. */
+export function authThrottledError(c: Context, t: AuthThrottled) {
+  c.header('Retry-After', String(t.retryAfterSeconds));
+  const who = t.scope === 'address' ? 'this client address' : 'keys with this prefix';
+  return new AppError(
+    429,
+    'AUTH_THROTTLED',
+    `Too many failed authentications from ${who}: at most ${t.limit} per ${t.windowSeconds} s. Retry after ${t.retryAfterSeconds} s.`,
+    { scope: t.scope, limit: t.limit, windowSeconds: t.windowSeconds, retryAfterSeconds: t.retryAfterSeconds },
+  );
+}
+
 /**
  * `Authorization: Bearer <api key>` -> the account id in `c.get('accountId')`; every route is scoped by it.
  * The key is looked up on every request, so a revocation holds at once in every API process. The key's
  * scope must reach the scope the route declares (its operation in the route table), else 403 FORBIDDEN_SCOPE.
+ * Failed attempts are counted per client address and per key prefix (shared by every API process and the
+ * console's sign-in); past the limit every attempt is a 429 AUTH_THROTTLED before the key is looked at.
  * `hint` ends the 401 for an unknown key (the embedded mode says where its key is kept).
  */
-export function apiKeyAuth(db: Db, routes: RouteTable, hint?: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function apiKeyAuth(
+  db: Db,
+  routes: RouteTable,
+  hint?: string,
+  throttle: AuthThrottleSettings = DEFAULT_LIMITS,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
+    // Already let in by a narrower door mounted before this one (the codec's console session).
+    if (c.get('apiKey')) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
       c.set('authRefused', { accountId: null, keyPrefix: null });
       throw new AppError(401, 'UNAUTHENTICATED', 'Send your API key as the header "Authorization: Bearer <api key>".');
     }
+    const attempt = { address: clientAddress(c), keyPrefix: keyPrefix(match[1]!) };
+    const blocked = await authThrottle(db, throttle, attempt);
+    if (blocked) {
+      c.set('authRefused', { accountId: null, keyPrefix: attempt.keyPrefix, auditBucket: blocked.auditBucket });
+      throw authThrottledError(c, blocked);
+    }
     const auth = await authenticateApiKey(db, match[1]!);
     if (!auth.ok) {
-      c.set('authRefused', { accountId: auth.accountId, keyPrefix: auth.prefix });
+      const over = await countAuthFailure(db, throttle, attempt);
+      c.set('authRefused', { accountId: auth.accountId, keyPrefix: auth.prefix, auditBucket: over?.auditBucket });
+      if (over) throw authThrottledError(c, over);
       const [code, message] = REFUSALS[auth.reason];
       throw new AppError(401, code, auth.reason === 'unknown' && hint ? `${message} ${hint}` : message);
     }

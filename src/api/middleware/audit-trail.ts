@@ -58,7 +58,7 @@ export function auditTrail(db: Db, routes: RouteTable, log: Logger): MiddlewareH
       clientIp: clientAddress(c),
     };
     try {
-      if (refused) await recordRefusedAuth(db, event);
+      if (refused) await recordRefusedAuth(db, event, refused.auditBucket);
       else await recordAuditEvent(db, { ...event, targetIds: { ...pathIds(matched?.params ?? {}), ...(await createdIds(c.res)) } });
     } catch (err) {
       log.error({ err, requestId: event.requestId, route: event.route }, 'could not record an audit event');

@@ -17,7 +17,7 @@ import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody,
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 import { download } from '../download.js';
-import { article, articleList, bulkReviewAnswer, editAnswer, reviewAnswer, revisionList } from '../schemas/article-responses.js';
+import { article, articleList, bulkReviewAnswer, editAnswer, exportedArticle, reviewAnswer, revisionList } from '../schemas/article-responses.js';
 
 const listQuery = pagination.extend(articleFilterFields);
 
@@ -92,6 +92,7 @@ export const articleOperations: ApiOperation[] = [
     summary: 'One article as md (front matter), html or json, as a download',
     query: singleExportQuery,
     mediaType: mediaTypes([EXPORT_CONTENT_TYPES.md, EXPORT_CONTENT_TYPES.html, SINGLE_JSON_CONTENT_TYPE]),
+    mediaBodies: { [mediaTypes([SINGLE_JSON_CONTENT_TYPE])[0]!]: exportedArticle },
   },
   { method: 'post', path: '/:id/approve', summary: 'pending_review -> approved (409 ILLEGAL_REVIEW_TRANSITION from rejected)', response: reviewAnswer, errors: ILLEGAL },
   { method: 'post', path: '/:id/reject', summary: 'pending_review -> rejected with a reason (409 from approved)', body: rejectBody, response: reviewAnswer, errors: ILLEGAL },

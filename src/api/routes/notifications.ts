@@ -39,5 +39,5 @@ export function notificationRoutes({ db }: ApiDeps) {
 export const notificationOperations: ApiOperation[] = [
   { method: 'get', path: '/', summary: 'Task-level events as notifications, newest first, with the unread count', query: listQuery, response: notificationList },
   { method: 'post', path: '/read-all', summary: 'Mark every notification read', response: z.object({ updated: count }) },
-  { method: 'post', path: '/:id/read', summary: 'Mark one notification read', response: notification },
+  { method: 'post', path: '/:id/read', summary: 'Mark one notification read', response: notification, pathIdMaximum: Number.MAX_SAFE_INTEGER },
 ];

@@ -1,18 +1,21 @@
+import { z } from 'zod';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { AppError } from '../../domain/errors.js';
 import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
 import type { EventHub } from '../event-hub.js';
 import { respondWithTaskEvents } from '../task-event-stream.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
+import type { ApiEnv, RouteDeps } from '../types.js';
 import { parseIdParam } from '../validation.js';
 import type { ApiOperation } from '../openapi.js';
 
 export interface TaskEventRouteOptions {
   hub?: EventHub;
   pingMs?: number;
-  recheckMs?: number;
 }
+
+/** The largest event id a client may name: 15 digits, as the check below reads them. */
+const MAX_EVENT_ID = 999_999_999_999_999;
 
 /** `Last-Event-ID` (EventSource reconnects) wins over `?lastEventId=` (the first connect); 0 when neither. */
 function lastEventId(c: Context): number {
@@ -25,16 +28,23 @@ function lastEventId(c: Context): number {
 }
 
 /** `GET /:id/events`: the task's events as Server-Sent Events, replayed after Last-Event-ID, then live. */
-export function taskEventRoutes({ db, log }: ApiDeps, opts: TaskEventRouteOptions = {}) {
+export function taskEventRoutes({ db, log, streams }: Pick<RouteDeps, 'db' | 'log' | 'streams'>, opts: TaskEventRouteOptions = {}) {
   return new Hono<ApiEnv>().get('/:id/events', async (c) => {
     const accountId = c.get('accountId');
     const taskId = parseIdParam(c);
     const afterId = lastEventId(c);
     await assertTaskOfAccount(db, accountId, taskId);
-
-    return respondWithTaskEvents(c, { db, log, accountId, taskId, afterId, pingMs: opts.pingMs, recheckMs: opts.recheckMs, hub: opts.hub });
+    const slot = await streams.open(c, accountId, c.get('apiKey').id);
+    return respondWithTaskEvents(c, { db, log, accountId, taskId, afterId, pingMs: opts.pingMs, hub: opts.hub, slot });
   });
 }
+
+/** One event of the stream, as its `id:`, `event:` and `data:` lines give it (pings are comments, not events). */
+const streamedEvent = z.object({
+  id: z.string().regex(/^\d{1,15}$/).describe('The event id: what Last-Event-ID resumes after'),
+  event: z.string().min(1).describe('The event type, e.g. task.started, article.saved, task.progress, task.completed'),
+  data: z.string().meta({ contentMediaType: 'application/json' }).describe('The event as JSON: { id, taskId, type, data, createdAt }'),
+});
 
 export const taskEventOperations: ApiOperation[] = [
   {
@@ -42,10 +52,11 @@ export const taskEventOperations: ApiOperation[] = [
     path: '/:id/events',
     summary: "The task's events as Server-Sent Events: replayed after Last-Event-ID (header or ?lastEventId=), then live",
     mediaType: 'text/event-stream',
-    errors: { 400: ['INVALID_LAST_EVENT_ID'] },
+    mediaBodies: { 'text/event-stream': streamedEvent },
+    errors: { 400: ['INVALID_LAST_EVENT_ID'], 429: ['TOO_MANY_STREAMS'] },
     parameters: [
-      { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Resume after this event id (EventSource sends it on reconnect)' },
-      { name: 'lastEventId', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'The same for a first connect; the header wins' },
+      { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_EVENT_ID }, description: 'Resume after this event id (EventSource sends it on reconnect)' },
+      { name: 'lastEventId', in: 'query', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_EVENT_ID }, description: 'The same for a first connect; the header wins' },
     ],
     otherResponses: { 204: { description: 'The client already has the final event: nothing more will come' } },
   },

@@ -76,7 +76,7 @@ const taskDetail = z.object({
   timeoutAt: nullableTimestamp,
   retryCount: count,
   maxRetries: count,
-  flaggedCount: count.describe('Saved articles the quality gate flagged on their last attempt'),
+  flaggedCount: count.describe('Saved articles the quality gate flagged (their rewrites spent, or the provider failed after a draft)'),
   promptTokens: count,
   completionTokens: count,
   submittedAt: timestamp,
@@ -87,6 +87,8 @@ const taskDetail = z.object({
     z.object({ position: count, distillationId: id, state: z.enum(ITEM_STATES), attempts: count, error: z.string().nullable(), articleId: id.nullable() }),
   ),
   generatedArticles: z.array(articleSummary),
+  attemptsDurationMs: count.describe('Milliseconds its articles spent in attempts, summed (an article from before this was kept counts its durationMs)'),
+  wallDurationMs: count.describe("Its articles' wall times (first attempt to save), summed: overlapping articles count each"),
 });
 
 const cancelAnswer = z.object({ taskId: id, status: z.enum(['cancel_requested', 'canceled']) });

@@ -33,7 +33,8 @@ export const editBody = z
     title: z.string().trim().min(1, 'title must not be empty').max(500, 'title must be at most 500 characters').optional(),
     content: z.string().min(1, 'content must not be empty').max(1_000_000, 'content must be at most 1000000 characters').optional(),
   })
-  .refine((b) => b.title !== undefined || b.content !== undefined, { message: 'give title, content or both' });
+  .refine((b) => b.title !== undefined || b.content !== undefined, { message: 'give title, content or both' })
+  .meta({ minProperties: 1 });
 
 export const bulkReviewBody = z
   .object({

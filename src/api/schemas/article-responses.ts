@@ -9,7 +9,7 @@ import { count, id, nullableTimestamp, paged, timestamp } from './common.js';
 const reviewStatus = z.enum(REVIEW_STATUSES);
 const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string() });
 const qualityFields = {
-  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong on the last attempt; empty: passed'),
+  qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong in the saved draft; empty: passed. A flagged article waits for review'),
   qualityScores: z
     .object({
       chars: count,
@@ -22,7 +22,15 @@ const qualityFields = {
     .nullable()
     .describe('What the quality gate measured; null for articles from before the gate'),
 };
-const tokenFields = { model: z.string().nullable(), promptTokens: count, completionTokens: count, durationMs: count, createdAt: timestamp };
+const tokenFields = {
+  model: z.string().nullable(),
+  promptTokens: count,
+  completionTokens: count,
+  durationMs: count.describe('Milliseconds of the attempt that wrote the saved draft'),
+  attemptsDurationMs: count.nullable().describe('Milliseconds spent in all its attempts (refused drafts and provider failures included); null for articles saved before it was kept'),
+  wallDurationMs: count.nullable().describe('Milliseconds from the start of its first attempt to its save; null for articles saved before it was kept'),
+  createdAt: timestamp,
+};
 const base = {
   id,
   position: count,
@@ -78,4 +86,22 @@ export const bulkReviewAnswer = z.object({
   changed: count,
   unchanged: count.describe('Already in the target state'),
   skipped: z.partialRecord(reviewStatus, id).describe('Articles the action cannot move, by their review status'),
+});
+
+/** `GET /api/articles/:id/export?format=json` (and each line of a many-article json export): the file's fields. */
+export const exportedArticle = z.object({
+  id,
+  title: z.string(),
+  keyword: z.string(),
+  topics: z.array(z.string()),
+  taskId,
+  position: count,
+  distillationId: id.nullable(),
+  reviewStatus,
+  rejectReason,
+  imageUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  content: z.string(),
 });

@@ -22,9 +22,10 @@ export async function recordAuditEvent(db: DbOrTx, event: AuditEventInput): Prom
 /**
  * Records a refused auth attempt, at most one per key prefix and client address per second: the unique
  * refusal bucket makes PostgreSQL drop the rest, so a flood from many API processes cannot fill the table.
+ * A throttled attempt passes its own `refusalBucket` (the throttle's bucket and period): one row per period.
  */
-export async function recordRefusedAuth(db: DbOrTx, event: AuditEventInput): Promise<boolean> {
-  const bucket = sql`${event.keyPrefix ?? ''} || '|' || ${event.clientIp ?? ''} || '|' || floor(extract(epoch FROM now()))::bigint::text`;
+export async function recordRefusedAuth(db: DbOrTx, event: AuditEventInput, refusalBucket?: string): Promise<boolean> {
+  const bucket = refusalBucket ?? sql`${event.keyPrefix ?? ''} || '|' || ${event.clientIp ?? ''} || '|' || floor(extract(epoch FROM now()))::bigint::text`;
   const inserted = await db
     .insert(auditEvents)
     .values({ ...event, targetIds: event.targetIds ?? {}, refusalBucket: bucket })

@@ -24,6 +24,8 @@ export const articleSummaryColumns = {
   promptTokens: articles.promptTokens,
   completionTokens: articles.completionTokens,
   durationMs: articles.durationMs,
+  attemptsDurationMs: articles.attemptsDurationMs,
+  wallDurationMs: articles.wallDurationMs,
   qualityFlags: articles.qualityFlags,
   qualityScores: articles.qualityScores,
   createdAt: articles.createdAt,

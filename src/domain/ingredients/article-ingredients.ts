@@ -15,6 +15,8 @@ export type IngredientsResult =
       itemError: string | null;
       /** The account's own quality settings; null: the defaults. */
       qualityOverrides: QualityOverrides | null;
+      /** The item's attempt counter after this load (0 when no attempt was recorded). */
+      attempt: number;
     }
   | { kind: 'already-saved'; articleId: number }
   | { kind: 'unavailable'; reason: string };
@@ -22,18 +24,22 @@ export type IngredientsResult =
 /**
  * Everything article `position` of a task needs, read fresh from the DB when it is generated, so a
  * distillation deleted or emptied since selection is noticed ("unavailable") instead of written about.
- * With `attempt`, the item's attempt counter is set too (only while it is still reserved).
+ * With `attempt`, the item's attempt counter is set too (only while it is still reserved): to that
+ * number, or one more than before with 'next' (quality rewrites and provider retries counted together),
+ * and the start of its first attempt is kept.
  *
  * One statement, one round trip: it runs at the start of every generateArticle, on the critical path
  * between two LLM calls of a lane (docs/benchmarks.md).
  */
-export async function loadArticleIngredients(db: DbOrTx, taskId: number, position: number, attempt?: number): Promise<IngredientsResult> {
+export async function loadArticleIngredients(db: DbOrTx, taskId: number, position: number, attempt?: number | 'next'): Promise<IngredientsResult> {
+  const attempts = attempt === 'next' ? sql`attempts + 1` : sql`${typeof attempt === 'number' ? attempt : 0}::int`;
   const rows = await db.execute<IngredientsRow>(sql`
     WITH attempt AS (
-      UPDATE task_items SET attempts = ${attempt ?? 0}::int
+      UPDATE task_items SET attempts = ${attempts}, first_attempt_at = coalesce(first_attempt_at, now())
       WHERE ${attempt !== undefined} AND task_id = ${taskId} AND position = ${position} AND state = 'reserved'
+      RETURNING attempts
     )
-    SELECT ti.state, ti.article_id, ti.distillation_id, ti.error, t.auto_approve, t.account_id,
+    SELECT ti.state, (SELECT attempts FROM attempt) AS attempt_no, ti.article_id, ti.distillation_id, ti.error, t.auto_approve, t.account_id,
            (SELECT a.quality_settings FROM accounts a WHERE a.id = t.account_id) AS quality_settings,
            d.id AS found_id, d.keyword, d.deleted_at IS NOT NULL AS deleted,
            (SELECT coalesce(json_agg(tp.question ORDER BY tp.position), '[]'::json)
@@ -77,11 +83,13 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
     accountId: row.account_id,
     itemError: row.error,
     qualityOverrides: row.quality_settings,
+    attempt: row.attempt_no ?? (typeof attempt === 'number' ? attempt : 0),
   };
 }
 
 interface IngredientsRow extends Record<string, unknown> {
   state: string;
+  attempt_no: number | null;
   article_id: number | null;
   distillation_id: number;
   error: string | null;

@@ -4,8 +4,20 @@ import type { DbOrTx } from '../../db/client.js';
 import { accounts, type AccountLimitOverrides } from '../../db/schema.js';
 import { notFound } from '../errors.js';
 
+/** Settings of the service as a whole, not overridable per account. */
+type ServiceWideLimit =
+  | 'windowSeconds'
+  | 'admissionRetryMs'
+  | 'authFailureWindowSeconds'
+  | 'authFailuresPerAddress'
+  | 'authFailuresPerKeyPrefix'
+  | 'streamsPerKey'
+  | 'streamsPerAccount'
+  | 'streamsPerProcess'
+  | 'streamLeaseSeconds';
+
 /** What applies to one account: its own overrides over the config defaults. */
-export type AccountLimits = Omit<LimitDefaults, 'windowSeconds' | 'admissionRetryMs'>;
+export type AccountLimits = Omit<LimitDefaults, ServiceWideLimit>;
 
 /** Every limit an account may override, in the order admins see them. */
 export const LIMIT_FIELDS = ['writesPerWindowPerAccount', 'writesPerWindowPerKey', 'maxRunningTasks', 'maxArticlesPerDay', 'maxPriority', 'maxSchedules'] as const;

@@ -56,25 +56,27 @@ export function qualityFeedback(itemError: string | null): string[] {
 }
 
 /**
- * Keeps why the draft failed on the item (still reserved), where the next attempt reads it, and adds the
- * refused draft's tokens to the task's: they were spent, so the task's and the account's totals count them
- * (an article's own tokens stay those of the draft it was saved from).
+ * Keeps why the draft failed on the item (still reserved), where the next attempt reads it, adds the
+ * attempt's time to the item's time in attempts, and adds the refused draft's tokens to the task's: they
+ * were spent, so the task's and the account's totals count them (an article's own tokens stay those of
+ * the draft it was saved from).
  */
 export async function recordQualityFailure(
   db: DbOrTx,
   taskId: number,
   position: number,
   flags: QualityFlag[],
-  tokens: { promptTokens: number; completionTokens: number },
+  spent: { promptTokens: number; completionTokens: number; durationMs: number },
 ) {
   await db.execute(sql`
     WITH item AS (
-      UPDATE task_items SET error = ${qualityFailureText(flags)}, updated_at = now()
+      UPDATE task_items SET error = ${qualityFailureText(flags)}, attempts_duration_ms = attempts_duration_ms + ${Math.max(0, Math.round(spent.durationMs))}::int,
+             updated_at = now()
       WHERE task_id = ${taskId} AND position = ${position} AND state = 'reserved'
     )
     UPDATE generation_tasks SET
-      prompt_tokens = prompt_tokens + ${tokens.promptTokens}::int,
-      completion_tokens = completion_tokens + ${tokens.completionTokens}::int,
+      prompt_tokens = prompt_tokens + ${spent.promptTokens}::int,
+      completion_tokens = completion_tokens + ${spent.completionTokens}::int,
       updated_at = now()
     WHERE id = ${taskId}`);
 }

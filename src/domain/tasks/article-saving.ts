@@ -18,7 +18,13 @@ export interface ArticleDraft {
   model: string;
   promptTokens: number;
   completionTokens: number;
+  /** The attempt that wrote this draft, in ms. */
   durationMs: number;
+  /**
+   * A refused draft saved later (the best one kept by the workflow): its tokens and time were counted on
+   * the task and the item when it was refused, so the save does not count them again.
+   */
+  counted?: boolean;
   /**
    * The quality gate's verdict (src/domain/quality/); absent in drafts from before the gate (histories
    * in flight), which are saved unflagged and unscored.
@@ -51,6 +57,11 @@ const MILESTONES = sql`ARRAY[${sql.join(
  */
 export async function saveGeneratedArticle(db: Db, taskId: number, position: number, draft: ArticleDraft) {
   const flags = draft.qualityFlags ?? [];
+  // A flagged article always waits for a person, whatever the task's auto-approve says.
+  const approved = draft.autoApprove && flags.length === 0;
+  const reviewStatus = approved ? 'approved' : 'pending_review';
+  const reviewReason = flags.length > 0 ? `quality check: ${[...new Set(flags.map((f) => f.check))].join(', ')}` : null;
+  const spent = draft.counted ? { promptTokens: 0, completionTokens: 0, durationMs: 0 } : draft;
   const rows = await db.execute<SaveRow>(sql`
     WITH task_row AS (
       -- The task row first, like every writer of a task (lockTask, retry): the same order everywhere
@@ -59,7 +70,7 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
     ),
     item AS (
       -- Joined to task_row, so the item is locked only once the task row is held.
-      SELECT ti.distillation_id, ti.state, ti.article_id, t.account_id,
+      SELECT ti.distillation_id, ti.state, ti.article_id, t.account_id, ti.attempts_duration_ms, ti.first_attempt_at,
              (ti.state IN ('failed', 'skipped'))::int AS was_done
       FROM task_items ti JOIN task_row t ON t.id = ti.task_id
       WHERE ti.task_id = ${taskId} AND ti.position = ${position}
@@ -68,10 +79,14 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
     ins AS (
       INSERT INTO articles (account_id, task_id, position, distillation_id, keyword, topics, title, content, image_url,
                             review_status, provider, model, prompt_tokens, completion_tokens, duration_ms,
-                            quality_flags, quality_scores, simhash_bands)
+                            attempts_duration_ms, wall_duration_ms, quality_flags, quality_scores, simhash_bands)
       SELECT account_id, ${taskId}, ${position}, distillation_id, ${draft.keyword}, ${JSON.stringify(draft.topics)}::jsonb,
-             ${draft.title}, ${draft.content}, ${draft.imageUrl}, ${draft.autoApprove ? 'approved' : 'pending_review'},
+             ${draft.title}, ${draft.content}, ${draft.imageUrl}, ${reviewStatus},
              ${draft.provider}, ${draft.model}, ${draft.promptTokens}::int, ${draft.completionTokens}::int, ${draft.durationMs}::int,
+             -- Every attempt's time (the item's, and this draft's unless counted when refused), and the wall
+             -- time since the first attempt started (null for an item started before it was kept).
+             item.attempts_duration_ms + ${Math.round(spent.durationMs)}::int,
+             (extract(epoch FROM now() - item.first_attempt_at) * 1000)::int,
              ${JSON.stringify(flags)}::jsonb, ${draft.qualityScores ? JSON.stringify(draft.qualityScores) : null}::jsonb,
              ${draft.simhashBands ? intArray(draft.simhashBands) : null}
       FROM item
@@ -105,8 +120,8 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
         failed_count = g.failed_count - (item.state = 'failed')::int,
         skipped_count = g.skipped_count - (item.state = 'skipped')::int,
         progress = LEAST(100, (100 * (g.generated_count + g.failed_count + g.skipped_count + 1 - item.was_done)) / GREATEST(g.requested_count, 1)),
-        prompt_tokens = g.prompt_tokens + ${draft.promptTokens}::int,
-        completion_tokens = g.completion_tokens + ${draft.completionTokens}::int,
+        prompt_tokens = g.prompt_tokens + ${spent.promptTokens}::int,
+        completion_tokens = g.completion_tokens + ${spent.completionTokens}::int,
         provider = ${draft.provider},
         model = ${draft.model},
         updated_at = now()
@@ -133,18 +148,20 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
       RETURNING id, task_id, account_id
     ),
     hooks AS (
-      -- The webhook outbox, in the save's own statement: article.saved, and article.approved when the task auto-approves.
+      -- The webhook outbox, in the save's own statement: article.saved (with why it waits for review when flagged),
+      -- and article.approved when the task auto-approves an unflagged article.
       INSERT INTO webhook_deliveries (account_id, webhook_id, message_id, event_type, payload)
       SELECT w.account_id, w.id, ${NEW_MESSAGE_ID}, e.type,
              jsonb_build_object('articleId', ins.id, 'taskId', ${taskId}::int, 'position', ${position}::int, 'title', ${draft.title}::text,
-                                'keyword', ${draft.keyword}::text, 'reviewStatus', ${draft.autoApprove ? 'approved' : 'pending_review'}::text)
+                                'keyword', ${draft.keyword}::text, 'reviewStatus', ${reviewStatus}::text)
+             || CASE WHEN ${reviewReason}::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('reviewReason', ${reviewReason}::text) END
       FROM ins, item, webhooks w, (VALUES ('article.saved'), ('article.approved')) e(type)
       WHERE w.account_id = item.account_id AND w.deleted_at IS NULL AND e.type = ANY(w.events)
-        AND (e.type = 'article.saved' OR ${draft.autoApprove}::boolean)
+        AND (e.type = 'article.saved' OR ${approved}::boolean)
       RETURNING id
     ),
-    -- Publish on approval: an auto-approved article takes the account's next publication slot.
-    publication_slot AS (${claimPublicationSlots(sql`item.account_id`, sql`1`, { from: sql`, ins, item`, where: sql`${draft.autoApprove}::boolean` })}),
+    -- Publish on approval: an auto-approved (so unflagged) article takes the account's next publication slot.
+    publication_slot AS (${claimPublicationSlots(sql`item.account_id`, sql`1`, { from: sql`, ins, item`, where: sql`${approved}::boolean` })}),
     publication AS (
       INSERT INTO webhook_deliveries (account_id, webhook_id, message_id, event_type, payload, not_before)
       SELECT s.account_id, s.webhook_id, ${NEW_MESSAGE_ID}, 'article.published', ${publicationStub(sql`ins.id`, sql`NULL::timestamptz`)}, s.last_slot

@@ -38,6 +38,9 @@ export async function getTaskDetail(db: DbOrTx, accountId: number, taskId: numbe
       articleId: i.articleId,
     })),
     generatedArticles,
+    // Summed over its articles: with concurrency the wall times overlap, so their sum exceeds the task's elapsed time.
+    attemptsDurationMs: generatedArticles.reduce((sum, a) => sum + (a.attemptsDurationMs ?? a.durationMs), 0),
+    wallDurationMs: generatedArticles.reduce((sum, a) => sum + (a.wallDurationMs ?? a.durationMs), 0),
   };
 }
 

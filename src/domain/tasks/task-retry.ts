@@ -81,7 +81,7 @@ export async function prepareTaskRetry(db: DbOrTx, accountId: number, taskId: nu
       }
       await tx
         .update(taskItems)
-        .set({ state: 'reserved', distillationId, error: null, attempts: 0, updatedAt: sql`now()` })
+        .set({ state: 'reserved', distillationId, error: null, attempts: 0, firstAttemptAt: null, attemptsDurationMs: 0, updatedAt: sql`now()` })
         .where(and(eq(taskItems.taskId, taskId), eq(taskItems.position, item.position)));
       await tx
         .update(distillations)

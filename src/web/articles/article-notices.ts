@@ -12,6 +12,8 @@ const LIST_PATHS = ['/articles', '/articles/queue'];
 
 /** The list page a bulk review came from (path and filter), or the review queue when it is not one of ours. */
 export function safeBack(back: string): string {
+  // URL.canParse: `//` and other odd values the parser refuses go back to the queue, never to a 500.
+  if (!URL.canParse(back || '/articles/queue', 'http://console.invalid')) return '/articles/queue';
   const url = new URL(back || '/articles/queue', 'http://console.invalid');
   if (url.origin !== 'http://console.invalid' || !LIST_PATHS.includes(url.pathname)) return '/articles/queue';
   for (const p of RESULT_PARAMS) url.searchParams.delete(p);

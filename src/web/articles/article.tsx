@@ -3,6 +3,7 @@ import { raw } from 'hono/html';
 import { markdownToHtml, SINGLE_EXPORT_FORMATS, type Article, type listRevisions } from '../../domain/articles/index.js';
 import type { WebContext } from '../context.js';
 import { Layout } from '../layout.js';
+import { formatDuration } from '../tasks/task-status.js';
 import { QualitySection, ReviewActions, RevisionList } from './article-parts.js';
 import { reviewLabel, when } from './articles.js';
 
@@ -24,7 +25,9 @@ function Details({ c, a }: { c: WebContext; a: Article }) {
         <dt>{t('tasks')}</dt><dd>{a.taskId !== null ? <a href={`/tasks/${a.taskId}`}>{t('task', { id: a.taskId })}</a> : '—'}</dd>
         <dt>{t('articleModel')}</dt><dd>{a.model ?? '—'}</dd>
         <dt>{t('tokens')}</dt><dd>{`${a.promptTokens} + ${a.completionTokens}`}</dd>
-        <dt>{t('duration')}</dt><dd>{`${(a.durationMs / 1000).toFixed(1)} s`}</dd>
+        <dt>{t('articleLastAttempt')}</dt><dd>{formatDuration(a.durationMs)}</dd>
+        {a.attemptsDurationMs !== null && <><dt>{t('articleAttemptsTime')}</dt><dd data-ms={a.attemptsDurationMs}>{formatDuration(a.attemptsDurationMs)}</dd></>}
+        {a.wallDurationMs !== null && <><dt>{t('articleWallTime')}</dt><dd data-ms={a.wallDurationMs}>{formatDuration(a.wallDurationMs)}</dd></>}
         <dt>{t('created')}</dt><dd>{when(a.createdAt)}</dd>
         <dt>{t('articleReviewedAt')}</dt><dd>{a.reviewedAt ? when(a.reviewedAt) : '—'}</dd>
       </dl>

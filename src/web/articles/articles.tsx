@@ -7,6 +7,7 @@ import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { filterQuery, type FilterInput } from './article-filter-form.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 type ArticleList = Awaited<ReturnType<typeof listArticles>>;
 
@@ -81,7 +82,7 @@ function ExportLinks({ c, v }: { c: WebContext; v: ArticlesView }) {
 function Rows({ c, list, pick }: { c: WebContext; list: ArticleList; pick: boolean }) {
   const t = c.get('t');
   return (
-    <div class="table-wrap">
+    <TableScroll label={t('articlesNav')}>
       <table id="articles">
         <thead>
           <tr>
@@ -112,7 +113,7 @@ function Rows({ c, list, pick }: { c: WebContext; list: ArticleList; pick: boole
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

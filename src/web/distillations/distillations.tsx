@@ -5,6 +5,7 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { importProblem } from './import-problems.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 export interface DistillationsView {
   /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
@@ -82,8 +83,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
         <input id="q" name="q" type="search" value={v.search} />
         <button type="submit">{t('searchButton')}</button>
       </form>
-      {/* Focusable: a read key's rows hold no link, and the keyboard must still scroll the table at 375 px. */}
-      <div class="table-wrap" tabindex={0} role="region" aria-label={t('distillations')}>
+      <TableScroll label={t('distillations')}>
         <table id="distillations">
           <thead>
             <tr>
@@ -110,7 +110,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/distillations?${new URLSearchParams({ ...(v.search ? { q: v.search } : {}), page: String(p) })}`} />
       {canWrite(c) && (
         <div class="forms">

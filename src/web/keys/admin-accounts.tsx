@@ -7,6 +7,7 @@ import type { ShownOnceKey } from './shown-once-key.js';
 import { when } from '../distillations/distillations.js';
 import { ShownOnceSecret } from './keys.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 export interface AccountsView {
   list: Awaited<ReturnType<typeof listAccounts>>;
@@ -19,7 +20,7 @@ export function AccountsPage({ c, v }: { c: WebContext; v: AccountsView }) {
   const t = c.get('t');
   return (
     <Layout c={c} title={t('accounts')}>
-      <div class="table-wrap">
+      <TableScroll label={t('accounts')}>
         <table id="accounts">
           <thead>
             <tr><th scope="col">ID</th><th scope="col">{t('accountName')}</th><th scope="col">{t('created')}</th><th scope="col">{t('activeKeys')}</th><th scope="col"><span class="visually-hidden">{t('actions')}</span></th></tr>
@@ -33,7 +34,7 @@ export function AccountsPage({ c, v }: { c: WebContext; v: AccountsView }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/admin/accounts?page=${p}`} />
       <form method="post" action="/admin/accounts" class="card narrow" id="new-account" aria-labelledby="new-account-title">
         <h2 id="new-account-title">{t('newAccount')}</h2>

@@ -6,6 +6,7 @@ import { CsrfField, Layout } from '../layout.js';
 import type { ShownOnceKey } from './shown-once-key.js';
 import { when } from '../distillations/distillations.js';
 import { SecretShownOnce } from '../secret-shown-once.js';
+import { TableScroll } from '../table-scroll.js';
 
 export interface KeysView {
   keys: ApiKeyView[];
@@ -67,7 +68,7 @@ export function KeysPage({ c, v }: { c: WebContext; v: KeysView }) {
   return (
     <Layout c={c} title={t('keys')}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
-      <div class="table-wrap">
+      <TableScroll label={t('keys')}>
         <table id="keys">
           <thead>
             <tr>
@@ -78,7 +79,7 @@ export function KeysPage({ c, v }: { c: WebContext; v: KeysView }) {
           </thead>
           <tbody>{v.keys.map((k) => <KeyRow c={c} k={k} />)}</tbody>
         </table>
-      </div>
+      </TableScroll>
       {canWrite(c) && <NewKeyForm c={c} v={v} />}
     </Layout>
   );

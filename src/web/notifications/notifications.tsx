@@ -4,6 +4,7 @@ import { canWrite, type WebContext } from '../context.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 export interface NotificationsView {
   list: Awaited<ReturnType<typeof listNotifications>>;
@@ -76,7 +77,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
         )}
       </div>
       {!canWrite(c) && <p class="help">{t('readOnlyNotifications')}</p>}
-      <div class="table-wrap">
+      <TableScroll label={t('notifications')}>
         <table id="notifications">
           <thead>
             <tr>
@@ -103,7 +104,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/notifications?${listQuery(p, v.unreadOnly)}`} />
     </Layout>
   );

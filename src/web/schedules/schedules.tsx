@@ -5,6 +5,7 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { describeSpec, formatRunTime } from './schedule-format.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 export type ScheduleRow = Awaited<ReturnType<typeof schedulesWithState>>[number];
 
@@ -71,7 +72,7 @@ export function SchedulesPage({ c, v }: { c: WebContext; v: SchedulesView }) {
     <Layout c={c} title={t('schedules')}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
       {canWrite(c) && <p><a href="/schedules/new" id="new-schedule-link">{t('newSchedule')}</a></p>}
-      <div class="table-wrap">
+      <TableScroll label={t('schedules')}>
         <table id="schedules">
           <thead>
             <tr><th scope="col">{t('scheduleName')}</th><th scope="col">{t('scheduleWhen')}</th><th scope="col">{t('scheduleState')}</th><th scope="col">{t('nextRuns')}</th><th scope="col">{t('lastRuns')}</th><th scope="col"></th></tr>
@@ -94,7 +95,7 @@ export function SchedulesPage({ c, v }: { c: WebContext; v: SchedulesView }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p class="help">{t('scheduleTotal', { n: v.total, max: v.maxSchedules })}</p>
       <Pager c={c} page={v.page} pageSize={v.pageSize} total={v.total} summary="none" href={(p) => `/schedules?page=${p}`} />
     </Layout>

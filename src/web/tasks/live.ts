@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { eventHubFor } from '../../api/event-hub.js';
-import { PING_INTERVAL_MS, RECHECK_INTERVAL_MS, respondWithTaskEvents } from '../../api/task-event-stream.js';
-import type { ApiDeps } from '../../api/types.js';
+import { PING_INTERVAL_MS, respondWithTaskEvents } from '../../api/task-event-stream.js';
+import type { RouteDeps } from '../../api/types.js';
 import { parseIdParam } from '../../api/validation.js';
 import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
 import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
@@ -19,16 +19,18 @@ function idList(raw: string | undefined) {
 
 /**
  * The console's event streams, authenticated by the session cookie (an EventSource cannot send a bearer
- * key). `/tasks?ids=`: ONE stream for a whole task list, a `progress` event whenever a listed task's
- * counts or status change, woken by the same NOTIFY as the task streams; it ends once every listed task
- * is finished. `/tasks/:id/events`: the task's own events, the API's stream with Last-Event-ID.
+ * key), under the same stream caps as the API's (the session's key holds the slot). `/tasks?ids=`: ONE
+ * stream for a whole task list, a `progress` event whenever a listed task's counts or status change,
+ * woken by the same NOTIFY and poll as the task streams; it ends once every listed task is finished.
+ * `/tasks/:id/events`: the task's own events, the API's stream with Last-Event-ID.
  */
-export function liveRoutes({ db, log }: ApiDeps) {
+export function liveRoutes({ db, log, streams }: Pick<RouteDeps, 'db' | 'log' | 'streams'>) {
   return new Hono<WebEnv>()
     .get('/tasks', async (c) => {
-      const accountId = c.get('session').accountId;
+      const { accountId, keyId } = c.get('session');
       const ids = idList(c.req.query('ids'));
       const hub = eventHubFor(db);
+      const slot = await streams.open(c, accountId, keyId);
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(c, async (stream) => {
         const sent = new Map<number, string>();
@@ -59,25 +61,26 @@ export function liveRoutes({ db, log }: ApiDeps) {
           }
         };
         stream.onAbort(done);
-        const unsubscribes = await Promise.all(ids.map((id) => hub.subscribe(id, () => void read())));
+        const unsubscribes: (() => void)[] = [];
         const ping = setInterval(() => void stream.write(': ping\n\n'), PING_INTERVAL_MS);
-        const recheck = setInterval(() => void read(), RECHECK_INTERVAL_MS);
         try {
+          for (const id of ids) unsubscribes.push(await hub.subscribe(id, () => void read()));
           void read();
           await finished;
         } finally {
           clearInterval(ping);
-          clearInterval(recheck);
           for (const unsubscribe of unsubscribes) unsubscribe();
+          await slot.release();
         }
       });
     })
     .get('/tasks/:id/events', async (c) => {
-      const accountId = c.get('session').accountId;
+      const { accountId, keyId } = c.get('session');
       const taskId = parseIdParam(c);
       await assertTaskOfAccount(db, accountId, taskId);
       const header = c.req.header('last-event-id')?.trim() ?? '';
       const afterId = /^\d{1,15}$/.test(header) ? Number(header) : 0;
-      return respondWithTaskEvents(c, { db, log, accountId, taskId, afterId });
+      const slot = await streams.open(c, accountId, keyId);
+      return respondWithTaskEvents(c, { db, log, accountId, taskId, afterId, slot });
     });
 }

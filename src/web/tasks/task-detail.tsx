@@ -6,18 +6,22 @@ import type { WebContext } from '../context.js';
 import { Layout } from '../layout.js';
 import { formatDuration, itemStateLabel, taskStatusLabel } from './task-status.js';
 import { ProgressBar, TaskActions } from './tasks.js';
+import { TableScroll } from '../table-scroll.js';
 
 type TaskDetail = Awaited<ReturnType<typeof getTaskDetail>>;
 
-/** Tokens and times of the whole task: its stored token totals, the articles' generation time, start to end. */
+/**
+ * Tokens and times of the whole task: its stored token totals, the articles' time in all their attempts
+ * and their wall times (each summed), start to end.
+ */
 function TaskTotals({ c, task }: { c: WebContext; task: TaskDetail }) {
   const t = c.get('t');
-  const generationMs = task.generatedArticles.reduce((sum, a) => sum + (a.durationMs ?? 0), 0);
   const end = task.completedAt ?? (isTerminal(task.status) ? null : new Date());
   return (
     <ul class="totals" id="task-totals">
       <li data-total="tokens">{t('totalTokens', { prompt: task.promptTokens, completion: task.completionTokens, total: task.promptTokens + task.completionTokens })}</li>
-      <li data-total="generation-ms" data-ms={generationMs}>{t('generationTime', { time: formatDuration(generationMs) })}</li>
+      <li data-total="generation-ms" data-ms={task.attemptsDurationMs}>{t('generationTime', { time: formatDuration(task.attemptsDurationMs) })}</li>
+      <li data-total="wall-ms" data-ms={task.wallDurationMs}>{t('wallTime', { time: formatDuration(task.wallDurationMs) })}</li>
       {task.startedAt && end && <li data-total="elapsed">{t('elapsed', { time: formatDuration(end.getTime() - task.startedAt.getTime()) })}</li>}
     </ul>
   );
@@ -50,12 +54,12 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
         ))}
       </ol>
       <h2>{t('items')}</h2>
-      <div class="table-wrap">
+      <TableScroll label={t('items')}>
         <table id="items">
           <thead>
             <tr>
               <th scope="col">{t('position')}</th><th scope="col">{t('keyword')}</th><th scope="col">{t('state')}</th>
-              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th>
+              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th><th scope="col">{t('wallDuration')}</th>
             </tr>
           </thead>
           <tbody>
@@ -69,13 +73,14 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
                   <td>{item.attempts}</td>
                   <td class="article-title">{article ? <a href={`/articles/${article.id}`}>{article.title}</a> : ''}</td>
                   <td>{article ? article.promptTokens + article.completionTokens : ''}</td>
-                  <td>{article?.durationMs != null ? formatDuration(article.durationMs) : ''}</td>
+                  <td>{article ? formatDuration(article.attemptsDurationMs ?? article.durationMs) : ''}</td>
+                  <td>{article?.wallDurationMs != null ? formatDuration(article.wallDurationMs) : ''}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {task.generatedCount > 0 && (
         <p class="exports" id="task-articles">
           <a href={`/articles?taskId=${task.id}`} id="task-articles-link">{t('taskArticles')}</a>

@@ -8,6 +8,7 @@ import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { taskStatusLabel } from './task-status.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
 type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
@@ -60,7 +61,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; 
         </select>
         <button type="submit">{t('filter')}</button>
       </form>
-      <div class="table-wrap">
+      <TableScroll label={t('tasks')}>
         <table id="tasks">
           <thead>
             <tr><th scope="col">ID</th><th scope="col">{t('firstKeyword')}</th><th scope="col">{t('status')}</th><th scope="col">{t('progress')}</th><th scope="col"></th></tr>
@@ -78,7 +79,7 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={list.page} pageSize={list.pageSize} total={list.total} summary="pages" href={(p) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`} />
       <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
     </Layout>

@@ -2,6 +2,7 @@
 import type { RepairChange } from '../../domain/usage/usage-repair.js';
 import type { Discrepancy } from '../../domain/usage/verification.js';
 import type { WebContext } from '../context.js';
+import { TableScroll } from '../table-scroll.js';
 
 export type Keywords = Map<number, { keyword: string; deleted: boolean }>;
 
@@ -49,7 +50,7 @@ export function DistillationFindings({ c, found, keywords }: { c: WebContext; fo
   return (
     <>
       <h2>{t('usageByDistillation')}</h2>
-      <div class="table-wrap">
+      <TableScroll label={t('usageByDistillation')}>
         <table id="distillation-findings">
           <thead>
             <tr>
@@ -72,7 +73,7 @@ export function DistillationFindings({ c, found, keywords }: { c: WebContext; fo
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
@@ -85,7 +86,7 @@ export function TaskFindings({ c, found, keywords }: { c: WebContext; found: Dis
   return (
     <>
       <h2>{t('usageByTask')}</h2>
-      <div class="table-wrap">
+      <TableScroll label={t('usageByTask')}>
         <table id="task-findings">
           <thead>
             <tr><th scope="col">{t('usageFinding')}</th><th scope="col">{t('usageTarget')}</th><th scope="col">{t('usageExpected')}</th><th scope="col">{t('usageActual')}</th></tr>
@@ -101,7 +102,7 @@ export function TaskFindings({ c, found, keywords }: { c: WebContext; found: Dis
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
@@ -114,7 +115,7 @@ const value = (v: unknown) =>
 export function ChangesTable({ c, changes, keywords }: { c: WebContext; changes: RepairChange[]; keywords: Keywords }) {
   const t = c.get('t');
   return (
-    <div class="table-wrap">
+    <TableScroll label={t('usageChanges')}>
       <table id="repair-changes">
         <thead>
           <tr><th scope="col">{t('usageChange')}</th><th scope="col">{t('usageTarget')}</th><th scope="col">{t('usageBefore')}</th><th scope="col">{t('usageAfter')}</th></tr>
@@ -130,6 +131,6 @@ export function ChangesTable({ c, changes, keywords }: { c: WebContext; changes:
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

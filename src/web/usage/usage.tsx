@@ -3,6 +3,7 @@ import type { listUsageReports, StoredUsageReport } from '../../domain/usage/usa
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 export interface UsageView {
   reports: Awaited<ReturnType<typeof listUsageReports>>;
@@ -68,7 +69,7 @@ export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
       {canWrite(c) ? <Actions c={c} /> : <p class="help">{t('usageIntro')}</p>}
       <h2>{t('usageReports')}</h2>
       <p class="help">{t('usageReportsHelp')}</p>
-      <div class="table-wrap">
+      <TableScroll label={t('usageReports')}>
         <table id="usage-reports">
           <thead>
             <tr><th scope="col">ID</th><th scope="col">{t('created')}</th><th scope="col">{t('usageKind')}</th><th scope="col">{t('usageSource')}</th><th scope="col">{t('usageResult')}</th></tr>
@@ -86,7 +87,7 @@ export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={v.reports.page} pageSize={v.reports.pageSize} total={v.reports.total} href={(p) => `/usage?page=${p}`} />
     </Layout>
   );

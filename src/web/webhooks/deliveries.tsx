@@ -7,6 +7,7 @@ import { CsrfField, Layout } from '../layout.js';
 import { Moment, atSecond, WebhookAreaNav } from './webhook-parts.js';
 import type { WebhookRow } from './webhooks.js';
 import { Pager } from '../pager.js';
+import { TableScroll } from '../table-scroll.js';
 
 type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
 type Delivery = DeliveryPage['deliveries'][number];
@@ -126,7 +127,7 @@ export function DeliveriesPage({ c, v }: { c: WebContext; v: DeliveriesView }) {
       <p class="help">
         {t('deliveryTotal', { n: log.total })} · <a href={deliveriesHref(v.filter, log.page)} id="refresh-deliveries">{t('deliveryRefresh')}</a>
       </p>
-      <div class="table-wrap">
+      <TableScroll label={t('deliveriesTitle')}>
         <table id="deliveries">
           <thead>
             <tr>
@@ -139,7 +140,7 @@ export function DeliveriesPage({ c, v }: { c: WebContext; v: DeliveriesView }) {
             {log.deliveries.map((d) => <DeliveryRow c={c} d={d} urls={urls} />)}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={log.page} pageSize={log.pageSize} total={log.total} summary="none" href={(p) => deliveriesHref(v.filter, p)} />
     </Layout>
   );

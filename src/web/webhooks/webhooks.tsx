@@ -6,6 +6,7 @@ import { CsrfField, Layout } from '../layout.js';
 import { EVENT_HELP, Moment, WebhookAreaNav } from './webhook-parts.js';
 import { Pager } from '../pager.js';
 import { SecretShownOnce } from '../secret-shown-once.js';
+import { TableScroll } from '../table-scroll.js';
 
 export type WebhookRow = Awaited<ReturnType<typeof listWebhooks>>['webhooks'][number];
 
@@ -83,7 +84,7 @@ export function WebhooksPage({ c, v }: { c: WebContext; v: WebhooksView }) {
     <Layout c={c} title={t('webhookList')}>
       <WebhookAreaNav c={c} />
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
-      <div class="table-wrap">
+      <TableScroll label={t('webhookList')}>
         <table id="webhooks">
           <thead>
             <tr><th scope="col">{t('webhookUrl')}</th><th scope="col">{t('webhookEvents')}</th><th scope="col">{t('created')}</th><th scope="col"></th></tr>
@@ -103,7 +104,7 @@ export function WebhooksPage({ c, v }: { c: WebContext; v: WebhooksView }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pager c={c} page={v.page} pageSize={v.pageSize} total={v.total} summary="none" href={(p) => `/webhooks?page=${p}`} />
       {canWrite(c) && <NewWebhookForm c={c} v={v} />}
     </Layout>

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '../../../src/infra/embedded-postgres.js';
+import { credentialsFileOf } from '../../../src/infra/embedded-postgres-credentials.js';
 import { findFreePort } from '../../../src/infra/process-utils.js';
 
 const run = promisify(execFile);
@@ -54,6 +55,7 @@ export async function startCrashablePostgres(dataDir: string, database: string):
       if (restarted) await pgCtlRun(['stop', '-m', 'fast', '-w']).catch(() => undefined);
       await pg.stop();
       await rm(dataDir, { recursive: true, force: true });
+      await rm(credentialsFileOf(dataDir), { force: true });
     },
   };
 }
