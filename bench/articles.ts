@@ -2,7 +2,7 @@
 // tsvector against pg_trgm and a plain scan, and the API process's memory while it streams an export of
 // 10,000 articles. Real PostgreSQL, Temporal dev server and API process. Writes its section of
 // docs/benchmarks.md (between the <!-- articles --> markers).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,13 +15,14 @@ import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 const SEARCH_ARTICLES = 20_000;
 const EXPORT_ARTICLES = 10_000;
-const children: ChildProcess[] = [];
+const cleanup = benchCleanup();
 
 /** Each article draws 8 of 60 English words and 3 of 40 Chinese phrases: a term is in a few percent of the rows, like real topics. */
 const WORDS_EN = Array.from({ length: 60 }, (_, i) => ['search', 'engine', 'optimisation', 'assistant', 'citation', 'garden', 'brand', 'ranking', 'model', 'answer'][i % 10] + (i < 10 ? '' : `x${i}`));
@@ -83,8 +84,7 @@ function writtenMiB(pid: number) {
 }
 
 function spawnApi(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const child = cleanup.spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => ((out += b.toString()), out.includes('API listening') && resolve(child));
@@ -96,12 +96,16 @@ function spawnApi(env: Record<string, string>): Promise<ChildProcess> {
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-articles-${process.pid}`);
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
+  cleanup.onStop(pg.stop);
   const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
   const temporal = await startTemporalDevServer({
     cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
   });
+  cleanup.onStop(temporal.stop);
   const database = connectDatabase(pg.url, { max: 2 });
+  cleanup.onStop(database.close);
   const lines: string[] = [];
   try {
     await runMigrations(pg.url);
@@ -179,11 +183,7 @@ async function main() {
       if (i > 0) lines.push(`| ${format} | ${count.toLocaleString('en')} | ${(bytes / 2 ** 20).toFixed(1)} MiB | ${(ms / 1000).toFixed(1)} s | ${before.toFixed(0)} MiB | ${(peak - before).toFixed(1)} MiB${stalled || ' | '} |`);
     }
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await database.close();
-    await temporal.stop().catch(() => undefined);
-    await pg.stop().catch(() => undefined);
-    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    await cleanup.stopAll('SIGTERM');
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const section = `## Articles: search and export (${new Date().toISOString()}, ${machine})\n\n${lines.join('\n')}`;
@@ -191,8 +191,8 @@ async function main() {
   await writeBenchSection('articles', section);
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err);
-  for (const c of children) c.kill('SIGKILL');
+  await cleanup.stopAll('SIGKILL');
   process.exit(1);
 });

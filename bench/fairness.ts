@@ -24,6 +24,7 @@ import { AesGcmPayloadCodec } from '../src/temporal/payload-codec.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../src/temporal/workers.js';
 import { startLlmStub } from '../test/support/llm-stub.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -32,32 +33,32 @@ const LATENCY_MS = 1000;
 const LLM_CONCURRENCY = 20;
 const LIMIT = 3;
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
-const stops: (() => Promise<void>)[] = [];
+const cleanup = benchCleanup();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-fairness-${process.pid}`);
   // Registered first, so it runs last: the servers stop before their folder goes.
-  stops.push(() => rm(runDir, { recursive: true, force: true }));
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
-  stops.push(pg.stop);
+  cleanup.onStop(pg.stop);
   await runMigrations(pg.url);
   const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
   const temporal = await startTemporalDevServer({
     cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
   });
-  stops.push(temporal.stop);
+  cleanup.onStop(temporal.stop);
   const stub = await startLlmStub({ latencyMs: LATENCY_MS });
-  stops.push(() => stub.close());
+  cleanup.onStop(() => stub.close());
   const database = connectDatabase(pg.url, { max: 10 });
-  stops.push(database.close);
+  cleanup.onStop(database.close);
 
   installTemporalRuntime('ERROR');
   const codec = new AesGcmPayloadCodec([{ id: 'bench', key: Buffer.alloc(32, 1) }]);
   const client = await connectTemporal(temporal.address, 'default', codec);
-  stops.push(client.close);
+  cleanup.onStop(client.close);
   const connection = await NativeConnection.connect({ address: temporal.address });
-  stops.push(() => connection.close());
+  cleanup.onStop(() => connection.close());
   const suffix = randomUUID().slice(0, 8);
   const target = { client: client.client, taskQueue: `fair-tasks-${suffix}` };
   const llmPolicy = { timeoutMs: 60_000, maxAttempts: 3, retryInitialMs: 200, heartbeatTimeoutMs: 20_000, maxRewrites: 2 };
@@ -66,7 +67,7 @@ async function main() {
     activities: createActivities({ db: database.db, llm: createOpenAiClient({ baseUrl: stub.url, model: 'stub', timeoutMs: 60_000 }), log: createLogger('silent'), llmTaskQueue: `fair-llm-${suffix}`, llmPolicy }),
   });
   const running = workers.run();
-  stops.push(async () => {
+  cleanup.onStop(async () => {
     workers.shutdown();
     await running;
   });
@@ -130,6 +131,4 @@ main()
     console.error(err);
     process.exitCode = 1;
   })
-  .finally(async () => {
-    for (const stop of stops.reverse()) await stop().catch((err) => console.error('stop failed:', err));
-  });
+  .finally(() => cleanup.stopAll('SIGTERM'));

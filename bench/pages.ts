@@ -4,7 +4,7 @@
 // Prints p50/p95/p99 per page, client-side and server-side (the console's Server-Timing), against the
 // issue's limit of 50 ms p95, and the plans of the queries behind the pages; writes its section of
 // docs/benchmarks.md (between the <!-- pages --> markers). Not a test: these machines are noisy.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-
 import { NOTIFICATION_TYPES } from '../src/shared/notification-types.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 import { BIG_TASK_ARTICLES, seedPages, TASKS } from './pages-seed.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -27,7 +28,7 @@ const LIMIT_MS = 50;
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,4,8').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const WARM_UP = 50;
-const children: ChildProcess[] = [];
+const cleanup = benchCleanup();
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,8 +43,7 @@ async function spawnApi(env: Record<string, string>, logFile: string): Promise<C
   // BENCH_CPU_PROFILE=<dir>: the API writes a V8 CPU profile there when it stops.
   const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
-  children.push(child);
+  const child = cleanup.spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
@@ -107,12 +107,16 @@ const stat = (xs: number[]) => [50, 95, 99].map((p) => percentile(xs, p).toFixed
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-pages-${process.pid}`);
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
+  cleanup.onStop(pg.stop);
   const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
   const temporal = await startTemporalDevServer({
     cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
   });
+  cleanup.onStop(temporal.stop);
   const database = connectDatabase(pg.url, { max: 2 });
+  cleanup.onStop(database.close);
   const lines: string[] = [];
   const verdicts: string[] = [];
   try {
@@ -173,11 +177,7 @@ async function main() {
     }
     lines.push('', `Seeding: ${(seedMs / 1000).toFixed(1)} s.`);
   } finally {
-    for (const c of children) c.kill('SIGTERM');
-    await database.close();
-    await temporal.stop().catch(() => undefined);
-    await pg.stop().catch(() => undefined);
-    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    await cleanup.stopAll('SIGTERM');
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}`;
   const section = `## Console pages: latest run (${new Date().toISOString()}, ${machine})\n\n    ${verdicts.join('\n    ')}\n\n${lines.join('\n')}`;
@@ -185,8 +185,8 @@ async function main() {
   await writeBenchSection('pages', section);
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err);
-  for (const c of children) c.kill('SIGKILL');
+  await cleanup.stopAll('SIGKILL');
   process.exit(1);
 });

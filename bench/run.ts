@@ -1,7 +1,7 @@
 // `npm run bench`: speed and memory of the real stack (embedded PostgreSQL, Temporal dev server, the
 // API and a worker as separate processes, the loopback LLM stub at fixed latency). Prints each figure
 // next to its limit and writes docs/benchmarks.md. Not part of the tests: these machines are noisy.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,14 +13,17 @@ import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
 import { isFinalEventType } from '../src/shared/notification-types.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
+import { benchCleanup } from './cleanup.js';
 import { measureFloor } from './floor.js';
 import { keywordOf, startLlmStub } from '../test/support/llm-stub.js';
 import { openSse } from '../test/support/sse.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
-const children: ChildProcess[] = [];
-const stops: (() => Promise<void>)[] = [];
+const cleanup = benchCleanup();
+const runDir = path.join(ROOT, '.data', `bench-${process.pid}`);
+// Registered first, so it runs last: the servers stop before their folder goes.
+cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -29,8 +32,7 @@ const percentile = (xs: number[], p: number) => {
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 function spawnService(script: string, env: Record<string, string>, readyText: string, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  const child = cleanup.spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
@@ -78,17 +80,16 @@ async function peakRssMiB(pid: number) {
 }
 
 async function main() {
-  const runDir = path.join(ROOT, '.data', `bench-${process.pid}`);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
-  stops.push(pg.stop);
+  cleanup.onStop(pg.stop);
   await runMigrations(pg.url);
   const cli = await resolveTemporalCli({ toolsDir: path.join(ROOT, '.tools'), log: quiet });
   const temporal = await startTemporalDevServer({
     cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
   });
-  stops.push(temporal.stop);
+  cleanup.onStop(temporal.stop);
   const stub = await startLlmStub({ latencyMs: 0 });
-  stops.push(() => stub.close());
+  cleanup.onStop(() => stub.close());
   const requestedAt = new Map<string, number>();
   let latency = 0;
   stub.setBehavior((req) => {
@@ -97,7 +98,7 @@ async function main() {
   });
 
   const database = connectDatabase(pg.url, { max: 2 });
-  stops.push(database.close);
+  cleanup.onStop(database.close);
   const { apiKey } = await createAccount(database.db, 'bench');
   const port = await findFreePort();
   const env = {
@@ -174,7 +175,7 @@ async function main() {
   results.push({ name: '  what this service adds above the floor', value: ms(wall10 - floor), limit: `${((wall10 - floor) / n).toFixed(1)} ms per article`, pass: null });
   if (process.env.BENCH_ONLY_C10) {
     console.log(results.map((r) => `${r.name}: ${r.value} ${r.limit}`).join('\n'));
-    return { ok: results.every((r) => r.pass !== false), runDir };
+    return results.every((r) => r.pass !== false);
   }
   const wall1 = await runTask(n, 1);
   results.push({ name: `N=${n}, C=1 (the seeds' sequential loop)`, value: ms(wall1), limit: `N*L = ${ms(n * latency)}`, pass: null });
@@ -204,25 +205,16 @@ async function main() {
     path.join(ROOT, 'docs/benchmarks.md'),
     `${header}<!-- results -->\n## Latest run: ${new Date().toISOString()}\n\nMachine: ${machine}\n\n${table}\n`,
   );
-  return { ok: results.every((r) => r.pass !== false), runDir };
-}
-
-/** Stops the services in reverse order of start, then removes the run's data directory. */
-async function stopAll(signal: NodeJS.Signals, runDir?: string) {
-  await Promise.all(
-    children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((resolve) => { c.once('exit', resolve); c.kill(signal); }))),
-  );
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  if (runDir) await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+  return results.every((r) => r.pass !== false);
 }
 
 main()
-  .then(async ({ ok, runDir }) => {
-    await stopAll('SIGTERM', runDir);
+  .then(async (ok) => {
+    await cleanup.stopAll('SIGTERM');
     process.exit(ok ? 0 : 1);
   })
   .catch(async (err) => {
     console.error(err);
-    await stopAll('SIGKILL');
+    await cleanup.stopAll('SIGKILL');
     process.exit(1);
   });

@@ -3,6 +3,7 @@ import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { resolvePayloadCodec } from './server/payload-codec-keys.js';
+import { retryStartupStep } from './server/retry-startup-step.js';
 import { startWorker } from './server/run-worker.js';
 import { onShutdownSignal } from './server/shutdown.js';
 import { exitOnStartupError, requireSetting } from './server/startup.js';
@@ -16,7 +17,7 @@ async function main() {
   const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run worker' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
-  await runMigrations(url);
+  await retryStartupStep('applying migrations', () => runMigrations(url), { log });
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });
   await waitForTemporal(temporalAddress, log);
   const worker = await startWorker(config, database, temporalAddress, codec, log);

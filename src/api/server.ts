@@ -3,6 +3,7 @@ import { connectDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { resolvePayloadCodec } from '../server/payload-codec-keys.js';
+import { retryStartupStep } from '../server/retry-startup-step.js';
 import { serveApi } from '../server/serve-api.js';
 import { onShutdownSignal } from '../server/shutdown.js';
 import { exitOnStartupError, requireFreeApiPort, requireSetting } from '../server/startup.js';
@@ -17,7 +18,7 @@ async function main() {
   await requireFreeApiPort(config.PORT, config.HOST);
   const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run api' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
-  await runMigrations(url);
+  await retryStartupStep('applying migrations', () => runMigrations(url), { log });
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });
   await waitForTemporal(temporalAddress, log);
   const api = await serveApi(config, database, temporalAddress, codec, log);

@@ -14,12 +14,18 @@ import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { ensureUsageVerificationSchedule } from '../temporal/usage-verification-schedule.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
+import { retryStartupStep } from './retry-startup-step.js';
 
 /** Deliveries unstarted for this long are the sweeper's: younger ones are between their commit and their start. */
 const WEBHOOK_SWEEP_AGE_MS = 10_000;
 
-/** Starts the workers of one process and resumes tasks left without a workflow. */
+/**
+ * Starts the workers of one process and resumes tasks left without a workflow. Every step that reaches
+ * PostgreSQL or Temporal waits out their restarts (retryStartupStep), so a worker started during one polls
+ * once it is over.
+ */
 export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec & SecretSealer, log: Logger) {
+  const step = <T>(name: string, fn: () => Promise<T>) => retryStartupStep(name, fn, { log });
   installTemporalRuntime();
   const llm = createLlmClient({
     baseUrl: config.LLM_BASE_URL,
@@ -27,9 +33,9 @@ export async function startWorker(config: Config, database: Database, temporalAd
     model: config.LLM_MODEL,
     timeoutMs: config.LLM_TIMEOUT_MS,
   });
-  const connection = await NativeConnection.connect({ address: temporalAddress });
-  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec);
-  const added = await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+  const connection = await step('connecting the worker to Temporal', () => NativeConnection.connect({ address: temporalAddress }));
+  const temporal = await step('connecting the client to Temporal', () => connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec));
+  const added = await step('registering search attributes', () => ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE));
   if (added.length > 0) log.info({ added }, 'registered search attributes');
 
   const activities = createActivities({
@@ -59,7 +65,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     webhooks: webhookSettings(config),
     sealer: codec,
   });
-  const workers = await createTaskWorkers({
+  const workers = await step('creating the workers', () => createTaskWorkers({
     extraActivities,
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -69,28 +75,31 @@ export async function startWorker(config: Config, database: Database, temporalAd
     codec,
     llmConcurrency: config.LLM_CONCURRENCY,
     llmMaxRps: config.LLM_MAX_RPS,
-  });
+  }));
   const running = workers.run();
-  await resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log);
+  await step('resuming unfinished tasks', () => resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log));
   const webhookTarget = { client: temporal.client, taskQueue: config.TASK_QUEUE, webhooks: webhookSettings(config) };
-  const reconcile = () =>
-    Promise.all([
-      reconcileClosedWorkflows(database.db, temporal.client, log).catch((err) => log.error({ err }, 'reconciling tasks failed')),
-      // The webhook sweeper: deliveries whose after-commit start was lost (a crash between commit and start).
-      startWebhookDeliveries(database.db, webhookTarget, { olderThanMs: WEBHOOK_SWEEP_AGE_MS }, log).then(
-        (started) => started > 0 && log.warn({ started }, 'started webhook deliveries left unstarted'),
-        (err) => log.error({ err }, 'sweeping webhook deliveries failed'),
-      ),
-    ]);
-  await reconcile();
-  const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
-  await ensureUsageVerificationSchedule(temporal.client, {
-    scheduleId: config.USAGE_VERIFY_SCHEDULE_ID,
-    intervalMinutes: config.USAGE_VERIFY_INTERVAL_MINUTES,
-    taskQueue: config.TASK_QUEUE,
-  }).then(
+  const reconcileTasks = () => reconcileClosedWorkflows(database.db, temporal.client, log);
+  // The webhook sweeper: deliveries whose after-commit start was lost (a crash between commit and start).
+  const sweepWebhooks = () =>
+    startWebhookDeliveries(database.db, webhookTarget, { olderThanMs: WEBHOOK_SWEEP_AGE_MS }, log).then(
+      (started) => started > 0 && log.warn({ started }, 'started webhook deliveries left unstarted'),
+    );
+  // Their failures other than an unreachable dependency are logged, as on every later round, not fatal.
+  const reconcileFailed = (err: unknown) => log.error({ err: (err as Error).cause ?? err }, 'reconciling tasks failed');
+  const sweepFailed = (err: unknown) => log.error({ err: (err as Error).cause ?? err }, 'sweeping webhook deliveries failed');
+  await step('reconciling tasks', reconcileTasks).catch(reconcileFailed);
+  await step('sweeping webhook deliveries', sweepWebhooks).catch(sweepFailed);
+  const reconciler = setInterval(() => Promise.all([reconcileTasks().catch(reconcileFailed), sweepWebhooks().catch(sweepFailed)]), config.RECONCILE_INTERVAL_SECONDS * 1000);
+  await step('ensuring the usage verification schedule', () =>
+    ensureUsageVerificationSchedule(temporal.client, {
+      scheduleId: config.USAGE_VERIFY_SCHEDULE_ID,
+      intervalMinutes: config.USAGE_VERIFY_INTERVAL_MINUTES,
+      taskQueue: config.TASK_QUEUE,
+    }),
+  ).then(
     (schedule) => log.info({ ...schedule, intervalMinutes: config.USAGE_VERIFY_INTERVAL_MINUTES }, 'usage verification schedule ready'),
-    (err) => log.error({ err }, 'could not create the usage verification schedule; verification runs only on request'),
+    (err) => log.error({ err: (err as Error).cause ?? err }, 'could not create the usage verification schedule; verification runs only on request'),
   );
   log.info({ llm: `${llm.provider}/${llm.model}`, llmMaxRps: config.LLM_MAX_RPS ?? null, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
   return {

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A loopback TCP proxy to `target` ("host:port") that can go silent: after `swallow()` it keeps every
- * connection open and reads what arrives, but forwards nothing either way, like a hung server.
+ * connection open and reads what arrives, but forwards nothing either way, like a hung server. After
+ * `cut()` it drops every connection and every new one at once, like a server restarting, until `restore()`.
  */
 export async function startTcpProxy(target: string) {
   const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   const pairs = new Set<[net.Socket, net.Socket]>();
   let silent = false;
+  let cutOff = false;
   const mute = ([client, upstream]: [net.Socket, net.Socket]) => {
     client.unpipe(upstream);
     upstream.unpipe(client);
@@ -16,6 +18,7 @@ export async function startTcpProxy(target: string) {
     upstream.resume();
   };
   const server = net.createServer((client) => {
+    if (cutOff) return void client.destroy();
     const upstream = net.connect(port, host);
     const pair: [net.Socket, net.Socket] = [client, upstream];
     pairs.add(pair);
@@ -33,6 +36,17 @@ export async function startTcpProxy(target: string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut() {
+      cutOff = true;
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      pairs.clear();
+    },
+    restore() {
+      cutOff = false;
+    },
     swallow() {
       silent = true;
       for (const pair of pairs) mute(pair);
