@@ -8,7 +8,7 @@ import { accountLimits } from '../domain/limits/account-limits.js';
 import { loadArticleIngredients } from '../domain/ingredients/article-ingredients.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
-import { finishTask, markItem, startTask, type Admission, type TaskPlan } from '../domain/tasks/task-lifecycle.js';
+import { finishTask, markItem, startTask, type Admission } from '../domain/tasks/task-lifecycle.js';
 import { addAttemptTime } from '../domain/tasks/attempt-time.js';
 import { qualityFeedback, recordQualityFailure, runQualityGate } from '../domain/quality/gate.js';
 import { effectiveQuality } from '../domain/quality/settings.js';
@@ -17,36 +17,8 @@ import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
+import type { GenerateInput, GenerateResult, LlmPolicy, TaskActivities, TaskOutcome, TaskRun } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun } from './untrusted-run.js';
-
-/** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
-export interface LlmPolicy {
-  timeoutMs: number;
-  maxAttempts: number;
-  retryInitialMs: number;
-  heartbeatTimeoutMs: number;
-  /** Rewrites of an article whose draft the quality gate refused, apart from maxAttempts (QUALITY_MAX_REWRITES). */
-  maxRewrites: number;
-}
-
-export interface TaskRun extends TaskPlan {
-  llmTaskQueue: string;
-  llmPolicy: LlmPolicy;
-}
-
-/** A draft the quality gate refused is returned as `refused` (flagged) to a workflow that keeps drafts. */
-export type GenerateResult = { kind: 'draft' | 'refused'; draft: ArticleDraft } | { kind: 'already-saved'; articleId: number };
-
-export interface GenerateInput {
-  taskId: number;
-  position: number;
-  /**
-   * Drafts of the article the gate refused before this one. Given by workflows that keep the best refused
-   * draft (quality-rewrites patch): a refusal is then returned, not thrown, and rewrites are the workflow's
-   * to count. Absent (older histories): a refusal throws and is retried within maxAttempts.
-   */
-  rewrite?: number;
-}
 
 /** Failure types the workflow and the retry policy branch on. */
 export const FAILURE_TYPES = {
@@ -89,7 +61,7 @@ export interface ActivityDeps {
   webhooks?: WebhookSettings;
 }
 
-/** The activities, built over their dependencies so tests hand in real handles with their own settings. */
+/** The activities of articleGenerationWorkflow, built over their dependencies so tests hand in real handles with their own settings. */
 export function createActivities({
   db,
   llm,
@@ -99,7 +71,7 @@ export function createActivities({
   limits = DEFAULT_LIMITS,
   quality = DEFAULT_QUALITY,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
-}: ActivityDeps) {
+}: ActivityDeps): TaskActivities {
   /** After a commit that put webhook events in the outbox: start their deliveries on this queue (the sweeper catches a crash here). */
   const startDeliveries = (accountId: number) => {
     const { client, info } = Context.current();
@@ -208,7 +180,7 @@ export function createActivities({
       }
     },
 
-    async saveArticle({ taskId, position, draft }: { taskId: number; position: number; draft: ArticleDraft }) {
+    async saveArticle({ taskId, position, draft }: Parameters<TaskActivities['saveArticle']>[0]) {
       const { webhookDeliveries, ...saved } = await saveGeneratedArticle(db, taskId, position, draft);
       if (webhookDeliveries > 0) await startDeliveries(await taskAccountId(db, taskId));
       return saved;
@@ -218,7 +190,7 @@ export function createActivities({
       return markItem(db, input.taskId, input.position, input.state, input.error);
     },
 
-    async finishTask(input: { taskId: number; outcome?: { status: 'canceled' | 'timeout' | 'failed'; reason?: string } }) {
+    async finishTask(input: { taskId: number; outcome?: TaskOutcome }) {
       const summary = await finishTask(db, input.taskId, input.outcome);
       await startDeliveries(await taskAccountId(db, input.taskId));
       return summary;

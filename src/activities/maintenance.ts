@@ -1,26 +1,12 @@
-import type { Client } from '@temporalio/client';
-import { DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
-import type { Db } from '../db/client.js';
-import type { Logger } from '../logger.js';
-import { createAuditRetentionActivities } from './audit-retention.js';
-import { createScheduleActivities } from './scheduled-generation.js';
-import { createUsageActivities } from './usage-verification.js';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../config.js';
 import type { SecretSealer } from '../domain/webhooks/index.js';
+import { createAuditRetentionActivities, type AuditRetentionDeps } from './audit-retention.js';
+import { createScheduleActivities, type ScheduleActivityDeps } from './scheduled-generation.js';
+import { createUsageActivities, type UsageActivityDeps } from './usage-verification.js';
 import { createWebhookActivities } from './webhooks.js';
 
-export interface MaintenanceDeps {
-  db: Db;
-  log: Logger;
-  /** A Temporal client: verification asks it about workflows, schedules start task workflows. */
-  client: Client;
-  /** The task queue of article workflows. */
-  taskQueue: string;
-  /** The scheduled verification repairs what it finds (USAGE_REPAIR_ON_SCHEDULE). */
-  repairOnSchedule: boolean;
-  /** Quota defaults for the tasks schedules create; DEFAULT_LIMITS when not given. */
-  limits?: LimitDefaults;
-  /** Audit events older than this many days are deleted by the scheduled run (AUDIT_RETENTION_DAYS). */
-  auditRetentionDays: number;
+/** What the maintenance and webhook activities need together: each factory's own deps, and webhook sending. */
+export interface MaintenanceDeps extends ScheduleActivityDeps, UsageActivityDeps, AuditRetentionDeps {
   /** Webhook sending (SSRF guard, timeouts); DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
   /** Opens the sealed webhook signing secrets: the payload codec of this process. */

@@ -1,20 +1,31 @@
 import { setTimeout } from 'node:timers/promises';
-import { ScheduleNotFoundError } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { DEFAULT_LIMITS } from '../config.js';
+import { DEFAULT_LIMITS, type LimitDefaults } from '../config.js';
+import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
 import { loadScheduleForRun, type ScheduleRunError } from '../domain/schedules/generation-schedules.js';
-import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun, type ScheduleRunResult } from '../domain/schedules/schedule-runs.js';
+import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun } from '../domain/schedules/schedule-runs.js';
 import { finishTask } from '../domain/tasks/task-lifecycle.js';
+import type { Logger } from '../logger.js';
 import { ACCOUNT_ID } from '../shared/search-attributes.js';
 import { scheduleRunWorkflowIdPrefix } from '../temporal/generation-schedules.js';
 import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
-import type { MaintenanceDeps } from './maintenance.js';
+import type { ScheduleActivities, ScheduleRunResult } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun, searchAttributeOf } from './untrusted-run.js';
 
-export type { ScheduleRunResult } from '../domain/schedules/schedule-runs.js';
+export interface ScheduleActivityDeps {
+  db: Db;
+  log: Logger;
+  /** Checks a run against its Temporal Schedule, and starts the task workflows runs create. */
+  client: Client;
+  /** The task queue of article workflows. */
+  taskQueue: string;
+  /** Quota defaults for the tasks schedules create; DEFAULT_LIMITS when not given. */
+  limits?: LimitDefaults;
+}
 
 /** A request the template can no longer satisfy (too few distillations, an ingredient deleted since). */
 const businessFailure = (err: unknown): ScheduleRunError | undefined =>
@@ -26,7 +37,7 @@ const businessFailure = (err: unknown): ScheduleRunError | undefined =>
  * One run of a generation schedule creates one task: what createScheduledTask does once the run is
  * known to be the schedule's own (createScheduleActivities checks that first).
  */
-export function createScheduleRuns({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: MaintenanceDeps) {
+export function createScheduleRuns({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: ScheduleActivityDeps) {
   const target = { client, taskQueue };
   const start = async (task: { id: number; accountId: number; priority: number; createdAt: Date }) =>
     startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
@@ -87,7 +98,7 @@ export function createScheduleRuns({ db, log, client, taskQueue, limits = DEFAUL
  * (`temporal workflow execute --type scheduledGenerationWorkflow`), for a paused schedule or naming
  * another account, is refused for good.
  */
-export function createScheduleActivities(deps: MaintenanceDeps) {
+export function createScheduleActivities(deps: ScheduleActivityDeps): ScheduleActivities {
   const runs = createScheduleRuns(deps);
   return {
     async createScheduledTask(input: { scheduleId: number; runWorkflowId: string }): Promise<ScheduleRunResult> {
@@ -97,7 +108,7 @@ export function createScheduleActivities(deps: MaintenanceDeps) {
   };
 }
 
-async function verifyScheduledRun({ db, log, client }: MaintenanceDeps, { scheduleId, runWorkflowId }: { scheduleId: number; runWorkflowId: string }) {
+async function verifyScheduledRun({ db, log, client }: ScheduleActivityDeps, { scheduleId, runWorkflowId }: { scheduleId: number; runWorkflowId: string }) {
   const ids = { scheduleId, runWorkflowId };
   const workflowId = currentWorkflowId();
   if (workflowId !== runWorkflowId) refuseRun(log, `it names run ${runWorkflowId} but runs as ${workflowId}`, ids);
@@ -126,7 +137,7 @@ const SCHEDULE_RECORD_WAIT_MS = 500;
  * Whether the Temporal Schedule lists this workflow among the runs it started. Its record is the proof:
  * a client can name a run like the Schedule does and even set TemporalScheduledById on it.
  */
-async function startedBySchedule(client: MaintenanceDeps['client'], temporalScheduleId: string, workflowId: string) {
+async function startedBySchedule(client: Client, temporalScheduleId: string, workflowId: string) {
   for (let check = 1; ; check++) {
     const described = await client.schedule.getHandle(temporalScheduleId).describe().catch((err: unknown) => {
       if (err instanceof ScheduleNotFoundError) return undefined;
@@ -140,5 +151,3 @@ async function startedBySchedule(client: MaintenanceDeps['client'], temporalSche
     await setTimeout(SCHEDULE_RECORD_WAIT_MS);
   }
 }
-
-export type ScheduleActivities = ReturnType<typeof createScheduleActivities>;

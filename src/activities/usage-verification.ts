@@ -1,26 +1,23 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client.js';
 import { repairUsage } from '../domain/usage/usage-repair.js';
 import { storeAllAccountsReport } from '../domain/usage/usage-report-parts.js';
 import { verifyUsage } from '../domain/usage/verification.js';
+import type { Logger } from '../logger.js';
 import { temporalWorkflowStatus } from '../temporal/workflow-status.js';
-import type { MaintenanceDeps } from './maintenance.js';
+import type { ScheduledVerificationInput, ScheduledVerificationSummary, UsageActivities } from '../workflows/contracts.js';
 
-export interface ScheduledVerificationInput {
-  /** Repair too, whatever USAGE_REPAIR_ON_SCHEDULE says. */
-  repair?: boolean;
-}
-
-export interface ScheduledVerificationSummary {
-  reportId: number;
-  discrepancies: number;
-  byKind: Record<string, number>;
-  repaired: boolean;
-  repairReportId: number | null;
-  changes: number;
-  remaining: number;
+export interface UsageActivityDeps {
+  db: Db;
+  log: Logger;
+  /** Verification asks it whether the workflows of unfinished tasks still run. */
+  client: Client;
+  /** The scheduled verification repairs what it finds (USAGE_REPAIR_ON_SCHEDULE). */
+  repairOnSchedule: boolean;
 }
 
 /** The scheduled usage verification: every account, reported (and repaired when configured). */
-export function createUsageActivities(deps: MaintenanceDeps) {
+export function createUsageActivities(deps: UsageActivityDeps): UsageActivities {
   const workflowStatus = temporalWorkflowStatus(deps.client);
   return {
     async runScheduledVerification(input: ScheduledVerificationInput = {}): Promise<ScheduledVerificationSummary> {
@@ -42,5 +39,3 @@ export function createUsageActivities(deps: MaintenanceDeps) {
     },
   };
 }
-
-export type UsageActivities = ReturnType<typeof createUsageActivities>;

@@ -15,6 +15,7 @@ import {
 } from '../domain/webhooks/index.js';
 import type { Logger } from '../logger.js';
 import { webhookDeliveryWorkflowId } from '../temporal/webhook-deliveries.js';
+import type { WebhookActivities } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun } from './untrusted-run.js';
 
 /** The delivery log's one text for every request that got no HTTP answer (refused, reset, timed out, not HTTP). */
@@ -29,7 +30,7 @@ export interface WebhookActivityDeps {
 }
 
 /** The activities of webhook delivery workflows: one attempt each, logged, and the final failure. */
-export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookActivityDeps) {
+export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookActivityDeps): WebhookActivities {
   /** A delivery runs only under its own workflow id: another run naming it was not started by the service. */
   const requireOwnRun = (deliveryId: number, generation: number) => {
     const workflowId = currentWorkflowId();
@@ -88,5 +89,3 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
     },
   };
 }
-
-export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

@@ -3,7 +3,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import { AppError, badRequest } from '../domain/errors.js';
 import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/schedules/generation-schedules.js';
 import { ACCOUNT_ID } from '../shared/search-attributes.js';
-import type { scheduledGenerationWorkflow } from '../workflows/index.js';
+import { WORKFLOW_TYPES, type ScheduledGenerationWorkflow } from '../workflows/contracts.js';
 import type { WorkflowStartTarget } from './start-task-workflow.js';
 
 /** How many upcoming run times GET /api/schedules/:id shows. */
@@ -46,12 +46,12 @@ const tooFrequent = (shortestGapSeconds: number, nextRunTimes: Date[]) =>
 export async function createTemporalSchedule({ client, taskQueue }: WorkflowStartTarget, schedule: GenerationSchedule, paused: boolean) {
   let handle: ScheduleHandle;
   try {
-    handle = await client.schedule.create<typeof scheduledGenerationWorkflow>({
+    handle = await client.schedule.create<ScheduledGenerationWorkflow>({
       scheduleId: schedule.temporalScheduleId,
       spec: toTemporalSpec(schedule.spec),
       action: {
         type: 'startWorkflow',
-        workflowType: 'scheduledGenerationWorkflow',
+        workflowType: WORKFLOW_TYPES.scheduledGeneration,
         args: [{ scheduleId: schedule.id }],
         taskQueue,
         workflowId: scheduleRunWorkflowIdPrefix(schedule.id),
@@ -93,10 +93,10 @@ export async function previewTemporalSpec({ client, taskQueue }: WorkflowStartTa
   const scheduleId = `generation-schedule-preview-${randomUUID()}`;
   let handle: ScheduleHandle;
   try {
-    handle = await client.schedule.create<typeof scheduledGenerationWorkflow>({
+    handle = await client.schedule.create<ScheduledGenerationWorkflow>({
       scheduleId,
       spec: toTemporalSpec(spec),
-      action: { type: 'startWorkflow', workflowType: 'scheduledGenerationWorkflow', args: [{ scheduleId: 0 }], taskQueue, workflowId: scheduleId },
+      action: { type: 'startWorkflow', workflowType: WORKFLOW_TYPES.scheduledGeneration, args: [{ scheduleId: 0 }], taskQueue, workflowId: scheduleId },
       state: { paused: true, note: 'a preview of the run times; never runs' },
     });
   } catch (err) {

@@ -1,7 +1,7 @@
 import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import { ACCOUNT_ID, PRIORITY, TASK_ID, TASK_STATUS } from '../shared/search-attributes.js';
-import type { articleGenerationWorkflow } from '../workflows/index.js';
+import { WORKFLOW_TYPES, type ArticleGenerationWorkflow } from '../workflows/contracts.js';
 
 /**
  * Task priority 1-10 (bigger is more urgent, as in seed 002) onto Temporal's priority key, where 1 is
@@ -53,7 +53,7 @@ export async function startTaskWorkflow(target: WorkflowStartTarget, task: TaskT
 async function start({ client, taskQueue }: WorkflowStartTarget, task: TaskToStart) {
   const workflowId = taskWorkflowId(task.id);
   try {
-    await client.workflow.start<typeof articleGenerationWorkflow>('articleGenerationWorkflow', {
+    await client.workflow.start<ArticleGenerationWorkflow>(WORKFLOW_TYPES.articleGeneration, {
       taskQueue,
       workflowId,
       args: [{ taskId: task.id }],

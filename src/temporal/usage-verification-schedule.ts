@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import type { usageVerificationWorkflow } from '../workflows/index.js';
+import { WORKFLOW_TYPES, type UsageVerificationWorkflow } from '../workflows/contracts.js';
 
 export interface UsageVerificationScheduleOptions {
   scheduleId: string;
@@ -9,8 +9,8 @@ export interface UsageVerificationScheduleOptions {
 
 const actionFor = (o: UsageVerificationScheduleOptions) => ({
   type: 'startWorkflow' as const,
-  workflowType: 'usageVerificationWorkflow',
-  args: [{}] as Parameters<typeof usageVerificationWorkflow>,
+  workflowType: WORKFLOW_TYPES.usageVerification,
+  args: [{}] as Parameters<UsageVerificationWorkflow>,
   taskQueue: o.taskQueue,
   workflowId: `${o.scheduleId}-run`,
 });

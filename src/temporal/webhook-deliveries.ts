@@ -3,7 +3,7 @@ import type { WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import { markDeliveryStarted, unstartedDeliveries } from '../domain/webhooks/index.js';
 import type { Logger } from '../logger.js';
-import type { webhookDeliveryWorkflow } from '../workflows/index.js';
+import { WORKFLOW_TYPES, type WebhookDeliveryWorkflow } from '../workflows/contracts.js';
 
 /** A delivery's workflow id: derived from the delivery and its generation, so each is started once. */
 export const webhookDeliveryWorkflowId = (deliveryId: number, generation: number) => `webhook-delivery-${deliveryId}-${generation}`;
@@ -29,7 +29,7 @@ export async function startWebhookDeliveries(
   let started = 0;
   for (const d of await unstartedDeliveries(db, filter)) {
     try {
-      await target.client.workflow.start<typeof webhookDeliveryWorkflow>('webhookDeliveryWorkflow', {
+      await target.client.workflow.start<WebhookDeliveryWorkflow>(WORKFLOW_TYPES.webhookDelivery, {
         taskQueue: target.taskQueue,
         workflowId: webhookDeliveryWorkflowId(d.id, d.generation),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

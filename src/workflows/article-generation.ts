@@ -10,14 +10,10 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities, GenerateResult } from '../activities/index.js';
 import { TASK_STATUS } from '../shared/search-attributes.js';
+import type { ArticleDraft, ArticleTaskInput, GenerateResult, TaskActivities, TaskRun, TaskSummary } from './contracts.js';
 import { progressQuery, type TaskProgress } from './progress.js';
 import { requireTrustedInput } from './trusted-input.js';
-
-export interface ArticleTaskInput {
-  taskId: number;
-}
 
 /** DB steps retry until the database answers again: a DB outage pauses a task, it never fails it. */
 const DB_RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' } as const;
@@ -26,12 +22,12 @@ const DB_RETRY = { initialInterval: '500ms', backoffCoefficient: 2, maximumInter
  * the worker running one dies (the server only notices then), so it is short: a slow attempt is simply
  * retried, and both are idempotent. Only the start-to-close timeout, not the command, is in history.
  */
-const db = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: DB_RETRY });
+const db = proxyActivities<TaskActivities>({ startToCloseTimeout: '10 seconds', retry: DB_RETRY });
 /**
  * The per-article DB steps as local activities: they run inside this worker's workflow task instead of
  * a round trip through the task queue (they are idempotent, so a re-run after a crash is harmless).
  */
-const localDb = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
+const localDb = proxyLocalActivities<TaskActivities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
 /** Histories recorded before the local DB steps replay with the old commands. */
 const LOCAL_DB_STEPS_PATCH = 'local-db-steps-v1';
 /**
@@ -58,8 +54,6 @@ function classify(err: unknown): { state: 'failed' | 'skipped'; error: string } 
   return { state: 'failed', error: message || 'unknown error' };
 }
 
-type ArticleDraft = Extract<GenerateResult, { draft: unknown }>['draft'];
-
 /** Of the drafts the quality gate refused, the one to save: fewest flags, else the later (it had the feedback). */
 function betterDraft(kept: ArticleDraft | undefined, draft: ArticleDraft) {
   return !kept || (draft.qualityFlags?.length ?? 0) <= (kept.qualityFlags?.length ?? 0) ? draft : kept;
@@ -84,7 +78,7 @@ async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => P
  * parallelism, save each at once, mark what failed, finish. Cancellation and the task's own deadline
  * end it as canceled / timeout: saved articles stay, open items are released.
  */
-export async function articleGenerationWorkflow(input: ArticleTaskInput) {
+export async function articleGenerationWorkflow(input: ArticleTaskInput): Promise<TaskRun | TaskSummary> {
   const { taskId } = requireTrustedInput(input, 'articleGenerationWorkflow');
   const cancelAtAnyStep = patched(CANCEL_ANY_STEP_PATCH);
   const setSearchStatus = (status: string) => upsertSearchAttributes([{ key: TASK_STATUS, value: status }]);
@@ -108,7 +102,7 @@ export async function articleGenerationWorkflow(input: ArticleTaskInput) {
   setStatus(run.status);
   if (run.status !== 'running') return run;
 
-  const llm = proxyActivities<Activities>({
+  const llm = proxyActivities<TaskActivities>({
     taskQueue: run.llmTaskQueue,
     startToCloseTimeout: run.llmPolicy.timeoutMs + 30_000,
     heartbeatTimeout: run.llmPolicy.heartbeatTimeoutMs,

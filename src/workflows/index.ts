@@ -1,5 +1,20 @@
-export { articleGenerationWorkflow, type ArticleTaskInput } from './article-generation.js';
+import { articleGenerationWorkflow } from './article-generation.js';
+import type { WorkflowContracts } from './contracts.js';
+import { scheduledGenerationWorkflow } from './scheduled-generation.js';
+import { usageVerificationWorkflow } from './usage-verification.js';
+import { webhookDeliveryWorkflow } from './webhook-delivery.js';
+
+export { articleGenerationWorkflow, scheduledGenerationWorkflow, usageVerificationWorkflow, webhookDeliveryWorkflow };
 export { progressQuery, PROGRESS_QUERY_NAME, type TaskProgress } from './progress.js';
-export { scheduledGenerationWorkflow, type ScheduledGenerationInput } from './scheduled-generation.js';
-export { usageVerificationWorkflow } from './usage-verification.js';
-export { webhookDeliveryWorkflow, type WebhookDeliveryInput, type WebhookDeliveryPolicy } from './webhook-delivery.js';
+
+/**
+ * Compile-time only: the worker registers each workflow under the name and with the signature its clients
+ * start it with (contracts.ts), so a renamed export or a changed input fails the typecheck, not a run.
+ */
+export type RegisteredWorkflows = Conforming<{
+  articleGenerationWorkflow: typeof articleGenerationWorkflow;
+  scheduledGenerationWorkflow: typeof scheduledGenerationWorkflow;
+  usageVerificationWorkflow: typeof usageVerificationWorkflow;
+  webhookDeliveryWorkflow: typeof webhookDeliveryWorkflow;
+}>;
+type Conforming<T extends WorkflowContracts> = T;

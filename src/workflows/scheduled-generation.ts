@@ -1,10 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ScheduleActivities, ScheduleRunResult } from '../activities/scheduled-generation.js';
+import type { ScheduleActivities, ScheduledGenerationInput, ScheduleRunResult } from './contracts.js';
 import { requireTrustedInput } from './trusted-input.js';
-
-export interface ScheduledGenerationInput {
-  scheduleId: number;
-}
 
 /** Retried until the database and Temporal answer again; a business failure is a normal result, not an error. */
 const { createScheduledTask } = proxyActivities<ScheduleActivities>({

@@ -1,6 +1,5 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
-import type { AuditRetentionActivities } from '../activities/audit-retention.js';
-import type { ScheduledVerificationInput, ScheduledVerificationSummary, UsageActivities } from '../activities/usage-verification.js';
+import type { AuditRetentionActivities, ScheduledVerificationInput, ScheduledVerificationSummary, UsageActivities } from './contracts.js';
 import { requireTrustedInput } from './trusted-input.js';
 
 const { runScheduledVerification, deleteExpiredAuditEvents } = proxyActivities<UsageActivities & AuditRetentionActivities>({

@@ -1,27 +1,9 @@
 import { ActivityFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
-import type { WebhookActivities } from '../activities/webhooks.js';
+import type { WebhookActivities, WebhookDeliveryInput, WebhookDeliveryResult } from './contracts.js';
 import { requireTrustedInput } from './trusted-input.js';
-
-/** How a delivery is tried, fixed when its workflow starts (so it lives in the history). */
-export interface WebhookDeliveryPolicy {
-  /** Milliseconds one request may take. */
-  timeoutMs: number;
-  /** First delay between attempts; doubles up to an hour. */
-  retryInitialMs: number;
-}
-
-export interface WebhookDeliveryInput {
-  deliveryId: number;
-  generation: number;
-  policy: WebhookDeliveryPolicy;
-  /** A publication's slot (ISO time): wait until then, then send only if its article is still approved. */
-  notBefore?: string;
-}
 
 /** Histories that wait for a publication slot; those from before publishing never call it. */
 export const PUBLICATION_SLOT_PATCH = 'publication-slot';
-
-export type WebhookDeliveryResult = { status: 'succeeded' | 'skipped' } | { status: 'failed'; error: string };
 
 const { finishFailedDelivery, preparePublication } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '1 minute',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { LlmPolicy } from '../../src/activities/index.js';
+import type { LlmPolicy } from '../../src/workflows/contracts.js';
 import type { ApiDeps } from '../../src/api/types.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { startApiServer } from './api-server.js';

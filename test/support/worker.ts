@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities, type LlmPolicy } from '../../src/activities/index.js';
+import { createActivities } from '../../src/activities/index.js';
+import type { LlmPolicy } from '../../src/workflows/contracts.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
 import { DEFAULT_QUALITY, type WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';

@@ -231,7 +231,7 @@ describe('createScheduledTask activity', () => {
   });
 
   const activitiesWith = (client: TemporalHandles['client']) =>
-    createScheduleRuns({ db: database.db, log: createLogger('silent'), client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90, sealer: TEST_PAYLOAD_CODEC });
+    createScheduleRuns({ db: database.db, log: createLogger('silent'), client, taskQueue: worker.taskQueue });
 
   async function scheduleFor(accountId: number, articleCount: number) {
     return createScheduleRow(database.db, accountId, { name: 'direct', spec: { intervalSeconds: 3600, timezone: 'UTC' }, template: { articleCount } });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsageActivities, type ScheduledVerificationSummary } from '../../src/activities/usage-verification.js';
+import { createUsageActivities } from '../../src/activities/usage-verification.js';
+import type { ScheduledVerificationSummary } from '../../src/workflows/contracts.js';
 import { listUsageReports } from '../../src/domain/usage/usage-reports.js';
 import { ensureUsageVerificationSchedule } from '../../src/temporal/usage-verification-schedule.js';
 import { waitFor } from '../support/api-server.js';
@@ -11,7 +12,6 @@ import { createIsolatedDatabase, newAccount, openTestDatabase, seedDistillations
 import { invariantViolations } from '../support/invariants.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
 import { startTestWorker } from '../support/worker.js';
-import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 
 /**
  * The scheduled usage verification on the real Temporal server: the Schedule, a triggered run through
@@ -89,7 +89,7 @@ describe('usage verification schedule', () => {
     const corrupted = await corruptedAccount();
     const lines: any[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const activities = createUsageActivities({ db: database.db, log, client: worker.client, taskQueue: worker.taskQueue, repairOnSchedule: false, auditRetentionDays: 90, sealer: TEST_PAYLOAD_CODEC });
+    const activities = createUsageActivities({ db: database.db, log, client: worker.client, repairOnSchedule: false });
     const summary = await activities.runScheduledVerification({});
     expect(summary).toMatchObject({ repaired: false, changes: 0 });
     const warnings = lines.filter((l) => l.msg === 'usage discrepancy');

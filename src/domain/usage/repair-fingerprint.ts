@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { conflict } from '../errors.js';
-import type { RepairChange } from './usage-repair.js';
+import type { RepairChange } from './repair-change.js';
 
 /** JSON with every object's keys sorted: a change read back from jsonb hashes like the one computed. */
 function canonical(value: unknown): string {

@@ -2,17 +2,9 @@ import { sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { intArray } from '../sql-int-array.js';
 import { closedOutsideOutcome, finishTaskClosedOutside } from '../tasks/task-closed-outside.js';
+import type { RepairChange } from './repair-change.js';
 import { assertSamePlan, repairFingerprint } from './repair-fingerprint.js';
 import { verifyUsage, type Discrepancy, type UsageReport, type WorkflowStatusLookup } from './verification.js';
-
-export type RepairChangeKind = 'release_reservations' | 'set_usage_count' | 'set_reserved_count' | 'set_task_counters' | 'finish_orphaned_task';
-
-export interface RepairChange {
-  kind: RepairChangeKind;
-  ids: Record<string, number | string>;
-  before: unknown;
-  after: unknown;
-}
 
 export interface RepairOptions {
   accountId?: number | undefined;

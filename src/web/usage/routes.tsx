@@ -5,7 +5,7 @@ import { parseIdParam } from '../../api/validation.js';
 import { keywordsByIds } from '../../domain/distillations.js';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { repairFingerprint } from '../../domain/usage/repair-fingerprint.js';
-import type { RepairChange } from '../../domain/usage/usage-repair.js';
+import type { RepairChange } from '../../domain/usage/repair-change.js';
 import { repairUsage } from '../../domain/usage/usage-repair.js';
 import { getUsageReport, listUsageReports, storeUsageReport } from '../../domain/usage/usage-reports.js';
 import { verifyUsage } from '../../domain/usage/verification.js';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { RepairChange } from '../../domain/usage/usage-repair.js';
+import type { RepairChange } from '../../domain/usage/repair-change.js';
 import type { Discrepancy } from '../../domain/usage/verification.js';
 import type { WebContext } from '../context.js';
 import { TableScroll } from '../table-scroll.js';

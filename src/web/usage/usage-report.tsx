@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { RepairChange } from '../../domain/usage/usage-repair.js';
+import type { RepairChange } from '../../domain/usage/repair-change.js';
 import type { StoredUsageReport } from '../../domain/usage/usage-reports.js';
 import type { Discrepancy } from '../../domain/usage/verification.js';
 import { canWrite, type WebContext } from '../context.js';
