@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import type { EmbeddedPostgresCredentials } from './embedded-postgres-credentials.js';
-import type { InfraLogger } from './logger.js';
+import type { InfraLogger } from '../logger.js';
 import { StartupError } from './startup-error.js';
 
 /** The role the application connects as: it owns its database and nothing else, and is no superuser. */

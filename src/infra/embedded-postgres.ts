@@ -5,7 +5,7 @@ import { chown, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { credentialsFileOf, loadOrCreateCredentials } from './embedded-postgres-credentials.js';
 import { APP_ROLE, secureEmbeddedCluster, SUPERUSER } from './embedded-postgres-roles.js';
-import type { InfraLogger } from './logger.js';
+import type { InfraLogger } from '../logger.js';
 import { isPortFree, isProcessAlive, readCmdline, settlesWithin, terminateProcess } from './process-utils.js';
 import { ensurePostgresOsUser, letPostgresUserThrough, osUserIds, requirePostgresUserAccess } from './postgres-user-access.js';
 import { writePrivateFile } from './private-files.js';

