@@ -18,6 +18,7 @@ import {
 import type { Scope } from '../shared/key-scopes.js';
 import { NOTIFICATION_TYPES } from '../shared/notification-types.js';
 import type { QualityFlag, QualityScores, QualitySettings } from '../shared/quality.js';
+import type { TaskStatus } from '../shared/task-statuses.js';
 
 /** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
 export const notificationTypeList = sql.raw(`(${NOTIFICATION_TYPES.map((t) => `'${t}'`).join(', ')})`);
@@ -203,9 +204,7 @@ export const conversionTargets = pgTable('conversion_targets', {
   deletedAt: tsz('deleted_at'),
 });
 
-export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'canceled', 'timeout'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'canceled', 'timeout'];
+export { TASK_STATUSES, TERMINAL_TASK_STATUSES, type TaskStatus } from '../shared/task-statuses.js';
 
 export const generationTasks = pgTable(
   'generation_tasks',
