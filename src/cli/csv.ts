@@ -1,4 +1,9 @@
-/** RFC 4180 CSV: a parser that keeps line numbers (for error messages) and a writer. */
+/**
+ * RFC 4180 CSV over csv-parse and csv-stringify: a reader that keeps line numbers (for error messages)
+ * and a writer that escapes cells a spreadsheet would run as formulas.
+ */
+import { CsvError, parse, type Options } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 
 export interface CsvRecord {
   /** 1-based line of the file where the record starts (a quoted field may span lines). */
@@ -16,98 +21,72 @@ export class CsvParseError extends Error {
   }
 }
 
+/** Records end at CRLF, LF or CR; spaces around a quoted field are ignored; rows may differ in length (the caller says why). */
+const READ: Options = {
+  bom: true,
+  record_delimiter: ['\r\n', '\n', '\r'],
+  relax_column_count: true,
+  skip_empty_lines: true,
+  trim: true,
+};
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** What went wrong, in the words of the import's messages. */
+function problemOf(err: CsvError): string {
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is not closed (missing ")';
+    case 'CSV_INVALID_CLOSING_QUOTE': {
+      const got = /got "(.)"/u.exec(err.message)?.[1];
+      return `unexpected character${got && got >= ' ' && got <= '~' ? ` '${got}'` : ''} after a closing quote (write "" for a quote inside a quoted field)`;
+    }
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'unexpected text after a closing quote (write "" for a quote inside a quoted field)';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a quote inside a field that does not start with one (put the field in double quotes and write "" for each quote in it)';
+    default:
+      return err.message.replace(/\s*at line \d+/, '');
+  }
+}
+
 /**
  * Parses CSV text: fields separated by commas, records by CRLF, LF or CR; a field in double quotes may
- * hold commas, line breaks and doubled quotes (""). Lenient where it is unambiguous: spaces around a
- * quoted field are ignored, a quote inside an unquoted field is kept. Empty lines are skipped and a
- * UTF-8 byte order mark is dropped.
+ * hold commas, line breaks and doubled quotes (""). Spaces around fields are dropped, empty lines are
+ * skipped and a UTF-8 byte order mark is dropped. A malformed file throws CsvParseError with the line
+ * where the broken record starts.
  */
 export function parseCsv(text: string): CsvRecord[] {
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
+  const bytes = Buffer.from(text, 'utf8');
+  // csv-parse counts the bytes read up to the end of each record; lines are counted here from those offsets.
+  let at = 0;
   let line = 1;
-  let recordLine = 1;
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false; // the current field was quoted (so it exists even when empty)
-  let i = 0;
-
-  const endRecord = () => {
-    fields.push(field);
-    const blank = fields.length === 1 && fields[0] === '' && !quoted;
-    if (!blank) records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-    quoted = false;
+  const lineOf = (offset: number) => {
+    for (; at < offset; at++) if (bytes[at] === LF || (bytes[at] === CR && bytes[at + 1] !== LF)) line++;
+    return line;
   };
-  /** Consumes a line break at i (CRLF, LF or CR); true when there was one. */
-  const lineBreak = () => {
-    const c = s[i];
-    if (c === '\r') {
-      i += s[i + 1] === '\n' ? 2 : 1;
-    } else if (c === '\n') {
-      i += 1;
-    } else {
-      return false;
-    }
-    line++;
-    return true;
+  /** The line where the record after `end` starts: past the empty lines the parser skips. */
+  const startLine = (end: number) => {
+    let s = end;
+    while (bytes[s] === CR || bytes[s] === LF) s++;
+    return lineOf(s);
   };
-
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '"' && field.trim() === '' && !quoted) {
-      // A quoted field: up to the closing quote that is not doubled.
-      const startLine = line;
-      quoted = true;
-      field = '';
-      i++;
-      for (;;) {
-        if (i >= s.length) throw new CsvParseError('a quoted field is not closed (missing ")', startLine);
-        const q = s[i]!;
-        if (q === '"') {
-          if (s[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === '\r' || q === '\n') {
-          field += q === '\r' && s[i + 1] === '\n' ? '\r\n' : q;
-          lineBreak();
-          continue;
-        }
-        field += q;
-        i++;
-      }
-      while (s[i] === ' ' || s[i] === '\t') i++;
-      if (i < s.length && s[i] !== ',' && s[i] !== '\r' && s[i] !== '\n') {
-        throw new CsvParseError(`unexpected character '${s[i]}' after a closing quote (write "" for a quote inside a quoted field)`, line);
-      }
-      continue;
-    }
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      quoted = false;
-      i++;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      endRecord();
-      lineBreak();
-      recordLine = line;
-      continue;
-    }
-    if (quoted) {
-      throw new CsvParseError(`unexpected character '${c}' after a closing quote`, line);
-    }
-    field += c;
-    i++;
+  const records: CsvRecord[] = [];
+  let end = 0;
+  try {
+    parse(bytes, {
+      ...READ,
+      on_record: (fields: string[], info) => {
+        records.push({ line: startLine(end), fields });
+        end = info.bytes;
+        return null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof CsvError) throw new CsvParseError(problemOf(err), startLine(end));
+    throw err;
   }
-  if (field !== '' || quoted || fields.length > 0) endRecord();
   return records;
 }
 
@@ -122,13 +101,16 @@ const PLAIN_NUMBER = /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  */
 export const spreadsheetSafe = (value: string) => (FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value);
 
-/** One field, formula-safe, quoted when it holds a comma, a quote, a line break or leading/trailing spaces. */
-export function csvField(raw: string): string {
-  const value = spreadsheetSafe(raw);
-  return /[",\r\n]|^\s|\s$|^'/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+/** CRLF after every record; quoted when a field holds a comma, a quote or a line break (csv-stringify), starts or ends with a blank, or starts with `'`. */
+const WRITE = { record_delimiter: '\r\n', quoted_match: [/[\r\n]/, /^\s/, /\s$/, /^'/] };
+
+/** One field, formula-safe and quoted when it needs to be. */
+export const csvField = (raw: string): string => stringify([[spreadsheetSafe(raw)]], { ...WRITE, eof: false });
 
 /** Records as RFC 4180 text: CRLF line endings, a final CRLF. */
 export function toCsv(rows: string[][]): string {
-  return rows.map((r) => r.map(csvField).join(',') + '\r\n').join('');
+  return stringify(
+    rows.map((r) => r.map(spreadsheetSafe)),
+    WRITE,
+  );
 }

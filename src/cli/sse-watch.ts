@@ -9,6 +9,7 @@ import { SseParser, type SseMessage } from './sse.js';
 import { displayWidth, truncate } from './format.js';
 import { terminalText } from './terminal-text.js';
 import { isFinalEventType } from '../shared/notification-types.js';
+import { countersOf, NO_COUNTS, type TaskCounters } from './task-counters.js';
 
 export const FINAL_STATUS_EXIT: Record<string, number> = {
   completed: EXIT.ok,
@@ -18,14 +19,9 @@ export const FINAL_STATUS_EXIT: Record<string, number> = {
 };
 
 
-export interface WatchState {
+export interface WatchState extends TaskCounters {
   taskId: number;
   status: string;
-  requestedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  progress: number;
   lastTitle: string | null;
   errorMessage: string | null;
   /** Id of the last event received: the Last-Event-ID of a reconnect. */
@@ -82,12 +78,7 @@ export function applyEvent(state: WatchState, message: SseMessage): string | nul
   const d = payload.data ?? {};
   state.events++;
   state.lastEventType = type;
-  const num = (k: string, fallback: number) => (typeof d[k] === 'number' ? (d[k] as number) : fallback);
-  state.requestedCount = num('requestedCount', state.requestedCount);
-  state.generatedCount = num('generatedCount', state.generatedCount);
-  state.failedCount = num('failedCount', state.failedCount);
-  state.skippedCount = num('skippedCount', state.skippedCount);
-  state.progress = num('progress', state.progress);
+  Object.assign(state, countersOf(d, state));
   const at = clock(payload.createdAt);
   const position = typeof d.position === 'number' ? `#${d.position + 1}` : '';
   switch (type) {
@@ -160,7 +151,7 @@ class Display {
   }
 }
 
-type TaskDetail = { id: number; status: string; requestedCount: number; generatedCount: number; failedCount: number; skippedCount: number; progress: number; errorMessage: string | null };
+type TaskDetail = TaskCounters & { id: number; status: string; errorMessage: string | null };
 
 /** Follows the task until its final event; the exit code says how it ended (0, 3, 4, 5). */
 export async function watchTask(client: ApiClient, taskId: number, opts: WatchOptions): Promise<WatchResult> {
@@ -168,11 +159,8 @@ export async function watchTask(client: ApiClient, taskId: number, opts: WatchOp
   const state: WatchState = {
     taskId,
     status: task.status,
+    ...NO_COUNTS,
     requestedCount: task.requestedCount,
-    generatedCount: 0,
-    failedCount: 0,
-    skippedCount: 0,
-    progress: 0,
     lastTitle: null,
     errorMessage: null,
     lastEventId: 0,
@@ -201,15 +189,7 @@ export async function watchTask(client: ApiClient, taskId: number, opts: WatchOp
         // Confirm with the task itself (also after a 204): a retried task streams on.
         const t = await client.get<TaskDetail>(`/api/article-generation/tasks/${taskId}`);
         if (Object.hasOwn(FINAL_STATUS_EXIT, t.status)) {
-          Object.assign(state, {
-            status: t.status,
-            requestedCount: t.requestedCount,
-            generatedCount: t.generatedCount,
-            failedCount: t.failedCount,
-            skippedCount: t.skippedCount,
-            progress: t.progress,
-            errorMessage: t.errorMessage,
-          });
+          Object.assign(state, { status: t.status, ...countersOf(t, state), errorMessage: t.errorMessage });
           break;
         }
         state.status = t.status;

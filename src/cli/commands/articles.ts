@@ -3,10 +3,11 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
-import { contextOf, idArg, positiveInt } from '../context.js';
+import { contextOf, idArg } from '../context.js';
 import { articleFileText, editInEditor, parseArticleFile } from '../editor.js';
 import type { Column, Output } from '../format.js';
-import { pageNote, time } from './views.js';
+import { pagedList } from './paged-list.js';
+import { time } from './views.js';
 
 const PATH = '/api/articles';
 const REVIEW_STATUSES = ['pending_review', 'approved', 'rejected'];
@@ -75,14 +76,14 @@ const filterQuery = (o: Record<string, any>) => ({
 export function registerArticleCommands(program: Command): void {
   const group = program.command('articles').description('the written articles: search, review, edit and export');
 
-  addFilterOptions(group.command('list').description('articles, newest first (a task\'s in order)'))
-    .option('--page <p>', 'page number', positiveInt('--page'), 1)
-    .option('--page-size <n>', 'articles per page (1-100)', positiveInt('--page-size', 100), 20)
-    .action(async (opts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const list = await ctx.client.get(PATH, { ...filterQuery(opts), page: opts.page, pageSize: opts.pageSize });
-      ctx.print({ json: list, sections: [{ kind: 'table', columns, rows: list.articles, empty: 'No articles.' }], notes: [pageNote(list, 'articles')] });
-    });
+  pagedList(addFilterOptions(group.command('list').description('articles, newest first (a task\'s in order)')), {
+    path: PATH,
+    query: filterQuery,
+    rowsKey: 'articles',
+    noun: 'articles',
+    columns,
+    empty: 'No articles.',
+  });
 
   group
     .command('show')

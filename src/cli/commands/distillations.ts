@@ -1,11 +1,12 @@
 /** `artgen distillations ...`: import (CSV/JSON, checked locally first), list, show, delete. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { contextOf, idArg, positiveInt } from '../context.js';
+import { contextOf, idArg } from '../context.js';
 import { CliError, EXIT, ExitWith } from '../errors.js';
 import { ApiError } from '../http-client.js';
 import { parseDistillationFile, type BadRow, type GoodRow } from '../distillation-file.js';
-import { time, pageNote } from './views.js';
+import { pagedList } from './paged-list.js';
+import { time } from './views.js';
 
 export const IMPORT_BATCH_SIZE = 500;
 const PATH = '/api/distillations';
@@ -133,34 +134,20 @@ unless --skip-invalid. Rows are sent in batches of ${IMPORT_BATCH_SIZE}.`,
       });
     });
 
-  group
-    .command('list')
-    .description('list distillations with their usage and reservation counts, newest first')
-    .option('--page <p>', 'page number', positiveInt('--page'), 1)
-    .option('--page-size <n>', 'distillations per page (1-100)', positiveInt('--page-size', 100), 20)
-    .action(async (opts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const list = await ctx.client.get<{ items: Record<string, unknown>[]; page: number; pageSize: number; total: number }>(PATH, { page: opts.page, pageSize: opts.pageSize });
-      ctx.print({
-        json: list,
-        sections: [
-          {
-            kind: 'table',
-            columns: [
-              { key: 'id' },
-              { key: 'keyword', maxWidth: 50 },
-              { key: 'topicCount', header: 'TOPICS' },
-              { key: 'usageCount', header: 'USED' },
-              { key: 'reservedCount', header: 'RESERVED' },
-              { key: 'createdAt', header: 'CREATED', display: time },
-            ],
-            rows: list.items,
-            empty: 'No distillations. Import some with: artgen distillations import <file.csv|file.json>',
-          },
-        ],
-        notes: [pageNote(list, 'distillations')],
-      });
-    });
+  pagedList(group.command('list').description('list distillations with their usage and reservation counts, newest first'), {
+    path: PATH,
+    rowsKey: 'items',
+    noun: 'distillations',
+    columns: [
+      { key: 'id' },
+      { key: 'keyword', maxWidth: 50 },
+      { key: 'topicCount', header: 'TOPICS' },
+      { key: 'usageCount', header: 'USED' },
+      { key: 'reservedCount', header: 'RESERVED' },
+      { key: 'createdAt', header: 'CREATED', display: time },
+    ],
+    empty: 'No distillations. Import some with: artgen distillations import <file.csv|file.json>',
+  });
 
   group
     .command('show')

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import { SCOPES } from '../../shared/key-scopes.js';
 import { contextOf, positiveInt } from '../context.js';
 import type { Column } from '../format.js';
-import { pageNote, time } from './views.js';
+import { pagedList } from './paged-list.js';
+import { time } from './views.js';
 
 type KeyRow = { id: number; prefix: string; scope: string; name: string | null; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null };
 type NewKey = { keyId: number; apiKey: string; scope: string; prefix: string; name?: string | null; expiresAt?: string | null };
@@ -59,23 +60,13 @@ export function registerKeyCommands(program: Command): void {
     });
 
   const accounts = program.command('admin').description('administration of every account (operator keys)').command('accounts').description('accounts: list, create');
-  accounts
-    .command('list')
-    .description('every account with its number of working keys')
-    .option('--page <p>', 'page number', positiveInt('--page'), 1)
-    .option('--page-size <n>', 'accounts per page (1-100)', positiveInt('--page-size', 100), 20)
-    .action(async (opts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const list = await ctx.client.get<{ accounts: Record<string, unknown>[]; page: number; pageSize: number; total: number }>('/api/admin/accounts', {
-        page: opts.page,
-        pageSize: opts.pageSize,
-      });
-      ctx.print({
-        json: list,
-        sections: [{ kind: 'table', columns: [{ key: 'id' }, { key: 'name' }, { key: 'activeKeys', header: 'KEYS' }, { key: 'createdAt', header: 'CREATED', display: time }], rows: list.accounts, empty: 'No accounts.' }],
-        notes: [pageNote(list, 'accounts')],
-      });
-    });
+  pagedList(accounts.command('list').description('every account with its number of working keys'), {
+    path: '/api/admin/accounts',
+    rowsKey: 'accounts',
+    noun: 'accounts',
+    columns: [{ key: 'id' }, { key: 'name' }, { key: 'activeKeys', header: 'KEYS' }, { key: 'createdAt', header: 'CREATED', display: time }],
+    empty: 'No accounts.',
+  });
   accounts
     .command('create <name>')
     .description('create an account with a write key (shown once)')

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { contextOf, positiveInt } from '../context.js';
 import { ExitWith, EXIT } from '../errors.js';
 import type { Column } from '../format.js';
+import { countersOf } from '../task-counters.js';
 import { condensedStatsOutput, errorColumn, fullStatsOutput, TASKS_PATH, taskColumns, taskListOutput, time, type TaskList, type TaskRow } from './views.js';
 
 type Probe = { status: string; latencyMs?: number; error?: string };
@@ -68,7 +69,7 @@ export function registerMonitorCommands(program: Command): void {
       const live = await Promise.all(
         tasks.map(async (t) => {
           const p = await ctx.client.get<Record<string, any>>(`${TASKS_PATH}/${t.id}/progress`).catch(() => null);
-          return { ...t, ...(p ? { status: p.status ?? t.status, generatedCount: p.generatedCount, failedCount: p.failedCount, skippedCount: p.skippedCount, progress: p.progress } : {}), inFlight: p?.inFlight ?? null };
+          return { ...t, ...(p ? { status: p.status ?? t.status, ...countersOf(p, t) } : {}), inFlight: p?.inFlight ?? null };
         }),
       );
       const columns: Column[] = [...taskColumns.slice(0, 7), { key: 'inFlight', header: 'IN FLIGHT' }, ...taskColumns.slice(7)];

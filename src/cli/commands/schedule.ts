@@ -1,9 +1,10 @@
 /** `artgen schedule ...`: tasks created on a cron expression or an interval (Temporal Schedules). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { contextOf, idArg, positiveInt } from '../context.js';
+import { contextOf, idArg } from '../context.js';
 import { formatDuration, type KvEntry, type Output } from '../format.js';
 import { addTaskRequestOptions, taskRequestBody } from './task-options.js';
-import { pageNote, time } from './views.js';
+import { pagedList } from './paged-list.js';
+import { time } from './views.js';
 
 const PATH = '/api/schedules';
 
@@ -76,42 +77,29 @@ export function registerScheduleCommands(program: Command): void {
       ctx.print(single(await ctx.client.create<ScheduleDetail>(PATH, body)));
     });
 
-  schedule
-    .command('list')
-    .description('list schedules with their state and next run')
-    .option('--page <p>', 'page number', positiveInt('--page'), 1)
-    .option('--page-size <n>', 'schedules per page (1-100)', positiveInt('--page-size', 100), 20)
-    .action(async (opts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const list = await ctx.client.get<{ schedules: Schedule[]; page: number; pageSize: number; total: number }>(PATH, { page: opts.page, pageSize: opts.pageSize });
-      // The list has no Temporal state: each schedule's paused flag and next run come from its detail.
-      const rows = await Promise.all(
-        (list.schedules ?? []).map(async (s) => {
+  pagedList<Schedule>(schedule.command('list').description('list schedules with their state and next run'), {
+    path: PATH,
+    rowsKey: 'schedules',
+    noun: 'schedules',
+    // The list has no Temporal state: each schedule's paused flag and next run come from its detail.
+    rows: (schedules, ctx) =>
+      Promise.all(
+        schedules.map(async (s) => {
           const d = await ctx.client.get<ScheduleDetail>(`${PATH}/${s.id}`).catch(() => null);
           return { ...s, paused: d?.paused ?? null, nextRunTime: d?.nextRunTimes?.[0] ?? null };
         }),
-      );
-      ctx.print({
-        json: { ...list, schedules: rows },
-        sections: [
-          {
-            kind: 'table',
-            columns: [
-              { key: 'id' },
-              { key: 'name', maxWidth: 30 },
-              { key: 'when', value: (r: Schedule) => describeSpec(r.spec) },
-              { key: 'paused' },
-              { key: 'articleCount', header: 'ARTICLES', value: (r: Schedule) => r.template?.articleCount },
-              { key: 'priority', header: 'PRIO', value: (r: Schedule) => r.template?.priority },
-              { key: 'nextRunTime', header: 'NEXT RUN', display: time },
-            ],
-            rows,
-            empty: 'No schedules. Create one with: artgen schedule create --name daily --cron "0 9 * * *" --count 5',
-          },
-        ],
-        notes: [pageNote(list, 'schedules')],
-      });
-    });
+      ),
+    columns: [
+      { key: 'id' },
+      { key: 'name', maxWidth: 30 },
+      { key: 'when', value: (r) => describeSpec(r.spec) },
+      { key: 'paused' },
+      { key: 'articleCount', header: 'ARTICLES', value: (r) => r.template?.articleCount },
+      { key: 'priority', header: 'PRIO', value: (r) => r.template?.priority },
+      { key: 'nextRunTime', header: 'NEXT RUN', display: time },
+    ],
+    empty: 'No schedules. Create one with: artgen schedule create --name daily --cron "0 9 * * *" --count 5',
+  });
 
   schedule
     .command('show')

@@ -1,11 +1,14 @@
 /** `artgen task ...`: create, inspect, follow and control article generation tasks. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { contextOf, idArg, positiveInt, type Context } from '../context.js';
+import { contextOf, idArg, type Context } from '../context.js';
 import { addTaskRequestOptions, taskRequestBody } from './task-options.js';
 import { ExitWith } from '../errors.js';
 import type { Output } from '../format.js';
 import { summary, watchTask } from '../sse-watch.js';
-import { fullStatsOutput, TASK_STATUSES, TASKS_PATH, taskDetailOutput, taskListOutput, type TaskList } from './views.js';
+import { TASK_STATUSES } from '../../shared/task-statuses.js';
+import { countersOf } from '../task-counters.js';
+import { pagedList } from './paged-list.js';
+import { fullStatsOutput, TASKS_PATH, taskDetailOutput, taskListView } from './views.js';
 
 export const WATCH_EXIT_CODES = `Exit codes of watching:
   0  the task completed (at least one article was written)
@@ -32,11 +35,7 @@ async function follow(ctx: Context, taskId: number): Promise<never> {
   const result = {
     taskId: state.taskId,
     status: state.status,
-    requestedCount: state.requestedCount,
-    generatedCount: state.generatedCount,
-    failedCount: state.failedCount,
-    skippedCount: state.skippedCount,
-    progress: state.progress,
+    ...countersOf(state),
     errorMessage: state.errorMessage,
     lastEventId: state.lastEventId,
     reconnects: state.reconnects,
@@ -107,17 +106,11 @@ export function registerTaskCommands(program: Command): void {
       ctx.print(taskDetailOutput(await ctx.client.get(`${TASKS_PATH}/${id}`), Boolean(opts.items)));
     });
 
-  task
-    .command('list')
-    .description('list tasks, newest first')
-    .addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES))
-    .option('--page <p>', 'page number', positiveInt('--page'), 1)
-    .option('--page-size <n>', 'tasks per page (1-100)', positiveInt('--page-size', 100), 20)
-    .action(async (opts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const list = await ctx.client.get<TaskList>(TASKS_PATH, { status: opts.status, page: opts.page, pageSize: opts.pageSize });
-      ctx.print(taskListOutput(list));
-    });
+  pagedList(task.command('list').description('list tasks, newest first').addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES)), {
+    ...taskListView(),
+    path: TASKS_PATH,
+    query: (opts) => ({ status: opts.status }),
+  });
 
   task
     .command('watch')

@@ -1,9 +1,10 @@
 /** `artgen usage ...`: check that usage and reservation counts match the rows, and repair them. */
 import type { Command } from 'commander';
-import { contextOf, positiveInt } from '../context.js';
+import { contextOf } from '../context.js';
 import { EXIT, ExitWith } from '../errors.js';
 import { cellText, type Column } from '../format.js';
-import { pageNote, time } from './views.js';
+import { pagedList } from './paged-list.js';
+import { time } from './views.js';
 
 type Discrepancy = { kind: string; ids: Record<string, unknown>; expected: unknown; actual: unknown; message: string };
 type Report = { reportId?: number; checkedAt: string; totals: { distillations?: number; tasks?: number; discrepancies: number; byKind?: Record<string, number> }; discrepancies: Discrepancy[] };
@@ -95,37 +96,20 @@ export function registerUsageCommands(program: Command): void {
       });
     });
 
-  usage
-    .command('reports')
-    .description('the stored verification and repair reports, newest first')
-    .option('--page <p>', 'page number', positiveInt('--page'), 1)
-    .option('--page-size <n>', 'reports per page (1-100)', positiveInt('--page-size', 100), 20)
-    .action(async (opts, cmd: Command) => {
-      const ctx = contextOf(cmd);
-      const list = await ctx.client.get<{ reports: Record<string, any>[]; page: number; pageSize: number; total: number }>('/api/usage/reports', {
-        page: opts.page,
-        pageSize: opts.pageSize,
-      });
-      ctx.print({
-        json: list,
-        sections: [
-          {
-            kind: 'table',
-            columns: [
-              { key: 'id' },
-              { key: 'kind' },
-              { key: 'dryRun' },
-              { key: 'source' },
-              { key: 'discrepancies', value: (r: Record<string, any>) => r.totals?.discrepancies ?? null },
-              { key: 'changes', value: (r: Record<string, any>) => r.totals?.changes ?? null },
-              { key: 'remaining', value: (r: Record<string, any>) => r.totals?.remaining ?? null },
-              { key: 'createdAt', header: 'CREATED', display: time },
-            ],
-            rows: list.reports ?? [],
-            empty: 'No reports yet.',
-          },
-        ],
-        notes: [pageNote(list, 'reports')],
-      });
-    });
+  pagedList<Record<string, any>>(usage.command('reports').description('the stored verification and repair reports, newest first'), {
+    path: '/api/usage/reports',
+    rowsKey: 'reports',
+    noun: 'reports',
+    columns: [
+      { key: 'id' },
+      { key: 'kind' },
+      { key: 'dryRun' },
+      { key: 'source' },
+      { key: 'discrepancies', value: (r) => r.totals?.discrepancies ?? null },
+      { key: 'changes', value: (r) => r.totals?.changes ?? null },
+      { key: 'remaining', value: (r) => r.totals?.remaining ?? null },
+      { key: 'createdAt', header: 'CREATED', display: time },
+    ],
+    empty: 'No reports yet.',
+  });
 }

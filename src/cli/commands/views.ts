@@ -1,32 +1,26 @@
 /** Table and CSV views of the API's task and stats JSON, shared by `task` and `monitor`. */
+import { TASK_STATUSES } from '../../shared/task-statuses.js';
 import { formatDuration, formatPercent, formatTime, type Column, type KvEntry, type Output, type Section } from '../format.js';
+import type { TaskCounters } from '../task-counters.js';
+import { pagedOutput, type Page, type PagedView } from './paged-list.js';
 
-export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'canceled', 'timeout'] as const;
 export const TASKS_PATH = '/api/article-generation/tasks';
 
 export const time = (v: unknown) => formatTime(v);
 
-export interface TaskRow {
+export interface TaskRow extends TaskCounters {
   id: number;
   status: string;
   keyword: string | null;
   distillationResult: string | null;
-  requestedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  progress: number;
   priority: number;
   errorMessage: string | null;
   createdAt: string;
   completedAt: string | null;
 }
 
-export interface TaskList {
+export interface TaskList extends Page {
   tasks: TaskRow[];
-  page: number;
-  pageSize: number;
-  total: number;
 }
 
 export const taskColumns: Column<TaskRow>[] = [
@@ -44,17 +38,16 @@ export const taskColumns: Column<TaskRow>[] = [
 
 export const errorColumn: Column<TaskRow> = { key: 'errorMessage', header: 'ERROR', maxWidth: 100 };
 
-export function pageNote(list: { page: number; pageSize: number; total: number }, noun: string): string {
-  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
-  return `page ${list.page} of ${pages} (${list.total} ${noun})`;
-}
+/** A page of tasks as a table, by default with every counter. */
+export const taskListView = (opts: { columns?: Column<TaskRow>[]; empty?: string } = {}): PagedView<TaskRow> => ({
+  rowsKey: 'tasks',
+  noun: 'tasks',
+  columns: opts.columns ?? taskColumns,
+  empty: opts.empty ?? 'No tasks.',
+});
 
 export function taskListOutput(list: TaskList, opts: { columns?: Column<TaskRow>[]; empty?: string } = {}): Output {
-  return {
-    json: list,
-    sections: [{ kind: 'table', columns: opts.columns ?? taskColumns, rows: list.tasks, empty: opts.empty ?? 'No tasks.' }],
-    notes: [pageNote(list, 'tasks')],
-  };
+  return pagedOutput(list as TaskList & Record<string, unknown>, taskListView(opts));
 }
 
 type Stats = Record<string, any>;

@@ -3,10 +3,9 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
 import { createdAt, tsz, updatedAt } from './columns.js';
+import type { TaskStatus } from '../../shared/task-statuses.js';
 
-export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'canceled', 'timeout'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'canceled', 'timeout'];
+export { TASK_STATUSES, TERMINAL_TASK_STATUSES, type TaskStatus } from '../../shared/task-statuses.js';
 
 export const generationTasks = pgTable(
   'generation_tasks',
