@@ -52,7 +52,7 @@ export const articles = pgTable(
     deletedAt: tsz('deleted_at'),
     /**
      * Full-text search over title and content: English words stemmed, CJK runs as overlapping bigrams
-     * (artgen_search_text, a hand-written SQL function in migration 0011; README "Articles: review, search, export").
+     * (artgen_search_text, a hand-written SQL function in migration 0011; docs/api.md "Articles: review, search, export").
      */
     searchVector: tsvector('search_vector')
       .notNull()
