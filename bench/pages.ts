@@ -42,7 +42,7 @@ async function spawnApi(env: Record<string, string>, logFile: string): Promise<C
   // BENCH_CPU_PROFILE=<dir>: the API writes a V8 CPU profile there when it stops.
   const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api-server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   children.push(child);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { contextOf, idArg, positiveInt } from '../context.js';
 import { CliError, EXIT, ExitWith } from '../errors.js';
 import { ApiError } from '../http-client.js';
-import { parseDistillationFile, type BadRow, type GoodRow } from '../distillation-file.js';
+import { parseDistillationFile, type BadRow, type GoodRow } from '../../domain/distillations/distillation-file.js';
 import { time, pageNote } from './views.js';
 
 export const IMPORT_BATCH_SIZE = 500;
@@ -70,6 +70,7 @@ unless --skip-invalid. Rows are sent in batches of ${IMPORT_BATCH_SIZE}.`,
     .action(async (file: string, opts, cmd: Command) => {
       const ctx = contextOf(cmd);
       const parsed = parseDistillationFile(file, await readInput(file));
+      if (parsed.problem) throw new CliError(parsed.problem);
       const { good, bad } = parsed;
       const total = good.length + bad.length;
       if (bad.length > 0 && !opts.skipInvalid) {
