@@ -84,7 +84,7 @@ function writtenMiB(pid: number) {
 }
 
 function spawnApi(env: Record<string, string>): Promise<ChildProcess> {
-  const child = cleanup.spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = cleanup.spawn(process.execPath, ['--import', 'tsx', 'src/api-server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => ((out += b.toString()), out.includes('API listening') && resolve(child));

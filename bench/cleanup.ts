@@ -34,7 +34,7 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals) {
  * const cleanup = benchCleanup();
  * const pg = await startEmbeddedPostgres(...);
  * cleanup.onStop(pg.stop);
- * const api = cleanup.spawn(process.execPath, ['--import', 'tsx', 'src/api/server.ts'], { env });
+ * const api = cleanup.spawn(process.execPath, ['--import', 'tsx', 'src/api-server.ts'], { env });
  * main().finally(() => cleanup.stopAll('SIGTERM'));
  */
 export function benchCleanup() {

@@ -43,7 +43,7 @@ async function spawnApi(env: Record<string, string>, logFile: string): Promise<C
   // BENCH_CPU_PROFILE=<dir>: the API writes a V8 CPU profile there when it stops.
   const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
   const log = openSync(logFile, 'w');
-  const child = cleanup.spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api/server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = cleanup.spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/api-server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {

@@ -110,7 +110,7 @@ async function main() {
   // BENCH_CPU_PROFILE=<dir>: the worker writes V8 CPU profiles (one per thread) there when it stops.
   const profileArgs = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
   const worker = await spawnService('src/worker.ts', env, 'worker running', profileArgs);
-  const apiProcess = await spawnService('src/api/server.ts', env, 'API listening');
+  const apiProcess = await spawnService('src/api-server.ts', env, 'API listening');
   const pids = { worker: worker.pid!, api: apiProcess.pid! };
   const api = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };

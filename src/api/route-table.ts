@@ -1,5 +1,6 @@
+import { decodePathSegment } from '../http/path-segment.js';
 import type { Scope } from '../shared/key-scopes.js';
-import type { ApiMount, ApiOperation } from './openapi.js';
+import type { ApiMount, ApiOperation } from './operation.js';
 
 /** The scope a route needs: the one its operation declares, else read for GET (and HEAD) and write for the rest. */
 export function requiredScope(method: string, declared?: Scope): Scope {
@@ -14,18 +15,6 @@ export interface ApiRoute {
   scope: Scope;
   /** Needs no API key. */
   open: boolean;
-}
-
-/**
- * A path segment decoded, as Hono decodes its params: malformed percent-encoding (`%ZZ`) stays as sent
- * instead of throwing, so the route's own id check answers 400 and the audit trail still finds the route.
- */
-export function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 interface CompiledRoute extends ApiRoute {

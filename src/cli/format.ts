@@ -1,5 +1,5 @@
 /** Output of every command: aligned text tables, pretty JSON (the API's own) or RFC 4180 CSV. */
-import { toCsv } from './csv.js';
+import { toCsv } from '../shared/csv.js';
 import { terminalJson, terminalText } from './terminal-text.js';
 
 export const FORMATS = ['table', 'json', 'csv'] as const;

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
-import { createApp } from '../api/app.js';
+import { createApp } from './app.js';
 import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';

@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { authThrottledError } from '../api/middleware/api-key-auth.js';
-import { clientAddress } from '../api/middleware/audit-trail.js';
+import { authThrottledError } from '../http/auth-throttled.js';
+import { clientAddress } from '../http/client-address.js';
+import { SESSION_COOKIE } from '../http/session-cookie.js';
 import type { Db } from '../db/client.js';
 import { createWebSession, deleteWebSession, keyPrefix } from '../domain/accounts/index.js';
 import { authThrottle, countAuthFailure, type AuthThrottleSettings } from '../domain/limits/auth-throttle.js';
@@ -12,7 +13,7 @@ import { CSRF_FIELD, sameToken } from './csrf.js';
 import { LANG_COOKIE } from './i18n/index.js';
 import { Layout, page } from './layout.js';
 import { localRedirectPath } from './local-path.js';
-import { clearSessionCookie, cookieOptions, SESSION_COOKIE, setSessionCookie } from './session.js';
+import { clearSessionCookie, cookieOptions, setSessionCookie } from './session.js';
 
 /** Before a session exists, the sign-in form is protected by a double-submit token (cookie + field). */
 const SIGN_IN_COOKIE = 'artgen_sign_in';

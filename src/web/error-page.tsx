@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { errorCodes, isDataException } from '../api/error-handler.js';
+import { errorCodes, isDataException } from '../http/error-handler.js';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { timing } from 'hono/timing';
-import type { RouteDeps } from '../api/types.js';
+import type { RouteDeps } from '../http/deps.js';
 import { requireOperatorScope } from './admin-guard.js';
 import { assetRoutes } from './assets.js';
 import { consoleAuditTrail } from './audit-trail.js';

@@ -2,9 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Db } from '../db/client.js';
 import { resolveWebSession, WEB_SESSION_HOURS } from '../domain/accounts/index.js';
+import { SESSION_COOKIE } from '../http/session-cookie.js';
 import type { WebContext, WebEnv } from './context.js';
-
-export const SESSION_COOKIE = 'artgen_session';
 
 /** Secure when the browser reached us over https (directly or through a proxy that says so). */
 export const isHttps = (c: WebContext) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { enforceWriteRateLimit, type RateLimitOptions } from '../api/middleware/rate-limit.js';
+import { enforceWriteRateLimit, type RateLimitOptions } from '../http/rate-limit.js';
 import { AppError } from '../domain/errors.js';
 import { canWrite, type WebContext, type WebEnv } from './context.js';
 

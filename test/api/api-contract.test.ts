@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentedOperations } from '../../src/api/app.js';
+import { documentedOperations } from '../../src/api/index.js';
 import { responseSchemas } from '../../src/api/openapi.js';
 import { newAccount } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';

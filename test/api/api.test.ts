@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp, MAX_BODY_BYTES } from '../../src/api/app.js';
-import type { ApiDeps } from '../../src/api/types.js';
+import { createApp, MAX_BODY_BYTES } from '../../src/server/app.js';
+import type { ApiDeps } from '../../src/http/deps.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { newAccount, openTestDatabase } from '../support/db.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp, openApiDocument } from '../../src/api/app.js';
+import { openApiDocument } from '../../src/api/index.js';
+import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';

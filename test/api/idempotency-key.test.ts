@@ -138,7 +138,7 @@ describe('Idempotency-Key', () => {
 /** `npm run api` as a real child process on the test database, starting workflows on the test worker's queue. */
 async function startApiProcess(temporalAddress: string) {
   const port = await findFreePort();
-  const api = startServiceProcess('src/api/server.ts', {
+  const api = startServiceProcess('src/api-server.ts', {
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: temporalAddress,
     TASK_QUEUE: stack.worker.taskQueue,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { API_ROUTES } from '../../src/api/app.js';
+import { API_ROUTES } from '../../src/api/index.js';
 import { connectDatabase } from '../../src/db/client.js';
 import { createAccount } from '../../src/domain/accounts/index.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../src/api/app.js';
+import { openApiDocument } from '../../src/api/index.js';
 import { parseAge } from '../../src/api/routes/task-cleanup.js';
-import { MAX_ID } from '../../src/api/schemas/input-rules.js';
+import { MAX_ID } from '../../src/http/schemas/input-rules.js';
 import { checkWebhookSecret, generateWebhookSecret } from '../../src/domain/webhooks/index.js';
 
 /**

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp, documentedOperations, openApiDocument } from '../../src/api/app.js';
-import type { ApiDeps } from '../../src/api/types.js';
+import { documentedOperations, openApiDocument } from '../../src/api/index.js';
+import { createApp } from '../../src/server/app.js';
+import type { ApiDeps } from '../../src/http/deps.js';
 import { createLogger } from '../../src/logger.js';
 
 /** Routes are only built here, never called, so the handles they close over are never used. */

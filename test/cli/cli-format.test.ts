@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { idRanges } from '../../src/cli/commands/distillations.js';
 import { describeSpec, parseInterval } from '../../src/cli/commands/schedule.js';
 import { parseAge } from '../../src/cli/commands/task.js';
-import { CsvParseError, csvField, parseCsv, toCsv } from '../../src/cli/csv.js';
-import { checkDistillation, parseDistillationFile } from '../../src/cli/distillation-file.js';
-import { CliError } from '../../src/cli/errors.js';
+import { CsvParseError, csvField, parseCsv, toCsv } from '../../src/shared/csv.js';
+import { checkDistillation, parseDistillationFile } from '../../src/domain/distillations/distillation-file.js';
 import { cellText, displayWidth, formatDuration, renderCsv, renderKeyValue, renderOutput, renderTable, truncate } from '../../src/cli/format.js';
 import { describeNetworkError } from '../../src/cli/http-client.js';
 import { SseParser } from '../../src/cli/sse.js';
@@ -160,8 +159,8 @@ describe('import file checks', () => {
   });
 
   it('rejects a CSV without the keyword and topics columns', () => {
-    expect(() => parseDistillationFile('a.csv', 'name,questions\nx,y')).toThrow(CliError);
-    expect(() => parseDistillationFile('a.csv', '')).toThrow(/empty/);
+    expect(parseDistillationFile('a.csv', 'name,questions\nx,y')).toMatchObject({ good: [], bad: [], problem: expect.stringMatching(/header must name the columns keyword and topics/) });
+    expect(parseDistillationFile('a.csv', '').problem).toMatch(/empty/);
   });
 
   it('reads JSON arrays and {distillations} objects and reports bad entries by index', () => {
@@ -173,8 +172,8 @@ describe('import file checks', () => {
       [2, ['not an object {"keyword", "topics"}']],
       [3, ['topic 1 is empty', 'topic 2 is 501 characters long (at most 500)']],
     ]);
-    expect(() => parseDistillationFile('a.json', '{"nope": 1}')).toThrow(/array/);
-    expect(() => parseDistillationFile('a.json', '[{')).toThrow(/JSON file cannot be read/);
+    expect(parseDistillationFile('a.json', '{"nope": 1}').problem).toMatch(/array/);
+    expect(parseDistillationFile('a.json', '[{').problem).toMatch(/JSON file cannot be read/);
   });
 
   it('detects the format from the content when the name does not say', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { parseCsv } from '../../src/cli/csv.js';
+import { parseCsv } from '../../src/shared/csv.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
 import { cliFor, runCli, show, type CliResult } from '../support/cli.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/api/app.js';
+import { API_ROUTES } from '../../src/api/index.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
-import { createErrorHandler } from '../../src/api/error-handler.js';
-import { createEventHub, eventHubFor } from '../../src/api/event-hub.js';
+import { createErrorHandler } from '../../src/http/error-handler.js';
+import { createEventHub, eventHubFor } from '../../src/http/event-hub.js';
 import { apiKeyAuth } from '../../src/api/middleware/api-key-auth.js';
 import { taskEventRoutes } from '../../src/api/routes/task-events.js';
-import { createStreamGate } from '../../src/api/stream-gate.js';
+import { createStreamGate } from '../../src/http/stream-gate.js';
 import type { ApiEnv } from '../../src/api/types.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { finishTask } from '../../src/domain/tasks/task-lifecycle.js';
@@ -17,7 +17,7 @@ import { openSse, readUntilEnd } from '../support/sse.js';
 
 /**
  * Idle event streams: tasks no worker runs, events appended by the domain functions directly, and a
- * 50 ms ping so the keep-alive comments show up quickly. Same auth and error handling as app.ts.
+ * 50 ms ping so the keep-alive comments show up quickly. Same auth and error handling as src/server/app.ts.
  */
 
 const database = openTestDatabase(5);

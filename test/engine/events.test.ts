@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import type { ApiDeps } from '../../src/api/types.js';
+import { createApp } from '../../src/server/app.js';
+import type { ApiDeps } from '../../src/http/deps.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { appendTaskEvent } from '../../src/domain/tasks/task-events.js';
 import { finishTask, startTask } from '../../src/domain/tasks/task-lifecycle.js';

@@ -65,10 +65,10 @@ it('SIGTERM to the bench process (`npm run bench`) once its API is up stops the 
   await waitFor('the bench to start its API process', async () => {
     if (b.child.exitCode !== null) throw new Error(`the bench exited early:\n${b.tail()}`);
     seen = await descendants(b.child.pid!);
-    return seen.some((p) => p.command.includes('src/api/server.ts')) ? true : undefined;
+    return seen.some((p) => p.command.includes('src/api-server.ts')) ? true : undefined;
   }, 240_000);
-  const kinds = (s: ProcessInfo[]) => ['src/worker.ts', 'src/api/server.ts', 'postgres', 'temporal'].filter((k) => s.some((p) => p.command.includes(k)));
-  expect(kinds(seen)).toEqual(['src/worker.ts', 'src/api/server.ts', 'postgres', 'temporal']);
+  const kinds = (s: ProcessInfo[]) => ['src/worker.ts', 'src/api-server.ts', 'postgres', 'temporal'].filter((k) => s.some((p) => p.command.includes(k)));
+  expect(kinds(seen)).toEqual(['src/worker.ts', 'src/api-server.ts', 'postgres', 'temporal']);
   seen = await descendants(b.child.pid!);
 
   b.child.kill('SIGTERM');

@@ -41,7 +41,7 @@ it('api and worker started before PostgreSQL and Temporal wait for them, then be
     LLM_TASK_QUEUE: `wait-llm-${suffix}`,
     USAGE_VERIFY_SCHEDULE_ID: `wait-usage-${suffix}`,
   };
-  const api = startServiceProcess('src/api/server.ts', env);
+  const api = startServiceProcess('src/api-server.ts', env);
   const worker = startServiceProcess('src/worker.ts', env);
   processes.push(api, worker);
   const waitingForPg = new RegExp(`waiting for PostgreSQL at 127\\.0\\.0\\.1:${pgPort}`);

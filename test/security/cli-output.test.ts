@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/cli/csv.js';
+import { parseCsv } from '../../src/shared/csv.js';
 import { renderOutput, type Output } from '../../src/cli/format.js';
 import { cliFor, show } from '../support/cli.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEventHub } from '../../src/api/event-hub.js';
+import { createEventHub } from '../../src/http/event-hub.js';
 import { DEFAULT_LIMITS, type LimitDefaults } from '../../src/config.js';
 import { createApiKey } from '../../src/domain/accounts/index.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';

@@ -87,7 +87,7 @@ beforeAll(async () => {
   worker = startServiceProcess('src/worker.ts', env, 'worker');
   const port = await findFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
-  api = startServiceProcess('src/api/server.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'api');
+  api = startServiceProcess('src/api-server.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, 'api');
   await Promise.all([worker.waitForOutput(/worker running/), api.waitForOutput(/API listening/)]);
   temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   // What anyone who reaches Temporal's port has: a client without the payload keys.

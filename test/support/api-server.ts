@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/api/app.js';
-import type { ApiDeps } from '../../src/api/types.js';
+import { createApp } from '../../src/server/app.js';
+import type { ApiDeps } from '../../src/http/deps.js';
 import type { Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';

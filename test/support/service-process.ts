@@ -25,7 +25,7 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a TypeScript entry point (`src/main.ts`, `src/api/server.ts`, `src/worker.ts`, a test's own load
+ * Runs a TypeScript entry point (`src/main.ts`, `src/api-server.ts`, `src/worker.ts`, a test's own load
  * script) as a real child process from the repository root, with the tests' payload keys and `env` on top
  * of the test's environment. The one way the tests run a process of their own.
  */

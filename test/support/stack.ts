@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { LlmPolicy } from '../../src/workflows/contracts.js';
-import type { ApiDeps } from '../../src/api/types.js';
+import type { ApiDeps } from '../../src/http/deps.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { startApiServer } from './api-server.js';
 import { openTestDatabase } from './db.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEYWORD_MAX, parseDistillationFile, TOPIC_MAX, TOPICS_PER_DISTILLATION_MAX } from '../../src/cli/distillation-file.js';
-import { CliError } from '../../src/cli/errors.js';
+import { KEYWORD_MAX, parseDistillationFile, TOPIC_MAX, TOPICS_PER_DISTILLATION_MAX } from '../../src/domain/distillations/distillation-file.js';
 import { importProblem } from '../../src/web/distillations/import-problems.js';
 import { translator } from '../../src/web/i18n/index.js';
 
@@ -23,13 +22,9 @@ function allProblems(): string[] {
   const json = JSON.stringify([{ topics: ['a'] }, { keyword: 1, topics: ['a'] }, { keyword: 'k' }, { keyword: 'k', topics: 'a' }, { keyword: 'k', topics: ['', 1, 'a\u0000'] }, 5]);
   const rows = [...parseDistillationFile('a.csv', csv).bad, ...parseDistillationFile('a.json', json).bad];
   const fileErrors = ['kw,topics\na,b', '\n'].map((text) => {
-    try {
-      parseDistillationFile('b.csv', text);
-    } catch (err) {
-      if (err instanceof CliError) return err.message;
-      throw err;
-    }
-    throw new Error(`no error for ${JSON.stringify(text)}`);
+    const { problem } = parseDistillationFile('b.csv', text);
+    if (problem === undefined) throw new Error(`no problem for ${JSON.stringify(text)}`);
+    return problem;
   });
   return [...rows.flatMap((r) => r.errors), ...fileErrors];
 }

@@ -1,11 +1,12 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_LIMITS } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { authenticateApiKey, keyPrefix, scopeAllows, type Scope } from '../../domain/accounts/index.js';
 import { AppError } from '../../domain/errors.js';
-import { authThrottle, countAuthFailure, type AuthThrottled, type AuthThrottleSettings } from '../../domain/limits/auth-throttle.js';
+import { authThrottle, countAuthFailure, type AuthThrottleSettings } from '../../domain/limits/auth-throttle.js';
 import { requiredScope, type RouteTable } from '../route-table.js';
-import { clientAddress } from './audit-trail.js';
+import { authThrottledError } from '../../http/auth-throttled.js';
+import { clientAddress } from '../../http/client-address.js';
 
 export type AuthVariables = {
   accountId: number;
@@ -19,18 +20,6 @@ const REFUSALS = {
   revoked: ['API_KEY_REVOKED', 'The API key was revoked; ask for a new one.'],
   expired: ['API_KEY_EXPIRED', 'The API key has expired; create a new one.'],
 } as const;
-
-/** The 429 of a throttled authentication (bearer key or console sign-in), with Retry-After. */
-export function authThrottledError(c: Context, t: AuthThrottled) {
-  c.header('Retry-After', String(t.retryAfterSeconds));
-  const who = t.scope === 'address' ? 'this client address' : 'keys with this prefix';
-  return new AppError(
-    429,
-    'AUTH_THROTTLED',
-    `Too many failed authentications from ${who}: at most ${t.limit} per ${t.windowSeconds} s. Retry after ${t.retryAfterSeconds} s.`,
-    { scope: t.scope, limit: t.limit, windowSeconds: t.windowSeconds, retryAfterSeconds: t.retryAfterSeconds },
-  );
-}
 
 /**
  * `Authorization: Bearer <api key>` -> the account id in `c.get('accountId')`; every route is scoped by it.

@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import type { Db } from '../../db/client.js';
 import { resolveWebSession, scopeAllows } from '../../domain/accounts/index.js';
 import { AppError } from '../../domain/errors.js';
-import { SESSION_COOKIE } from '../../web/session.js';
+import { SESSION_COOKIE } from '../../http/session-cookie.js';
 import { requiredScope, type RouteTable } from '../route-table.js';
 import type { ApiEnv } from '../types.js';
 

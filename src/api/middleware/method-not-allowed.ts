@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { errorBody } from '../error-handler.js';
+import { errorBody } from '../../http/error-handler.js';
 
 /** A declared route: an upper-case method and a Hono path such as `/api/tasks/:id`. */
 export interface DeclaredRoute {

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createAccount, createApiKey, listAccounts, requireAccount, updateAccount } from '../../domain/accounts/index.js';
-import type { ApiOperation } from '../openapi.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import { accountInput, accountPatch } from '../schemas/accounts.js';
-import { count, id, paged, timestamp } from '../schemas/common.js';
-import { newKeyAnswer, newKeyInput } from './key-input.js';
+import type { ApiOperation } from '../operation.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import { accountInput, accountPatch } from '../../http/schemas/accounts.js';
+import { count, id, paged, timestamp } from '../../http/schemas/common.js';
+import { newKeyAnswer, newKeyInput } from '../../http/schemas/key-input.js';
 
 const accountAnswer = z.object({ id, name: z.string(), createdAt: timestamp, fairnessWeight: z.number() });
 

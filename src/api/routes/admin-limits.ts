@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { describeAccountLimits, updateAccountLimits } from '../../domain/limits/account-limits.js';
-import type { ApiOperation } from '../openapi.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { parseIdParam, parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseIdParam, parseJsonBody } from '../../http/validation.js';
 import { requireOwnAccountOrOperator } from '../account-reach.js';
-import { limitsPatch } from '../schemas/accounts.js';
-import { count, id } from '../schemas/common.js';
+import { limitsPatch } from '../../http/schemas/accounts.js';
+import { count, id } from '../../http/schemas/common.js';
 
 /**
  * An account's rate limits and quotas: `overrides` (its own) and `effective` (what applies); mounted at

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { createOwnApiKey, listApiKeys, revokeApiKey } from '../../domain/accounts/index.js';
-import type { ApiOperation } from '../openapi.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { parseIdParam, parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseIdParam, parseJsonBody } from '../../http/validation.js';
 import { z } from 'zod';
-import { keyView, newKeyAnswer, newKeyInput } from './key-input.js';
+import { keyView, newKeyAnswer, newKeyInput } from '../../http/schemas/key-input.js';
 
 /** The calling account's own keys: list, create (a scope no higher than the caller's), revoke. */
 export function apiKeyRoutes({ db }: ApiDeps) {

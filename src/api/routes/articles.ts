@@ -11,13 +11,14 @@ import {
   EXPORT_CONTENT_TYPES,
   SINGLE_JSON_CONTENT_TYPE,
 } from '../../domain/articles/index.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
 import { articleReviewer } from '../../temporal/article-review.js';
-import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../schemas/article-requests.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { download } from '../download.js';
-import { article, articleList, bulkReviewAnswer, editAnswer, exportedArticle, reviewAnswer, revisionList } from '../schemas/article-responses.js';
+import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../../http/schemas/article-requests.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { download } from '../../http/download.js';
+import { article, articleList, bulkReviewAnswer, editAnswer, exportedArticle, reviewAnswer, revisionList } from '../../http/schemas/article-responses.js';
 
 const listQuery = pagination.extend(articleFilterFields);
 

@@ -2,11 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { listAuditEvents } from '../../domain/accounts/audit-events.js';
 import { requireOwnAccountOrOperator } from '../account-reach.js';
-import type { ApiOperation } from '../openapi.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { count, id, jsonObject, paged, timestamp } from '../schemas/common.js';
-import { MAX_ID } from '../schemas/input-rules.js';
-import { pagination, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { count, id, jsonObject, paged, timestamp } from '../../http/schemas/common.js';
+import { MAX_ID } from '../../http/schemas/input-rules.js';
+import { pagination, parseQuery } from '../../http/validation.js';
 
 const auditQuery = pagination.extend({
   from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z' }).optional(),

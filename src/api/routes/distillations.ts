@@ -7,11 +7,12 @@ import {
   listDistillations,
   replaceTopics,
 } from '../../domain/distillations.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
-import { distillationInput, importInput, topicsInput } from '../schemas/distillation-input.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
+import { distillationInput, importInput, topicsInput } from '../../domain/distillations/distillation-input.js';
 
 const distillationRow = z.object({
   id,

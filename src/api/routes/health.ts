@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { safeError, type SafeError } from '../../db/safe-error.js';
-import type { ApiDeps } from '../types.js';
-import type { ApiOperation } from '../openapi.js';
-import { count } from '../schemas/common.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiOperation } from '../operation.js';
+import { count } from '../../http/schemas/common.js';
 
 const probeAnswer = z.xor([z.object({ status: z.literal('ok'), latencyMs: count }), z.object({ status: z.literal('down'), error: z.string() })]);
 const healthAnswer = z.object({ status: z.enum(['ok', 'degraded']), database: probeAnswer, temporal: probeAnswer });

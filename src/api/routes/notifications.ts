@@ -2,10 +2,11 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/tasks/task-event-queries.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseIdParam, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id, jsonObject, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id, jsonObject, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
 
 const notification = z.object({
   id,

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { getPublishing, putPublishing, stopPublishing } from '../../domain/webhooks/index.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id, nullableTimestamp, timestamp } from '../schemas/common.js';
-import { publishingInput } from '../schemas/webhook-request.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id, nullableTimestamp, timestamp } from '../../http/schemas/common.js';
+import { publishingInput } from '../../http/schemas/webhook-request.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseJsonBody } from '../../http/validation.js';
 
 const publishingView = z.object({
   webhookId: id,

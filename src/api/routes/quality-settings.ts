@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { getQualitySettings, putQualitySettings } from '../../domain/quality/settings.js';
-import type { ApiOperation } from '../openapi.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseJsonBody } from '../../http/validation.js';
 
 const whole = (name: string, min: number, max: number) =>
   z

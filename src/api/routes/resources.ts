@@ -14,11 +14,12 @@ import {
   type ResourceKind,
 } from '../../domain/ingredients/resources.js';
 import type { Db } from '../../db/client.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { httpUrl } from '../schemas/input-rules.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { httpUrl } from '../../http/schemas/input-rules.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
 
 const text = (field: string, max: number) =>
   z.string().trim().min(1, `${field} is required`).max(max, `${field} must be at most ${max} characters`);

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { listSchedules } from '../../domain/schedules/generation-schedules.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, scheduleDetail as detailOf } from '../../temporal/schedule-control.js';
 import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
-import { scheduleCreator, scheduleView as view } from '../schedule-create.js';
-import { createScheduleInput } from '../schemas/schedule-request.js';
-import { taskRequestSchema } from '../schemas/task-request.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { id, jsonObject, paged, timestamp } from '../schemas/common.js';
+import { scheduleCreator, scheduleView as view } from '../../services/schedule-create.js';
+import { createScheduleInput } from '../../http/schemas/schedule-request.js';
+import { taskRequestSchema } from '../../http/schemas/task-request.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { id, jsonObject, paged, timestamp } from '../../http/schemas/common.js';
 
 const scheduleView = z.object({
   id,

@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { TASK_STATUSES } from '../../db/schema.js';
 import { accountStats } from '../../domain/stats.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import type { ApiOperation } from '../openapi.js';
-import { count } from '../schemas/common.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import type { ApiOperation } from '../operation.js';
+import { count } from '../../http/schemas/common.js';
 
 const durations = z.object({ mean: z.number().nullable(), p95: z.number().nullable() }).describe('Milliseconds; null when nothing finished');
 const statsWindow = z.object({

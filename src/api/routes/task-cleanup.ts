@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { cleanupTasks } from '../../domain/tasks/task-cleanup.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { parseJsonBody } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id } from '../schemas/common.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseJsonBody } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id } from '../../http/schemas/common.js';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 const MAX_AGE_SECONDS = 3650 * 86_400;

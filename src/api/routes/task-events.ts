@@ -3,11 +3,12 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { AppError } from '../../domain/errors.js';
 import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
-import type { EventHub } from '../event-hub.js';
-import { respondWithTaskEvents } from '../task-event-stream.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { parseIdParam } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
+import type { EventHub } from '../../http/event-hub.js';
+import { respondWithTaskEvents } from '../../http/task-event-stream.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseIdParam } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
 
 export interface TaskEventRouteOptions {
   hub?: EventHub;

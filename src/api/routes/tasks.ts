@@ -8,14 +8,15 @@ import { cancelTaskOfAccount, queryTaskProgress } from '../../temporal/task-cont
 import { listArticles } from '../../domain/articles/index.js';
 import { getTaskDetail, listTasks } from '../../domain/tasks/task-queries.js';
 import { ITEM_STATES, TASK_STATUSES } from '../../db/schema.js';
-import { taskStarter } from '../task-start.js';
-import { taskRequestSchema } from '../schemas/task-request.js';
+import { taskStarter } from '../../services/task-start.js';
+import { taskRequestSchema } from '../../http/schemas/task-request.js';
 import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
-import { articleList, articleSummary } from '../schemas/article-responses.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
+import { articleList, articleSummary } from '../../http/schemas/article-responses.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),

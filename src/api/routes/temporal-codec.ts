@@ -2,9 +2,10 @@ import type { Payload } from '@temporalio/common';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { z } from 'zod';
-import type { ApiOperation } from '../openapi.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { parseJsonBody } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { parseJsonBody } from '../../http/validation.js';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 

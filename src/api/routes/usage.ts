@@ -4,11 +4,12 @@ import { repairUsage } from '../../domain/usage/usage-repair.js';
 import { listUsageReports, storeUsageReport, USAGE_REPORT_SOURCES } from '../../domain/usage/usage-reports.js';
 import { verifyUsage } from '../../domain/usage/verification.js';
 import { temporalWorkflowStatus } from '../../temporal/workflow-status.js';
-import type { ApiDeps, ApiEnv } from '../types.js';
-import { pagination, parseQuery } from '../validation.js';
-import type { ApiOperation } from '../openapi.js';
+import type { ApiDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseQuery } from '../../http/validation.js';
+import type { ApiOperation } from '../operation.js';
 import { DISCREPANCY_KINDS } from '../../domain/usage/verification.js';
-import { count, id, jsonObject, paged, timestamp } from '../schemas/common.js';
+import { count, id, jsonObject, paged, timestamp } from '../../http/schemas/common.js';
 
 const ids = z.record(z.string(), z.union([z.number(), z.string()])).describe('accountId, distillationId, taskId, position, workflowId: what the finding is about');
 const usageReport = z.object({

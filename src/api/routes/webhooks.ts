@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES } from '../../db/schema.js';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../domain/webhooks/index.js';
 import { webhookSender } from '../../temporal/webhook-sender.js';
-import type { ApiOperation } from '../openapi.js';
-import { count, id, nullableTimestamp, paged, timestamp } from '../schemas/common.js';
-import { deliveryQuery, newWebhookInput } from '../schemas/webhook-request.js';
-import type { ApiEnv, RouteDeps } from '../types.js';
-import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../validation.js';
+import type { ApiOperation } from '../operation.js';
+import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
+import { deliveryQuery, newWebhookInput } from '../../http/schemas/webhook-request.js';
+import type { RouteDeps } from '../../http/deps.js';
+import type { ApiEnv } from '../types.js';
+import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
 
 const webhookView = z.object({ id, url: z.string(), events: z.array(z.string()), createdAt: timestamp });
 const createdWebhook = webhookView.extend({ secret: z.string().describe('Shown only in this answer: keep it to verify webhook-signature') });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { contextOf, idArg } from '../context.js';
 import { CliError, EXIT, ExitWith } from '../errors.js';
 import { ApiError } from '../http-client.js';
-import { parseDistillationFile, type BadRow, type GoodRow } from '../distillation-file.js';
+import type { BadRow, GoodRow } from '../../domain/distillations/distillation-file.js';
 import { pagedList } from './paged-list.js';
 import { time } from './views.js';
 
@@ -70,7 +70,10 @@ unless --skip-invalid. Rows are sent in batches of ${IMPORT_BATCH_SIZE}.`,
     )
     .action(async (file: string, opts, cmd: Command) => {
       const ctx = contextOf(cmd);
+      // Loaded here: the checker reads its limits from the zod schema, and zod would slow every other command's start.
+      const { parseDistillationFile } = await import('../../domain/distillations/distillation-file.js');
       const parsed = parseDistillationFile(file, await readInput(file));
+      if (parsed.problem) throw new CliError(parsed.problem);
       const { good, bad } = parsed;
       const total = good.length + bad.length;
       if (bad.length > 0 && !opts.skipInvalid) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { articleFilterFields } from '../../api/schemas/article-requests.js';
+import { articleFilterFields } from '../../http/schemas/article-requests.js';
 import type { ArticleFilter } from '../../domain/articles/index.js';
 
 /** The list's filter fields as the form sends them (strings, empty = not given). */

@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
-import { download } from '../../api/download.js';
-import { bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../../api/schemas/article-requests.js';
-import type { RouteDeps } from '../../api/types.js';
-import { parseIdParam, parseQuery } from '../../api/validation.js';
+import { download } from '../../http/download.js';
+import { bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../../http/schemas/article-requests.js';
+import type { RouteDeps } from '../../http/deps.js';
+import { parseIdParam, parseQuery } from '../../http/validation.js';
 import { deleteArticle, editArticle, exportArticle, exportArticles, getArticle, listArticles, listRevisions, REVIEW_ACTIONS, type ReviewAction } from '../../domain/articles/index.js';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { articleReviewer } from '../../temporal/article-review.js';

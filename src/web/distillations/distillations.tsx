@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { BadRow } from '../../cli/distillation-file.js';
+import type { BadRow } from '../../domain/distillations/distillation-file.js';
 import type { listDistillations } from '../../domain/distillations.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';

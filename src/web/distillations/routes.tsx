@@ -1,10 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
-import { checkDistillation, parseDistillationFile } from '../../cli/distillation-file.js';
-import { CliError } from '../../cli/errors.js';
+import { checkDistillation, parseDistillationFile } from '../../domain/distillations/distillation-file.js';
 import type { Db } from '../../db/client.js';
-import { topicsInput } from '../../api/schemas/distillation-input.js';
-import { parseIdParam } from '../../api/validation.js';
+import { DISTILLATION_LIMITS, topicsInput } from '../../domain/distillations/distillation-input.js';
+import { parseIdParam } from '../../http/validation.js';
 import { createDistillations, deleteDistillation, getDistillation, listDistillations, replaceTopics } from '../../domain/distillations.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
@@ -15,7 +14,7 @@ import { formTextAsTyped as text, formIssues } from '../form-fields.js';
 
 const PAGE_SIZE = 20;
 /** The API's import limit, kept for the console too. */
-const IMPORT_MAX = 1000;
+const IMPORT_MAX = DISTILLATION_LIMITS.importMax;
 
 /** What the list says after a change, by the query parameter the change redirected with. */
 const NOTICES = { added: 'added', imported: 'imported', updated: 'topicsUpdated', deleted: 'distillationDeleted' } as const;
@@ -54,13 +53,8 @@ export function distillationRoutes(db: Db) {
       const content = file ? await file.text() : text(body.text);
       const importText = file ? undefined : content;
       if (content.trim() === '') return render(c, { importError: t('importEmpty') }, 400);
-      let parsed;
-      try {
-        parsed = parseDistillationFile(file?.name ?? '', content);
-      } catch (err) {
-        if (err instanceof CliError) return render(c, { importError: importProblem(t, err.message), importText }, 400);
-        throw err;
-      }
+      const parsed = parseDistillationFile(file?.name ?? '', content);
+      if (parsed.problem) return render(c, { importError: importProblem(t, parsed.problem), importText }, 400);
       if (parsed.bad.length > 0) return render(c, { importBadRows: parsed.bad, importText }, 400);
       if (parsed.good.length === 0) return render(c, { importError: t('importEmpty') }, 400);
       if (parsed.good.length > IMPORT_MAX) return render(c, { importError: t('importTooMany', { n: parsed.good.length, max: IMPORT_MAX }), importText }, 400);

@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
-import { accountInput, limitsPatch } from '../../api/schemas/accounts.js';
-import type { ApiDeps } from '../../api/types.js';
-import { parseIdParam } from '../../api/validation.js';
+import { accountInput, limitsPatch } from '../../http/schemas/accounts.js';
+import type { ApiDeps } from '../../http/deps.js';
+import { parseIdParam } from '../../http/validation.js';
 import { DEFAULT_LIMITS } from '../../config.js';
 import { createAccount, keyPrefix, listAccounts, requireAccount } from '../../domain/accounts/index.js';
 import { describeAccountLimits, LIMIT_FIELDS, updateAccountLimits } from '../../domain/limits/account-limits.js';

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
-import { newKeyInput } from '../../api/routes/key-input.js';
-import { parseIdParam } from '../../api/validation.js';
+import { newKeyInput } from '../../http/schemas/key-input.js';
+import { parseIdParam } from '../../http/validation.js';
 import type { Db } from '../../db/client.js';
 import { createOwnApiKey, deleteWebSession, listApiKeys, revokeApiKey } from '../../domain/accounts/index.js';
 import { notFound } from '../../domain/errors.js';

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
-import { parseIdParam } from '../../api/validation.js';
+import { parseIdParam } from '../../http/validation.js';
 import type { Db } from '../../db/client.js';
 import { listNotifications, markAllNotificationsRead, markNotificationRead } from '../../domain/tasks/task-event-queries.js';
 import type { WebContext, WebEnv } from '../context.js';

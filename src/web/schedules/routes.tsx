@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { scheduleCreator } from '../../api/schedule-create.js';
-import { createScheduleInput, scheduleSpecInput } from '../../api/schemas/schedule-request.js';
-import type { ApiDeps } from '../../api/types.js';
-import { parseIdParam } from '../../api/validation.js';
+import { scheduleCreator } from '../../services/schedule-create.js';
+import { createScheduleInput, scheduleSpecInput } from '../../http/schemas/schedule-request.js';
+import type { ApiDeps } from '../../http/deps.js';
+import { parseIdParam } from '../../http/validation.js';
 import { DEFAULT_LIMITS } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { listResources } from '../../domain/ingredients/index.js';

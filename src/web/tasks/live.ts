@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { eventHubFor } from '../../api/event-hub.js';
-import { PING_INTERVAL_MS, respondWithTaskEvents } from '../../api/task-event-stream.js';
-import type { RouteDeps } from '../../api/types.js';
-import { parseIdParam } from '../../api/validation.js';
+import { eventHubFor } from '../../http/event-hub.js';
+import { PING_INTERVAL_MS, respondWithTaskEvents } from '../../http/task-event-stream.js';
+import type { RouteDeps } from '../../http/deps.js';
+import { parseIdParam } from '../../http/validation.js';
 import { isTerminal } from '../../domain/tasks/task-lifecycle.js';
 import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
 import { taskProgressByIds } from '../../domain/tasks/task-progress.js';

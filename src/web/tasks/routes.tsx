@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { taskRequestSchema } from '../../api/schemas/task-request.js';
-import { taskStarter } from '../../api/task-start.js';
-import type { ApiDeps } from '../../api/types.js';
-import { parseIdParam } from '../../api/validation.js';
+import { taskRequestSchema } from '../../http/schemas/task-request.js';
+import { taskStarter } from '../../services/task-start.js';
+import type { ApiDeps } from '../../http/deps.js';
+import { parseIdParam } from '../../http/validation.js';
 import { DEFAULT_LIMITS } from '../../config.js';
 import { TASK_STATUSES } from '../../db/schema.js';
 import { accountLimits } from '../../domain/limits/account-limits.js';

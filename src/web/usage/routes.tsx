@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
-import type { ApiDeps } from '../../api/types.js';
-import { parseIdParam } from '../../api/validation.js';
+import type { ApiDeps } from '../../http/deps.js';
+import { parseIdParam } from '../../http/validation.js';
 import { keywordsByIds } from '../../domain/distillations.js';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { repairFingerprint } from '../../domain/usage/repair-fingerprint.js';

@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { deliveryQuery, newWebhookInput, publishingInput } from '../../api/schemas/webhook-request.js';
-import type { RouteDeps } from '../../api/types.js';
-import { parseIdParam } from '../../api/validation.js';
+import { deliveryQuery, newWebhookInput, publishingInput } from '../../http/schemas/webhook-request.js';
+import type { RouteDeps } from '../../http/deps.js';
+import { parseIdParam } from '../../http/validation.js';
 import { AppError } from '../../domain/errors.js';
 import { createWebhook, deleteWebhook, getPublishing, listDeliveries, listWebhooks, putPublishing, requireWebhook, stopPublishing } from '../../domain/webhooks/index.js';
 import { webhookSender } from '../../temporal/webhook-sender.js';

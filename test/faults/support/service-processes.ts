@@ -25,7 +25,7 @@ const FAST_RECOVERY = {
 
 /** `npm run api` as its own process; resolves once it listens. */
 export async function startApiProcess(env: ServiceEnv, port: number): Promise<ServiceProcess> {
-  const api = startServiceProcess('src/api/server.ts', { ...FAST_RECOVERY, ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const api = startServiceProcess('src/api-server.ts', { ...FAST_RECOVERY, ...env, PORT: String(port), HOST: '127.0.0.1' });
   await api.waitForOutput(/API listening/);
   return api;
 }

@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { forgetIdempotencyKey, pendingTask, runIdempotent, type IdempotencyScope, type RecordedResponse } from '../domain/limits/idempotency.js';
 import { finishTask } from '../domain/tasks/task-lifecycle.js';
 import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
-import type { ApiDeps } from './types.js';
+import type { ApiDeps } from '../http/deps.js';
 
 /**
  * Creates or retries a task and starts its workflow, for the API and the console alike. The work runs

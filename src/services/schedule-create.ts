@@ -3,8 +3,8 @@ import { accountLimits } from '../domain/limits/account-limits.js';
 import { forgetIdempotencyKey, runIdempotent, type IdempotencyScope } from '../domain/limits/idempotency.js';
 import { assertTemplateReferences, createScheduleRow, loadScheduleForRun, removeScheduleRow, type ScheduleSpec } from '../domain/schedules/generation-schedules.js';
 import { createTemporalSchedule, describeTemporalSchedule } from '../temporal/generation-schedules.js';
-import type { CreateScheduleInput } from './schemas/schedule-request.js';
-import type { RouteDeps } from './types.js';
+import type { CreateScheduleInput } from '../http/schemas/schedule-request.js';
+import type { RouteDeps } from '../http/deps.js';
 
 /** The schedule as POST /api/schedules answers it. */
 export const scheduleView = (s: { id: number; name: string; temporalScheduleId: string; spec: ScheduleSpec; template: unknown; createdAt: Date | string }) => ({

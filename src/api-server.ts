@@ -1,13 +1,13 @@
-import { loadConfig } from '../config.js';
-import { connectDatabase } from '../db/client.js';
-import { runMigrations } from '../db/migrate.js';
-import { createLogger } from '../logger.js';
-import { resolvePayloadCodec } from '../server/payload-codec-keys.js';
-import { retryStartupStep } from '../server/retry-startup-step.js';
-import { serveApi } from '../server/serve-api.js';
-import { onShutdownSignal } from '../server/shutdown.js';
-import { exitOnStartupError, requireFreeApiPort, requireSetting } from '../server/startup.js';
-import { waitForPostgres, waitForTemporal } from '../server/wait-for-dependencies.js';
+import { loadConfig } from './config.js';
+import { connectDatabase } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { createLogger } from './logger.js';
+import { resolvePayloadCodec } from './server/payload-codec-keys.js';
+import { retryStartupStep } from './server/retry-startup-step.js';
+import { serveApi } from './server/serve-api.js';
+import { onShutdownSignal } from './server/shutdown.js';
+import { exitOnStartupError, requireFreeApiPort, requireSetting } from './server/startup.js';
+import { waitForPostgres, waitForTemporal } from './server/wait-for-dependencies.js';
 
 /** `npm run api`: the HTTP API alone, against DATABASE_URL and TEMPORAL_ADDRESS. */
 async function main() {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCOPES } from '../../shared/key-scopes.js';
-import { id, nullableTimestamp, timestamp } from '../schemas/common.js';
+import { id, nullableTimestamp, timestamp } from './common.js';
 
 /** A new key: its scope, an optional name, and optional days until it expires. */
 export const newKeyInput = z.object({

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
-import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
 import { z } from 'zod';
 import { DOCS_PAGE_CSP, renderDocsPage } from './docs-page.js';
-import { createErrorHandler, errorBody } from './error-handler.js';
 import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { codecConsoleSession } from './middleware/codec-console-session.js';
-import { jsonNewline } from './middleware/json-newline.js';
-import { auditTrail } from './middleware/audit-trail.js';
-import { methodNotAllowed } from './middleware/method-not-allowed.js';
-import { rateLimit } from './middleware/rate-limit.js';
-import { securityHeaders } from './middleware/security-headers.js';
-import { buildOpenApiDocument, mountedPath, openApiPath, type ApiMount } from './openapi.js';
+import { apiAuditTrail } from './middleware/audit-trail.js';
+import { rateLimit } from '../http/rate-limit.js';
+import { buildOpenApiDocument, mountedPath, openApiPath } from './openapi.js';
+import type { ApiMount } from './operation.js';
 import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
 import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
 import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
@@ -30,15 +24,12 @@ import { statsOperations, statsRoutes } from './routes/stats.js';
 import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
-import { temporalCodecCors, temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
+import { temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
-import { createStreamGate } from './stream-gate.js';
-import { webRoutes } from '../web/index.js';
-import type { ApiDeps, ApiEnv, RouteDeps } from './types.js';
-
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+import type { RouteDeps } from '../http/deps.js';
+import type { ApiRouter } from './types.js';
 
 type RouteModule = (deps: RouteDeps) => Hono<any>;
 interface Mount extends ApiMount {
@@ -46,7 +37,7 @@ interface Mount extends ApiMount {
 }
 
 const TASKS = '/api/article-generation/tasks';
-const TEMPORAL_CODEC = '/api/temporal-codec';
+export const TEMPORAL_CODEC = '/api/temporal-codec';
 /** Every route module, where it is mounted, and what it documents (in this order: cleanup before /:id). */
 const MOUNTS: Mount[] = [
   { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
@@ -102,43 +93,11 @@ export const documentedOperations = () =>
   [...MOUNTS, ...SELF].flatMap((mount) => mount.operations.map((op) => ({ mount, op, method: op.method.toUpperCase(), path: openApiPath(mount.base, op.path) })));
 
 /** Every declared method and path (Hono style): what the document lists and the 405 answer allows. */
-const declaredRoutes = () =>
+export const declaredRoutes = () =>
   [...MOUNTS, ...SELF].flatMap((m) => m.operations.map((op) => ({ method: op.method.toUpperCase(), path: mountedPath(m.base, op.path) })));
 
-/**
- * The HTTP API: health and the OpenAPI document are open, everything else under /api needs a bearer API
- * key of the scope its operation declares; writes and refused keys are audited. Every answer carries an
- * X-Request-Id (the client's when valid).
- */
-export function createApp(apiDeps: ApiDeps) {
-  const limits = apiDeps.limits ?? DEFAULT_LIMITS;
-  const deps: RouteDeps = {
-    ...apiDeps,
-    limits,
-    quality: apiDeps.quality ?? DEFAULT_QUALITY,
-    webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
-    streams: apiDeps.streams ?? createStreamGate({ db: apiDeps.db, log: apiDeps.log, caps: limits }),
-  };
-  const app = new Hono<ApiEnv>();
-  app.onError(createErrorHandler(deps.log));
-  app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
-  app.use('*', jsonNewline());
-  app.use('*', requestId());
-  app.use('*', securityHeaders());
-  // The codec's CORS answers the Temporal UI's preflight (OPTIONS, no key) before the 405 and the key check.
-  app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
-  app.use('*', methodNotAllowed(declaredRoutes()));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      // The rest of the body is never read, so the connection cannot be reused: say so.
-      onError: (c) => {
-        c.header('Connection', 'close');
-        return c.json(errorBody('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`), 413);
-      },
-    }),
-  );
+/** The API's own answers that need no key: the OpenAPI document, its web page, and the open route modules. */
+export function mountOpenApiRoutes(app: ApiRouter, deps: RouteDeps) {
   app.get(OPENAPI_PATH, (c) => c.json(openApiDocument()));
   app.get(DOCS_PATH, (c) => {
     docsPage ??= renderDocsPage(openApiDocument(), OPENAPI_PATH);
@@ -146,11 +105,16 @@ export function createApp(apiDeps: ApiDeps) {
     return c.html(docsPage);
   });
   for (const m of MOUNTS.filter((m) => m.open)) app.route(m.base, m.routes(deps));
-  app.route('/', webRoutes(deps));
-  app.use('/api/*', auditTrail(deps.db, API_ROUTES, deps.log));
+}
+
+/**
+ * Everything else under /api: a bearer API key of the scope its operation declares (or, at the codec
+ * endpoint, a signed-in operator's console session), writes rate limited, writes and refused keys audited.
+ */
+export function mountKeyedApiRoutes(app: ApiRouter, deps: RouteDeps) {
+  app.use('/api/*', apiAuditTrail(deps.db, API_ROUTES, deps.log));
   app.use(`${TEMPORAL_CODEC}/*`, codecConsoleSession(deps.db, API_ROUTES, deps.codecCorsOrigins));
   app.use('/api/*', apiKeyAuth(deps.db, API_ROUTES, deps.apiKeyHint, deps.limits));
   app.use('/api/*', rateLimit({ db: deps.db, defaults: deps.limits }));
   for (const m of MOUNTS.filter((m) => !m.open)) app.route(m.base, m.routes(deps));
-  return app;
 }

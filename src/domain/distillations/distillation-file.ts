@@ -1,14 +1,13 @@
 /**
  * Reads a distillation import file (CSV `keyword,topics` with topics separated by `|`, or JSON) and
- * checks every row the way the API would, so a bad file is rejected before anything is written.
+ * checks every row the way the API would, so a bad file is rejected before anything is written. Problems
+ * come back as data (`problem`, `bad`), worded in English; the CLI prints them, the console translates them.
  */
-import { CliError } from './errors.js';
-import { CsvParseError, parseCsv } from './csv.js';
-import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../shared/json-nesting.js';
+import { CsvParseError, parseCsv } from '../../shared/csv.js';
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../../shared/json-nesting.js';
+import { DISTILLATION_LIMITS } from './distillation-input.js';
 
-export const KEYWORD_MAX = 200;
-export const TOPIC_MAX = 500;
-export const TOPICS_PER_DISTILLATION_MAX = 200;
+export const { keywordMax: KEYWORD_MAX, topicMax: TOPIC_MAX, topicsMax: TOPICS_PER_DISTILLATION_MAX } = DISTILLATION_LIMITS;
 
 export interface Distillation {
   keyword: string;
@@ -35,7 +34,11 @@ export interface DistillationFile {
   kind: 'csv' | 'json';
   good: GoodRow[];
   bad: BadRow[];
+  /** Set when the file as a whole cannot be read (then `good` and `bad` are empty): nothing may be imported. */
+  problem?: string;
 }
+
+const unreadable = (kind: DistillationFile['kind'], problem: string): DistillationFile => ({ kind, good: [], bad: [], problem });
 
 /** The API's rules, plus at least one topic: a distillation without topics can never be used. */
 export function checkDistillation(keywordRaw: unknown, topicsRaw: unknown): { distillation?: Distillation; errors: string[] } {
@@ -75,16 +78,16 @@ function parseCsvFile(text: string): DistillationFile {
   try {
     records = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvParseError) throw new CliError(`The CSV file cannot be read: ${err.message}. Nothing was imported.`);
+    if (err instanceof CsvParseError) return unreadable('csv', `The CSV file cannot be read: ${err.message}. Nothing was imported.`);
     throw err;
   }
   const [header, ...rows] = records;
-  if (!header) throw new CliError('The CSV file is empty: expected a header `keyword,topics` and one row per distillation.');
+  if (!header) return unreadable('csv', 'The CSV file is empty: expected a header `keyword,topics` and one row per distillation.');
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const keywordAt = names.indexOf('keyword');
   const topicsAt = names.indexOf('topics');
   if (keywordAt < 0 || topicsAt < 0) {
-    throw new CliError(`line ${header.line}: the CSV header must name the columns keyword and topics (got: ${header.fields.join(',')}). Nothing was imported.`);
+    return unreadable('csv', `line ${header.line}: the CSV header must name the columns keyword and topics (got: ${header.fields.join(',')}). Nothing was imported.`);
   }
   const file: DistillationFile = { kind: 'csv', good: [], bad: [] };
   for (const r of rows) {
@@ -109,17 +112,17 @@ function parseCsvFile(text: string): DistillationFile {
 function parseJsonFile(text: string): DistillationFile {
   // The console reads uploaded files with this too: a nesting bomb is refused before it is parsed.
   if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
-    throw new CliError(`The JSON file nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels. Nothing was imported.`);
+    return unreadable('json', `The JSON file nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels. Nothing was imported.`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
-    throw new CliError(`The JSON file cannot be read: ${(err as Error).message}. Nothing was imported.`);
+    return unreadable('json', `The JSON file cannot be read: ${(err as Error).message}. Nothing was imported.`);
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { distillations?: unknown } | null)?.distillations;
   if (!Array.isArray(list)) {
-    throw new CliError('The JSON file must hold an array of {"keyword", "topics": [...]} or an object {"distillations": [...]}. Nothing was imported.');
+    return unreadable('json', 'The JSON file must hold an array of {"keyword", "topics": [...]} or an object {"distillations": [...]}. Nothing was imported.');
   }
   const file: DistillationFile = { kind: 'json', good: [], bad: [] };
   list.forEach((entry: unknown, index) => {
@@ -143,6 +146,7 @@ export function detectKind(name: string, text: string): 'csv' | 'json' {
   return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'csv';
 }
 
+/** The file's rows, good and bad, or the `problem` that makes the whole file unreadable. */
 export function parseDistillationFile(name: string, text: string): DistillationFile {
   return detectKind(name, text) === 'json' ? parseJsonFile(text) : parseCsvFile(text);
 }

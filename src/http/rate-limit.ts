@@ -1,10 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { LimitDefaults } from '../../config.js';
-import type { Db } from '../../db/client.js';
-import { accountLimits } from '../../domain/limits/account-limits.js';
-import { AppError } from '../../domain/errors.js';
-import { hitRateLimits, pruneRateLimitBuckets, type BucketState } from '../../domain/limits/rate-limits.js';
-import type { AuthVariables } from './api-key-auth.js';
+import type { LimitDefaults } from '../config.js';
+import type { Db } from '../db/client.js';
+import { accountLimits } from '../domain/limits/account-limits.js';
+import { AppError } from '../domain/errors.js';
+import { hitRateLimits, pruneRateLimitBuckets, type BucketState } from '../domain/limits/rate-limits.js';
+
+/** What the limiter reads of an authenticated request: the account and the key it wrote with. */
+type KeyedVariables = { accountId: number; apiKey: { id: number } };
 
 export interface RateLimitOptions {
   db: Db;
@@ -73,7 +75,7 @@ export async function enforceWriteRateLimit(c: Context, { db, defaults }: RateLi
  *
  * @example app.use('/api/*', rateLimit({ db, defaults: limitDefaults(config) }))
  */
-export function rateLimit(options: RateLimitOptions): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<{ Variables: KeyedVariables }> {
   return async (c, next) => {
     if (READS.has(c.req.method)) return next();
     await enforceWriteRateLimit(c, options, c.get('accountId'), c.get('apiKey').id);
