@@ -4,7 +4,7 @@ import { responseSchemas } from '../../src/api/openapi.js';
 import { newAccount } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';
 import { useTestStack } from '../support/stack.js';
-import { waitFor } from '../support/api-server.js';
+import { waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
@@ -55,10 +55,7 @@ async function hit(method: string, template: string, params: Record<string, numb
 
 const T = '/api/article-generation/tasks';
 const untilFinished = (key: string, id: number) =>
-  waitFor(`task ${id} finished`, async () => {
-    const r = await hit('GET', `${T}/{id}`, { id }, { key });
-    return ['completed', 'failed', 'canceled', 'timeout'].includes(r.body.status) ? r.body : undefined;
-  });
+  waitForTaskEnd(id, async () => (await hit('GET', `${T}/{id}`, { id }, { key })).body);
 
 describe('every answer of every route matches the document', () => {
   it('on success and on the errors a client can cause', async () => {

@@ -399,7 +399,8 @@ describe('maintenance commands', () => {
     const r = await a.cli(['task', 'create', '-n', '2', '--watch', '--format', 'json']);
     expect(r.code, show(r)).toBe(0);
     const { taskId } = json(r);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Finished an hour ago, so "older than 1 s" holds without waiting.
+    await database.sql`UPDATE generation_tasks SET completed_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' WHERE id = ${taskId}`;
 
     const none = json(await a.cli(['task', 'cleanup', '--older-than', '30d', '--format', 'json']));
     expect(none).toMatchObject({ dryRun: false, tasks: 0, taskIds: [] });
