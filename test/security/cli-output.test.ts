@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/cli/csv.js';
-import { cliFor, show } from '../support/cli.js';
+import { cliFor, runAdmin, show } from '../support/cli.js';
 import { CONTROLS, FORMULAS, TERMINAL_CONTROL } from '../support/hostile-text.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { useApiWithoutWorker } from '../support/stack.js';
@@ -43,18 +41,3 @@ describe('artgen as a subprocess', () => {
     for (const out of [created.stdout, listed.stdout]) expect(out.replace(/\t/g, ' ')).not.toMatch(TERMINAL_CONTROL);
   });
 });
-
-function runAdmin(args: string[], databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/admin.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

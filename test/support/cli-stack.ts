@@ -59,19 +59,14 @@ export function useCliStack() {
   const distillationCount = async (accountId: number) =>
     (await database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM distillations WHERE account_id = ${accountId} AND deleted_at IS NULL`)[0]!.n;
 
-  return {
+  // The handles are set on `state` before the first test; the helpers are added to it.
+  return Object.assign(state, {
     database,
-    get api() {
-      return state.api;
-    },
-    get worker() {
-      return state.worker;
-    },
     temporalScheduleIds,
     account,
     file,
     distillationCount,
-  };
+  });
 }
 
 /** A command's stdout as JSON, or a failure showing what it printed. */

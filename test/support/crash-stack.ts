@@ -36,17 +36,9 @@ export function useCrashStack(name: string, env: () => Record<string, string>) {
     await state.database?.close();
   });
 
-  return {
+  // The handles are set on `state` before the first test; the helpers are added to it.
+  return Object.assign(state, {
     queues,
     workers,
-    get database() {
-      return state.database;
-    },
-    get databaseUrl() {
-      return state.databaseUrl;
-    },
-    get temporal() {
-      return state.temporal;
-    },
-  };
+  });
 }

@@ -76,25 +76,17 @@ export function useHttpApi() {
     return row!.n;
   }
 
-  return {
+  // The handles are set on `state` before the first test; the helpers are added to it.
+  return Object.assign(state, {
     database,
     deps,
-    get stub() {
-      return state.stub;
-    },
-    get worker() {
-      return state.worker;
-    },
-    get api() {
-      return state.api;
-    },
     call,
     waitForTask,
     importDistillations,
     distillationMap,
     reservedTotal,
     taskCount,
-  };
+  });
 }
 
 export const topicsFor = (kw: string) => [`What is ${kw}?`, `How does ${kw} work?`];
