@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callJson, waitForTaskEnd } from '../support/api-server.js';
+import { apiCall, waitForTaskEnd, type CallOptions } from '../support/api-server.js';
 import { newAccount } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';
 import { useTestStack } from '../support/stack.js';
@@ -15,7 +15,7 @@ beforeAll(() => {
   stack.stub.setBehavior((req) => (refuse(keywordOf(req) ?? '') ? { status: 400, errorMessage: 'content policy violation' } : {}));
 });
 
-const call = (method: string, path: string, opts: { key?: string; json?: unknown } = {}) => callJson(stack.api.url, method, path, opts.key ?? null, opts.json);
+const call = (method: string, path: string, opts: CallOptions = {}) => apiCall(stack.api.url, method, path, opts);
 const TASKS = '/api/article-generation/tasks';
 
 async function importKeywords(key: string, keywords: string[]) {
