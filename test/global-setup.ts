@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../src/db/migrate.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
@@ -46,6 +47,10 @@ export default async function setup(project: TestProject) {
     databaseUrl = pg.adminUrl;
   }
   await runMigrations(databaseUrl);
+  // Id ranges for the test databases that share the one Temporal server (test/support/crash-stack.ts).
+  const main = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+  await main`CREATE SEQUENCE IF NOT EXISTS test_id_ranges MINVALUE 1 MAXVALUE 20 CYCLE`;
+  await main.end();
 
   const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log });
   log.info(`Temporal CLI (${cli.source}): ${cli.reason}`);

@@ -4,7 +4,7 @@ import { responseSchemas } from '../../src/api/openapi.js';
 import { newAccount } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';
 import { useTestStack } from '../support/stack.js';
-import { waitFor } from '../support/api-server.js';
+import { apiCall, waitFor, waitForTaskEnd, type CallOptions } from '../support/api-server.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
@@ -20,11 +20,8 @@ const operations = documentedOperations();
 const seen = new Set<string>();
 const violations: string[] = [];
 
-interface Call {
-  key?: string | null;
-  json?: unknown;
+interface Call extends CallOptions {
   query?: string;
-  headers?: Record<string, string>;
 }
 
 /** Calls `method template` with its path parameters and checks the answer against the document. */
@@ -32,11 +29,8 @@ async function hit(method: string, template: string, params: Record<string, numb
   const op = operations.find((o) => o.method === method && o.path === template);
   if (!op) throw new Error(`${method} ${template} is not documented`);
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
-  if (opts.json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${stack.api.url}${path}${opts.query ?? ''}`, { method, headers, body: opts.json === undefined ? undefined : JSON.stringify(opts.json) });
-  const text = await res.text();
+  const res = await apiCall(stack.api.url, method, `${path}${opts.query ?? ''}`, opts);
+  const text = res.text;
   const what = `${method} ${template} -> ${res.status}`;
   const schemas = responseSchemas(op.mount, op.op);
   if (!schemas.has(res.status)) violations.push(`${what}: status not documented (${text.slice(0, 200)})`);
@@ -55,10 +49,7 @@ async function hit(method: string, template: string, params: Record<string, numb
 
 const T = '/api/article-generation/tasks';
 const untilFinished = (key: string, id: number) =>
-  waitFor(`task ${id} finished`, async () => {
-    const r = await hit('GET', `${T}/{id}`, { id }, { key });
-    return ['completed', 'failed', 'canceled', 'timeout'].includes(r.body.status) ? r.body : undefined;
-  });
+  waitForTaskEnd(id, async () => (await hit('GET', `${T}/{id}`, { id }, { key })).body);
 
 describe('every answer of every route matches the document', () => {
   it('on success and on the errors a client can cause', async () => {

@@ -4,7 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { findFreePort } from '../../src/infra/temporal-dev-server.js';
-import { waitFor } from '../support/api-server.js';
+import { apiCall, waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { distillationCounts, newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 import { useTestStack } from '../support/stack.js';
@@ -20,20 +20,13 @@ afterAll(() => {
 });
 
 async function post(url: string, apiKey: string, route: string, body: unknown, key?: string) {
-  const res = await fetch(`${url}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any, replayed: res.headers.get('idempotent-replayed') === 'true' };
+  const r = await apiCall(url, 'POST', route, { key: apiKey, json: body, headers: key === undefined ? {} : { 'idempotency-key': key } });
+  return { status: r.status, body: r.body, replayed: r.headers.get('idempotent-replayed') === 'true' };
 }
 const call = (route: string, apiKey: string, body: unknown, key?: string) => post(stack.api.url, apiKey, route, body, key);
 const taskCount = async (accountId: number) => (await database.sql`SELECT count(*)::int AS n FROM generation_tasks WHERE account_id = ${accountId}`)[0]!.n as number;
 const finished = (taskId: number) =>
-  waitFor(`task ${taskId} to finish`, async () => {
-    const [t] = await database.sql`SELECT status, generated_count FROM generation_tasks WHERE id = ${taskId}`;
-    return ['completed', 'failed', 'canceled', 'timeout'].includes(t!.status) ? t : undefined;
-  });
+  waitForTaskEnd(taskId, async () => (await database.sql`SELECT status, generated_count FROM generation_tasks WHERE id = ${taskId}`)[0] as { status: string; generated_count: number } | undefined);
 
 async function pool(n: number) {
   const account = await newAccount(database);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callJson } from '../support/api-server.js';
+import { apiCall, waitForTaskEnd, type CallOptions } from '../support/api-server.js';
 import { newAccount } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';
 import { useTestStack } from '../support/stack.js';
@@ -15,7 +15,7 @@ beforeAll(() => {
   stack.stub.setBehavior((req) => (refuse(keywordOf(req) ?? '') ? { status: 400, errorMessage: 'content policy violation' } : {}));
 });
 
-const call = (method: string, path: string, opts: { key?: string; json?: unknown } = {}) => callJson(stack.api.url, method, path, opts.key ?? null, opts.json);
+const call = (method: string, path: string, opts: CallOptions = {}) => apiCall(stack.api.url, method, path, opts);
 const TASKS = '/api/article-generation/tasks';
 
 async function importKeywords(key: string, keywords: string[]) {
@@ -30,14 +30,11 @@ async function importKeywords(key: string, keywords: string[]) {
 async function runTask(key: string, json: Record<string, unknown>) {
   const created = await call('POST', TASKS, { key, json });
   expect(created.status, created.text).toBe(201);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
+  return waitForTaskEnd(created.body.taskId, async () => {
     const detail = await call('GET', `${TASKS}/${created.body.taskId}`, { key });
     expect(detail.status, detail.text).toBe(200);
-    if (['completed', 'failed', 'canceled', 'timeout'].includes(detail.body.status)) return detail.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`task ${created.body.taskId} did not finish`);
+    return detail.body;
+  });
 }
 
 async function stats(key: string) {

@@ -1,54 +1,35 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { connectDatabase, type Database } from '../../src/db/client.js';
-import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import type { TemporalHandles } from '../../src/temporal/connect.js';
 import { webhookDeliveryWorkflowId } from '../../src/temporal/webhook-deliveries.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
-import { createIsolatedDatabase, newAccount } from '../support/db.js';
+import { useCrashStack } from '../support/crash-stack.js';
+import { newAccount } from '../support/db.js';
 import { saveTestArticles } from '../support/drafts.js';
-import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { startWebhookReceiver, TEST_WEBHOOK_SETTINGS } from '../support/webhook-receiver.js';
-import { workerProcesses } from '../support/worker-process.js';
 
 /**
  * A publication waiting for its slot survives kill -9 of the worker: the wait is a Temporal timer, not a
  * process's sleep, so a new worker sends it at its slot, once. A publishing "minute" lasts one second here.
  */
-const suffix = randomUUID().slice(0, 8);
-const queues = { TASK_QUEUE: `publish-crash-tasks-${suffix}`, LLM_TASK_QUEUE: `publish-crash-llm-${suffix}`, USAGE_VERIFY_SCHEDULE_ID: `publish-crash-usage-${suffix}` };
 const INTERVAL_SECONDS = 15;
+const crash = useCrashStack('publish-crash', () => ({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_RETRY_INITIAL_MS: '200' }));
+const { workers } = crash;
 let database: Database;
-let databaseUrl: string;
 let temporal: TemporalHandles;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 let secret = '';
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-const workers = workerProcesses(() => ({
-  ...queues,
-  DATABASE_URL: databaseUrl,
-  TEMPORAL_ADDRESS: inject('temporalAddress'),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-  WEBHOOK_RETRY_INITIAL_MS: '200',
-  LOG_LEVEL: 'info',
-}));
 
 beforeAll(async () => {
-  databaseUrl = await createIsolatedDatabase(`artgen_publish_crash_${suffix}`);
-  database = connectDatabase(databaseUrl, { max: 3 });
-  // Delivery workflow ids (webhook-delivery-<id>-<generation>) share the Temporal server with the other test databases.
-  await database.sql`ALTER TABLE webhook_deliveries ALTER COLUMN id RESTART WITH 200000000`;
-  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
-  api = await startApiServer(database, { client: temporal.client, taskQueue: queues.TASK_QUEUE }, { webhooks: { ...TEST_WEBHOOK_SETTINGS, publishingMinuteSeconds: 1 } });
+  ({ database, temporal } = crash);
+  api = await startApiServer(database, { client: temporal.client, taskQueue: crash.queues.TASK_QUEUE }, { webhooks: { ...TEST_WEBHOOK_SETTINGS, publishingMinuteSeconds: 1 } });
   receiver = await startWebhookReceiver(() => secret);
 });
 
 afterAll(async () => {
-  await workers.killAll();
-  await temporal?.client.schedule.getHandle(queues.USAGE_VERIFY_SCHEDULE_ID).delete().catch(() => undefined);
   await api?.close();
   await receiver?.close();
-  await temporal?.close();
-  await database?.close();
 });
 
 it('kill -9 while a publication waits for its slot: a new worker sends it at its slot, once', async () => {

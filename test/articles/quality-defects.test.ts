@@ -7,7 +7,7 @@ import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { buildArticlePrompt } from '../../src/llm/prompt.js';
 import { createOfflineGenerator } from '../../src/llm/offline-generator.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
-import { startApiServer, waitFor } from '../support/api-server.js';
+import { startApiServer, waitForTaskEnd } from '../support/api-server.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 import { keywordOf } from '../support/llm-stub.js';
@@ -41,10 +41,7 @@ async function runTask(apiKey: string, body: Record<string, unknown>) {
   const created = await stack.api.call('POST', T, apiKey, body);
   expect(created.status, created.text).toBe(201);
   const id = created.body.taskId as number;
-  return waitFor(`task ${id} finished`, async () => {
-    const r = await stack.api.call('GET', `${T}/${id}`, apiKey);
-    return ['completed', 'failed', 'canceled', 'timeout'].includes(r.body.status) ? r.body : undefined;
-  });
+  return waitForTaskEnd(id, async () => (await stack.api.call('GET', `${T}/${id}`, apiKey)).body);
 }
 
 /** A console session for the key, signed in through the sign-in form as a browser would. */
@@ -139,10 +136,9 @@ describe('3. the offline generator varies with task and position', () => {
     const run = async () => {
       const created = await offlineStack.api.call('POST', T, acc.apiKey, { articleCount: pool.length, concurrency: 1 });
       expect(created.status, created.text).toBe(201);
-      return waitFor('offline task finished', async () => {
-        const r = await offlineStack.api.call('GET', `${T}/${created.body.taskId}`, acc.apiKey);
-        return r.body.status === 'completed' ? r.body : undefined;
-      });
+      const task = await waitForTaskEnd(created.body.taskId, async () => (await offlineStack.api.call('GET', `${T}/${created.body.taskId}`, acc.apiKey)).body);
+      expect(task.status).toBe('completed');
+      return task;
     };
     const first = await run();
     const second = await run();
@@ -199,10 +195,8 @@ describe('4. a refused draft is one log line', () => {
       child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
       const created = await api.call('POST', T, acc.apiKey, { articleCount: 1 });
       expect(created.status, created.text).toBe(201);
-      const task = await waitFor('task finished', async () => {
-        const r = await api.call('GET', `${T}/${created.body.taskId}`, acc.apiKey);
-        return r.body.status === 'completed' ? r.body : undefined;
-      });
+      const task = await waitForTaskEnd(created.body.taskId, async () => (await api.call('GET', `${T}/${created.body.taskId}`, acc.apiKey)).body);
+      expect(task.status).toBe('completed');
       expect(task.generatedArticles[0]).toMatchObject({ qualityFlags: [], qualityScores: { attempt: 3 } });
       const lines = output.join('').split('\n');
       const refusals = lines.filter((l) => l.includes('draft failed the quality gate'));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hammingDistance, simhash, taggedBands } from '../../src/domain/quality/simhash.js';
 import { PROMPT_MARKERS } from '../../src/llm/prompt.js';
-import { waitFor } from '../support/api-server.js';
+import { waitForTaskEnd } from '../support/api-server.js';
 import { newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 import { keywordOf, type StubRequest } from '../support/llm-stub.js';
@@ -29,10 +28,7 @@ async function runTask(apiKey: string, body: Record<string, unknown>) {
   const created = await stack.api.call('POST', T, apiKey, body);
   expect(created.status).toBe(201);
   const id = created.body.taskId as number;
-  return waitFor(`task ${id} finished`, async () => {
-    const r = await stack.api.call('GET', `${T}/${id}`, apiKey);
-    return ['completed', 'failed', 'canceled', 'timeout'].includes(r.body.status) ? r.body : undefined;
-  });
+  return waitForTaskEnd(id, async () => (await stack.api.call('GET', `${T}/${id}`, apiKey)).body);
 }
 
 const requestsFor = (keyword: string) => stack.stub.requests.filter((r) => keywordOf(r) === keyword);
@@ -158,15 +154,5 @@ describe('quality settings API', () => {
     expect((await stack.api.call('GET', '/api/quality-settings', reader.apiKey)).status).toBe(200);
     const refused = await stack.api.call('PUT', '/api/quality-settings', reader.apiKey, { minChars: 1 });
     expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN_SCOPE' } } });
-  });
-});
-
-describe('SimHash', () => {
-  const text = `${LONG} 冷萃咖啡是用冷水长时间浸泡的咖啡，口感更顺滑，酸度更低。`;
-  it('keeps a light edit within 3 bits and puts unrelated texts far apart', () => {
-    const h = taggedBands(simhash(text));
-    expect(hammingDistance(h, taggedBands(simhash(text.replace('many hours', 'many, many hours'))))).toBeLessThanOrEqual(3);
-    expect(hammingDistance(h, taggedBands(simhash(`# ${text.toUpperCase()}`)))).toBe(0);
-    expect(hammingDistance(h, taggedBands(simhash('Solar panels keep producing power in winter, especially on clear cold days. '.repeat(4))))).toBeGreaterThan(10);
   });
 });

@@ -1,59 +1,43 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { connectDatabase, type Database } from '../../src/db/client.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
 import { enqueueWebhookEvent } from '../../src/domain/webhooks/index.js';
-import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
+import type { TemporalHandles } from '../../src/temporal/connect.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
-import { createIsolatedDatabase, newAccount } from '../support/db.js';
-import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
+import { useCrashStack } from '../support/crash-stack.js';
+import { newAccount } from '../support/db.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
-import { workerProcesses } from '../support/worker-process.js';
 
 /**
  * Webhook delivery survives kill -9 of the worker mid-request: the attempt's activity times out and a
  * new worker sends it again with the same webhook-id; and a delivery whose start was lost is started by
  * the sweeper. At least once, never lost; the receiver deduplicates.
  */
-const suffix = randomUUID().slice(0, 8);
-const queues = { TASK_QUEUE: `hook-crash-tasks-${suffix}`, LLM_TASK_QUEUE: `hook-crash-llm-${suffix}`, USAGE_VERIFY_SCHEDULE_ID: `hook-crash-usage-${suffix}` };
+const crash = useCrashStack('hook-crash', () => ({
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  WEBHOOK_TIMEOUT_MS: '2000',
+  WEBHOOK_RETRY_INITIAL_MS: '200',
+  RECONCILE_INTERVAL_SECONDS: '5',
+}));
+const { workers } = crash;
 let database: Database;
-let databaseUrl: string;
 let temporal: TemporalHandles;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 let secret = '';
 let releaseFirst: (status: number) => void = () => undefined;
 const firstHeld = new Promise<number>((resolve) => (releaseFirst = resolve));
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-const workers = workerProcesses(() => ({
-  ...queues,
-  DATABASE_URL: databaseUrl,
-  TEMPORAL_ADDRESS: inject('temporalAddress'),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-  WEBHOOK_TIMEOUT_MS: '2000',
-  WEBHOOK_RETRY_INITIAL_MS: '200',
-  RECONCILE_INTERVAL_SECONDS: '5',
-  LOG_LEVEL: 'info',
-}));
 
 beforeAll(async () => {
-  databaseUrl = await createIsolatedDatabase(`artgen_hook_crash_${suffix}`);
-  database = connectDatabase(databaseUrl, { max: 3 });
-  // Delivery workflow ids (webhook-delivery-<id>-<generation>) share the Temporal server with the main test database.
-  await database.sql`ALTER TABLE webhook_deliveries ALTER COLUMN id RESTART WITH 100000000`;
-  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
-  api = await startApiServer(database, { client: temporal.client, taskQueue: queues.TASK_QUEUE });
+  ({ database, temporal } = crash);
+  api = await startApiServer(database, { client: temporal.client, taskQueue: crash.queues.TASK_QUEUE });
   // The first request is held until its worker is dead; every later one is accepted.
   receiver = await startWebhookReceiver(() => secret, (n) => (n === 1 ? firstHeld : 200));
 });
 
 afterAll(async () => {
   releaseFirst(200);
-  await workers.killAll();
-  await temporal?.client.schedule.getHandle(queues.USAGE_VERIFY_SCHEDULE_ID).delete().catch(() => undefined);
   await api?.close();
   await receiver?.close();
-  await temporal?.close();
-  await database?.close();
 });
 
 it('kill -9 during a delivery, and a delivery never started: both arrive, the same webhook-id each time', async () => {

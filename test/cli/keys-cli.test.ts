@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/domain/accounts/index.js';
-import { cliFor, show } from '../support/cli.js';
+import { cliFor, runAdmin, show } from '../support/cli.js';
 import { createIsolatedDatabase } from '../support/db.js';
 import { useApiWithoutWorker } from '../support/stack.js';
 
@@ -60,21 +58,6 @@ describe('artgen keys, admin accounts, audit', () => {
     expect(auditTable.stdout).toContain(`id=${key.keyId}`);
   });
 });
-
-function runAdmin(args: string[], databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/admin.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('npm run admin (bootstrap over DATABASE_URL)', () => {
   it('gives the first account an operator key and later ones a write key; creates and revokes keys', async () => {

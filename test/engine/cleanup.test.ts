@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { finishTask } from '../../src/domain/tasks/task-lifecycle.js';
 import { verifyUsage } from '../../src/domain/usage/verification.js';
-import { waitFor } from '../support/api-server.js';
+import { waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { useTestStack } from '../support/stack.js';
 import { newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
@@ -22,7 +22,10 @@ async function createTask(apiKey: string, articleCount: number) {
   return created.body.taskId as number;
 }
 const finished = (taskId: number) =>
-  waitFor(`task ${taskId} to finish`, async () => (['completed', 'failed'].includes((await status(taskId)) ?? '') ? true : undefined));
+  waitForTaskEnd(taskId, async () => {
+    const s = await status(taskId);
+    return s === undefined ? undefined : { status: s };
+  });
 const finishedAgo = (taskId: number, interval: string) =>
   database.sql`UPDATE generation_tasks SET completed_at = now() - ${interval}::interval, updated_at = now() - ${interval}::interval WHERE id = ${taskId}`;
 

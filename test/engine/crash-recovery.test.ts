@@ -1,34 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { connectDatabase, type Database } from '../../src/db/client.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
-import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
+import type { TemporalHandles } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
-import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
+import { useCrashStack } from '../support/crash-stack.js';
+import { newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
-import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
-import { workerProcesses } from '../support/worker-process.js';
 
-const suffix = randomUUID().slice(0, 8);
-const queues = { TASK_QUEUE: `crash-tasks-${suffix}`, LLM_TASK_QUEUE: `crash-llm-${suffix}`, USAGE_VERIFY_SCHEDULE_ID: `crash-usage-${suffix}` };
-let database: Database;
-let databaseUrl: string;
-let temporal: TemporalHandles;
 let stub: LlmStub;
-const workers = workerProcesses(() => ({
-  ...queues,
-  DATABASE_URL: databaseUrl,
-  TEMPORAL_ADDRESS: inject('temporalAddress'),
-  LLM_BASE_URL: stub.url,
-  LLM_TIMEOUT_MS: '5000',
-  LLM_HEARTBEAT_TIMEOUT_MS: '2000',
-  LLM_RETRY_INITIAL_MS: '200',
-  LOG_LEVEL: 'info',
-}));
+const crash = useCrashStack('crash', () => ({ LLM_BASE_URL: stub.url, LLM_TIMEOUT_MS: '5000', LLM_HEARTBEAT_TIMEOUT_MS: '2000', LLM_RETRY_INITIAL_MS: '200' }));
+const { workers, queues } = crash;
+let database: Database;
+let temporal: TemporalHandles;
 
 async function savedCount(taskId: number) {
   const [r] = await database.sql`SELECT count(*)::int AS n FROM articles WHERE task_id = ${taskId}`;
@@ -36,22 +23,12 @@ async function savedCount(taskId: number) {
 }
 
 beforeAll(async () => {
-  // A separate database, so the worker processes' resume-on-start sees only this test's tasks.
-  databaseUrl = await createIsolatedDatabase(`artgen_crash_${suffix}`);
-  database = connectDatabase(databaseUrl, { max: 3 });
-  // Workflow ids (article-task-<id>) share the test Temporal server with the main test database: keep
-  // this database's task ids out of its range.
-  await database.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 100000000`;
-  temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
+  ({ database, temporal } = crash);
   stub = await startLlmStub({ latencyMs: 250 });
 });
 
 afterAll(async () => {
-  await workers.killAll();
-  await temporal?.client.schedule.getHandle(queues.USAGE_VERIFY_SCHEDULE_ID).delete().catch(() => undefined);
-  await temporal?.close();
   await stub?.close();
-  await database?.close();
 });
 
 it('kill -9 of the worker mid-task: a new worker finishes with exactly 20 articles, no duplicates, invariants intact', async () => {

@@ -5,7 +5,7 @@ import { createTaskWithReservations } from '../../src/domain/tasks/selection.js'
 import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
 import { queryTaskProgress } from '../../src/temporal/task-control.js';
-import { waitFor } from '../support/api-server.js';
+import { waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { useTestStack } from '../support/stack.js';
 import { distillationCounts, newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
@@ -24,10 +24,7 @@ const taskRow = async (id: number) => (await database.sql`SELECT * FROM generati
 const items = (id: number) => database.sql`SELECT position, state, distillation_id, article_id FROM task_items WHERE task_id = ${id} ORDER BY position`;
 const workflowOf = (taskId: number) => stack.worker.client.workflow.getHandle(taskWorkflowId(taskId));
 const finished = (taskId: number) =>
-  waitFor(`task ${taskId} to finish`, async () => {
-    const t = await taskRow(taskId);
-    return ['completed', 'failed', 'canceled', 'timeout'].includes(t.status) ? t : undefined;
-  });
+  waitForTaskEnd(taskId, () => taskRow(taskId));
 
 describe('cancel', () => {
   it('aborts the in-flight LLM request, keeps saved articles, releases the rest; a second cancel is 409', async () => {

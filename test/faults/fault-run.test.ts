@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
+import { TERMINAL_TASK_STATUSES } from '../../src/db/schema.js';
 import { createAccount } from '../../src/domain/accounts/index.js';
 import { findFreePort } from '../../src/infra/process-utils.js';
 import { callJson } from '../support/api-server.js';
@@ -27,7 +28,6 @@ const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 100_000);
 const TASKS = Number(process.env.FAULT_TASKS ?? 36);
 const ARTICLES_PER_TASK = 4;
 const FAULTS: Record<FaultKind, number> = { 'worker-kill': 6, 'postgres-restart': 3, 'temporal-restart': 2 };
-const TERMINAL = ['completed', 'failed', 'canceled', 'timeout'];
 
 const runDir = path.join(ROOT, '.data', `faults-run-${process.pid}`);
 const stops: (() => Promise<unknown>)[] = [];
@@ -135,7 +135,7 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
   let open = Infinity;
   while (open > 0) {
     const [row] = await database.sql`
-      SELECT count(*)::int AS n FROM generation_tasks WHERE account_id = ${accountId} AND status <> ALL(${TERMINAL})`;
+      SELECT count(*)::int AS n FROM generation_tasks WHERE account_id = ${accountId} AND status <> ALL(${[...TERMINAL_TASK_STATUSES]})`;
     open = row!.n as number;
     if (open > 0 && Date.now() > settleDeadline) throw new Error(`${open} tasks still not terminal 10 minutes after the last fault`);
     if (open > 0) await sleep(1_000);

@@ -16,7 +16,7 @@ import { ACCOUNT_ID } from '../../src/shared/search-attributes.js';
 import { UNTRUSTED_RUN_FAILURE } from '../../src/shared/refused-payload.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { scheduleRunWorkflowIdPrefix } from '../../src/temporal/generation-schedules.js';
-import { waitFor } from '../support/api-server.js';
+import { callJson, waitFor } from '../support/api-server.js';
 import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { replayWithCurrentCode } from '../support/replay.js';
@@ -56,15 +56,7 @@ async function startEchoingProvider() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, bodies, close: () => new Promise((r) => server.close(r)) };
 }
 
-async function call(method: string, route: string, apiKey: string, body?: unknown) {
-  const res = await fetch(`${apiUrl}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, route: string, apiKey: string, body?: unknown) => callJson(apiUrl, method, route, apiKey, body);
 
 beforeAll(async () => {
   provider = await startEchoingProvider();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/server/app.js';
 import type { ApiDeps } from '../../src/http/deps.js';
 import type { Database } from '../../src/db/client.js';
+import { TERMINAL_TASK_STATUSES, type TaskStatus } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { TEST_PAYLOAD_CODEC } from './payload-codec.js';
 import { TEST_QUALITY } from './worker.js';
@@ -17,6 +18,20 @@ export interface JsonReply {
   status: number;
   body: any;
   text: string;
+}
+
+export interface ApiReply extends JsonReply {
+  headers: Headers;
+}
+
+export interface CallOptions {
+  /** Sent as `Authorization: Bearer <key>`. */
+  key?: string | null;
+  /** Sent as a JSON body. */
+  json?: unknown;
+  /** Sent as it is (a JSON content type unless `headers` gives one): for malformed bodies. */
+  rawBody?: string;
+  headers?: Record<string, string>;
 }
 
 /** Serves a Hono app on a loopback port (a free one unless given): tests go through real HTTP. */
@@ -36,21 +51,32 @@ export async function serveApp(app: { fetch: (req: Request) => Response | Promis
   };
 }
 
-/** One request with an optional bearer key and JSON body; the answer parsed as JSON when it is. */
-export async function callJson(baseUrl: string, method: string, path: string, key: string | null, json?: unknown): Promise<JsonReply> {
-  const headers: Record<string, string> = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+/**
+ * The one HTTP call of the tests: a request with an optional bearer key and body, the answer parsed as
+ * JSON when it is. Files bind it to their server's URL.
+ *
+ * @example const call = (method: string, path: string, opts?: CallOptions) => apiCall(api.url, method, path, opts);
+ */
+export async function apiCall(baseUrl: string, method: string, path: string, opts: CallOptions = {}): Promise<ApiReply> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body = opts.rawBody;
+  if (opts.json !== undefined) body = JSON.stringify(opts.json);
+  if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await res.text();
-  let body: any = null;
+  let parsed: any = null;
   try {
-    body = text === '' ? null : JSON.parse(text);
+    parsed = text === '' ? null : JSON.parse(text);
   } catch {
-    body = text;
+    parsed = text;
   }
-  return { status: res.status, body, text };
+  return { status: res.status, body: parsed, text, headers: res.headers };
 }
+
+/** `apiCall` with the key and JSON body as arguments (the form `startApiServer(...).call` takes). */
+export const callJson = (baseUrl: string, method: string, path: string, key: string | null, json?: unknown): Promise<ApiReply> =>
+  apiCall(baseUrl, method, path, { key, json });
 
 /** The API over the test's database and Temporal target, with a `call` bound to its URL; on `port` when given. */
 export async function startApiServer(database: Database, temporal: ApiDeps['temporal'], extra: Partial<ApiDeps> = {}, port = 0) {
@@ -73,4 +99,17 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Polls `read` (a task's row or its API detail) until the task has ended, and answers what `read`
+ * returned then. `read` may answer undefined while the task is not there yet.
+ *
+ * @example const task = await waitForTaskEnd(taskId, async () => (await api.call('GET', `${T}/${taskId}`, key)).body);
+ */
+export function waitForTaskEnd<T>(taskId: number | string, read: () => Promise<T | undefined>, ms?: number): Promise<T> {
+  return waitFor(`task ${taskId} to end`, async () => {
+    const task = await read();
+    return task !== undefined && TERMINAL_TASK_STATUSES.includes((task as { status?: string }).status as TaskStatus) ? task : undefined;
+  }, ms);
 }

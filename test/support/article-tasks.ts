@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { callJson } from './api-server.js';
+import { callJson, waitForTaskEnd } from './api-server.js';
 
 const TASKS = '/api/article-generation/tasks';
 
@@ -11,14 +11,8 @@ export async function runArticleTask(apiUrl: string, key: string, keywords: stri
   expect(imported.status, imported.text).toBe(201);
   const created = await callJson(apiUrl, 'POST', TASKS, key, { articleCount: keywords.length, autoApprove: opts.autoApprove ?? false });
   expect(created.status, created.text).toBe(201);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const detail = await callJson(apiUrl, 'GET', `${TASKS}/${created.body.taskId}`, key);
-    if (['completed', 'failed', 'canceled', 'timeout'].includes(detail.body.status)) {
-      expect(detail.body.status, detail.text).toBe('completed');
-      return { taskId: created.body.taskId as number, articleIds: (detail.body.generatedArticles as { id: number }[]).map((a) => a.id) };
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`task ${created.body.taskId} did not finish`);
+  const taskId = created.body.taskId as number;
+  const task = await waitForTaskEnd(taskId, async () => (await callJson(apiUrl, 'GET', `${TASKS}/${taskId}`, key)).body, 60_000);
+  expect(task.status, JSON.stringify(task)).toBe('completed');
+  return { taskId, articleIds: (task.generatedArticles as { id: number }[]).map((a) => a.id) };
 }

@@ -12,20 +12,42 @@ export function openTestDatabase(max = 5): Database {
 /**
  * A database of its own on the test run's PostgreSQL, migrated; returns its URL. For tests whose code
  * acts on every account (a worker resuming tasks, a repair of all accounts), so other test files' rows
- * stay out of reach. `name` must be a plain identifier.
+ * stay out of reach; its workflow-naming ids start in a range of their own. `name` must be a plain identifier.
  */
 export async function createIsolatedDatabase(name: string): Promise<string> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `/${name}`;
   const admin = connectDatabase(inject('databaseUrl'), { max: 1 });
   try {
     await admin.sql.unsafe(`CREATE DATABASE ${name}`);
+    await runMigrations(url.toString());
+    await claimIdRange(admin, url.toString());
   } finally {
     await admin.close();
   }
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${name}`;
-  await runMigrations(url.toString());
   return url.toString();
+}
+
+/** Ids a database may use before the next range; the main test database stays below the first. */
+const RANGE_SIZE = 100_000_000;
+/** The tables whose ids name Temporal workflows and schedules (article-task-<id>, webhook-delivery-<id>-<n>, generation-schedule-<id>). */
+const WORKFLOW_ID_TABLES = ['generation_tasks', 'webhook_deliveries', 'generation_schedules'] as const;
+
+/**
+ * Moves the workflow-naming ids of the database at `url` into a range no other database of this run uses: every test
+ * database shares the one Temporal server, so two databases' task 1 would both be `article-task-1`.
+ * The ranges come from the `test_id_ranges` sequence test/global-setup.ts creates in the main database.
+ */
+async function claimIdRange(admin: Database, url: string): Promise<void> {
+  const [row] = await admin.sql<{ n: string }[]>`SELECT nextval('test_id_ranges') AS n`;
+  const start = Number(row!.n) * RANGE_SIZE;
+  const database = connectDatabase(url, { max: 1 });
+  try {
+    for (const table of WORKFLOW_ID_TABLES) await database.sql.unsafe(`ALTER TABLE ${table} ALTER COLUMN id RESTART WITH ${start}`);
+  } finally {
+    await database.close();
+  }
 }
 
 let accountSeq = 0;

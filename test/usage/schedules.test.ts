@@ -4,7 +4,7 @@ import { createScheduleRow } from '../../src/domain/schedules/generation-schedul
 import { createLogger } from '../../src/logger.js';
 import { ACCOUNT_ID } from '../../src/shared/search-attributes.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
-import { startApiServer, waitFor } from '../support/api-server.js';
+import { startApiServer, waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { distillationCounts, newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
@@ -88,10 +88,7 @@ describe('schedules API', () => {
     expect(run).toMatchObject({ outcome: 'created', error: null });
     expect(run.runWorkflowId).toMatch(new RegExp(`^generation-schedule-${id}-run`));
     const taskId = run.taskId as number;
-    const task = await waitFor('the scheduled task to finish', async () => {
-      const r = await api.call('GET', `/api/article-generation/tasks/${taskId}`, apiKey);
-      return ['completed', 'failed'].includes(r.body.status) ? r.body : undefined;
-    });
+    const task = await waitForTaskEnd(taskId, async () => (await api.call('GET', `/api/article-generation/tasks/${taskId}`, apiKey)).body);
     expect(task).toMatchObject({ status: 'completed', generatedCount: 2, requestedCount: 2, priority: 7 });
     expect(task.selectedDistillations.map((d: any) => d.id)).toEqual([ids[1], ids[3]]);
     const counts = await distillationCounts(database, ids);

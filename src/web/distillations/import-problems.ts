@@ -3,7 +3,7 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 /**
  * The import checker (src/domain/distillations/distillation-file.ts, shared with the CLI) words its problems in
  * English; the console shows the known ones in the page's language and any other one as it came.
- * test/web/web-import-problems.test.ts feeds the checker's real output through this table, so a reworded
+ * test/web/web-import-problems.unit.test.ts feeds the checker's real output through this table, so a reworded
  * message fails there instead of quietly falling back to English.
  */
 const PROBLEMS: [RegExp, MessageKey, string[]][] = [

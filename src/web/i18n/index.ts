@@ -15,7 +15,7 @@ export const LANG_COOKIE = 'artgen_lang';
 
 /**
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
- * translation is a type error. A key belongs to one area (test/web/web-i18n.test.ts checks no area repeats another's).
+ * translation is a type error. A key belongs to one area (test/web/web-i18n.unit.test.ts checks no area repeats another's).
  */
 export const AREAS = { common, distillations, tasks, keys, articles, notifications, usage, schedules, webhooks };
 
