@@ -16,7 +16,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { Scope } from '../shared/key-scopes.js';
-import { NOTIFICATION_TYPES } from '../shared/notification-types.js';
+import { NOTIFICATION_TYPES } from '../shared/events/index.js';
 import type { QualityFlag, QualityScores, QualitySettings } from '../shared/quality.js';
 
 /** `('task.started', ...)`: constants, written as literals so a partial index and its queries match. */
@@ -518,12 +518,6 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.key] }), index('idempotency_keys_created_idx').on(t.accountId, t.createdAt)],
 );
 
-/**
- * The events a webhook can subscribe to; `webhook.test` is sent on request only, `article.published`
- * only to the account's publishing webhook (publishing_settings).
- */
-export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout', 'article.approved', 'article.saved', 'review.needed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test' | 'article.published';
 /** skipped: a publication whose article was un-approved, deleted or approved again before its slot. */
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'skipped'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

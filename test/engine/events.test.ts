@@ -163,7 +163,7 @@ describe('task event stream', () => {
     })();
     await expect.poll(() => seen.length).toBe(3);
     expect(seen).toEqual(['task.started', 'task.failed', 'task.started']);
-    await appendTaskEvent(database.db, { accountId, taskId: task.id, type: 'task.completed', data: { requestedCount: 1 } });
+    await appendTaskEvent(database.db, { accountId, taskId: task.id, type: 'task.completed', data: { requestedCount: 1, generatedCount: 1, failedCount: 0, skippedCount: 0, progress: 100, errorMessage: null } });
     await reading;
     expect(seen).toEqual(['task.started', 'task.failed', 'task.started', 'task.completed']);
 
