@@ -4,6 +4,7 @@ import { requiredScope } from './route-table.js';
 import { closed } from './schemas/closed.js';
 import { errorResponse } from './schemas/common.js';
 import { MAX_ID } from './schemas/input-rules.js';
+import { webhookDocuments } from './openapi-webhooks.js';
 
 /** Error codes by status, e.g. `{ 409: ['TASK_ALREADY_FINISHED'] }`. */
 export type ErrorCodes = Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 429 | 503, string[]>>;
@@ -149,8 +150,8 @@ function responsesOf(mount: ApiMount, op: ApiOperation) {
 /**
  * The OpenAPI 3.1 document of the API (served at GET /api/openapi.json): every route with its request
  * body and query schemas taken from the same zod schemas that validate requests, every answer's body
- * from the response schemas of the route modules, each error status with the codes it can carry, and
- * the bearer API key.
+ * from the response schemas of the route modules, each error status with the codes it can carry, the
+ * bearer API key, and the webhooks this service sends (from the event vocabulary).
  */
 export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -193,6 +194,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     },
     security: [{ apiKey: [] }],
     paths,
+    webhooks: webhookDocuments(),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin < operator): admin manages its own account (keys, audit, limits view), operator the whole service (accounts, the keys, limits and audit of every account, the Temporal codec)' },
