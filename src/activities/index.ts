@@ -210,7 +210,7 @@ export function createActivities({
     },
 
     async saveArticle({ taskId, position, draft }: { taskId: number; position: number; draft: ArticleDraft }) {
-      const { webhookDeliveries, ...saved } = await afterCommit(
+      const { webhookDeliveries: _, ...saved } = await afterCommit(
         () => saveGeneratedArticle(db, taskId, position, draft),
         (s) => (s.webhookDeliveries > 0 ? ofTask(taskId) : null),
       );
