@@ -210,11 +210,11 @@ export function createActivities({
     },
 
     async saveArticle({ taskId, position, draft }: { taskId: number; position: number; draft: ArticleDraft }) {
-      const { webhookDeliveries: _, ...saved } = await afterCommit(
+      const saved = await afterCommit(
         () => saveGeneratedArticle(db, taskId, position, draft),
         (s) => (s.webhookDeliveries > 0 ? ofTask(taskId) : null),
       );
-      return saved;
+      return { articleId: saved.articleId, inserted: saved.inserted };
     },
 
     async markItem(input: { taskId: number; position: number; state: 'failed' | 'skipped'; error: string }) {
