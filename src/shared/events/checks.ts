@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { EVENTS, type TaskEventData, type TaskEventType, type WebhookEventType, type WebhookPayload } from './vocabulary.js';
-import { publicationStubPayload } from './payloads.js';
+import { EVENTS, publicationStubPayload, type TaskEventData, type TaskEventType, type WebhookEventType, type WebhookPayload } from './vocabulary.js';
 
 /** A writer built a payload its event's schema does not describe: a bug in the writer or the schema. */
 export class EventPayloadMismatch extends Error {

@@ -6,6 +6,7 @@ export {
   isTaskEventType,
   isWebhookEventType,
   NOTIFICATION_TYPES,
+  publicationStubPayload,
   TASK_EVENT_TYPES,
   WEBHOOK_EVENT_TYPES,
   WEBHOOK_EVENT_TYPES_ALL,
@@ -19,4 +20,3 @@ export {
   type WebhookPayload,
 } from './vocabulary.js';
 export { checkStoredTaskEvent, checkStoredWebhookPayload, checkTaskEventData, checkWebhookPayload, EventPayloadMismatch } from './checks.js';
-export { publicationStubPayload } from './payloads.js';
