@@ -2,7 +2,7 @@
 // account with 10,000 tasks of mixed age and state (with their items and task-level events, most of them
 // read), and one task with 100 saved articles.
 import type { Sql } from 'postgres';
-import { NOTIFICATION_TYPES } from '../src/shared/notification-types.js';
+import { NOTIFICATION_TYPES } from '../src/shared/events/index.js';
 
 export const TASKS = 10_000;
 export const BIG_TASK_ARTICLES = 100;

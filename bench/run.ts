@@ -11,7 +11,7 @@ import { createAccount } from '../src/domain/accounts/index.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
-import { isFinalEventType } from '../src/shared/notification-types.js';
+import { isFinalEventType } from '../src/shared/events/index.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 import { benchCleanup } from './cleanup.js';
 import { measureFloor } from './floor.js';

@@ -15,7 +15,7 @@ import { effectiveQuality } from '../domain/quality/settings.js';
 import { buildArticlePrompt, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
-import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
+import { deliverAfterCommit } from '../temporal/webhook-deliveries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import type { GenerateInput, GenerateResult, LlmPolicy, TaskActivities, TaskOutcome, TaskRun } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun } from './untrusted-run.js';
@@ -72,11 +72,12 @@ export function createActivities({
   quality = DEFAULT_QUALITY,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
 }: ActivityDeps): TaskActivities {
-  /** After a commit that put webhook events in the outbox: start their deliveries on this queue (the sweeper catches a crash here). */
-  const startDeliveries = (accountId: number) => {
+  /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
+  const afterCommit = deliverAfterCommit(db, () => {
     const { client, info } = Context.current();
-    return startWebhookDeliveries(db, { client, taskQueue: info.taskQueue, webhooks }, { accountId }, log);
-  };
+    return { client, taskQueue: info.taskQueue, webhooks };
+  }, log);
+  const ofTask = async (taskId: number) => ({ accountId: await taskAccountId(db, taskId) });
   const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
     /**
@@ -181,9 +182,11 @@ export function createActivities({
     },
 
     async saveArticle({ taskId, position, draft }: Parameters<TaskActivities['saveArticle']>[0]) {
-      const { webhookDeliveries, ...saved } = await saveGeneratedArticle(db, taskId, position, draft);
-      if (webhookDeliveries > 0) await startDeliveries(await taskAccountId(db, taskId));
-      return saved;
+      const saved = await afterCommit(
+        () => saveGeneratedArticle(db, taskId, position, draft),
+        (s) => (s.webhookDeliveries > 0 ? ofTask(taskId) : null),
+      );
+      return { articleId: saved.articleId, inserted: saved.inserted };
     },
 
     async markItem(input: { taskId: number; position: number; state: 'failed' | 'skipped'; error: string }) {
@@ -191,9 +194,7 @@ export function createActivities({
     },
 
     async finishTask(input: { taskId: number; outcome?: TaskOutcome }) {
-      const summary = await finishTask(db, input.taskId, input.outcome);
-      await startDeliveries(await taskAccountId(db, input.taskId));
-      return summary;
+      return afterCommit(() => finishTask(db, input.taskId, input.outcome), () => ofTask(input.taskId));
     },
   };
 }

@@ -4,6 +4,7 @@ import { requiredScope } from './route-table.js';
 import { closed } from '../http/schemas/closed.js';
 import { errorResponse } from '../http/schemas/common.js';
 import { MAX_ID } from '../http/schemas/input-rules.js';
+import { webhookDocuments } from './openapi-webhooks.js';
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No content',
@@ -110,8 +111,8 @@ function responsesOf(mount: ApiMount, op: ApiOperation) {
 /**
  * The OpenAPI 3.1 document of the API (served at GET /api/openapi.json): every route with its request
  * body and query schemas taken from the same zod schemas that validate requests, every answer's body
- * from the response schemas of the route modules, each error status with the codes it can carry, and
- * the bearer API key.
+ * from the response schemas of the route modules, each error status with the codes it can carry, the
+ * bearer API key, and the webhooks this service sends (from the event vocabulary).
  */
 export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -154,6 +155,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
     },
     security: [{ apiKey: [] }],
     paths,
+    webhooks: webhookDocuments(),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>; each operation lists the key scope it needs (read < write < admin < operator): admin manages its own account (keys, audit, limits view), operator the whole service (accounts, the keys, limits and audit of every account, the Temporal codec)' },

@@ -8,7 +8,7 @@ import { ApiError, ConnectionError, type ApiClient } from './http-client.js';
 import { SseParser, type SseMessage } from './sse.js';
 import { displayWidth, truncate } from './format.js';
 import { terminalText } from './terminal-text.js';
-import { isFinalEventType } from '../shared/notification-types.js';
+import { isFinalEventType } from '../shared/events/index.js';
 import { countersOf, NO_COUNTS, type TaskCounters } from './task-counters.js';
 
 export const FINAL_STATUS_EXIT: Record<string, number> = {

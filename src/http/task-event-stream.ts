@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../db/client.js';
 import { latestTaskEvent, listTaskEventsAfter } from '../domain/tasks/task-event-queries.js';
-import { isFinalEventType } from '../shared/notification-types.js';
+import { isFinalEventType } from '../shared/events/index.js';
 import type { Logger } from '../logger.js';
 import { eventHubFor, type EventHub } from './event-hub.js';
 import type { StreamSlot } from './stream-gate.js';

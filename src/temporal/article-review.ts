@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { bulkReview, reviewArticle, type BulkSelection, type ReviewAction } from '../domain/articles/index.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from './start-task-workflow.js';
-import { startWebhookDeliveries } from './webhook-deliveries.js';
+import { deliverAfterCommit } from './webhook-deliveries.js';
 
 /**
  * Review actions for the API and the console alike: an approval writes its `article.approved`
@@ -15,18 +15,11 @@ import { startWebhookDeliveries } from './webhook-deliveries.js';
  * await review.one(accountId, 7, 'approve');
  */
 export function articleReviewer({ db, temporal, webhooks, log }: { db: Db; temporal: WorkflowStartTarget; webhooks: WebhookSettings; log: Logger }) {
-  const startApprovalDeliveries = (accountId: number) =>
-    startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { accountId }, log);
+  const afterCommit = deliverAfterCommit(db, () => ({ client: temporal.client, taskQueue: temporal.taskQueue, webhooks }), log);
   return {
-    async one(accountId: number, id: number, action: ReviewAction, reason?: string) {
-      const result = await reviewArticle(db, accountId, id, action, reason);
-      if (action === 'approve' && result.changed) await startApprovalDeliveries(accountId);
-      return result;
-    },
-    async many(accountId: number, selection: BulkSelection, action: ReviewAction, reason?: string) {
-      const result = await bulkReview(db, accountId, selection, action, reason);
-      if (action === 'approve' && result.changed > 0) await startApprovalDeliveries(accountId);
-      return result;
-    },
+    one: (accountId: number, id: number, action: ReviewAction, reason?: string) =>
+      afterCommit(() => reviewArticle(db, accountId, id, action, reason), (r) => (action === 'approve' && r.changed ? { accountId } : null)),
+    many: (accountId: number, selection: BulkSelection, action: ReviewAction, reason?: string) =>
+      afterCommit(() => bulkReview(db, accountId, selection, action, reason), (r) => (action === 'approve' && r.changed > 0 ? { accountId } : null)),
   };
 }

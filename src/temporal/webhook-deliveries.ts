@@ -14,6 +14,13 @@ export interface WebhookStartTarget {
   webhooks: WebhookSettings;
 }
 
+/** Which unstarted deliveries to start: the account's, these ids, or (the sweeper) those older than this. */
+export interface DeliveryFilter {
+  accountId?: number;
+  ids?: number[];
+  olderThanMs?: number;
+}
+
 /**
  * Starts the workflows of deliveries not started yet (the account's, these ids, or, for the sweeper,
  * those older than `olderThanMs`). REJECT_DUPLICATE keeps a second start of the same id (a racing
@@ -23,7 +30,7 @@ export interface WebhookStartTarget {
 export async function startWebhookDeliveries(
   db: Db,
   target: WebhookStartTarget,
-  filter: { accountId?: number; ids?: number[]; olderThanMs?: number },
+  filter: DeliveryFilter,
   log?: Logger,
 ) {
   let started = 0;
@@ -45,4 +52,23 @@ export async function startWebhookDeliveries(
     await markDeliveryStarted(db, d.id, d.generation);
   }
   return started;
+}
+
+/**
+ * The one way to start webhook deliveries after their cause committed: runs `commit` (a transaction that
+ * may have put events into the outbox), then starts the deliveries `which` names from its result (null:
+ * none). A start lost here (a crash after the commit) is the sweeper's. `target` is asked at start time,
+ * so an activity can hand its own client and task queue.
+ *
+ * @example
+ * const afterCommit = deliverAfterCommit(db, () => target, log);
+ * await afterCommit(() => enqueueTestEvent(db, accountId, webhookId), (delivery) => ({ ids: [delivery.id] }));
+ */
+export function deliverAfterCommit(db: Db, target: () => WebhookStartTarget, log?: Logger) {
+  return async <T>(commit: () => Promise<T>, which: (committed: T) => DeliveryFilter | null | Promise<DeliveryFilter | null>): Promise<T> => {
+    const committed = await commit();
+    const filter = await which(committed);
+    if (filter) await startWebhookDeliveries(db, target(), filter, log);
+    return committed;
+  };
 }

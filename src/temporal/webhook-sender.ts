@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { enqueueTestEvent, redeliver } from '../domain/webhooks/index.js';
 import type { Logger } from '../logger.js';
 import type { WorkflowStartTarget } from './start-task-workflow.js';
-import { startWebhookDeliveries } from './webhook-deliveries.js';
+import { deliverAfterCommit } from './webhook-deliveries.js';
 
 /**
  * Sending a test event and redelivering, for the API and the console alike: the delivery is committed
@@ -14,12 +14,10 @@ import { startWebhookDeliveries } from './webhook-deliveries.js';
  * const delivery = await send.test(accountId, 3);
  */
 export function webhookSender({ db, temporal, webhooks, log }: { db: Db; temporal: WorkflowStartTarget; webhooks: WebhookSettings; log: Logger }) {
-  const startAfterCommit = async <T extends { id: number }>(delivery: T) => {
-    await startWebhookDeliveries(db, { client: temporal.client, taskQueue: temporal.taskQueue, webhooks }, { ids: [delivery.id] }, log);
-    return delivery;
-  };
+  const afterCommit = deliverAfterCommit(db, () => ({ client: temporal.client, taskQueue: temporal.taskQueue, webhooks }), log);
+  const itself = (delivery: { id: number }) => ({ ids: [delivery.id] });
   return {
-    test: async (accountId: number, webhookId: number) => startAfterCommit(await enqueueTestEvent(db, accountId, webhookId)),
-    redeliver: async (accountId: number, deliveryId: number) => startAfterCommit(await redeliver(db, accountId, deliveryId)),
+    test: (accountId: number, webhookId: number) => afterCommit(() => enqueueTestEvent(db, accountId, webhookId), itself),
+    redeliver: (accountId: number, deliveryId: number) => afterCommit(() => redeliver(db, accountId, deliveryId), itself),
   };
 }

@@ -5,6 +5,7 @@ import { documentedOperations, openApiDocument } from '../../src/api/index.js';
 import { createApp } from '../../src/server/app.js';
 import type { ApiDeps } from '../../src/http/deps.js';
 import { createLogger } from '../../src/logger.js';
+import { EVENTS, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENT_TYPES_ALL } from '../../src/shared/events/index.js';
 
 /** Routes are only built here, never called, so the handles they close over are never used. */
 const deps = { db: {}, temporal: { client: {} }, log: createLogger('silent'), defaultConcurrency: 5 } as unknown as ApiDeps;
@@ -88,6 +89,38 @@ describe('responses in the OpenAPI document', () => {
     expect(cleanup.properties.olderThan.oneOf.map((o: any) => o.type)).toEqual(['string', 'integer']);
     expect(cleanup.properties.olderThan.description).toMatch(/30d/);
     const ids = Object.values(paths()).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('webhooks in the OpenAPI document', () => {
+  const webhooks = () => openApiDocument().webhooks as Record<string, any>;
+
+  it('lists every webhook event type of the vocabulary, with the signed request and its payload schema', () => {
+    const webhookTypes = Object.keys(EVENTS).filter((t) => 'webhook' in EVENTS[t as keyof typeof EVENTS]);
+    expect(Object.keys(webhooks()).sort()).toEqual([...webhookTypes].sort());
+    expect(WEBHOOK_EVENT_TYPES_ALL).toEqual(expect.arrayContaining([...WEBHOOK_EVENT_TYPES, 'article.published', 'webhook.test']));
+    for (const [type, item] of Object.entries(webhooks())) {
+      expect(item.post.summary, type).toMatch(new RegExp(`^${type.replace('.', '\\.')}: \\w`));
+      expect(item.post.parameters.map((p: any) => p.name), type).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      const body = item.post.requestBody.content['application/json'].schema;
+      expect(body.required, type).toEqual(['type', 'timestamp', 'data']);
+      expect(body.properties.type.const, type).toBe(type);
+      expect(body.properties.data, type).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(Object.keys(body.properties.data.properties).length, type).toBeGreaterThan(1);
+    }
+  });
+
+  it('documents what each payload really holds', () => {
+    const data = (type: string) => webhooks()[type].post.requestBody.content['application/json'].schema.properties.data;
+    expect(data('task.completed').required).toEqual(['taskId', 'status', 'requestedCount', 'generatedCount', 'failedCount', 'skippedCount', 'progress', 'errorMessage']);
+    expect(data('task.timeout').properties.status.const).toBe('timeout');
+    expect(data('article.saved').required).not.toContain('reviewReason');
+    expect(data('article.saved').properties.reviewReason.type).toBe('string');
+    expect(data('review.needed').required).toEqual(['taskId', 'pendingReviewCount']);
+    expect(data('article.published').required).toEqual(expect.arrayContaining(['content', 'slot', 'reviewedAt']));
+    expect(data('webhook.test').required).toEqual(['webhookId', 'url']);
+    const ids = [...Object.values(openApiDocument().paths).flatMap((ops) => Object.values(ops as Record<string, any>)), ...Object.values(webhooks()).map((w) => w.post)].map((op) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

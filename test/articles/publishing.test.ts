@@ -8,6 +8,7 @@ import { startWebhookDeliveries, webhookDeliveryWorkflowId } from '../../src/tem
 import { startApiServer, waitFor } from '../support/api-server.js';
 import { newAccount, openTestDatabase } from '../support/db.js';
 import { saveTestArticles } from '../support/drafts.js';
+import { expectPayloadsMatchVocabulary } from '../support/task-event-checks.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { replayWithCurrentCode } from '../support/replay.js';
 import { startWebhookReceiver, TEST_WEBHOOK_SETTINGS } from '../support/webhook-receiver.js';
@@ -172,6 +173,8 @@ describe('publish on approval', () => {
     expect(sent.map((r) => r.length)).toEqual([1, 1, 1]);
     expect(sent.map((r) => r[0]!.body.data.articleId)).toEqual([a, c, e]);
     expect(sent[1]![0]!.body).toMatchObject({ type: 'article.published', data: { title: 'Edited after approval', reviewStatus: 'approved' } });
+    // Prepared publications and the stubs of skipped ones, written in SQL, hold what the event vocabulary says.
+    expect((await expectPayloadsMatchVocabulary(database, accountId)).types).toContain('article.published');
   });
 
   it('three approved at once: slots an interval apart in order of approval, each sent no earlier than its slot, with the full article', async () => {
@@ -212,5 +215,6 @@ describe('publish on approval', () => {
     const done = await settled(key, 2);
     expect(gaps(done)).toEqual([1000]);
     expect(done.map((x) => received(x)[0]?.body.data.articleId)).toEqual(ids);
+    expect((await expectPayloadsMatchVocabulary(database, accountId)).types).toContain('article.published');
   });
 });

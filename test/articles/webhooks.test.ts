@@ -7,6 +7,7 @@ import { newAccount } from '../support/db.js';
 import { replayWithCurrentCode } from '../support/replay.js';
 import { useTestStack } from '../support/stack.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
+import { expectPayloadsMatchVocabulary } from '../support/task-event-checks.js';
 
 /**
  * Webhooks through the front door on the real stack: the API, a worker on the Temporal dev server,
@@ -37,7 +38,7 @@ const settled = (key: string, query: string, n: number) =>
 
 describe('webhooks', () => {
   it('a test event fails twice, then is accepted: one delivery, three attempts, every signature valid', async () => {
-    const { apiKey: key } = await newAccount(stack.database);
+    const { apiKey: key, accountId } = await newAccount(stack.database);
     const created = await stack.api.call('POST', '/api/webhooks', key, { url: receiver.url, events: ['task.completed', 'article.saved'] });
     expect(created.status, created.text).toBe(201);
     secret = created.body.secret;
@@ -84,10 +85,11 @@ describe('webhooks', () => {
     expect(del.status).toBe(200);
     expect((await stack.api.call('GET', '/api/webhooks', key)).body.total).toBe(0);
     expect((await stack.api.call('POST', `/api/webhooks/${created.body.id}/test`, key)).status).toBe(404);
+    expect((await expectPayloadsMatchVocabulary(stack.database, accountId)).types).toEqual(['webhook.test']);
   });
 
   it('a finished task sends task.completed and article.saved, each once, from the outbox in its transactions', async () => {
-    const { apiKey: key } = await newAccount(stack.database);
+    const { apiKey: key, accountId } = await newAccount(stack.database);
     const hook = await stack.api.call('POST', '/api/webhooks', key, { url: receiver.url, events: ['task.completed', 'task.failed', 'article.saved'] });
     secret = hook.body.secret;
     await stack.api.call('POST', '/api/distillations/import', key, { distillations: [{ keyword: 'hooks a', topics: ['Why?'] }, { keyword: 'hooks b', topics: ['How?'] }] });
@@ -107,10 +109,12 @@ describe('webhooks', () => {
     expect(filtered.body.total).toBe(0);
     const bad = await stack.api.call('GET', '/api/webhook-deliveries?status=lost', key);
     expect(bad.status).toBe(400);
+    // Deliveries written in the save's SQL hold what the event vocabulary says.
+    expect((await expectPayloadsMatchVocabulary(stack.database, accountId)).types).toEqual(expect.arrayContaining(['article.saved', 'task.completed']));
   });
 
   it('a task that leaves articles for review sends review.needed; approving one sends article.approved', async () => {
-    const { apiKey: key } = await newAccount(stack.database);
+    const { apiKey: key, accountId } = await newAccount(stack.database);
     const hook = await stack.api.call('POST', '/api/webhooks', key, { url: receiver.url, events: ['review.needed', 'article.approved'] });
     secret = hook.body.secret;
     await stack.api.call('POST', '/api/distillations', key, { keyword: 'hooks review', topics: ['Why?'] });
@@ -130,6 +134,7 @@ describe('webhooks', () => {
     // Approving again changes nothing and sends nothing.
     await stack.api.call('POST', `/api/articles/${articleId}/approve`, key);
     expect((await deliveriesOf(key, `?webhookId=${hook.body.id}`)).total).toBe(2);
+    expect((await expectPayloadsMatchVocabulary(stack.database, accountId)).types).toEqual(expect.arrayContaining(['article.approved', 'review.needed']));
   });
 
   it('refuses bad input with what to fix', async () => {

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { parseCsv } from '../../src/shared/csv.js';
+import { TASK_EVENT_TYPES } from '../../src/shared/events/index.js';
 import { runCli, show } from '../support/cli.js';
 import { json, useCliStack } from '../support/cli-stack.js';
 
@@ -36,6 +37,8 @@ describe('artgen basics', () => {
     const watchHelp = results.find(({ p }) => p.join(' ') === 'task watch')!.r.stdout;
     expect(watchHelp).toMatch(/3 {2}the task failed/);
     expect(watchHelp).toMatch(/5 {2}the task timed out/);
+    for (const type of TASK_EVENT_TYPES) expect(watchHelp).toMatch(new RegExp(`^ {2}${type.replace('.', '\\.')} +\\w`, 'm'));
+    expect(watchHelp).toMatch(/task\.timeout +.*\(the watch ends\)/);
 
     const bare = await runCli(['task']);
     expect(bare.code, show(bare)).toBe(2);

@@ -9,7 +9,7 @@ import { callJson, serveApp, type TestServer } from '../support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
 import { openSse, readUntilEnd } from '../support/sse.js';
-import { decodeEvent as decode, expectWellFormed, storedEvents, taskRow as storedTask } from '../support/task-event-checks.js';
+import { decodeEvent as decode, expectPayloadsMatchVocabulary, expectWellFormed, storedEvents, taskRow as storedTask } from '../support/task-event-checks.js';
 import { startTestWorker } from '../support/worker.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 
@@ -66,7 +66,7 @@ async function finishedTask() {
 describe('task event stream', () => {
   it('delivers task.started, every article.saved and task.completed in id order, then ends', async () => {
     stub.setLatency(100);
-    const { apiKey, taskId } = await createTask(4, 2);
+    const { apiKey, taskId, accountId } = await createTask(4, 2);
     const conn = await openSse(eventsUrl(taskId), auth(apiKey));
     expect(conn.status, conn.errorText ?? '').toBe(200);
     expect(conn.headers.get('content-type')).toContain('text/event-stream');
@@ -96,6 +96,8 @@ describe('task event stream', () => {
     // Exactly what the database holds, nothing more, nothing twice.
     expect(received.map((r) => r.body.id)).toEqual((await storedEvents(database, taskId)).map((e) => e.id));
     expect((await storedTask(database, taskId)).status).toBe('completed');
+    // The save writes its events in SQL: what it wrote is what the event vocabulary says.
+    expect((await expectPayloadsMatchVocabulary(database, accountId)).types).toEqual(['article.saved', 'task.completed', 'task.progress', 'task.started']);
   });
 
   it('replays exactly the events after Last-Event-ID (header or ?lastEventId=) and ends', async () => {
@@ -163,7 +165,7 @@ describe('task event stream', () => {
     })();
     await expect.poll(() => seen.length).toBe(3);
     expect(seen).toEqual(['task.started', 'task.failed', 'task.started']);
-    await appendTaskEvent(database.db, { accountId, taskId: task.id, type: 'task.completed', data: { requestedCount: 1 } });
+    await appendTaskEvent(database.db, { accountId, taskId: task.id, type: 'task.completed', data: { requestedCount: 1, generatedCount: 1, failedCount: 0, skippedCount: 0, progress: 100, errorMessage: null } });
     await reading;
     expect(seen).toEqual(['task.started', 'task.failed', 'task.started', 'task.completed']);
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, HTTPResponse, Page } from 'puppeteer-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillations, taskEvents } from '../../src/db/schema.js';
 import { createApiKey } from '../../src/domain/accounts/index.js';
-import { NOTIFICATION_TYPES } from '../../src/shared/notification-types.js';
+import { NOTIFICATION_TYPES } from '../../src/shared/events/index.js';
 import { waitFor } from '../support/api-server.js';
 import { runArticleTask } from '../support/article-tasks.js';
 import { describeViolations, wcagViolations } from '../support/axe.js';

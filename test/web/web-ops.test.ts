@@ -5,7 +5,7 @@ import { taskEvents, usageReports } from '../../src/db/schema.js';
 import { createApiKey } from '../../src/domain/accounts/index.js';
 import { storeAllAccountsReport } from '../../src/domain/usage/usage-report-parts.js';
 import { verifyUsage } from '../../src/domain/usage/verification.js';
-import { NOTIFICATION_TYPES } from '../../src/shared/notification-types.js';
+import { NOTIFICATION_TYPES } from '../../src/shared/events/index.js';
 import { waitFor } from '../support/api-server.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
 import { newAccount, seedDistillations } from '../support/db.js';

@@ -7,11 +7,12 @@ import type { ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseQuery } from '../../http/validation.js';
 import type { ApiOperation } from '../operation.js';
 import { count, id, jsonObject, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
+import { NOTIFICATION_TYPES } from '../../shared/events/index.js';
 
 const notification = z.object({
   id,
   taskId: id,
-  type: z.string().describe('task.started, task.progress, review.needed or a final task.* event'),
+  type: z.enum(NOTIFICATION_TYPES).describe('The task-level events of the event vocabulary'),
   title: z.string(),
   data: jsonObject,
   createdAt: timestamp,

@@ -9,6 +9,7 @@ import type { RouteDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import { parseIdParam } from '../../http/validation.js';
 import type { ApiOperation } from '../operation.js';
+import { EVENTS, TASK_EVENT_TYPES } from '../../shared/events/index.js';
 
 export interface TaskEventRouteOptions {
   hub?: EventHub;
@@ -40,11 +41,26 @@ export function taskEventRoutes({ db, log, streams }: Pick<RouteDeps, 'db' | 'lo
   });
 }
 
+/** The JSON of an event's `data:` line, one shape per type of the event vocabulary. */
+const streamedMessage = z.union(
+  TASK_EVENT_TYPES.map((type) =>
+    z.strictObject({ id: z.number().int().positive(), taskId: z.number().int().positive(), type: z.literal(type), data: EVENTS[type].stream, createdAt: z.string().meta({ format: 'date-time' }) }),
+  ),
+);
+const streamedMessageSchema = (() => {
+  const json = z.toJSONSchema(streamedMessage, { io: 'output' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+})();
+
 /** One event of the stream, as its `id:`, `event:` and `data:` lines give it (pings are comments, not events). */
 const streamedEvent = z.object({
   id: z.string().regex(/^\d{1,15}$/).describe('The event id: what Last-Event-ID resumes after'),
-  event: z.string().min(1).describe('The event type, e.g. task.started, article.saved, task.progress, task.completed'),
-  data: z.string().meta({ contentMediaType: 'application/json' }).describe('The event as JSON: { id, taskId, type, data, createdAt }'),
+  event: z.enum(TASK_EVENT_TYPES).describe('The event type; the stream ends after a final one (task.completed, task.failed, task.canceled, task.timeout)'),
+  data: z
+    .string()
+    .meta({ contentMediaType: 'application/json', contentSchema: streamedMessageSchema })
+    .describe('The event as JSON: { id, taskId, type, data, createdAt }, data as its type carries it'),
 });
 
 export const taskEventOperations: ApiOperation[] = [

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES } from '../../db/schema.js';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../db/schema.js';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/events/index.js';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../domain/webhooks/index.js';
 import { webhookSender } from '../../temporal/webhook-sender.js';
 import type { ApiOperation } from '../operation.js';

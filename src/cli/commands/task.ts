@@ -9,6 +9,7 @@ import { TASK_STATUSES } from '../../shared/task-statuses.js';
 import { countersOf } from '../task-counters.js';
 import { pagedList } from './paged-list.js';
 import { fullStatsOutput, TASKS_PATH, taskDetailOutput, taskListView } from './views.js';
+import { EVENTS, isFinalEventType, TASK_EVENT_TYPES } from '../../shared/events/index.js';
 
 export const WATCH_EXIT_CODES = `Exit codes of watching:
   0  the task completed (at least one article was written)
@@ -16,6 +17,10 @@ export const WATCH_EXIT_CODES = `Exit codes of watching:
   4  the task was canceled
   5  the task timed out
   1  an API or connection error (the task keeps running)`;
+
+/** What a watch shows, one line per event type of the event vocabulary, the final ones last. */
+export const WATCH_EVENTS = `Events (one line each when not on a terminal):
+${[...TASK_EVENT_TYPES].sort((a, b) => Number(isFinalEventType(a)) - Number(isFinalEventType(b))).map((type) => `  ${type.padEnd(16)} ${EVENTS[type].summary}${isFinalEventType(type) ? ' (the watch ends)' : ''}`).join('\n')}`;
 
 /** `30d`, `12h`, `90m`, `45s` or plain seconds; what POST /tasks/cleanup takes as olderThan. */
 export function parseAge(value: string): string | number {
@@ -116,7 +121,7 @@ export function registerTaskCommands(program: Command): void {
     .command('watch')
     .description('follow a task live until it ends (progress bar on a terminal, one line per event otherwise)')
     .argument('<id>', 'task id', idArg)
-    .addHelpText('after', `\nA dropped connection is resumed with Last-Event-ID. Progress goes to stdout with --format table,\nto stderr with json/csv (stdout then gets the final result).\n\n${WATCH_EXIT_CODES}`)
+    .addHelpText('after', `\nA dropped connection is resumed with Last-Event-ID. Progress goes to stdout with --format table,\nto stderr with json/csv (stdout then gets the final result).\n\n${WATCH_EVENTS}\n\n${WATCH_EXIT_CODES}`)
     .action(async (id: number, _opts, cmd: Command) => {
       await follow(contextOf(cmd), id);
     });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { NOTIFICATION_TYPES } from '../../shared/notification-types.js';
+import { NOTIFICATION_TYPES } from '../../shared/events/index.js';
 import { accounts } from './accounts.js';
 import { tsz } from './columns.js';
 

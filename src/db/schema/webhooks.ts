@@ -4,12 +4,6 @@ import { bigint, check, index, integer, jsonb, pgTable, smallint, text, uniqueIn
 import { accounts } from './accounts.js';
 import { createdAt, tsz, updatedAt } from './columns.js';
 
-/**
- * The events a webhook can subscribe to; `webhook.test` is sent on request only, `article.published`
- * only to the account's publishing webhook (publishing_settings).
- */
-export const WEBHOOK_EVENT_TYPES = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout', 'article.approved', 'article.saved', 'review.needed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number] | 'webhook.test' | 'article.published';
 /** skipped: a publication whose article was un-approved, deleted or approved again before its slot. */
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'skipped'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

@@ -1,31 +1,20 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { checkTaskEventData, type TaskEventData, type TaskEventType } from '../../shared/events/index.js';
 
 /** Channel of the NOTIFY sent with every event; payload `{ id, taskId, accountId }`. */
 export const TASK_EVENTS_CHANNEL = 'task_events';
 
-export type TaskEventType =
-  | 'task.started'
-  | 'task.retried'
-  | 'task.progress'
-  | 'article.saved'
-  | 'article.failed'
-  | 'article.skipped'
-  | 'task.completed'
-  | 'task.failed'
-  | 'task.canceled'
-  | 'task.timeout'
-  /** A task ended leaving articles in pending_review; appended just before its final event. */
-  | 'review.needed';
-
 /**
  * Appends an event in the caller's transaction. The NOTIFY is delivered on commit, so a listener never
- * sees an event whose data was rolled back.
+ * sees an event whose data was rolled back. The data must be what the vocabulary says its type
+ * carries (src/shared/events); a mismatch throws before anything is written.
  */
-export async function appendTaskEvent(
+export async function appendTaskEvent<T extends TaskEventType>(
   tx: DbOrTx,
-  e: { accountId: number; taskId: number; type: TaskEventType; data: Record<string, unknown> },
+  e: { accountId: number; taskId: number; type: T; data: TaskEventData<T> },
 ) {
+  checkTaskEventData(e.type, e.data);
   // One statement for the row and its NOTIFY: this runs inside every save, so round trips count.
   const rows = await tx.execute<{ id: number }>(sql`
     WITH e AS (
@@ -47,7 +36,7 @@ export const PROGRESS_MILESTONES = [25, 50, 75] as const;
  */
 export async function appendProgressMilestone(
   tx: DbOrTx,
-  e: { accountId: number; taskId: number; before: number; counters: { progress: number } & Record<string, number> },
+  e: { accountId: number; taskId: number; before: number; counters: Omit<TaskEventData<'task.progress'>, 'milestone'> },
 ) {
   const crossed = PROGRESS_MILESTONES.filter((m) => e.before < m && e.counters.progress >= m).pop();
   if (crossed === undefined) return;

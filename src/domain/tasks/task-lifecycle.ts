@@ -6,6 +6,7 @@ import { refreshTaskCounters, releaseReservedItems, type TaskCounters } from './
 import { appendReviewNeeded } from '../articles/review-needed.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
 import { enqueueWebhookEvent } from '../webhooks/index.js';
+import type { FinalEventType, TaskEventData } from '../../shared/events/index.js';
 
 export const MISSING_DISTILLATIONS_MESSAGE =
   'Task configuration is invalid: it names no distillation (任务配置无效，缺少蒸馏结果信息)';
@@ -163,9 +164,9 @@ export async function finishOpenTask(db: Db, taskId: number, decide: FinalOutcom
 }
 
 /** The webhook events of a task's end, in its final transaction: task.<status>, and review.needed when articles await review. */
-async function enqueueTaskWebhooks(tx: Tx, task: { id: number; accountId: number; autoApprove: boolean }, status: TaskStatus, data: Record<string, unknown>) {
+async function enqueueTaskWebhooks(tx: Tx, task: { id: number; accountId: number; autoApprove: boolean }, status: TaskStatus, data: TaskEventData<FinalEventType>) {
   if (status === 'completed' || status === 'failed' || status === 'canceled' || status === 'timeout') {
-    await enqueueWebhookEvent(tx, task.accountId, `task.${status}`, { taskId: task.id, status, ...data });
+    await enqueueWebhookEvent(tx, task.accountId, `task.${status}` as 'task.completed', { taskId: task.id, status: status as 'completed', ...data });
   }
   if (task.autoApprove) return;
   const [pending] = await tx

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES } from '../../db/schema.js';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../db/schema.js';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/events/index.js';
 import { MAX_PUBLISHING_INTERVAL_MINUTES } from '../../domain/webhooks/index.js';
 import { pagination } from '../validation.js';
 import { idField, idQueryField } from './input-rules.js';

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { listNotifications, Notification } from '../../domain/tasks/task-event-queries.js';
+import type { NotificationType } from '../../shared/events/index.js';
 import { canWrite, type WebContext } from '../context.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
@@ -14,7 +15,8 @@ export interface NotificationsView {
 
 const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
-const EVENT_LABELS: Record<string, MessageKey> = {
+/** A label for every notification type of the event vocabulary (the compiler says when one is missing). */
+const EVENT_LABELS: Record<NotificationType, MessageKey> = {
   'task.started': 'evStarted',
   'task.progress': 'evProgress',
   'task.completed': 'evCompleted',
@@ -95,7 +97,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
                 <td>{when(n.createdAt)}</td>
                 <td><a href={`/tasks/${n.taskId}`}>{t('task', { id: n.taskId })}</a></td>
                 <td>
-                  {t(EVENT_LABELS[n.type] ?? 'evProgress')}
+                  {t(EVENT_LABELS[n.type as NotificationType] ?? 'evProgress')}
                   {n.readAt === null && <> <span class="tag">{t('unreadTag')}</span></>}
                 </td>
                 <td>{detail(t, n)}</td>

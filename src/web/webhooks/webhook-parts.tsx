@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
-import type { WebhookEventType } from '../../db/schema.js';
+import type { SubscribableWebhookEventType } from '../../shared/events/index.js';
 import type { WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** What each event means, beside its checkbox and in the list. */
-export const EVENT_HELP: Record<Exclude<WebhookEventType, 'webhook.test' | 'article.published'>, MessageKey> = {
+export const EVENT_HELP: Record<SubscribableWebhookEventType, MessageKey> = {
   'task.completed': 'eventTaskCompleted',
   'task.failed': 'eventTaskFailed',
   'task.canceled': 'eventTaskCanceled',

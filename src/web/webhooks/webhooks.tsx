@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { WEBHOOK_EVENT_TYPES } from '../../db/schema.js';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/events/index.js';
 import type { listWebhooks } from '../../domain/webhooks/index.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';

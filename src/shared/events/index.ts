@@ -1,0 +1,22 @@
+/** One event vocabulary: each event type with its payload schemas, read by every surface and the outbox. */
+export {
+  EVENTS,
+  FINAL_EVENT_TYPES,
+  isFinalEventType,
+  isTaskEventType,
+  isWebhookEventType,
+  NOTIFICATION_TYPES,
+  publicationStubPayload,
+  TASK_EVENT_TYPES,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_EVENT_TYPES_ALL,
+  type EventType,
+  type FinalEventType,
+  type NotificationType,
+  type SubscribableWebhookEventType,
+  type TaskEventData,
+  type TaskEventType,
+  type WebhookEventType,
+  type WebhookPayload,
+} from './vocabulary.js';
+export { checkStoredTaskEvent, checkStoredWebhookPayload, checkTaskEventData, checkWebhookPayload, EventPayloadMismatch } from './checks.js';
