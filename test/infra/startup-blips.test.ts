@@ -7,7 +7,7 @@ import { createTaskWithReservations } from '../../src/domain/tasks/selection.js'
 import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
-import { createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
+import { claimOwnIdRange, createIsolatedDatabase, newAccount, seedDistillations } from '../support/db.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { ROOT, startServiceProcess, type ServiceProcess } from '../support/service-process.js';
@@ -41,7 +41,6 @@ beforeAll(async () => {
   // (workflow ids article-task-<id>) out of the other test files' range on the shared Temporal server.
   databaseUrl = await createIsolatedDatabase(`artgen_blips_${suffix}`);
   database = connectDatabase(databaseUrl, { max: 3 });
-  await database.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 300000000`;
   temporal = await connectTemporal(inject('temporalAddress'), 'default', TEST_PAYLOAD_CODEC);
   stub = await startLlmStub({ latencyMs: 0 });
 });
@@ -136,7 +135,7 @@ it('a `pg_ctl restart -m immediate` while the worker resumes tasks (the fault ru
   await runMigrations(pg.url);
   const own = connectDatabase(pg.url, { max: 1 });
   closers.push(own.close);
-  await own.sql`ALTER TABLE generation_tasks ALTER COLUMN id RESTART WITH 400000000`;
+  await claimOwnIdRange(pg.url);
   const { accountId } = await newAccount(own);
   await seedDistillations(own, accountId, [{ keyword: 'crash-a' }, { keyword: 'crash-b' }]);
   const task = await createTaskWithReservations(own.db, accountId, { articleCount: 2, concurrency: 2 });

@@ -62,11 +62,6 @@ beforeAll(async () => {
   provider = await startEchoingProvider();
   const url = await createIsolatedDatabase(`temporal_integrity_${suffix}`);
   database = connectDatabase(url, { max: 3 });
-  // Its own database beside the run's shared Temporal server: ids that name workflows and Schedules
-  // (article-task-<id>, generation-schedule-<id>, webhook-delivery-<id>) start where no other file's do.
-  for (const table of ['generation_tasks', 'generation_schedules', 'webhook_deliveries']) {
-    await database.sql.unsafe(`ALTER TABLE ${table} ALTER COLUMN id RESTART WITH 300000000`);
-  }
   const env = {
     DATABASE_URL: url,
     TEMPORAL_ADDRESS: inject('temporalAddress'),

@@ -50,6 +50,16 @@ async function claimIdRange(admin: Database, url: string): Promise<void> {
   }
 }
 
+/** The same for a database on a PostgreSQL server of the test's own (a crashable one): its ids get a range of their own. */
+export async function claimOwnIdRange(url: string): Promise<void> {
+  const admin = connectDatabase(inject('databaseUrl'), { max: 1 });
+  try {
+    await claimIdRange(admin, url);
+  } finally {
+    await admin.close();
+  }
+}
+
 let accountSeq = 0;
 
 /** Every test works in an account of its own, so tests sharing the database never see each other's rows. */
