@@ -180,6 +180,12 @@ describe('task event stream', () => {
     expect(badLast.status).toBe(400);
     expect(JSON.parse(badLast.errorText!).error.code).toBe('INVALID_LAST_EVENT_ID');
     expect((await openSse(eventsUrl(task.id, '?lastEventId=-1'), auth(apiKey))).status).toBe(400);
+    // A bad query value is refused even where the header, which wins, is good (the fuzzer's ST201).
+    for (const query of ['?lastEventId=-33462', '?lastEventId=1000000000000000']) {
+      const both = await openSse(eventsUrl(task.id, query), { ...auth(apiKey), 'last-event-id': '0' });
+      expect(both.status, query).toBe(400);
+      expect(JSON.parse(both.errorText!).error.code).toBe('INVALID_LAST_EVENT_ID');
+    }
     expect((await openSse(`${api.url}${TASKS}/abc/events`, auth(apiKey))).status).toBe(400);
   });
 });
