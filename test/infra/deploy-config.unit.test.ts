@@ -28,7 +28,7 @@ describe('docker-compose', () => {
     expect(blocks.api).toMatch(/postgres: \{ condition: service_healthy \}/);
     expect(blocks.worker).toMatch(/depends_on: \*app-depends/);
     // The app runs as node itself (npm exits on SIGTERM without passing it on), with an init process.
-    expect(blocks.api).toMatch(/command: \['node', '--import', 'tsx', 'src\/api\/server\.ts'\]\n\s+init: true/);
+    expect(blocks.api).toMatch(/command: \['node', '--import', 'tsx', 'src\/api-server\.ts'\]\n\s+init: true/);
     expect(blocks.worker).toMatch(/command: \['node', '--import', 'tsx', 'src\/worker\.ts'\]\n\s+init: true/);
   });
 });
