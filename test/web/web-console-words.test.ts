@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles, distillations } from '../../src/db/schema.js';
-import { createDistillations } from '../../src/domain/distillations.js';
+import { createDistillations } from '../../src/domain/distillations/distillations.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
 import { newAccount } from '../support/db.js';
 import { useTestStack } from '../support/stack.js';

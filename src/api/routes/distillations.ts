@@ -6,7 +6,7 @@ import {
   getDistillation,
   listDistillations,
   replaceTopics,
-} from '../../domain/distillations.js';
+} from '../../domain/distillations/distillations.js';
 import type { ApiDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';

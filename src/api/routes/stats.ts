@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { TASK_STATUSES } from '../../db/schema.js';
-import { accountStats } from '../../domain/stats.js';
+import { accountStats } from '../../domain/tasks/task-stats.js';
 import type { ApiDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import type { ApiOperation } from '../operation.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { intArray } from '../sql-int-array.js';
+import { intArray } from '../../db/sql-int-array.js';
 
 /** Bits in which the stored tagged band `i` (1-based in SQL) differs from `value`. */
 const bandDistance = (i: number, value: number) => sql`bit_count(((simhash_bands[${sql.raw(String(i))}] # ${value}::int) & 65535)::bit(16))`;

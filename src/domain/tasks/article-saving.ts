@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { QualityFlag, QualityScores } from '../../shared/quality.js';
 import { AppError } from '../errors.js';
-import { intArray } from '../sql-int-array.js';
+import { intArray } from '../../db/sql-int-array.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
 import { claimPublicationSlots, NEW_MESSAGE_ID, publicationStub } from '../webhooks/index.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { intArray } from '../sql-int-array.js';
+import { intArray } from '../../db/sql-int-array.js';
 
 export interface CleanupOptions {
   /** Finished at least this long ago (completed_at, or updated_at when a task never recorded one). */

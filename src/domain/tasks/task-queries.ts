@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { articles, generationTasks, taskItems, type TaskStatus } from '../../db/schema.js';
 import { articleSummaryColumns } from '../articles/article-queries.js';
-import { keywordsByIds } from '../distillations.js';
+import { keywordsByIds } from '../distillations/distillations.js';
 import { notFound } from '../errors.js';
 
 /** The ids a task uses in order: the selected list, or the legacy single distillation_id. */

@@ -1,6 +1,6 @@
 import { sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { intArray } from '../sql-int-array.js';
+import { intArray } from '../../db/sql-int-array.js';
 import { closedOutsideOutcome, finishTaskClosedOutside } from '../tasks/task-closed-outside.js';
 import type { RepairChange } from './repair-change.js';
 import { assertSamePlan, repairFingerprint } from './repair-fingerprint.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { intArray } from '../sql-int-array.js';
+import { intArray } from '../../db/sql-int-array.js';
 import { repairFingerprint } from './repair-fingerprint.js';
 import type { RepairResult } from './usage-repair.js';
 import { storeUsageReport, type UsageReportSource } from './usage-reports.js';

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { intArray } from '../sql-int-array.js';
+import { intArray } from '../../db/sql-int-array.js';
 import { NEW_MESSAGE_ID } from './outbox.js';
 
 /**

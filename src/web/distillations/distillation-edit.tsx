@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { getDistillation } from '../../domain/distillations.js';
+import type { getDistillation } from '../../domain/distillations/distillations.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { BadRow } from '../../domain/distillations/distillation-file.js';
-import type { listDistillations } from '../../domain/distillations.js';
+import type { listDistillations } from '../../domain/distillations/distillations.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { importProblem } from './import-problems.js';

@@ -4,7 +4,7 @@ import { checkDistillation, parseDistillationFile } from '../../domain/distillat
 import type { Db } from '../../db/client.js';
 import { DISTILLATION_LIMITS, topicsInput } from '../../domain/distillations/distillation-input.js';
 import { parseIdParam } from '../../http/validation.js';
-import { createDistillations, deleteDistillation, getDistillation, listDistillations, replaceTopics } from '../../domain/distillations.js';
+import { createDistillations, deleteDistillation, getDistillation, listDistillations, replaceTopics } from '../../domain/distillations/distillations.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { DistillationDeletePage, DistillationEditPage } from './distillation-edit.js';

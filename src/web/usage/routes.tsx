@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { ApiDeps } from '../../http/deps.js';
 import { parseIdParam } from '../../http/validation.js';
-import { keywordsByIds } from '../../domain/distillations.js';
+import { keywordsByIds } from '../../domain/distillations/distillations.js';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { repairFingerprint } from '../../domain/usage/repair-fingerprint.js';
 import type { RepairChange } from '../../domain/usage/repair-change.js';

@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
-import { distillations, topics } from '../db/schema.js';
-import { notFound } from './errors.js';
-import { countSelectableDistillations } from './tasks/selection.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { distillations, topics } from '../../db/schema.js';
+import { notFound } from '../errors.js';
+import { countSelectableDistillations } from '../tasks/selection.js';
 
 export interface DistillationInput {
   keyword: string;

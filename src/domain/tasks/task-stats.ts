@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { TASK_STATUSES, type TaskStatus } from '../db/schema.js';
+import type { DbOrTx } from '../../db/client.js';
+import { TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
 
 export interface Durations {
   mean: number | null;
