@@ -7,9 +7,14 @@ import tseslint from 'typescript-eslint';
  * the src root, above them all.
  */
 const into = (...folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+/** A domain room with an index.ts is entered through it (the rooms without one are imported module by module). */
+const throughIndex = {
+  regex: '(^|/)domain/(accounts|articles|ingredients|schedules|webhooks)/(?!index\\.js$)[a-z-]+\\.js$',
+  message: 'This domain folder has an index.ts: import from its index.js.',
+};
 const layer = (files, folders, message) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: into(...folders), message }] }] },
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: into(...folders), message }, throughIndex] }] },
 });
 
 export default tseslint.config(
@@ -21,6 +26,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  { files: ['**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', { patterns: [throughIndex] }] } },
   {
     // The determinism boundary: workflow code may import only @temporalio/workflow, @temporalio/common,
     // its own folder, shared constants and types.

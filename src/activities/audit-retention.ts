@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { deleteExpiredAuditEvents } from '../domain/accounts/audit-events.js';
+import { deleteExpiredAuditEvents } from '../domain/accounts/index.js';
 import type { Logger } from '../logger.js';
 import type { AuditRetentionActivities } from '../workflows/contracts.js';
 

@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDe
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
-import { loadArticleIngredients } from '../domain/ingredients/article-ingredients.js';
+import { loadArticleIngredients } from '../domain/ingredients/index.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
 import { finishTask, markItem, startTask, type Admission } from '../domain/tasks/task-lifecycle.js';

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RequestIdVariables } from 'hono/request-id';
 import type { Db } from '../db/client.js';
-import { recordAuditEvent, recordRefusedAuth } from '../domain/accounts/audit-events.js';
+import { recordAuditEvent, recordRefusedAuth } from '../domain/accounts/index.js';
 import type { Logger } from '../logger.js';
 import { clientAddress } from './client-address.js';
 

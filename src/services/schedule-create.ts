@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
 import { forgetIdempotencyKey, runIdempotent, type IdempotencyScope } from '../domain/limits/idempotency.js';
-import { assertTemplateReferences, createScheduleRow, loadScheduleForRun, removeScheduleRow, type ScheduleSpec } from '../domain/schedules/generation-schedules.js';
+import { assertTemplateReferences, createScheduleRow, loadScheduleForRun, removeScheduleRow, type ScheduleSpec } from '../domain/schedules/index.js';
 import { createTemporalSchedule, describeTemporalSchedule } from '../temporal/generation-schedules.js';
 import type { CreateScheduleInput } from '../http/schemas/schedule-request.js';
 import type { RouteDeps } from '../http/deps.js';

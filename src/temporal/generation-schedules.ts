@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleSpec as TemporalScheduleSpec } from '@temporalio/client';
 import { AppError, badRequest } from '../domain/errors.js';
-import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/schedules/generation-schedules.js';
+import { MIN_INTERVAL_SECONDS, shortestGapSeconds, type GenerationSchedule, type ScheduleSpec } from '../domain/schedules/index.js';
 import { ACCOUNT_ID } from '../shared/search-attributes.js';
 import { WORKFLOW_TYPES, type ScheduledGenerationWorkflow } from '../workflows/contracts.js';
 import type { WorkflowStartTarget } from './start-task-workflow.js';

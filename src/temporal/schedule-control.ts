@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { getSchedule, listRecentRuns, recentRunsOf, softDeleteSchedule, type GenerationSchedule, type ScheduleRunRow } from '../domain/schedules/generation-schedules.js';
+import { getSchedule, listRecentRuns, recentRunsOf, softDeleteSchedule, type GenerationSchedule, type ScheduleRunRow } from '../domain/schedules/index.js';
 import { deleteTemporalSchedule, describeTemporalSchedule, pauseTemporalSchedule, triggerTemporalSchedule, unpauseTemporalSchedule } from './generation-schedules.js';
 
 type TemporalState = Awaited<ReturnType<typeof describeTemporalSchedule>>;

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.js';
-import { listResources, RESOURCE_TABLES, type ResourceKind } from '../domain/ingredients/resources.js';
+import { listResources, RESOURCE_TABLES, type ResourceKind } from '../domain/ingredients/index.js';
 
 /** A picker lists at most this many (the newest, the API's largest page); the form says when there are more. */
 export const MAX_CHOICES = 100;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { reviewArticle, reviewLockedRows } from '../../src/domain/articles/review.js';
+import { reviewArticle, reviewLockedRows } from '../../src/domain/articles/index.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';
 import { startWebhookDeliveries, webhookDeliveryWorkflowId } from '../../src/temporal/webhook-deliveries.js';
 import { startApiServer, waitFor } from '../support/api-server.js';

@@ -1,6 +1,6 @@
 import { afterAll, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { loadArticleIngredients } from '../../src/domain/ingredients/article-ingredients.js';
+import { loadArticleIngredients } from '../../src/domain/ingredients/index.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { startTask } from '../../src/domain/tasks/task-lifecycle.js';
 import { createOfflineGenerator } from '../../src/llm/index.js';

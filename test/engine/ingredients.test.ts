@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { albumImages, albums, articleSettings, conversionTargets, distillations, knowledgeBases, knowledgeDocuments, taskItems, topics } from '../../src/db/schema.js';
-import { loadArticleIngredients } from '../../src/domain/ingredients/article-ingredients.js';
+import { loadArticleIngredients } from '../../src/domain/ingredients/index.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 

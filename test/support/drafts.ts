@@ -1,5 +1,5 @@
 import type { Database } from '../../src/db/client.js';
-import { loadArticleIngredients } from '../../src/domain/ingredients/article-ingredients.js';
+import { loadArticleIngredients } from '../../src/domain/ingredients/index.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../../src/domain/tasks/article-saving.js';
 import { createTaskWithReservations } from '../../src/domain/tasks/selection.js';
 import { startTask } from '../../src/domain/tasks/task-lifecycle.js';

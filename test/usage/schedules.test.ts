@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createScheduleRuns } from '../../src/activities/scheduled-generation.js';
-import { createScheduleRow } from '../../src/domain/schedules/generation-schedules.js';
+import { createScheduleRow } from '../../src/domain/schedules/index.js';
 import { createLogger } from '../../src/logger.js';
 import { ACCOUNT_ID } from '../../src/shared/search-attributes.js';
 import { connectTemporal, type TemporalHandles } from '../../src/temporal/connect.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listAuditEvents } from '../../domain/accounts/audit-events.js';
+import { listAuditEvents } from '../../domain/accounts/index.js';
 import { requireOwnAccountOrOperator } from '../account-reach.js';
 import type { ApiOperation } from '../operation.js';
 import type { ApiDeps } from '../../http/deps.js';

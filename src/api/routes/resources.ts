@@ -12,7 +12,7 @@ import {
   getKnowledgeBase,
   listResources,
   type ResourceKind,
-} from '../../domain/ingredients/resources.js';
+} from '../../domain/ingredients/index.js';
 import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listSchedules } from '../../domain/schedules/generation-schedules.js';
+import { listSchedules } from '../../domain/schedules/index.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, scheduleDetail as detailOf } from '../../temporal/schedule-control.js';
 import { IDEMPOTENCY_KEY_PARAMETER, idempotencyScope, respondRecorded } from '../idempotency-key.js';
 import { scheduleCreator, scheduleView as view } from '../../services/schedule-create.js';

@@ -2,7 +2,7 @@
 export { articleWhere, type ArticleFilter } from './article-filter.js';
 export { getArticle, listArticles, type Article } from './article-queries.js';
 export { bulkReview, MAX_BULK_REVIEW, type BulkSelection } from './bulk-review.js';
-export { REVIEW_ACTIONS, reviewArticle, reviewOutcome, type ReviewAction } from './review.js';
+export { REVIEW_ACTIONS, reviewArticle, reviewLockedRows, reviewOutcome, type ReviewAction } from './review.js';
 export { deleteArticle, editArticle, listRevisions, type Editor } from './revisions.js';
 export {
   EXPORT_CONTENT_TYPES,

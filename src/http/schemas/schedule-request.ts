@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIN_INTERVAL_SECONDS } from '../../domain/schedules/generation-schedules.js';
+import { MIN_INTERVAL_SECONDS } from '../../domain/schedules/index.js';
 import { taskRequestSchema } from './task-request.js';
 
 const MAX_INTERVAL_SECONDS = 366 * 24 * 3600;

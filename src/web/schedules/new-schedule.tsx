@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { MIN_INTERVAL_SECONDS } from '../../domain/schedules/generation-schedules.js';
+import { MIN_INTERVAL_SECONDS } from '../../domain/schedules/index.js';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
 import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { listResources } from '../../domain/ingredients/index.js';
 import { accountLimits } from '../../domain/limits/account-limits.js';
-import { getSchedule, listSchedules, MIN_INTERVAL_SECONDS } from '../../domain/schedules/generation-schedules.js';
+import { getSchedule, listSchedules, MIN_INTERVAL_SECONDS } from '../../domain/schedules/index.js';
 import { countSelectableDistillations } from '../../domain/tasks/selection.js';
 import { previewTemporalSpec } from '../../temporal/generation-schedules.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, schedulesWithState, type ScheduleAction } from '../../temporal/schedule-control.js';

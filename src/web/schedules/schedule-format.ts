@@ -1,4 +1,4 @@
-import type { ScheduleSpec } from '../../domain/schedules/generation-schedules.js';
+import type { ScheduleSpec } from '../../domain/schedules/index.js';
 import type { Lang, Translate } from '../i18n/index.js';
 
 /** The cron presets of the new-schedule form; a schedule whose cron is one of them is named by it. */

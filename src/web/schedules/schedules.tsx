@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { GenerationSchedule } from '../../domain/schedules/generation-schedules.js';
+import type { GenerationSchedule } from '../../domain/schedules/index.js';
 import type { schedulesWithState } from '../../temporal/schedule-control.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { ResourceKind } from '../../domain/ingredients/resources.js';
+import type { ResourceKind } from '../../domain/ingredients/index.js';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
 import type { WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
