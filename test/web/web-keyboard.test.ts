@@ -42,7 +42,10 @@ interface TabStop {
   onScreen: boolean;
 }
 
-const DESCRIBE_FOCUS = `(() => {
+// Measured once layout has settled (two frames): console.js may still move the form as it answers (the
+// schedule preview), and the browser scrolls a newly focused element into view within a frame.
+const DESCRIBE_FOCUS = `(async () => {
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const style = getComputedStyle(e);
