@@ -10,7 +10,11 @@
  * await client.workflow.start<ArticleGenerationWorkflow>(WORKFLOW_TYPES.articleGeneration, { args: [{ taskId }], ... });
  * const activities: TaskActivities = { async startTask(input) { ... }, ... };
  */
-import type { QualityFlag, QualityScores } from '../shared/quality.js';
+import type { ArticleDraft, ScheduleRunResult, TaskCounters, TaskSummary } from '../shared/task-shapes.js';
+import type { TaskStatus } from '../shared/task-statuses.js';
+
+export type { ArticleDraft, ScheduleRunError, ScheduleRunResult, TaskCounters, TaskSummary } from '../shared/task-shapes.js';
+export type { TaskStatus } from '../shared/task-statuses.js';
 
 /** The names workflows are registered and started under (their exported function names). */
 export const WORKFLOW_TYPES = {
@@ -24,17 +28,6 @@ export const WORKFLOW_TYPES = {
 
 export interface ArticleTaskInput {
   taskId: number;
-}
-
-/** A task's status as its row keeps it (db/schema.ts TASK_STATUSES). */
-export type TaskStatus = 'pending' | 'running' | 'completed' | 'failed' | 'canceled' | 'timeout';
-
-export interface TaskCounters {
-  requestedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  progress: number;
 }
 
 /** How generateArticle is retried and timed; handed to the workflow by startTask so it lives in history. */
@@ -59,44 +52,6 @@ export interface TaskRun {
   timeoutAt: number | null;
   llmTaskQueue: string;
   llmPolicy: LlmPolicy;
-}
-
-/** What finishTask answers, and the workflow's result once the task ran. */
-export interface TaskSummary {
-  taskId: number;
-  status: TaskStatus;
-  requestedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  errorMessage: string | null;
-}
-
-/**
- * A written article on its way from generateArticle to saveArticle (through the history). The domain's
- * ArticleDraft (domain/tasks/article-saving.ts) must stay the same shape: the activities hand one to the
- * other in both directions, so the compiler holds them together.
- */
-export interface ArticleDraft {
-  title: string;
-  content: string;
-  keyword: string;
-  topics: string[];
-  imageId: number | null;
-  imageUrl: string | null;
-  autoApprove: boolean;
-  provider: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  /** The attempt that wrote this draft, in ms. */
-  durationMs: number;
-  /** A refused draft saved later: its tokens and time were counted when it was refused. */
-  counted?: boolean;
-  /** The quality gate's verdict; absent in drafts from before the gate (histories in flight). */
-  qualityFlags?: QualityFlag[];
-  qualityScores?: QualityScores;
-  simhashBands?: number[];
 }
 
 export interface GenerateInput {
@@ -136,21 +91,6 @@ export type ArticleGenerationWorkflow = (input: ArticleTaskInput) => Promise<Tas
 
 export interface ScheduledGenerationInput {
   scheduleId: number;
-}
-
-export interface ScheduleRunError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-/** What one run of a schedule did: the task it created, or why it could not create one. */
-export interface ScheduleRunResult {
-  scheduleId: number;
-  runWorkflowId: string;
-  outcome: 'created' | 'failed';
-  taskId: number | null;
-  error: ScheduleRunError | null;
 }
 
 /** The activity of scheduledGenerationWorkflow (src/activities/scheduled-generation.ts). */

@@ -27,11 +27,9 @@ export interface GenerationSchedule {
   deletedAt: Date | null;
 }
 
-export interface ScheduleRunError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+import type { ScheduleRunError } from '../../shared/task-shapes.js';
+
+export type { ScheduleRunError };
 
 export const RECENT_RUNS_LIMIT = 20;
 

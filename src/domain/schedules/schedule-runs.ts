@@ -6,14 +6,9 @@ import type { LimitDefaults } from '../../config.js';
 import { accountLimits } from '../limits/account-limits.js';
 import { createTaskWithinQuota } from '../limits/quotas.js';
 
-/** What one run of a schedule did: the task it created, or why it could not create one. */
-export interface ScheduleRunResult {
-  scheduleId: number;
-  runWorkflowId: string;
-  outcome: 'created' | 'failed';
-  taskId: number | null;
-  error: ScheduleRunError | null;
-}
+import type { ScheduleRunResult } from '../../shared/task-shapes.js';
+
+export type { ScheduleRunResult };
 
 const asResult = (row: typeof scheduleRuns.$inferSelect): ScheduleRunResult => ({
   scheduleId: row.scheduleId,

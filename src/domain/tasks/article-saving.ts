@@ -1,38 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import type { QualityFlag, QualityScores } from '../../shared/quality.js';
 import { AppError } from '../errors.js';
 import { intArray } from '../../db/sql-int-array.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
 import { claimPublicationSlots, NEW_MESSAGE_ID, publicationStub } from '../webhooks/index.js';
 
-export interface ArticleDraft {
-  title: string;
-  content: string;
-  keyword: string;
-  topics: string[];
-  imageId: number | null;
-  imageUrl: string | null;
-  autoApprove: boolean;
-  provider: string;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  /** The attempt that wrote this draft, in ms. */
-  durationMs: number;
-  /**
-   * A refused draft saved later (the best one kept by the workflow): its tokens and time were counted on
-   * the task and the item when it was refused, so the save does not count them again.
-   */
-  counted?: boolean;
-  /**
-   * The quality gate's verdict (src/domain/quality/); absent in drafts from before the gate (histories
-   * in flight), which are saved unflagged and unscored.
-   */
-  qualityFlags?: QualityFlag[];
-  qualityScores?: QualityScores;
-  simhashBands?: number[];
-}
+import type { ArticleDraft } from '../../shared/task-shapes.js';
+
+export type { ArticleDraft };
 
 /** Milestones as a SQL int[] literal built from the one list in task-events.ts. */
 const MILESTONES = sql`ARRAY[${sql.join(

@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 
-export interface TaskCounters {
-  requestedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  progress: number;
-}
+import type { TaskCounters } from '../../shared/task-shapes.js';
+
+export type { TaskCounters };
 
 /** What the counter updates return. */
 type CounterRow = {

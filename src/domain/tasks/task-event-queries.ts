@@ -3,7 +3,6 @@ import type { DbOrTx } from '../../db/client.js';
 import { generationTasks, notificationTypeList, taskEvents } from '../../db/schema.js';
 import { notFound } from '../errors.js';
 
-
 const eventColumns = {
   id: taskEvents.id,
   taskId: taskEvents.taskId,

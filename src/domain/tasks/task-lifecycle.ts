@@ -22,15 +22,9 @@ export interface TaskPlan {
   timeoutAt: number | null;
 }
 
-export interface TaskSummary {
-  taskId: number;
-  status: TaskStatus;
-  requestedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  errorMessage: string | null;
-}
+import type { TaskSummary } from '../../shared/task-shapes.js';
+
+export type { TaskSummary };
 
 export const isTerminal = (s: TaskStatus) => TERMINAL_TASK_STATUSES.includes(s);
 
