@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS } from '../co
 import type { ApiDeps, RouteDeps } from '../http/deps.js';
 import { createErrorHandler, errorBody } from '../http/error-handler.js';
 import { createStreamGate } from '../http/stream-gate.js';
-import { webRoutes } from '../web/index.js';
+import { consoleNotFound, wantsConsolePage, webRoutes } from '../web/index.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -37,7 +37,7 @@ export function createApp(apiDeps: ApiDeps) {
   const deps = resolveDeps(apiDeps);
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
-  app.notFound((c) => c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) => (wantsConsolePage(c) ? consoleNotFound(c) : c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404)));
   app.use('*', jsonNewline());
   app.use('*', requestId());
   app.use('*', securityHeaders());

@@ -31,6 +31,13 @@ function refusalText(t: Translate, err: AppError) {
   return err.message;
 }
 
+/** A console URL nobody serves: a page in the reader's language (set on `ctx` by the caller), status 404. */
+export function consoleNotFoundPage(ctx: Context) {
+  const c = ctx as WebContext;
+  const t = c.get('t');
+  return page(c, <MessagePage c={c} title={t('notFound')} text={t('pageNotFoundText')} />, 404);
+}
+
 /** Errors as pages (the API's handler answers JSON): the AppError's message, code and status, never a stack. */
 export function consoleErrorHandler(log: Logger) {
   return (err: Error, ctx: Context) => {

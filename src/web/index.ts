@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { timing } from 'hono/timing';
 import type { RouteDeps } from '../http/deps.js';
@@ -10,7 +10,7 @@ import { consoleCsp } from './csp.js';
 import { refuseCrossOriginForms, requireCsrfToken } from './csrf.js';
 import { refuseBadInput } from './form-guard.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
-import { consoleErrorHandler } from './error-page.js';
+import { consoleErrorHandler, consoleNotFoundPage } from './error-page.js';
 import { adminAccountRoutes } from './keys/admin-accounts-routes.js';
 import { articleRoutes } from './articles/routes.js';
 import { authRoutes, signOutRoute } from './auth.js';
@@ -42,6 +42,24 @@ function consoleBasics(): MiddlewareHandler<WebEnv> {
     // Hono's origin check refuses a cross-site form POST before any token is looked at.
     await originCheck(c, next);
   };
+}
+
+/**
+ * A path nobody serves, asked for by a browser (it accepts HTML and is not under /api): the console's 404 page
+ * in the reader's language instead of the API's JSON. Scripts and the API keep the JSON answer.
+ */
+export function wantsConsolePage(c: Context): boolean {
+  if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return false;
+  return (c.req.header('accept') ?? '').includes('text/html');
+}
+
+export function consoleNotFound(c: Context) {
+  const lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
+  c.set('lang', lang);
+  c.set('t', translator(lang));
+  c.header('Content-Security-Policy', consoleCsp());
+  c.header('Vary', 'Accept, Accept-Language, Cookie');
+  return consoleNotFoundPage(c);
 }
 
 /**

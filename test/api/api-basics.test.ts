@@ -104,6 +104,17 @@ describe('auth, health and routing', () => {
     expect(expectError(outside, 404, 'ROUTE_NOT_FOUND').message).toContain('/nope');
     const inside = await h.call('GET', '/api/no-such-thing', { key: apiKey });
     expect(expectError(inside, 404, 'ROUTE_NOT_FOUND').message).toContain('GET /api/no-such-thing');
+    // A browser asking for a page outside /api gets the console's 404 page in its language, not JSON.
+    for (const [lang, words] of [['zh', '未找到'], ['en', 'Not found']] as const) {
+      const page = await h.call('GET', '/nope/deeper', { headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': lang } });
+      expect(page.status).toBe(404);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      expect(page.text).toContain(`<html lang="${lang === "zh" ? "zh-CN" : "en"}"`);
+      expect(page.text).toContain(words);
+      expect(page.text).not.toContain('ROUTE_NOT_FOUND');
+    }
+    const apiFromBrowser = await h.call('GET', '/api/no-such-thing', { key: apiKey, headers: { accept: 'text/html' } });
+    expectError(apiFromBrowser, 404, 'ROUTE_NOT_FOUND');
     // A known path with a method it does not serve is a 405 (test/api/http-hardening.test.ts covers every path).
     const patch = await h.call('PATCH', '/api/distillations', { key: apiKey, json: {} });
     expectError(patch, 405, 'METHOD_NOT_ALLOWED');
