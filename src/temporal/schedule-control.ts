@@ -10,7 +10,8 @@ const withState = (schedule: GenerationSchedule, state: TemporalState, recentRun
   temporalState: state ? ('present' as const) : ('missing' as const),
   paused: state?.paused ?? null,
   note: state?.note ?? null,
-  nextRunTimes: state?.nextRunTimes ?? [],
+  // A paused schedule starts nothing, whatever times its spec would give.
+  nextRunTimes: state && !state.paused ? state.nextRunTimes : [],
   recentRuns,
 });
 

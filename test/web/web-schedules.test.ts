@@ -171,11 +171,15 @@ describe('schedules in the web console', () => {
     expect(await page.$eval(`${row(scheduleId)} .schedule-state`, (e) => e.getAttribute('data-state'))).toBe('paused');
     expect((await describeSchedule(scheduleId)).state.paused).toBe(true);
     expect(await page.$(`form[action="/schedules/${scheduleId}/pause"]`)).toBeNull();
+    // A paused schedule starts nothing: no next runs listed, the cell says why.
+    expect(await page.$$(`${row(scheduleId)} .next-runs time`)).toHaveLength(0);
+    expect(await textOf(page, `${row(scheduleId)} .next-runs`)).toBe('None while paused');
 
     await submit(page, `form[action="/schedules/${scheduleId}/unpause"] button`);
     expect(await textOf(page, '.notice')).toBe('Schedule Weekly digest resumed.');
     expect(await page.$eval(`${row(scheduleId)} .schedule-state`, (e) => e.getAttribute('data-state'))).toBe('active');
     expect((await describeSchedule(scheduleId)).state.paused).toBe(false);
+    expect((await page.$$(`${row(scheduleId)} .next-runs time`)).length).toBeGreaterThan(0);
   });
 
   it('runs a schedule now: its task appears under Tasks and completes against the LLM stub', async () => {

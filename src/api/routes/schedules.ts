@@ -24,7 +24,7 @@ const scheduleDetail = scheduleView.extend({
   temporalState: z.enum(['present', 'missing']).describe("'missing': the Temporal Schedule was deleted outside the API"),
   paused: z.boolean().nullable(),
   note: z.string().nullable(),
-  nextRunTimes: z.array(timestamp),
+  nextRunTimes: z.array(timestamp).describe('The next times a run starts; empty while the schedule is paused'),
   recentRuns: z.array(
     z.object({
       id,

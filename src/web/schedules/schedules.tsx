@@ -85,6 +85,7 @@ export function SchedulesPage({ c, v }: { c: WebContext; v: SchedulesView }) {
                 <td class="schedule-spec">{describeSpec(row.schedule.spec, t)}</td>
                 <StateCell c={c} row={row} />
                 <td class="next-runs">
+                  {row.paused && t('noRunsWhilePaused')}
                   <ul class="plain">
                     {row.nextRunTimes.slice(0, LIST_RUNS).map((at) => <li><time datetime={at.toISOString()}>{formatRunTime(at, lang, row.schedule.spec.timezone)}</time></li>)}
                   </ul>
