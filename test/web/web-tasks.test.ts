@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillations, generationTasks } from '../../src/db/schema.js';
-import { createWebSession } from '../../src/domain/accounts/index.js';
+import { createApiKey, createWebSession } from '../../src/domain/accounts/index.js';
 import { createArticleSetting, createKnowledgeBase, deleteResource } from '../../src/domain/ingredients/index.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
 import { clearInput, launchBrowser, newPage, screenshot, submit, textOf, waitForText } from '../support/browser.js';
@@ -256,5 +256,37 @@ describe('task pages of the web console in a real Chromium', () => {
     stack.stub.setLatency(5);
     const [task] = await stack.database.db.select().from(generationTasks).where(eq(generationTasks.id, running));
     expect(task!.status).toBe('canceled');
+  });
+  it('takes a retry limit and a timeout from the form, and shows a read key no way to create a task', async () => {
+    stack.stub.setLatency(5);
+    await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+    await typeCount(1);
+    await clearInput(page, '#max-retries');
+    await page.type('#max-retries', '1');
+    await page.type('#timeout-minutes', '30');
+    await submit(page, '#new-task button');
+    expect(new URL(page.url()).pathname, (await textOf(page, 'main')) ?? '').toMatch(/^\/tasks\/\d+$/);
+    const created = Number(/^\/tasks\/(\d+)$/.exec(new URL(page.url()).pathname)?.[1]);
+    const [task] = await stack.database.db.select().from(generationTasks).where(eq(generationTasks.id, created));
+    expect(task).toMatchObject({ maxRetries: 1, timeoutSeconds: 1800 });
+
+    // Out of range: refused in the form with the field named, nothing created.
+    await page.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+    await typeCount(1);
+    await page.$eval('#max-retries', (e: any) => { e.removeAttribute('max'); e.value = '11'; });
+    await submit(page, '#new-task button');
+    expect(await textOf(page, '#form-error')).toContain('maxRetries must be 0-10');
+
+    const reader = await createApiKey(stack.database.db, account.accountId, { scope: 'read', name: null });
+    const context = await browser.createBrowserContext();
+    const readPage = await newPage(context);
+    try {
+      await signIn(readPage, reader.apiKey);
+      await readPage.goto(`${stack.api.url}/tasks/new`, { waitUntil: 'domcontentloaded' });
+      expect(await readPage.$('#new-task button[type="submit"]')).toBeNull();
+      expect(await textOf(readPage, '#read-only')).toContain('write key');
+    } finally {
+      await context.close();
+    }
   });
 });

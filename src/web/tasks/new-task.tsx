@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { ResourceKind } from '../../domain/ingredients/index.js';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
-import type { WebContext } from '../context.js';
+import { canWrite, type WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import type { IngredientChoices } from '../ingredient-choices.js';
@@ -20,6 +20,8 @@ export interface NewTaskInput {
   articleCount: string;
   priority: string;
   concurrency: string;
+  maxRetries: string;
+  timeoutMinutes: string;
   autoApprove: boolean;
   ingredients: Partial<Record<IngredientField, string>>;
 }
@@ -53,7 +55,8 @@ function IngredientPicker({ c, choices, value }: { c: WebContext; choices: Ingre
 
 export function NewTaskPage({ c, v }: { c: WebContext; v: NewTaskView }) {
   const t = c.get('t');
-  const input = v.input ?? { articleCount: String(Math.min(5, Math.max(1, v.available))), priority: '5', concurrency: '', autoApprove: true, ingredients: {} };
+  const input = v.input ?? { articleCount: String(Math.min(5, Math.max(1, v.available))), priority: '5', concurrency: '', maxRetries: '3', timeoutMinutes: '', autoApprove: true, ingredients: {} };
+  const writable = canWrite(c);
   return (
     <Layout c={c} title={t('newTask')}>
       <form method="post" action="/tasks" class="card narrow" id="new-task">
@@ -74,10 +77,16 @@ export function NewTaskPage({ c, v }: { c: WebContext; v: NewTaskView }) {
         <input id="priority" name="priority" type="number" min={1} max={10} value={input.priority} />
         <label for="concurrency">{t('concurrency')}</label>
         <input id="concurrency" name="concurrency" type="number" min={1} max={20} value={input.concurrency} />
+        <label for="max-retries">{t('maxRetries')}</label>
+        <input id="max-retries" name="maxRetries" type="number" min={0} max={10} value={input.maxRetries} aria-describedby="max-retries-help" />
+        <p id="max-retries-help" class="help">{t('maxRetriesHelp')}</p>
+        <label for="timeout-minutes">{t('timeoutMinutes')}</label>
+        <input id="timeout-minutes" name="timeoutMinutes" type="number" min={1} max={10080} value={input.timeoutMinutes} aria-describedby="timeout-help" />
+        <p id="timeout-help" class="help">{t('timeoutHelp')}</p>
         <label class="check">
           <input name="autoApprove" type="checkbox" value="on" checked={input.autoApprove} /> {t('autoApprove')}
         </label>
-        <button type="submit">{t('create')}</button>
+        {writable ? <button type="submit">{t('create')}</button> : <p id="read-only" class="notice" role="status">{t('readOnlyNewTask')}</p>}
         <a href="/tasks" class="cancel-link">{t('cancelLink')}</a>
       </form>
     </Layout>

@@ -30,11 +30,16 @@ const statusFilter = z.enum(TASK_STATUSES).optional().catch(undefined);
 const pageNumber = z.coerce.number().int().min(1).max(1_000_000).catch(1);
 const INGREDIENT_FIELD_NAMES = Object.values(INGREDIENT_FIELDS);
 
+/** The form asks for minutes; the task request holds seconds (an empty field: the deployment's default). */
+const minutesAsSeconds = (minutes: unknown) => (typeof minutes === 'number' ? minutes * 60 : minutes);
+
 function formInput(body: Record<string, unknown>): NewTaskInput {
   return {
     articleCount: text(body.articleCount),
     priority: text(body.priority),
     concurrency: text(body.concurrency),
+    maxRetries: text(body.maxRetries),
+    timeoutMinutes: text(body.timeoutMinutes),
     autoApprove: body.autoApprove === 'on',
     ingredients: Object.fromEntries(INGREDIENT_FIELD_NAMES.map((field) => [field, text(body[field])])),
   };
@@ -77,6 +82,8 @@ export function taskRoutes(deps: ApiDeps) {
         articleCount: numberField(input.articleCount),
         priority: numberField(input.priority),
         concurrency: numberField(input.concurrency),
+        maxRetries: numberField(input.maxRetries),
+        timeoutSeconds: minutesAsSeconds(numberField(input.timeoutMinutes)),
         autoApprove: input.autoApprove,
         ...Object.fromEntries(INGREDIENT_FIELD_NAMES.map((field) => [field, numberField(input.ingredients[field] ?? '')])),
       });
@@ -86,7 +93,7 @@ export function taskRoutes(deps: ApiDeps) {
         return newTaskPage(c, { input, countError: countIssues.join('; ') || undefined, formError: otherIssues.join('; ') || undefined }, 400);
       }
       const accountId = c.get('session').accountId;
-      const request = { ...parsed.data, concurrency: parsed.data.concurrency ?? deps.defaultConcurrency, timeoutSeconds: deps.defaultTimeoutSeconds };
+      const request = { ...parsed.data, concurrency: parsed.data.concurrency ?? deps.defaultConcurrency, timeoutSeconds: parsed.data.timeoutSeconds ?? deps.defaultTimeoutSeconds };
       try {
         const result = await recordedThenStarted(undefined, async (tx) => {
           const limits = await accountLimits(tx, accountId, deps.limits ?? DEFAULT_LIMITS);
