@@ -154,4 +154,16 @@ describe('export', () => {
     const res = await fetch(`${stack.api.url}${A}/export?taskId=${taskId}&format=json`, { headers: { authorization: `Bearer ${other}` } });
     expect([res.status, await res.text()]).toEqual([200, '']);
   });
+  it('a task export names the task and leaves rejected articles out unless a review filter asks for them', async () => {
+    const all = await download(`${A}/export?taskId=${taskId}&format=json`);
+    expect(all.disposition).toContain(`filename="task-${taskId}-articles-`);
+    expect((await download(`${A}/export?format=json`)).disposition).toMatch(/filename="articles-\d{4}-\d{2}-\d{2}\.jsonl"/);
+    expect((await call('POST', `${A}/${ids[0]}/reject`, { reason: 'off topic' })).status).toBe(200);
+    const lines = async (query: string) =>
+      (await download(`${A}/export?${query}&format=json`)).bytes.toString('utf8').trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l).id as number);
+    expect(await lines(`taskId=${taskId}`)).toEqual(byId().map(({ id }) => id).filter((id) => id !== ids[0]));
+    expect(await lines(`taskId=${taskId}&reviewStatus=rejected`)).toEqual([ids[0]]);
+    // The list is not an export: it still shows every article.
+    expect(await found(`taskId=${taskId}`)).toEqual([...ids].sort((x, y) => x - y));
+  });
 });

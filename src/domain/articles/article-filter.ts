@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, ne, type SQL } from 'drizzle-orm';
 import { articles, type ReviewStatus } from '../../db/schema.js';
 import { articleSearchCondition } from './search-query.js';
 
@@ -14,6 +14,8 @@ export interface ArticleFilter {
   createdTo?: Date;
   /** Full-text search over title and content (English and CJK; see search-query.ts). */
   q?: string;
+  /** Leave rejected articles out (exports do, unless reviewStatus asks for a status). */
+  excludeRejected?: boolean;
 }
 
 /** The account's live (not deleted) articles that pass `filter`. */
@@ -22,7 +24,7 @@ export function articleWhere(accountId: number, filter: ArticleFilter): SQL {
     eq(articles.accountId, accountId),
     isNull(articles.deletedAt),
     filter.taskId !== undefined ? eq(articles.taskId, filter.taskId) : undefined,
-    filter.reviewStatus ? eq(articles.reviewStatus, filter.reviewStatus) : undefined,
+    filter.reviewStatus ? eq(articles.reviewStatus, filter.reviewStatus) : filter.excludeRejected ? ne(articles.reviewStatus, 'rejected') : undefined,
     filter.distillationId !== undefined ? eq(articles.distillationId, filter.distillationId) : undefined,
     filter.keyword !== undefined ? eq(articles.keyword, filter.keyword) : undefined,
     filter.createdFrom ? gte(articles.createdAt, filter.createdFrom) : undefined,

@@ -48,6 +48,7 @@ export const bulkReviewBody = z
 
 export const exportQuery = z.object({
   ...articleFilterFields,
+  reviewStatus: articleFilterFields.reviewStatus.describe('Only articles in this review state; without it an export leaves rejected articles out'),
   format: z.enum(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` }).default('json'),
 });
 

@@ -63,10 +63,13 @@ async function* manyChunks(batches: AsyncIterable<Article[]>, format: ExportForm
 /**
  * The account's live articles passing `filter` in one file: Markdown documents one after another (each
  * after an `<!-- artgen:article id -->` line, then its front matter), one HTML page, JSON Lines, or a zip
- * of one Markdown file per article. The body is produced batch by batch as the client reads it
+ * of one Markdown file per article; rejected articles only when `reviewStatus` asks for them, and a task's
+ * export is named after the task. The body is produced batch by batch as the client reads it
  * (keyset reads, see articleBatches), so memory does not grow with the number of articles.
  */
-export async function exportArticles(db: DbOrTx, accountId: number, filter: ArticleFilter, format: ExportFormat): Promise<ExportFile> {
+export async function exportArticles(db: DbOrTx, accountId: number, requested: ArticleFilter, format: ExportFormat): Promise<ExportFile> {
+  // A rejected article is one an editor decided not to use: an export leaves it out unless the filter names a review status.
+  const filter: ArticleFilter = { ...requested, excludeRejected: true };
   if (format === 'zip') {
     const [row] = await db.select({ n: count() }).from(articles).where(articleWhere(accountId, filter));
     if ((row?.n ?? 0) > MAX_ZIP_ENTRIES) {
@@ -81,5 +84,5 @@ export async function exportArticles(db: DbOrTx, accountId: number, filter: Arti
   }
   const stamp = new Date().toISOString().slice(0, 10);
   const ext = format === 'json' ? 'jsonl' : format;
-  return { contentType: EXPORT_CONTENT_TYPES[format], fileName: `articles-${stamp}.${ext}`, chunks: manyChunks(articleBatches(db, accountId, filter), format) };
+  return { contentType: EXPORT_CONTENT_TYPES[format], fileName: `${filter.taskId !== undefined ? `task-${filter.taskId}-` : ''}articles-${stamp}.${ext}`, chunks: manyChunks(articleBatches(db, accountId, filter), format) };
 }
