@@ -154,6 +154,8 @@ describe('every answer of every route matches the document', () => {
     const notes = await hit('GET', '/api/notifications', {}, { key, query: '?unread=true' });
     await hit('POST', '/api/notifications/{id}/read', { id: notes.body.items[0].id }, { key });
     await hit('POST', '/api/notifications/read-all', {}, { key });
+    await hit('GET', '/api/notifications/settings', {}, { key });
+    await hit('PUT', '/api/notifications/settings', {}, { key, json: { types: ['task.completed', 'task.failed'] } });
     await hit('GET', '/api/stats', {}, { key });
 
     await hit('POST', '/api/usage/verify', {}, { key });

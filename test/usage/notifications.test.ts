@@ -29,9 +29,43 @@ async function accountWithFinishedTask() {
   return { accountId, apiKey, taskId };
 }
 
+/** Every kind on, progress milestones included (they are off by default). */
+async function notifyOfEverything(apiKey: string) {
+  const all = ['task.started', 'task.progress', 'review.needed', 'task.completed', 'task.failed', 'task.canceled'];
+  const r = await call('PUT', '/api/notifications/settings', apiKey, { types: all });
+  expect(r.status, r.text).toBe(200);
+  expect(r.body.types).toEqual(all);
+}
+
 describe('notifications', () => {
+  it('by default notify of a task starting and ending, not of its progress milestones; an account chooses its kinds', async () => {
+    const { apiKey, taskId } = await accountWithFinishedTask();
+    const list = await call('GET', '/api/notifications', apiKey);
+    expect(list.body).toMatchObject({ total: 2, unreadCount: 2 });
+    expect(list.body.items.map((n: any) => n.type)).toEqual(['task.completed', 'task.started']);
+
+    const settings = await call('GET', '/api/notifications/settings', apiKey);
+    expect(settings.status, settings.text).toBe(200);
+    expect(settings.body.types).not.toContain('task.progress');
+    expect(settings.body.defaults).toEqual(settings.body.types);
+    expect(settings.body.available).toContain('task.progress');
+
+    // Only completions: the badge and the list follow at once, for events already there too.
+    const only = await call('PUT', '/api/notifications/settings', apiKey, { types: ['task.completed'] });
+    expect(only.body.types).toEqual(['task.completed']);
+    expect((await call('GET', '/api/notifications', apiKey)).body.items.map((n: any) => [n.type, n.taskId])).toEqual([['task.completed', taskId]]);
+
+    expectError(await call('PUT', '/api/notifications/settings', apiKey, { types: ['task.saved'] }), 400, 'VALIDATION_ERROR');
+    expectError(await call('PUT', '/api/notifications/settings', apiKey, { types: 'task.completed' }), 400, 'VALIDATION_ERROR');
+    const reader = await newAccount(database, { scope: 'read' });
+    expectError(await call('PUT', '/api/notifications/settings', reader.apiKey, { types: [] }), 403, 'FORBIDDEN_SCOPE');
+    // null: back to the defaults.
+    expect((await call('PUT', '/api/notifications/settings', apiKey, { types: null })).body.types).toEqual(settings.body.defaults);
+  });
+
   it("lists a finished task's started, 25/50/75 % and completed notifications, newest first, for its account only", async () => {
     const { apiKey, taskId } = await accountWithFinishedTask();
+    await notifyOfEverything(apiKey);
     const list = await call('GET', '/api/notifications', apiKey);
     expect(list.status, list.text).toBe(200);
     expect(list.body).toMatchObject({ page: 1, pageSize: 20, total: 5, unreadCount: 5 });
@@ -61,6 +95,7 @@ describe('notifications', () => {
     expect(page2.body.items.map((n: any) => n.id)).toEqual(items.slice(2, 4).map((n) => n.id));
 
     const other = await newAccount(database);
+    await notifyOfEverything(other.apiKey);
     const foreign = await call('GET', '/api/notifications', other.apiKey);
     expect(foreign.body).toEqual({ items: [], page: 1, pageSize: 20, total: 0, unreadCount: 0 });
     expect((await call('POST', '/api/notifications/read-all', other.apiKey)).body).toEqual({ updated: 0 });
@@ -69,6 +104,7 @@ describe('notifications', () => {
 
   it('filters by unread, marks one read (idempotently) and all read', async () => {
     const { apiKey } = await accountWithFinishedTask();
+    await notifyOfEverything(apiKey);
     const all = (await call('GET', '/api/notifications', apiKey)).body.items as any[];
     expect((await call('GET', '/api/notifications?unread=true', apiKey)).body).toMatchObject({ total: 5, unreadCount: 5 });
     expect((await call('GET', '/api/notifications?unread=false', apiKey)).body).toMatchObject({ items: [], total: 0, unreadCount: 5 });

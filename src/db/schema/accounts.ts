@@ -28,6 +28,8 @@ export const accounts = pgTable(
     limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
     /** The account's quality gate (src/domain/quality/); null: the config defaults. */
     qualitySettings: jsonb('quality_settings').$type<Partial<QualitySettings>>(),
+    /** The notification types the account is shown (src/domain/tasks/notification-settings.ts); null: the defaults. */
+    notificationTypes: text('notification_types').array(),
     createdAt: createdAt(),
   },
   (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],

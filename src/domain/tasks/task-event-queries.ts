@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { generationTasks, notificationTypeList, taskEvents } from '../../db/schema.js';
+import { notifiedTypeCondition } from './notification-settings.js';
 import { notFound } from '../errors.js';
 
 const eventColumns = {
@@ -94,7 +95,8 @@ const toNotification = (r: NotificationRow) => ({
 export type Notification = ReturnType<typeof toNotification>;
 
 /** The types as literals, not parameters: the planner can then use the partial notifications index. */
-const ofAccount = (accountId: number) => and(eq(taskEvents.accountId, accountId), sql`${taskEvents.type} IN ${notificationTypeList}`);
+const ofAccount = (accountId: number) =>
+  and(eq(taskEvents.accountId, accountId), sql`${taskEvents.type} IN ${notificationTypeList}`, notifiedTypeCondition(taskEvents.type, accountId));
 
 /** Newest first; `total` counts what the filter matches, `unreadCount` all unread ones. */
 export async function listNotifications(db: DbOrTx, accountId: number, opts: { unread?: boolean; page: number; pageSize: number }) {
@@ -155,12 +157,15 @@ export async function markNotificationRead(db: DbOrTx, accountId: number, id: nu
   return toNotification(row);
 }
 
-/** Marks every unread notification of the account read; returns how many changed. */
+/**
+ * Marks every unread notification of the account read, the kinds it does not show too (so turning a kind on
+ * later does not bring back old unread ones); returns how many of the shown ones changed.
+ */
 export async function markAllNotificationsRead(db: DbOrTx, accountId: number): Promise<number> {
   const rows = await db
     .update(taskEvents)
     .set({ readAt: sql`now()` })
-    .where(and(ofAccount(accountId), isNull(taskEvents.readAt)))
-    .returning({ id: taskEvents.id });
-  return rows.length;
+    .where(and(eq(taskEvents.accountId, accountId), sql`${taskEvents.type} IN ${notificationTypeList}`, isNull(taskEvents.readAt)))
+    .returning({ shown: notifiedTypeCondition(taskEvents.type, accountId).mapWith(Boolean) });
+  return rows.filter((r) => r.shown).length;
 }

@@ -6,6 +6,7 @@ export {
   isTaskEventType,
   isWebhookEventType,
   NOTIFICATION_TYPES,
+  DEFAULT_NOTIFICATION_TYPES,
   publicationStubPayload,
   TASK_EVENT_TYPES,
   WEBHOOK_EVENT_TYPES,

@@ -152,6 +152,8 @@ export const FINAL_EVENT_TYPES = typesWhere<FinalEventType>((d) => d.final === t
  */
 export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'review.needed', ...FINAL_EVENT_TYPES] as const satisfies readonly TaskEventType[];
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+/** What an account is notified of until it chooses: not every progress milestone, which is noise for most. */
+export const DEFAULT_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter((t) => t !== 'task.progress');
 
 /** Whether an event type ends its task (the API's streams, the CLI's watch and the bench stop on it). */
 export const isFinalEventType = (type: string): type is FinalEventType => (FINAL_EVENT_TYPES as readonly string[]).includes(type);

@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import type { NotificationSettings } from '../../domain/tasks/notification-settings.js';
 import type { listNotifications, Notification } from '../../domain/tasks/task-event-queries.js';
 import type { NotificationType } from '../../shared/events/index.js';
 import { canWrite, type WebContext } from '../context.js';
@@ -10,6 +11,7 @@ import { TableScroll } from '../table-scroll.js';
 export interface NotificationsView {
   list: Awaited<ReturnType<typeof listNotifications>>;
   unreadOnly: boolean;
+  settings: NotificationSettings;
   notice?: string;
 }
 
@@ -108,6 +110,32 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
         </table>
       </TableScroll>
       <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/notifications?${listQuery(p, v.unreadOnly)}`} />
+      <KindsForm c={c} settings={v.settings} />
     </Layout>
+  );
+}
+
+/** The kinds of notification the account is shown: checkboxes for a write key, the same read-only for a read key. */
+function KindsForm({ c, settings }: { c: WebContext; settings: NotificationSettings }) {
+  const t = c.get('t');
+  const writable = canWrite(c);
+  const boxes = (
+      <fieldset>
+        <legend>{t('notificationKinds')}</legend>
+        <p class="help">{t('notificationKindsHelp')}</p>
+        {settings.available.map((type) => (
+          <label class="check">
+            <input type="checkbox" name="types" value={type} checked={settings.types.includes(type)} disabled={!writable} /> {t(EVENT_LABELS[type])}
+          </label>
+        ))}
+      </fieldset>
+  );
+  if (!writable) return <div class="card narrow" id="notification-kinds">{boxes}</div>;
+  return (
+    <form method="post" action="/notifications/settings" class="card narrow" id="notification-kinds">
+      <CsrfField token={c.get('session').csrfToken} />
+      {boxes}
+      <button type="submit">{t('saveNotificationKinds')}</button>
+    </form>
   );
 }

@@ -6,6 +6,8 @@ import { listNotifications, markAllNotificationsRead, markNotificationRead } fro
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { listQuery, NotificationsPage } from './notifications.js';
+import { getNotificationSettings, putNotificationSettings } from '../../domain/tasks/notification-settings.js';
+import { NOTIFICATION_TYPES, type NotificationType } from '../../shared/events/index.js';
 
 const PAGE_SIZE = 20;
 
@@ -20,10 +22,23 @@ export function notificationRoutes(db: Db) {
   return new Hono<WebEnv>()
     .get('/', async (c) => {
       const { pageNo, unreadOnly } = where(c);
-      const list = await listNotifications(db, c.get('session').accountId, { page: pageNo, pageSize: PAGE_SIZE, unread: unreadOnly || undefined });
+      const accountId = c.get('session').accountId;
+      const [list, settings] = await Promise.all([
+        listNotifications(db, accountId, { page: pageNo, pageSize: PAGE_SIZE, unread: unreadOnly || undefined }),
+        getNotificationSettings(db, accountId),
+      ]);
       const marked = c.req.query('marked');
-      const notice = marked && /^\d+$/.test(marked) ? c.get('t')('markedAllRead', { n: marked }) : undefined;
-      return page(c, <NotificationsPage c={c} v={{ list, unreadOnly, notice }} />);
+      const t = c.get('t');
+      const notice = marked && /^\d+$/.test(marked) ? t('markedAllRead', { n: marked }) : c.req.query('saved') === 'kinds' ? t('notificationKindsSaved') : undefined;
+      return page(c, <NotificationsPage c={c} v={{ list, unreadOnly, settings, notice }} />);
+    })
+    .post('/settings', async (c) => {
+      // Unknown values (a tampered form) are dropped: the boxes offer only the vocabulary's types.
+      const ticked = (await c.req.parseBody({ all: true })).types;
+      const values = (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked]).filter((v): v is string => typeof v === 'string');
+      const types = NOTIFICATION_TYPES.filter((type): type is NotificationType => values.includes(type));
+      await putNotificationSettings(db, c.get('session').accountId, types);
+      return c.redirect('/notifications?saved=kinds', 303);
     })
     .post('/read-all', async (c) => {
       const updated = await markAllNotificationsRead(db, c.get('session').accountId);
