@@ -148,6 +148,14 @@ function OnOffField({ c, id, name, value, dflt }: { c: WebContext; id: string; n
   );
 }
 
+/** A writer's form; a read key's settings in the same box, with nothing to send. */
+const QualityForm = ({ writer, children }: { writer: boolean; children: Child }) =>
+  writer ? (
+    <form method="post" action="/quality-settings" id="quality-settings" class="card">{children}</form>
+  ) : (
+    <div id="quality-settings" class="card">{children}</div>
+  );
+
 export function QualityPage({ c, v }: { c: WebContext; v: QualityView }) {
   const t = c.get('t');
   const input = v.input ?? qualityFormOf(v.overrides);
@@ -158,7 +166,7 @@ export function QualityPage({ c, v }: { c: WebContext; v: QualityView }) {
       <MaterialsAreaNav c={c} />
       <p>{t('qualityIntro')}</p>
       <Messages notice={v.notice} />
-      <form method="post" action="/quality-settings" id="quality-settings" class="card">
+      <QualityForm writer={writer}>
         {writer && <CsrfField token={c.get('session').csrfToken} />}
         <Messages error={v.error} errorId="quality-error" />
         {writer ? <p class="help">{t('qualityEmptyIsDefault')}</p> : <p class="note" id="quality-read-only">{t('qualityReadOnly')}</p>}
@@ -191,7 +199,7 @@ export function QualityPage({ c, v }: { c: WebContext; v: QualityView }) {
           </Check>
         </fieldset>
         {writer && <button type="submit" id="save-quality">{t('qualitySave')}</button>}
-      </form>
+      </QualityForm>
     </Layout>
   );
 }
