@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import type { WebContext } from './context.js';
 import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
-import { isMaterialsPath } from './materials/materials-parts.js';
+import { isMaterialsPath } from './materials/material-pages.js';
 
 export const ASSET_VERSION = '9';
 
