@@ -62,7 +62,7 @@ const RESOURCE_NAMES: Record<ResourceKind, { one: string; many: string }> = {
 };
 
 const articleSettingRow = rowOf({ name: z.string(), prompt: z.string() });
-const conversionTargetRow = rowOf({ companyName: z.string(), industry: z.string().nullable(), website: z.string().nullable(), address: z.string().nullable() });
+export const conversionTargetRow = rowOf({ companyName: z.string(), industry: z.string().nullable(), website: z.string().nullable(), address: z.string().nullable() });
 
 export const articleSettingRoutes = resourceRoutes(
   'articleSetting',
@@ -83,16 +83,15 @@ export const knowledgeBaseRoutes = resourceRoutes(
   getKnowledgeBase,
 );
 
+export const albumDetail = rowOf({
+  name: z.string(),
+  images: z.array(z.object({ id, url: z.string(), description: z.string().nullable(), usageCount: count.describe('Articles that used the image') })),
+});
+
 export const albumRoutes = resourceRoutes(
   'album',
   albumInput,
-  {
-    row: rowOf({ name: z.string() }),
-    detail: rowOf({
-      name: z.string(),
-      images: z.array(z.object({ id, url: z.string(), description: z.string().nullable(), usageCount: count.describe('Articles that used the image') })),
-    }),
-  },
+  { row: rowOf({ name: z.string() }), detail: albumDetail },
   createAlbum,
   getAlbum,
 );
