@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/domain/accounts/index.js';
 import { waitForTaskEnd } from '../support/api-server.js';
 import { describeViolations, wcagViolations } from '../support/axe.js';
-import { clearInput, launchBrowser, newPage, textOf } from '../support/browser.js';
+import { clearInput, launchBrowser, newPage, screenshot, textOf } from '../support/browser.js';
 import { newAccount, seedDistillations } from '../support/db.js';
 import { useTestStack } from '../support/stack.js';
 
@@ -141,6 +141,7 @@ describe('materials in the web console', () => {
     await press(p, '#rename-album-button');
     expect(await textOf(p, 'h1')).toBe('Album: Pump photos 2026');
     await expectAxeClean(p, 'album (en)');
+    await screenshot(p, 'album');
     await go(p, '/albums');
     expect(await textOf(p, `tr[data-album-id="${ids.album}"] .album-images`)).toBe('2');
     await expectAxeClean(p, 'albums (en)');
@@ -164,6 +165,7 @@ describe('materials in the web console', () => {
     ids.target = Number(new URL(p.url()).searchParams.get('created'));
     expect(await textOf(p, '.notice')).toBe(`转化目标 ${ids.target} 已创建。`);
     await expectAxeClean(p, 'conversion targets (zh)');
+    await screenshot(p, 'conversion-targets');
 
     await go(p, `/conversion-targets/${ids.target}/edit`);
     await expectAxeClean(p, 'conversion target edit (zh)');
@@ -207,13 +209,14 @@ describe('materials in the web console', () => {
     const zh = await signedInPage(writer.apiKey, 'zh');
     await go(zh, '/quality-settings');
     expect(await textOf(zh, '[data-check="requireCompanyName"] legend')).toBe('提及公司');
-    expect(await textOf(zh, '[data-check="minHeadings"] .applies')).toBe('1 个小标题 (自定义)');
+    expect(await textOf(zh, '[data-check="minHeadings"] .applies')).toBe('1 个小标题（自定义）');
     await zh.select('#q-require-company', 'off');
     await zh.$eval('input[name="nearDuplicateOff"]', (b: any) => (b.checked = true));
     await press(zh, '#save-quality');
     expect(await textOf(zh, '.notice')).toContain('质量设置已保存');
-    expect(await textOf(zh, '[data-check="requireCompanyName"] .applies')).toBe('关闭 (自定义)');
+    expect(await textOf(zh, '[data-check="requireCompanyName"] .applies')).toBe('关闭（自定义）');
     await expectAxeClean(zh, 'quality settings (zh)');
+    await screenshot(zh, 'quality-settings');
     const settings = await stack.api.call('GET', '/api/quality-settings', writer.apiKey);
     expect(settings.body.overrides).toEqual({ minHeadings: 1, bannedWords: ['forbidden', 'cheapest'], requireCompanyName: false, nearDuplicateMaxDistance: null });
   });

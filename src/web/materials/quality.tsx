@@ -116,7 +116,7 @@ function Check(props: { c: WebContext; v: QualityView; field: keyof QualitySetti
       <p class="help">{props.help}</p>
       <dl class="facts">
         <dt>{t('qualityApplies')}</dt>
-        <dd class="applies">{shown(t, field, v.settings)} ({own ? t('qualityOwn') : t('qualityFollowsDefault')})</dd>
+        <dd class="applies">{t('qualityAppliesValue', { value: shown(t, field, v.settings), source: own ? t('qualityOwn') : t('qualityFollowsDefault') })}</dd>
         <dt>{t('qualityDefault')}</dt>
         <dd class="default">{shown(t, field, v.defaults)}</dd>
       </dl>
@@ -191,7 +191,7 @@ export function QualityPage({ c, v }: { c: WebContext; v: QualityView }) {
           <Check c={c} v={v} field="bannedWords" label={t('qualityBannedWords')} help={t('qualityBannedWordsHelp')}>
             <label for="q-banned-words">{yours}</label>
             <textarea id="q-banned-words" name="bannedWords" rows={4}>{input.bannedWords}</textarea>
-            <label class="check"><input type="checkbox" name="bannedWordsNone" value="on" checked={input.bannedWordsNone} /> {t('qualityNone')}</label>
+            <label class="check"><input type="checkbox" name="bannedWordsNone" value="on" checked={input.bannedWordsNone} /> {t('qualityBannedWordsNone')}</label>
           </Check>
           <Check c={c} v={v} field="nearDuplicateMaxDistance" label={t('qualityNearDuplicate')} help={t('qualityNearDuplicateHelp')}>
             <NumberField id="q-near-duplicate" name="nearDuplicateMaxDistance" label={yours} value={input.nearDuplicateMaxDistance} min={0} max={3} placeholder={v.defaults.nearDuplicateMaxDistance === null ? '' : String(v.defaults.nearDuplicateMaxDistance)} />
