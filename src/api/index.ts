@@ -18,6 +18,7 @@ import { healthOperations, healthRoutes } from './routes/health.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
 import { publishingOperations, publishingRoutes } from './routes/publishing.js';
 import { qualitySettingsOperations, qualitySettingsRoutes } from './routes/quality-settings.js';
+import { albumEditOperations, albumEditRoutes, conversionTargetEditOperations, conversionTargetEditRoutes } from './routes/resource-edits.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
 import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
 import { statsOperations, statsRoutes } from './routes/stats.js';
@@ -45,7 +46,9 @@ const MOUNTS: Mount[] = [
   { base: '/api/article-settings', tag: 'resources', routes: articleSettingRoutes, operations: articleSettingRoutes.operations },
   { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeBaseRoutes, operations: knowledgeBaseRoutes.operations },
   { base: '/api/albums', tag: 'resources', routes: albumRoutes, operations: albumRoutes.operations },
+  { base: '/api/albums', tag: 'resources', routes: albumEditRoutes, operations: albumEditOperations },
   { base: '/api/conversion-targets', tag: 'resources', routes: conversionTargetRoutes, operations: conversionTargetRoutes.operations },
+  { base: '/api/conversion-targets', tag: 'resources', routes: conversionTargetEditRoutes, operations: conversionTargetEditOperations },
   { base: `${TASKS}/cleanup`, tag: 'tasks', routes: taskCleanupRoutes, operations: taskCleanupOperations },
   { base: TASKS, tag: 'tasks', routes: taskRoutes, operations: taskOperations },
   { base: TASKS, tag: 'tasks', routes: taskEventRoutes, operations: taskEventOperations },

@@ -18,6 +18,9 @@ const RESOURCE_WORDS: Record<string, MessageKey> = {
   notification: 'resourceNotification',
   account: 'resourceAccount',
   'usage report': 'resourceUsageReport',
+  album: 'resourceAlbum',
+  albumImage: 'resourceAlbumImage',
+  conversionTarget: 'resourceConversionTarget',
 };
 
 /** The refusal statuses a page answers with as they are; any other 4xx is answered as 400 (the page names it). */

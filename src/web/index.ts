@@ -22,14 +22,18 @@ import { usageRoutes } from './usage/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
+import { albumRoutes, conversionTargetRoutes, materialsRoutes, qualitySettingsRoutes } from './materials/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
 
+/** The materials group's pages (src/web/materials/). */
+const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '/quality-settings/*'];
+
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', ...MATERIALS_PATHS];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -89,5 +93,9 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/usage', usageRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
   web.route('/webhooks', webhookRoutes(deps));
+  web.route('/materials', materialsRoutes());
+  web.route('/albums', albumRoutes(deps));
+  web.route('/conversion-targets', conversionTargetRoutes(deps));
+  web.route('/quality-settings', qualitySettingsRoutes(deps));
   return web;
 }

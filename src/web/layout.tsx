@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import type { WebContext } from './context.js';
 import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
+import { isMaterialsPath } from './materials/material-pages.js';
 
 export const ASSET_VERSION = '9';
 
@@ -74,6 +75,7 @@ function Navigation({ c }: { c: WebContext }) {
         {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}
         {link('/schedules', t('schedules'))}
         {link('/webhooks', t('webhooksNav'))}
+        <a href="/materials" aria-current={isMaterialsPath(here) ? 'page' : undefined}>{t('materialsNav')}</a>
       </nav>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">

@@ -89,6 +89,20 @@ describe('every answer of every route matches the document', () => {
       await hit('DELETE', `${base}/{id}`, { id: spare.body.id }, { key });
     }
 
+    const album = { id: ingredients.albumId! };
+    await hit('PATCH', '/api/albums/{id}', album, { key, json: { name: 'Covers 2026' } });
+    await hit('PATCH', '/api/albums/{id}', album, { key, json: { name: ' ' } });
+    const added = await hit('POST', '/api/albums/{id}/images', album, { key, json: { url: 'https://example.com/b.png' } });
+    await hit('POST', '/api/albums/{id}/images', album, { key, json: { url: 'javascript:alert(1)' } });
+    await hit('DELETE', '/api/albums/{id}/images/{imageId}', { ...album, imageId: added.body.id }, { key });
+    await hit('DELETE', '/api/albums/{id}/images/{imageId}', { ...album, imageId: added.body.id }, { key });
+    const full = await hit('POST', '/api/albums', {}, { key, json: { name: 'Full', images: Array.from({ length: 500 }, (_, i) => ({ url: `https://example.com/${i}.png` })) } });
+    expect((await hit('POST', '/api/albums/{id}/images', { id: full.body.id }, { key, json: { url: 'https://example.com/501.png' } })).body.error.code).toBe('ALBUM_FULL');
+    const target = { id: ingredients.conversionTargetId! };
+    await hit('PUT', '/api/conversion-targets/{id}', target, { key, json: { companyName: 'Acme', industry: 'Pumps', website: 'https://acme.example' } });
+    await hit('PUT', '/api/conversion-targets/{id}', target, { key, json: { companyName: 'Acme', website: 'ftp://acme.example' } });
+    await hit('PUT', '/api/conversion-targets/{id}', { id: 999_999_999 }, { key, json: { companyName: 'Acme' } });
+
     await hit('POST', T, {}, { key, json: { articleCount: 50 } });
     await hit('POST', T, {}, { key, json: { articleCount: 1, albumId: 999_999_999 } });
     const task = await hit('POST', T, {}, { key, json: { articleCount: 2, ...ingredients } });

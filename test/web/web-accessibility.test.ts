@@ -29,7 +29,7 @@ const LANGS = ['en', 'zh-CN'] as const;
 const pages = new Map<string, Page>();
 let writer: Awaited<ReturnType<typeof newAccount>>;
 let operator: Awaited<ReturnType<typeof newAccount>>;
-const ids = { task: 0, article: 0, flagged: 0, rejected: 0, distillation: 0, schedule: 0, key: 0, webhook: 0 };
+const ids = { task: 0, article: 0, flagged: 0, rejected: 0, distillation: 0, schedule: 0, key: 0, webhook: 0, album: 0 };
 let readKey = '';
 
 const go = (p: Page, path: string) => p.goto(`${stack.api.url}${path}`, { waitUntil: 'load' });
@@ -131,6 +131,13 @@ const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'webhooks', who: 'writer', open: '/webhooks' },
   { name: 'webhook-deliveries', who: 'writer', open: '/webhooks/deliveries' },
   { name: 'publishing', who: 'writer', open: '/webhooks/publishing' },
+  { name: 'materials', who: 'writer', open: '/materials' },
+  { name: 'albums', who: 'writer', open: '/albums' },
+  { name: 'album', who: 'writer', open: () => `/albums/${ids.album}` },
+  { name: 'conversion-targets', who: 'writer', open: '/conversion-targets' },
+  { name: 'quality-settings', who: 'writer', open: '/quality-settings' },
+  { name: 'album-read-only', who: 'reader', open: () => `/albums/${ids.album}` },
+  { name: 'quality-settings-read-only', who: 'reader', open: '/quality-settings' },
   { name: 'keys', who: 'writer', open: '/keys' },
   {
     name: 'key-created', who: 'writer', lands: /^\/keys\/created$/,
@@ -202,6 +209,12 @@ beforeAll(async () => {
   expect(schedule.status, schedule.text).toBe(201);
   ids.schedule = schedule.body.id;
   await seedWebhookDeliveries();
+  const album = await stack.api.call('POST', '/api/albums', writer.apiKey, {
+    name: 'Product photos', images: [{ url: 'https://img.example.com/a.jpg', description: 'Front' }, { url: 'https://img.example.com/b.jpg' }],
+  });
+  expect(album.status, album.text).toBe(201);
+  ids.album = album.body.id;
+  expect((await stack.api.call('POST', '/api/conversion-targets', writer.apiKey, { companyName: 'Acme', website: 'https://acme.example.com' })).status).toBe(201);
   // The task's final notifications are written as it ends; wait so the page lists them.
   await waitFor('the notifications', async () => {
     const [row] = await stack.database.db.select({ n: count() }).from(taskEvents)

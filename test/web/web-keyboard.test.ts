@@ -155,9 +155,26 @@ describe('the console by keyboard alone', () => {
     expect(after).toBe('approved');
   });
 
+  it('creates an album and adds an image by keyboard, from the Materials link of the navigation', async () => {
+    await go('/distillations');
+    await tabTo('.main-nav a[href="/materials"]');
+    await send();
+    await tabTo('#material-pages a[href="/albums"]');
+    await send();
+    await tabTo('#album-name');
+    await page.keyboard.type('Keyboard album');
+    await send();
+    expect(await textOf(page, '.notice')).toBe('Album created: add its images below.');
+    await tabTo('#image-url');
+    await page.keyboard.type('https://img.example.com/keyboard.jpg');
+    await tabTo('#add-image-button');
+    await send();
+    expect(await textOf(page, '#album-images .image-url')).toContain('https://img.example.com/keyboard.jpg');
+  });
+
   it('shows a focus outline on every tab stop of the main pages', async () => {
     const missing: string[] = [];
-    for (const path of ['/distillations', '/tasks/new', `/tasks/${taskId}`, '/articles/queue', '/articles', '/keys', '/schedules/new']) {
+    for (const path of ['/distillations', '/tasks/new', `/tasks/${taskId}`, '/articles/queue', '/articles', '/keys', '/schedules/new', '/albums', '/quality-settings']) {
       await go(path);
       const stops = await tabStops();
       expect(stops.length, path).toBeGreaterThan(5);

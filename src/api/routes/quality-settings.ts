@@ -1,43 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { qualitySettingsInput, qualitySettingsShape } from '../../http/schemas/quality-request.js';
 import { getQualitySettings, putQualitySettings } from '../../domain/quality/settings.js';
 import type { ApiOperation } from '../operation.js';
 import type { RouteDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import { parseJsonBody } from '../../http/validation.js';
 
-const whole = (name: string, min: number, max: number) =>
-  z
-    .number({ message: `${name} must be a number` })
-    .int(`${name} must be a whole number`)
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`);
-const flag = (name: string) => z.boolean({ message: `${name} must be true or false` });
-
-const bannedWord = z
-  .string({ message: 'a banned word must be a string' })
-  .trim()
-  .min(1, 'a banned word must not be empty')
-  .max(100, 'a banned word must be at most 100 characters')
-  .refine((w) => !/[\r\n]/.test(w), 'a banned word must be on one line');
-
-/** The fields an account sets; each one left out follows the config default. */
-const settingsFields = {
-  minChars: whole('minChars', 0, 1_000_000).describe('Fewest characters of the body'),
-  maxChars: whole('maxChars', 1, 1_000_000).nullable().describe('Most characters of the body; null: no limit'),
-  requireTitle: flag('requireTitle').describe('A title line before the body'),
-  minHeadings: whole('minHeadings', 0, 100).describe('Fewest Markdown headings in the body'),
-  requireCompanyName: flag('requireCompanyName').describe("The conversion target's company named, when the task has one"),
-  bannedWords: z.array(bannedWord, { message: 'bannedWords must be a list of words' }).max(500, 'bannedWords takes at most 500 words').describe('Case-insensitive; Latin words match whole words, others (Chinese) anywhere'),
-  nearDuplicateMaxDistance: whole('nearDuplicateMaxDistance', 0, 3)
-    .nullable()
-    .describe("SimHash bits (of 64) within which a draft is a near duplicate of one of the account's articles; null: no check"),
-};
-
-const settingsBody = z.object(Object.fromEntries(Object.entries(settingsFields).map(([k, v]) => [k, v.optional()])) as {
-  [K in keyof typeof settingsFields]: z.ZodOptional<(typeof settingsFields)[K]>;
-});
-const settings = z.object(settingsFields);
+const settings = qualitySettingsShape;
+const settingsBody = qualitySettingsInput;
 const answer = z.object({
   settings: settings.describe('What applies to every draft of the account'),
   overrides: settingsBody.describe("The account's own settings"),

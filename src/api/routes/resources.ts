@@ -16,14 +16,11 @@ import {
 import type { Db } from '../../db/client.js';
 import type { ApiDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
-import { httpUrl } from '../../http/schemas/input-rules.js';
+import { albumInput, articleSettingInput, conversionTargetInput, knowledgeBaseInput } from '../../http/schemas/ingredient-request.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
 import type { ApiOperation } from '../operation.js';
 import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
 
-const text = (field: string, max: number) =>
-  z.string().trim().min(1, `${field} is required`).max(max, `${field} must be at most ${max} characters`);
-const optionalText = (field: string, max: number) => text(field, max).nullish();
 
 /** What every resource row answers besides its own fields. */
 const rowOf = <T extends z.ZodRawShape>(shape: T) => z.object({ id, accountId: id, ...shape, createdAt: timestamp, deletedAt: nullableTimestamp });
@@ -65,11 +62,11 @@ const RESOURCE_NAMES: Record<ResourceKind, { one: string; many: string }> = {
 };
 
 const articleSettingRow = rowOf({ name: z.string(), prompt: z.string() });
-const conversionTargetRow = rowOf({ companyName: z.string(), industry: z.string().nullable(), website: z.string().nullable(), address: z.string().nullable() });
+export const conversionTargetRow = rowOf({ companyName: z.string(), industry: z.string().nullable(), website: z.string().nullable(), address: z.string().nullable() });
 
 export const articleSettingRoutes = resourceRoutes(
   'articleSetting',
-  z.object({ name: text('name', 200), prompt: text('prompt', 20_000) }),
+  articleSettingInput,
   { row: articleSettingRow, detail: articleSettingRow },
   createArticleSetting,
   getArticleSetting,
@@ -77,10 +74,7 @@ export const articleSettingRoutes = resourceRoutes(
 
 export const knowledgeBaseRoutes = resourceRoutes(
   'knowledgeBase',
-  z.object({
-    name: text('name', 200),
-    documents: z.array(z.object({ title: text('title', 500), content: text('content', 200_000) })).max(200).default([]),
-  }),
+  knowledgeBaseInput,
   {
     row: rowOf({ name: z.string() }),
     detail: rowOf({ name: z.string(), documents: z.array(z.object({ id, title: z.string(), content: z.string() })) }),
@@ -89,34 +83,22 @@ export const knowledgeBaseRoutes = resourceRoutes(
   getKnowledgeBase,
 );
 
+export const albumDetail = rowOf({
+  name: z.string(),
+  images: z.array(z.object({ id, url: z.string(), description: z.string().nullable(), usageCount: count.describe('Articles that used the image') })),
+});
+
 export const albumRoutes = resourceRoutes(
   'album',
-  z.object({
-    name: text('name', 200),
-    images: z
-      .array(z.object({ url: httpUrl('url'), description: optionalText('description', 500) }))
-      .max(500)
-      .default([]),
-  }),
-  {
-    row: rowOf({ name: z.string() }),
-    detail: rowOf({
-      name: z.string(),
-      images: z.array(z.object({ id, url: z.string(), description: z.string().nullable(), usageCount: count.describe('Articles that used the image') })),
-    }),
-  },
+  albumInput,
+  { row: rowOf({ name: z.string() }), detail: albumDetail },
   createAlbum,
   getAlbum,
 );
 
 export const conversionTargetRoutes = resourceRoutes(
   'conversionTarget',
-  z.object({
-    companyName: text('companyName', 200),
-    industry: optionalText('industry', 200),
-    website: httpUrl('website').nullish(),
-    address: optionalText('address', 500),
-  }),
+  conversionTargetInput,
   { row: conversionTargetRow, detail: conversionTargetRow },
   createConversionTarget,
   getConversionTarget,

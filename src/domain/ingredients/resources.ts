@@ -18,6 +18,8 @@ export const RESOURCE_TABLES = {
   conversionTarget: conversionTargets,
 } as const;
 export type ResourceKind = keyof typeof RESOURCE_TABLES;
+/** A row of one kind's table. */
+export type ResourceRow<K extends ResourceKind> = (typeof RESOURCE_TABLES)[K]['$inferSelect'];
 
 const live = (kind: ResourceKind, accountId: number) =>
   and(eq(RESOURCE_TABLES[kind].accountId, accountId), isNull(RESOURCE_TABLES[kind].deletedAt));
@@ -32,9 +34,9 @@ export async function missingResourceIds(db: DbOrTx, kind: ResourceKind, account
 }
 
 /** One page of the account's live rows of a kind, newest first (a knowledge base without its documents). */
-export async function listResources(db: DbOrTx, kind: ResourceKind, accountId: number, opts: { page: number; pageSize: number }) {
-  const table = RESOURCE_TABLES[kind];
-  const [items, [total]] = await Promise.all([
+export async function listResources<K extends ResourceKind>(db: DbOrTx, kind: K, accountId: number, opts: { page: number; pageSize: number }) {
+  const table = RESOURCE_TABLES[kind] as (typeof RESOURCE_TABLES)[ResourceKind];
+  const [rows, [total]] = await Promise.all([
     db
       .select()
       .from(table)
@@ -44,6 +46,7 @@ export async function listResources(db: DbOrTx, kind: ResourceKind, accountId: n
       .offset((opts.page - 1) * opts.pageSize),
     db.select({ n: count() }).from(table).where(live(kind, accountId)),
   ]);
+  const items = rows as ResourceRow<K>[];
   return { items, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
 }
 
@@ -57,11 +60,11 @@ export async function deleteResource(db: DbOrTx, kind: ResourceKind, accountId: 
   if (rows.length === 0) throw notFound(kind, id);
 }
 
-async function getRow(db: DbOrTx, kind: ResourceKind, accountId: number, id: number) {
-  const table = RESOURCE_TABLES[kind];
+async function getRow<K extends ResourceKind>(db: DbOrTx, kind: K, accountId: number, id: number): Promise<ResourceRow<K>> {
+  const table = RESOURCE_TABLES[kind] as (typeof RESOURCE_TABLES)[ResourceKind];
   const [row] = await db.select().from(table).where(and(live(kind, accountId), eq(table.id, id)));
   if (!row) throw notFound(kind, id);
-  return row;
+  return row as ResourceRow<K>;
 }
 
 export async function createArticleSetting(db: DbOrTx, accountId: number, input: { name: string; prompt: string }) {

@@ -3,6 +3,7 @@ import { MIN_INTERVAL_SECONDS } from '../../domain/schedules/index.js';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
 import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
+import { hasCreatePage, NoneYetLink } from '../materials/none-yet-link.js';
 import { CRON_PRESETS, formatRunTime } from './schedule-format.js';
 
 /** The optional ingredients a run's task may use, as the form's pickers offer them. */
@@ -129,10 +130,11 @@ export function NewSchedulePage({ c, v }: { c: WebContext; v: NewScheduleView })
           {INGREDIENTS.map(({ kind, field, label }) => (
             <>
               <label for={field}>{t(label)}</label>
-              <select id={field} name={field}>
+              <select id={field} name={field} aria-describedby={v.choices[kind].length === 0 && hasCreatePage(kind) ? `${field}-none` : undefined}>
                 <option value="">{t('scheduleNoIngredient')}</option>
                 {v.choices[kind].map((o) => <option value={String(o.id)} selected={input.ingredients[field] === String(o.id)}>{o.label}</option>)}
               </select>
+              {v.choices[kind].length === 0 && <NoneYetLink c={c} kind={kind} id={`${field}-none`} />}
             </>
           ))}
           <label class="check">

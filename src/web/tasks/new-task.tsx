@@ -5,6 +5,7 @@ import { canWrite, type WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import type { IngredientChoices } from '../ingredient-choices.js';
+import { hasCreatePage, NoneYetLink } from '../materials/none-yet-link.js';
 
 /** The form field of each ingredient: the task request's field name. */
 export const INGREDIENT_FIELDS = {
@@ -41,14 +42,16 @@ function IngredientPicker({ c, choices, value }: { c: WebContext; choices: Ingre
   const field = INGREDIENT_FIELDS[choices.kind];
   const id = `ingredient-${choices.kind}`;
   const hasMore = choices.total > choices.options.length;
+  const noneYet = choices.options.length === 0 && hasCreatePage(choices.kind);
   return (
     <>
       <label for={id}>{t(choices.kind satisfies MessageKey)}</label>
-      <select id={id} name={field} aria-describedby={hasMore ? `${id}-more` : undefined}>
+      <select id={id} name={field} aria-describedby={hasMore ? `${id}-more` : noneYet ? `${id}-none` : undefined}>
         <option value="">{t('noIngredient')}</option>
         {choices.options.map((o) => <option value={String(o.id)} selected={value === String(o.id)}>{`${o.label} (#${o.id})`}</option>)}
       </select>
       {hasMore && <p id={`${id}-more`} class="help">{t('ingredientsNewest', { shown: choices.options.length, total: choices.total })}</p>}
+      {noneYet && <NoneYetLink c={c} kind={choices.kind} id={`${id}-none`} />}
     </>
   );
 }
