@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distillations, generationTasks } from '../../src/db/schema.js';
+import { articles, distillations, generationTasks } from '../../src/db/schema.js';
 import { createApiKey, createWebSession } from '../../src/domain/accounts/index.js';
 import { createArticleSetting, createKnowledgeBase, deleteResource } from '../../src/domain/ingredients/index.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
@@ -288,5 +288,23 @@ describe('task pages of the web console in a real Chromium', () => {
     } finally {
       await context.close();
     }
+  });
+  it('lists when each task was made, its priority, what waits for review and what was flagged, with a New task button', async () => {
+    const own = await stack.database.db.select({ id: articles.id }).from(articles).where(eq(articles.taskId, partialTaskId)).orderBy(articles.id);
+    expect(own.length).toBeGreaterThanOrEqual(2);
+    await stack.database.sql`UPDATE articles SET review_status = 'pending_review' WHERE id = ${own[0]!.id}`;
+    await stack.database.sql`UPDATE articles SET review_status = 'pending_review', quality_flags = '[{"check":"banned_word","reason":"x"}]'::jsonb WHERE id = ${own[1]!.id}`;
+    const [task] = await stack.database.db.select().from(generationTasks).where(eq(generationTasks.id, partialTaskId));
+    // Sixty newer tasks were written by an earlier test: this one is on the second page.
+    await page.goto(`${stack.api.url}/tasks?status=completed&page=2`, { waitUntil: 'domcontentloaded' });
+    const row = `tr[data-task-row="${partialTaskId}"]`;
+    expect(await page.$eval(`${row} td.created time`, (e) => e.getAttribute('datetime'))).toBe(task!.createdAt.toISOString());
+    expect(await textOf(page, `${row} td.created`)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    expect(await textOf(page, `${row} td.priority`)).toBe(String(task!.priority));
+    expect(await textOf(page, `${row} td.review`)).toBe('2');
+    expect(await page.$eval(`${row} td.review a`, (a) => a.getAttribute('href'))).toBe(`/articles?taskId=${partialTaskId}&reviewStatus=pending_review`);
+    expect(await textOf(page, `${row} td.flagged`)).toBe('1');
+    expect(await page.$eval('#new-task-link', (a) => a.getAttribute('href'))).toBe('/tasks/new');
+    expect(await fitsPhone()).toBeLessThanOrEqual(375);
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { articles, generationTasks, taskItems, type TaskStatus } from '../../db/schema.js';
 import { articleSummaryColumns } from '../articles/article-queries.js';
@@ -95,6 +95,26 @@ export async function listTasks(
     };
   });
   return { tasks, page: opts.page, pageSize: opts.pageSize, total: total?.n ?? 0 };
+}
+
+/**
+ * Per task of `taskIds` (the account's), its live articles waiting for review and those the quality gate
+ * flagged: the console's task list. One grouped read over the (task_id, position) index.
+ */
+export async function reviewCountsOfTasks(db: DbOrTx, accountId: number, taskIds: number[]) {
+  const counts = new Map<number, { pendingReview: number; flagged: number }>();
+  if (taskIds.length === 0) return counts;
+  const rows = await db
+    .select({
+      taskId: articles.taskId,
+      pendingReview: sql<number>`count(*) FILTER (WHERE ${articles.reviewStatus} = 'pending_review')::int`,
+      flagged: sql<number>`count(*) FILTER (WHERE jsonb_array_length(${articles.qualityFlags}) > 0)::int`,
+    })
+    .from(articles)
+    .where(and(eq(articles.accountId, accountId), inArray(articles.taskId, taskIds), isNull(articles.deletedAt)))
+    .groupBy(articles.taskId);
+  for (const r of rows) if (r.taskId !== null) counts.set(r.taskId, { pendingReview: r.pendingReview, flagged: r.flagged });
+  return counts;
 }
 
 /** Tasks the service must drive to the end: not terminal. Used to resume after a restart. */

@@ -11,7 +11,7 @@ import { accountLimits } from '../../domain/limits/account-limits.js';
 import { AppError } from '../../domain/errors.js';
 import { createTaskWithinQuota } from '../../domain/limits/quotas.js';
 import { checkArticleCount } from '../../domain/tasks/selection.js';
-import { getTaskDetail, listTasks } from '../../domain/tasks/task-queries.js';
+import { getTaskDetail, listTasks, reviewCountsOfTasks } from '../../domain/tasks/task-queries.js';
 import { prepareTaskRetry } from '../../domain/tasks/task-retry.js';
 import { taskWorkflowId } from '../../domain/tasks/workflow-id.js';
 import { cancelTaskOfAccount } from '../../temporal/task-control.js';
@@ -65,8 +65,10 @@ export function taskRoutes(deps: ApiDeps) {
     .get('/', async (c) => {
       const status = statusFilter.parse(c.req.query('status') || undefined);
       const pageNo = pageNumber.parse(c.req.query('page'));
-      const list = await listTasks(db, c.get('session').accountId, { page: pageNo, pageSize: TASKS_PER_PAGE, status });
-      return page(c, <TasksPage c={c} list={list} status={status} />);
+      const accountId = c.get('session').accountId;
+      const list = await listTasks(db, accountId, { page: pageNo, pageSize: TASKS_PER_PAGE, status });
+      const review = await reviewCountsOfTasks(db, accountId, list.tasks.map((task) => task.id));
+      return page(c, <TasksPage c={c} list={list} status={status} review={review} />);
     })
     .get('/new', (c) => newTaskPage(c))
     // console.js asks as the article count is typed: the number available now and the seed's refusal.

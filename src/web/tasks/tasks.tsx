@@ -42,17 +42,35 @@ export function TaskActions({ c, task }: { c: WebContext; task: TaskLike }) {
   );
 }
 
+/** Articles waiting for review (a link to them) and flagged by the quality gate; empty cells for none. */
+function ReviewCells({ id, counts }: { id: number; counts?: { pendingReview: number; flagged: number } }) {
+  const pending = counts?.pendingReview ?? 0;
+  const flagged = counts?.flagged ?? 0;
+  return (
+    <>
+      <td class="review">{pending > 0 ? <a href={`/articles?taskId=${id}&reviewStatus=pending_review`}>{pending}</a> : ''}</td>
+      <td class="flagged">{flagged > 0 ? String(flagged) : ''}</td>
+    </>
+  );
+}
+
 /** The seed's list column in the page's language (the API's `distillationResult` carries both languages at once). */
 function distillationsUsed(t: Translate, task: Pick<TaskRow, 'keyword' | 'distillationCount'>) {
   if (task.distillationCount <= 1) return task.keyword ?? '';
   return t('distillationsUsed', { keyword: task.keyword ?? '', n: task.distillationCount, more: task.distillationCount - 1 });
 }
 
-export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; status?: TaskStatus }) {
+/** An exact time with its zone (UTC until the console learns the reader's zone), machine-readable in datetime. */
+const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+export type ReviewCounts = Map<number, { pendingReview: number; flagged: number }>;
+
+export function TasksPage({ c, list, status, review }: { c: WebContext; list: TaskList; status?: TaskStatus; review: ReviewCounts }) {
   const t = c.get('t');
   const open = list.tasks.filter((task) => !isTerminal(task.status)).map((task) => task.id);
   return (
     <Layout c={c} title={t('tasks')} live={open.length > 0 ? { 'live-tasks': open.join(',') } : undefined}>
+      {canWrite(c) && <p><a href="/tasks/new" id="new-task-link" class="button">{t('newTask')}</a></p>}
       <form method="get" action="/tasks" class="inline">
         <label for="status">{t('status')}</label>
         <select id="status" name="status">
@@ -64,16 +82,22 @@ export function TasksPage({ c, list, status }: { c: WebContext; list: TaskList; 
       <TableScroll label={t('tasks')}>
         <table id="tasks">
           <thead>
-            <tr><th scope="col">ID</th><th scope="col">{t('firstKeyword')}</th><th scope="col">{t('status')}</th><th scope="col">{t('progress')}</th><th scope="col"></th></tr>
+            <tr>
+              <th scope="col">ID</th><th scope="col">{t('firstKeyword')}</th><th scope="col">{t('status')}</th>
+              <th scope="col">{t('progress')}</th><th scope="col">{t('taskCreated')}</th><th scope="col">{t('priorityShort')}</th><th scope="col">{t('awaitingReview')}</th><th scope="col">{t('flaggedShort')}</th><th scope="col"></th>
+            </tr>
           </thead>
           <tbody>
-            {list.tasks.length === 0 && <tr><td colspan={5}>{t('noRows')}</td></tr>}
+            {list.tasks.length === 0 && <tr><td colspan={9}>{t('noRows')}</td></tr>}
             {list.tasks.map((task) => (
               <tr data-task-row={task.id}>
                 <td><a href={`/tasks/${task.id}`}>{task.id}</a></td>
                 <td>{distillationsUsed(t, task)}</td>
                 <td class="status" data-status={task.status}>{taskStatusLabel(t, task.status)}</td>
                 <td><ProgressBar task={task} /></td>
+                <td class="created"><time datetime={task.createdAt.toISOString()}>{utcMinute(task.createdAt)}</time></td>
+                <td class="priority">{task.priority}</td>
+                <ReviewCells id={task.id} counts={review.get(task.id)} />
                 <td><TaskActions c={c} task={task} /></td>
               </tr>
             ))}
