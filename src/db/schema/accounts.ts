@@ -28,6 +28,8 @@ export const accounts = pgTable(
     limits: jsonb('limits').$type<AccountLimitOverrides>().notNull().default({}),
     /** The account's quality gate (src/domain/quality/); null: the config defaults. */
     qualitySettings: jsonb('quality_settings').$type<Partial<QualitySettings>>(),
+    /** The prompt template a task uses when it names none (prompt_templates.id); null: the built-in default prompt. */
+    defaultTemplateId: integer('default_template_id'),
     createdAt: createdAt(),
   },
   (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],
