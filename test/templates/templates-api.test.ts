@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/domain/accounts/index.js';
 import { PROMPT_MARKERS } from '../../src/llm/index.js';
-import { waitForTaskEnd } from '../support/api-server.js';
+import { waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { newAccount, seedDistillations } from '../support/db.js';
 import { useTestStack } from '../support/stack.js';
 
@@ -157,5 +157,24 @@ describe('prompt templates API', () => {
     const doc = await call('GET', '/api/openapi.json', a.apiKey);
     expect(doc.body.paths['/api/article-settings'].post.deprecated).toBe(true);
     expect(doc.body.paths['/api/templates'].post.deprecated).toBeUndefined();
+  });
+
+  it('a schedule picks a template: checked when saved, pinned by the task each run creates', async () => {
+    const a = await account();
+    const t = await call('POST', '/api/templates', a.apiKey, { name: 'scheduled', user: 'SCHEDULED {{keyword}} {{topics}}' });
+    const bad = await call('POST', '/api/schedules', a.apiKey, { name: 'bad', intervalSeconds: 3600, paused: true, template: { articleCount: 1, templateId: 2_000_000_000 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'INVALID_REFERENCE', details: { invalid: { templateId: [2_000_000_000] } } });
+    const created = await call('POST', '/api/schedules', a.apiKey, { name: 'daily', intervalSeconds: 3600, paused: true, template: { articleCount: 1, templateId: t.body.id } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.template.templateId).toBe(t.body.id);
+    try {
+      expect((await call('POST', `/api/schedules/${created.body.id}/trigger`, a.apiKey)).status).toBe(202);
+      const run = await waitFor('the schedule run', async () => (await call('GET', `/api/schedules/${created.body.id}`, a.apiKey)).body.recentRuns[0]?.taskId ?? undefined);
+      const done = await waitForTaskEnd(run, async () => (await call('GET', `/api/article-generation/tasks/${run}`, a.apiKey)).body);
+      expect(done).toMatchObject({ status: 'completed', templateId: t.body.id, templateRevision: 1 });
+    } finally {
+      await call('DELETE', `/api/schedules/${created.body.id}`, a.apiKey);
+    }
   });
 });
