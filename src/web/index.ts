@@ -22,14 +22,15 @@ import { usageRoutes } from './usage/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
+import { templateRoutes } from './templates/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -71,5 +72,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/usage', usageRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
   web.route('/webhooks', webhookRoutes(deps));
+  web.route('/templates', templateRoutes(db));
   return web;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { articleMessages, type PromptIngredients } from '../../llm/index.js';
+import { articleMessages, checkTemplate, type PromptIngredients, type TemplateText } from '../../llm/index.js';
 import { badRequest } from '../errors.js';
 import { getTemplate } from './template-store.js';
 
@@ -63,4 +63,11 @@ export async function previewTemplate(db: Db, accountId: number, templateId: num
     revision: template?.revision ?? null,
     messages: articleMessages(template, ingredients),
   };
+}
+
+/** The messages of unsaved template text (the console's "preview this text"): its problems instead when it could not be saved. */
+export async function previewTemplateText(db: Db, accountId: number, text: TemplateText, input: PreviewInput) {
+  const problems = checkTemplate(text);
+  if (problems.length > 0) return { problems, messages: null };
+  return { problems, messages: articleMessages(text, await previewIngredients(db, accountId, input)) };
 }
