@@ -3,6 +3,7 @@ import { createApiKey } from '../../src/domain/accounts/index.js';
 import { PROMPT_MARKERS } from '../../src/llm/index.js';
 import { waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { newAccount, seedDistillations } from '../support/db.js';
+import { graphViolations, jsonLdOf } from '../support/schema-org.js';
 import { useTestStack } from '../support/stack.js';
 
 /** Prompt templates on the real stack: the API, PostgreSQL, a worker on Temporal and the loopback LLM. */
@@ -127,6 +128,14 @@ describe('prompt templates API', () => {
     expect(sent.body.messages).toEqual(preview.body.messages);
     const article = await call('GET', `/api/articles/${done.generatedArticles[0].id}`, a.apiKey);
     expect(article.body).toMatchObject({ templateId: t.body.id, templateRevision: 2 });
+    // The stub answers each question under a heading of its own: the HTML export says so in schema.org terms.
+    const html = await fetch(`${stack.api.url}/api/articles/${article.body.id}/export?format=html`, { headers: { authorization: `Bearer ${a.apiKey}` } }).then((r) => r.text());
+    const [ld] = jsonLdOf(html);
+    expect(graphViolations(ld!)).toEqual([]);
+    const [articleNode, faq] = ld!['@graph'] as Record<string, any>[];
+    expect(articleNode).toMatchObject({ '@type': 'Article', headline: article.body.title, keywords: 'espresso grinder' });
+    expect(faq!['@type']).toBe('FAQPage');
+    expect(faq!.mainEntity.map((q: { name: string }) => q.name)).toEqual(['Which burr?', 'How fine?']);
   });
 
   it("the account's default template is used by a task naming none; the article setting and a template exclude each other", async () => {

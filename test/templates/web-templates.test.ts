@@ -101,11 +101,11 @@ describe('prompt templates in the web console', () => {
     await submit(page, '#preview-form button');
     expect(await textOf(page, '.prompt-preview')).toContain('solar roof');
     await expectAxeClean(page, 'preset as a read key (en)');
-    const status = await page.evaluate(async (path: string) => {
-      const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement | null)?.value ?? '';
-      const r = await fetch(`${path}/copy`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) });
+    const status = await page.evaluate(`(async () => {
+      const csrf = document.querySelector('input[name="_csrf"]')?.value ?? '';
+      const r = await fetch(${JSON.stringify(presetLink + '/copy')}, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) });
       return r.status;
-    }, presetLink);
+    })()`);
     expect(status).toBe(403);
   });
 });
