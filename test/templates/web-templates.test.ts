@@ -47,11 +47,11 @@ describe('prompt templates in the web console', () => {
     const page = await signedIn(account.apiKey, 'en');
     await go(page, '/templates');
     expect(await textOf(page, 'h1')).toBe('Prompt templates');
-    expect(await textOf(page, '#preset-templates')).toContain('FAQ');
-    expect(await textOf(page, '#preset-templates')).toContain('常见问题（FAQ）');
+    expect(await textOf(page, '#preset-templates')).toContain('FAQ (English)');
+    expect(await textOf(page, '#preset-templates')).toContain('FAQ (Chinese)');
     await expectAxeClean(page, '/templates (en)');
 
-    await submit(page, '#preset-templates button[aria-label="Copy FAQ"]');
+    await submit(page, '#preset-templates button[aria-label="Copy FAQ (English)"]');
     expect(await textOf(page, '.notice')).toBe('Copied. Edit your copy below.');
     await expectAxeClean(page, 'template detail (en)');
 
@@ -77,6 +77,7 @@ describe('prompt templates in the web console', () => {
     const page = await signedIn(account.apiKey, 'zh');
     await go(page, '/templates');
     expect(await textOf(page, 'h1')).toBe('提示词模板');
+    expect(await textOf(page, '#preset-templates')).toContain('常见问题（英文）');
     await expectAxeClean(page, '/templates (zh)');
     await go(page, '/tasks/new');
     expect(await page.$$eval('#task-template option', (os) => os.length)).toBeGreaterThan(12);

@@ -47,6 +47,15 @@ export const en = {
   builtInTemplate: '(the built-in prompt)',
   firstPromptTitle: 'Prompt for the first distillation that would be picked ({keyword})',
   firstPromptNone: 'No distillation can be picked yet.',
+  presetName: '{kind} ({language})',
+  presetLanguage_en: 'English',
+  presetLanguage_zh: 'Chinese',
+  presetKind_explainer: 'Explainer',
+  presetKind_comparison: 'Comparison',
+  presetKind_faq: 'FAQ',
+  'presetKind_how-to': 'How-to guide',
+  'presetKind_buying-guide': 'Buying guide',
+  presetKind_listicle: 'Listicle',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -97,4 +106,13 @@ export const zh: Record<keyof typeof en, string> = {
   builtInTemplate: '（内置提示词）',
   firstPromptTitle: '将被选中的第一个蒸馏结果（{keyword}）的提示词',
   firstPromptNone: '目前没有可选的蒸馏结果。',
+  presetName: '{kind}（{language}）',
+  presetLanguage_en: '英文',
+  presetLanguage_zh: '中文',
+  presetKind_explainer: '科普解读',
+  presetKind_comparison: '对比评测',
+  presetKind_faq: '常见问题',
+  'presetKind_how-to': '操作指南',
+  'presetKind_buying-guide': '选购指南',
+  presetKind_listicle: '盘点清单',
 };

@@ -6,6 +6,15 @@ import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { TableScroll } from '../table-scroll.js';
 
+/** A preset's name in the page's language ("FAQ (English)", "常见问题（英文）"); an account's own template keeps its name. */
+export function templateLabel(c: WebContext, row: { name: string; presetKey: string | null }) {
+  const m = row.presetKey ? /^(.+)-(en|zh)$/.exec(row.presetKey) : null;
+  if (!m) return row.name;
+  const t = c.get('t');
+  const kind = `presetKind_${m[1]}` as MessageKey;
+  return t('presetName', { kind: t(kind), language: t(`presetLanguage_${m[2] as 'en' | 'zh'}`) });
+}
+
 export interface TemplateRow {
   id: number;
   name: string;
@@ -40,14 +49,14 @@ function Rows({ c, rows, preset }: { c: WebContext; rows: TemplateRow[]; preset:
           {rows.length === 0 && <tr><td colspan={4}>{t('noRows')}</td></tr>}
           {rows.map((r) => (
             <tr data-template-row={r.id}>
-              <td><a href={`/templates/${r.id}`}>{r.name}</a></td>
+              <td><a href={`/templates/${r.id}`}>{templateLabel(c, r)}</a></td>
               <td>{r.revision}</td>
               <td>{r.isDefault ? t('templateIsDefault') : ''}</td>
               <td>
                 {preset && canWrite(c) && (
                   <form method="post" action={`/templates/${r.id}/copy`} class="inline">
                     <CsrfField token={c.get('session').csrfToken} />
-                    <button type="submit" aria-label={`${t('copyTemplate')} ${r.name}`}>{t('copyTemplate')}</button>
+                    <button type="submit" aria-label={`${t('copyTemplate')} ${templateLabel(c, r)}`}>{t('copyTemplate')}</button>
                   </form>
                 )}
               </td>
@@ -187,7 +196,7 @@ export function TemplateDetailPage({ c, v }: { c: WebContext; v: TemplateDetailV
   const editable = !tpl.preset && canWrite(c);
   const csrf = c.get('session').csrfToken;
   return (
-    <Layout c={c} title={tpl.name}>
+    <Layout c={c} title={templateLabel(c, tpl)}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
       <p class="help">{`${t('templateRevision')}: ${tpl.revision}`}{tpl.isDefault ? ` · ${t('templateIsDefault')}` : ''}</p>
       {tpl.preset && <p class="help">{t('presetsHelp')}</p>}

@@ -4,11 +4,12 @@ import { listTemplates, previewTemplate, resolveTaskTemplate } from '../../domai
 import { selectLeastUsedDistillations } from '../../domain/tasks/selection.js';
 import type { ChatMessage } from '../../llm/index.js';
 import type { WebContext } from '../context.js';
-import { PromptMessages } from './template-pages.js';
+import { PromptMessages, templateLabel } from './template-pages.js';
 
 export interface TemplateChoice {
   id: number;
-  label: string;
+  name: string;
+  presetKey: string | null;
   isDefault: boolean;
 }
 
@@ -18,7 +19,7 @@ export async function templateChoices(db: Db, accountId: number): Promise<Templa
     listTemplates(db, accountId, { page: 1, pageSize: 100, preset: false }),
     listTemplates(db, accountId, { page: 1, pageSize: 100, preset: true }),
   ]);
-  return [...own.items, ...presets.items].map((r) => ({ id: r.id, label: r.name, isDefault: r.isDefault }));
+  return [...own.items, ...presets.items].map((r) => ({ id: r.id, name: r.name, presetKey: r.presetKey, isDefault: r.isDefault }));
 }
 
 /** "Template": empty means the account's default (named when there is one). */
@@ -29,8 +30,8 @@ export function TemplatePicker({ c, choices, value, id }: { c: WebContext; choic
     <>
       <label for={id}>{t('taskTemplate')}</label>
       <select id={id} name="templateId">
-        <option value="">{fallback ? `${fallback.label} ${t('accountDefaultTemplate')}` : t('builtInTemplate')}</option>
-        {choices.map((o) => <option value={String(o.id)} selected={value === String(o.id)}>{`${o.label} (#${o.id})`}</option>)}
+        <option value="">{fallback ? `${templateLabel(c, fallback)} ${t('accountDefaultTemplate')}` : t('builtInTemplate')}</option>
+        {choices.map((o) => <option value={String(o.id)} selected={value === String(o.id)}>{`${templateLabel(c, o)} (#${o.id})`}</option>)}
       </select>
     </>
   );
