@@ -12,7 +12,7 @@ import { finishTask, markItem, startTask, type Admission } from '../domain/tasks
 import { addAttemptTime } from '../domain/tasks/attempt-time.js';
 import { qualityFeedback, recordQualityFailure, runQualityGate } from '../domain/quality/gate.js';
 import { effectiveQuality } from '../domain/quality/settings.js';
-import { buildArticlePrompt, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
+import { articleMessages, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { deliverAfterCommit } from '../temporal/webhook-deliveries.js';
@@ -117,7 +117,7 @@ export function createActivities({
       try {
         // A draft refused by the quality gate before: its reasons go to the LLM.
         const feedback = keepsRefused || ctx.info.attempt > 1 ? qualityFeedback(loaded.itemError) : [];
-        const messages = buildArticlePrompt({ ...ingredients, feedback });
+        const messages = articleMessages(loaded.template, { ...ingredients, feedback });
         const seed = `task ${taskId} position ${position} draft ${rewrite ?? ctx.info.attempt - 1}`;
         const reply = await llm.complete({ messages, signal: ctx.cancellationSignal, seed });
         const { title, content } = parseArticle(reply.content);

@@ -26,6 +26,7 @@ import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.
 import { taskEventOperations, taskEventRoutes } from './routes/task-events.js';
 import { taskOperations, taskRoutes } from './routes/tasks.js';
 import { temporalCodecOperations, temporalCodecRoutes } from './routes/temporal-codec.js';
+import { templateOperations, templateRoutes } from './routes/templates.js';
 import { usageOperations, usageRoutes } from './routes/usage.js';
 import { webhookDeliveryOperations, webhookDeliveryRoutes, webhookOperations, webhookRoutes } from './routes/webhooks.js';
 import { routeTable } from './route-table.js';
@@ -43,6 +44,7 @@ export const TEMPORAL_CODEC = '/api/temporal-codec';
 const MOUNTS: Mount[] = [
   { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
   { base: '/api/distillations', tag: 'distillations', routes: distillationRoutes, operations: distillationOperations },
+  { base: '/api/templates', tag: 'resources', routes: templateRoutes, operations: templateOperations },
   { base: '/api/article-settings', tag: 'resources', routes: articleSettingRoutes, operations: articleSettingRoutes.operations },
   { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeBaseRoutes, operations: knowledgeBaseRoutes.operations },
   { base: '/api/albums', tag: 'resources', routes: albumRoutes, operations: albumRoutes.operations },

@@ -135,6 +135,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
       (paths[path] ??= {})[op.method] = {
         tags: [mount.tag],
         summary: op.summary,
+        ...(op.deprecated ? { deprecated: true } : {}),
         operationId: `${op.method}${path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
         // OpenAPI 3.1 lets a non-OAuth scheme list role names: the key scope the route needs.
         security: mount.open ? [] : [{ apiKey: [requiredScope(op.method.toUpperCase(), op.scope)] }],

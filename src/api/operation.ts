@@ -29,6 +29,8 @@ export interface ApiOperation {
   otherResponses?: Record<number, { description: string; body?: z.ZodType }>;
   /** The key scope it needs when not the default (read for GET, write otherwise): account admin routes say admin, global ones operator. */
   scope?: Scope;
+  /** Kept answering for older clients; the document marks it deprecated and names what replaces it in the summary. */
+  deprecated?: boolean;
 }
 
 /** A route module as mounted in api/index.ts, with its operations: the document is built from these. */

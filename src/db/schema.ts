@@ -10,3 +10,4 @@ export * from './schema/task-events.js';
 export * from './schema/tasks.js';
 export * from './schema/usage.js';
 export * from './schema/webhooks.js';
+export * from './schema/templates.js';

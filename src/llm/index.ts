@@ -5,6 +5,7 @@ import type { LlmClient } from './types.js';
 export * from './types.js';
 export * from './errors.js';
 export * from './prompt.js';
+export * from './template.js';
 export * from './parse-article.js';
 export * from './openai-client.js';
 export * from './offline-generator.js';
@@ -27,3 +28,4 @@ export function createLlmClient(cfg: LlmConfig): LlmClient {
     ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
   });
 }
+export * from './template-presets.js';

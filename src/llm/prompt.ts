@@ -1,4 +1,4 @@
-import type { ChatMessage, PromptIngredients } from './types.js';
+import type { PromptIngredients } from './types.js';
 
 /**
  * Section markers of the user message. The offline generator and the test LLM stub
@@ -27,60 +27,11 @@ export const DEFAULT_SYSTEM_PROMPT = [
   'Output only the article, with no preamble or closing remarks.',
 ].join('\n');
 
-const FEEDBACK_INTRO = 'Your previous draft of this article was rejected by the quality check. Write a new draft that fixes every point:';
+/** Closes every user message, and follows an article setting's system prompt (src/llm/template.ts). */
+export const FORMAT_REMINDER = 'Output format: the first line is the title as "# Title", followed by the body in Markdown.';
 
-const FORMAT_REMINDER = 'Output format: the first line is the title as "# Title", followed by the body in Markdown.';
-
-export function buildArticlePrompt(ing: PromptIngredients): ChatMessage[] {
-  const settingPrompt = ing.articleSetting?.prompt.trim();
-  const system = settingPrompt ? `${settingPrompt}\n\n${FORMAT_REMINDER}` : DEFAULT_SYSTEM_PROMPT;
-
-  const sections: string[] = [`${PROMPT_MARKERS.keyword}\n${ing.keyword.trim()}`];
-
-  const topics = ing.topics.map((t) => t.trim()).filter(Boolean);
-  if (topics.length > 0) {
-    const lines = topics.map((t, i) => `${i + 1}. ${t}`);
-    sections.push(
-      `${PROMPT_MARKERS.topics}\nQuestions readers ask about this keyword (cover each one):\n${lines.join('\n')}`,
-    );
-  }
-
-  const kb = renderKnowledgeBase(ing.knowledgeBase);
-  if (kb) sections.push(`${PROMPT_MARKERS.knowledgeBase}\n${kb}`);
-
-  const ct = ing.conversionTarget;
-  if (ct && ct.companyName.trim()) {
-    const lines = [`Company: ${ct.companyName.trim()}`];
-    if (ct.industry?.trim()) lines.push(`Industry: ${ct.industry.trim()}`);
-    if (ct.website?.trim()) lines.push(`Website: ${ct.website.trim()}`);
-    if (ct.address?.trim()) lines.push(`Address: ${ct.address.trim()}`);
-    lines.push('Promote this business naturally near the end of the article (no hard sell).');
-    sections.push(`${PROMPT_MARKERS.conversionTarget}\n${lines.join('\n')}`);
-  }
-
-  const img = ing.image;
-  if (img && img.url.trim()) {
-    const desc = img.description?.trim() || ing.keyword.trim();
-    sections.push(
-      `${PROMPT_MARKERS.image}\nURL: ${img.url.trim()}\nDescription: ${desc}\n` +
-        `Insert the image right after the first paragraph exactly as: ![${desc}](${img.url.trim()})`,
-    );
-  }
-
-  const feedback = (ing.feedback ?? []).map((f) => f.trim()).filter(Boolean);
-  if (feedback.length > 0) {
-    sections.push(`${PROMPT_MARKERS.feedback}\n${FEEDBACK_INTRO}\n${feedback.map((f) => `- ${f}`).join('\n')}`);
-  }
-
-  sections.push(`${PROMPT_MARKERS.task}\nWrite the article about the keyword now. ${FORMAT_REMINDER}`);
-
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: sections.join('\n\n') },
-  ];
-}
-
-function renderKnowledgeBase(kb: PromptIngredients['knowledgeBase']): string | null {
+/** The knowledge section's text, without its marker: what `{{knowledge}}` renders inside its delimited section. */
+export function renderKnowledgeBase(kb: PromptIngredients['knowledgeBase']): string | null {
   if (!kb) return null;
   const parts: string[] = [];
   let budget = KB_MAX_CHARS;
@@ -97,7 +48,7 @@ function renderKnowledgeBase(kb: PromptIngredients['knowledgeBase']): string | n
 
 const MARKER_LIST: readonly string[] = Object.values(PROMPT_MARKERS);
 
-/** Splits a user message built by buildArticlePrompt into marker -> section body. */
+/** Splits a user message built by renderArticlePrompt into marker -> section body. */
 export function splitPromptSections(userMessage: string): Map<string, string> {
   const out = new Map<string, string>();
   let current: string | null = null;
@@ -118,7 +69,7 @@ export function splitPromptSections(userMessage: string): Map<string, string> {
   return out;
 }
 
-/** Inverse of buildArticlePrompt's user message; null when the message has no keyword marker. */
+/** Inverse of renderArticlePrompt's user message; null when the message has no keyword marker. */
 export function parsePromptIngredients(userMessage: string): PromptIngredients | null {
   const s = splitPromptSections(userMessage);
   const keyword = s.get(PROMPT_MARKERS.keyword)?.split('\n')[0]?.trim();

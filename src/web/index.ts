@@ -23,6 +23,7 @@ import { scheduleRoutes } from './schedules/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { albumRoutes, conversionTargetRoutes, materialsRoutes, qualitySettingsRoutes } from './materials/routes.js';
+import { templateRoutes } from './templates/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
@@ -32,8 +33,8 @@ const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', ...MATERIALS_PATHS];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', ...MATERIALS_PATHS];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', ...MATERIALS_PATHS];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -97,5 +98,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/albums', albumRoutes(deps));
   web.route('/conversion-targets', conversionTargetRoutes(deps));
   web.route('/quality-settings', qualitySettingsRoutes(deps));
+  web.route('/templates', templateRoutes(db));
   return web;
 }

@@ -73,6 +73,7 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/usage', t('usagePage'))}
         {link('/keys', t('keys'))}
         {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}
+        {link('/templates', t('templatesNav'))}
         {link('/schedules', t('schedules'))}
         {link('/webhooks', t('webhooksNav'))}
         <a href="/materials" aria-current={isMaterialsPath(here) ? 'page' : undefined}>{t('materialsNav')}</a>

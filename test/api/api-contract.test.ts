@@ -103,6 +103,23 @@ describe('every answer of every route matches the document', () => {
     await hit('PUT', '/api/conversion-targets/{id}', target, { key, json: { companyName: 'Acme', website: 'ftp://acme.example' } });
     await hit('PUT', '/api/conversion-targets/{id}', { id: 999_999_999 }, { key, json: { companyName: 'Acme' } });
 
+    const tpl = await hit('POST', '/api/templates', {}, { key, json: { name: 'House', user: 'About {{keyword}}\n{{topics}}' } });
+    await hit('POST', '/api/templates', {}, { key, json: { name: 'Bad', user: '{{price}}' } });
+    const presets = await hit('GET', '/api/templates', {}, { key, query: '?preset=true' });
+    await hit('PUT', '/api/templates/{id}', { id: presets.body.items[0].id }, { key, json: { name: 'mine' } });
+    await hit('GET', '/api/templates/{id}', { id: tpl.body.id }, { key });
+    await hit('PUT', '/api/templates/{id}', { id: tpl.body.id }, { key, json: { name: 'House 2' } });
+    await hit('PATCH', '/api/templates/{id}', { id: tpl.body.id }, { key, json: { user: '{{nope' } });
+    await hit('PATCH', '/api/templates/{id}', { id: tpl.body.id }, { key, json: { system: 'In {{language}}.' } });
+    await hit('GET', '/api/templates/{id}/revisions', { id: tpl.body.id }, { key });
+    await hit('POST', '/api/templates/{id}/preview', { id: tpl.body.id }, { key, json: { distillationId: d.body.id } });
+    await hit('POST', '/api/templates/{id}/preview', { id: tpl.body.id }, { key, json: { distillationId: 999_999_999 } });
+    const tplCopy = await hit('POST', '/api/templates/{id}/copy', { id: presets.body.items[0].id }, { key, json: {} });
+    await hit('PUT', '/api/templates/default', {}, { key, json: { templateId: tplCopy.body.id } });
+    await hit('PUT', '/api/templates/default', {}, { key, json: { templateId: 999_999_999 } });
+    await hit('GET', '/api/templates/default', {}, { key });
+    await hit('DELETE', '/api/templates/{id}', { id: tplCopy.body.id }, { key });
+    await hit('DELETE', '/api/templates/{id}', { id: presets.body.items[0].id }, { key });
     await hit('POST', T, {}, { key, json: { articleCount: 50 } });
     await hit('POST', T, {}, { key, json: { articleCount: 1, albumId: 999_999_999 } });
     const task = await hit('POST', T, {}, { key, json: { articleCount: 2, ...ingredients } });

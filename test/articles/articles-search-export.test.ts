@@ -1,3 +1,4 @@
+import { graphViolations, jsonLdOf } from '../support/schema-org.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,6 +126,10 @@ describe('export', () => {
 
     const html = (await download(`${A}/export?taskId=${taskId}&format=html`)).bytes.toString('utf8');
     expect(html.match(/<article id="article-\d+">/g)).toHaveLength(4);
+    // Each article carries its schema.org JSON-LD, valid for the types it uses.
+    const lds = jsonLdOf(html);
+    expect(lds).toHaveLength(4);
+    for (const ld of lds) expect(graphViolations(ld)).toEqual([]);
     expect(html.startsWith('<!doctype html>') && html.endsWith('</html>\n')).toBe(true);
 
     const none = (await download(`${A}/export?taskId=${taskId}&q=nothingmatches&format=json`)).bytes.toString('utf8');

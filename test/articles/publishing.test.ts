@@ -8,6 +8,7 @@ import { startWebhookDeliveries, webhookDeliveryWorkflowId } from '../../src/tem
 import { startApiServer, waitFor } from '../support/api-server.js';
 import { newAccount, openTestDatabase } from '../support/db.js';
 import { saveTestArticles } from '../support/drafts.js';
+import { graphViolations } from '../support/schema-org.js';
 import { expectPayloadsMatchVocabulary } from '../support/task-event-checks.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { replayWithCurrentCode } from '../support/replay.js';
@@ -173,6 +174,10 @@ describe('publish on approval', () => {
     expect(sent.map((r) => r.length)).toEqual([1, 1, 1]);
     expect(sent.map((r) => r[0]!.body.data.articleId)).toEqual([a, c, e]);
     expect(sent[1]![0]!.body).toMatchObject({ type: 'article.published', data: { title: 'Edited after approval', reviewStatus: 'approved' } });
+    // The article's schema.org JSON-LD, built from it as it stands at the slot.
+    const ld = sent[1]![0]!.body.data.jsonLd;
+    expect(graphViolations(ld)).toEqual([]);
+    expect(ld['@graph'][0]).toMatchObject({ '@type': 'Article', headline: 'Edited after approval' });
     // Prepared publications and the stubs of skipped ones, written in SQL, hold what the event vocabulary says.
     expect((await expectPayloadsMatchVocabulary(database, accountId)).types).toContain('article.published');
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../src/db/client.js';
 import { taskWorkflowId } from '../../src/domain/tasks/workflow-id.js';
-import { buildArticlePrompt } from '../../src/llm/prompt.js';
+import { buildArticlePrompt } from '../../src/llm/template.js';
 import { createOfflineGenerator } from '../../src/llm/offline-generator.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
 import { startApiServer, waitForTaskEnd } from '../support/api-server.js';

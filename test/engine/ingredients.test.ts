@@ -53,6 +53,8 @@ describe('loadArticleIngredients', () => {
       // No attempt failed the quality gate yet, and the account keeps the default quality settings.
       itemError: null,
       qualityOverrides: null,
+      // The task names an article setting, so no template is pinned.
+      template: null,
       // Loaded without an attempt: none recorded.
       attempt: 0,
       ingredients: {

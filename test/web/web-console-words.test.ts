@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe('the console in Chinese and English', () => {
   it('words the page chrome of every main page in Chinese, the task list included', async () => {
-    const paths = ['/distillations', '/tasks', '/tasks/new', `/tasks/${taskId}`, '/articles', '/articles/queue', '/notifications', '/usage', '/keys', '/schedules'];
+    const paths = ['/distillations', '/tasks', '/tasks/new', `/tasks/${taskId}`, '/articles', '/articles/queue', '/notifications', '/usage', '/keys', '/schedules', '/templates'];
     const found: Record<string, string[]> = {};
     for (const path of paths) {
       const words = await englishWords(zh, path);

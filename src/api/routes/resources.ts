@@ -45,12 +45,13 @@ function resourceRoutes<S extends z.ZodType>(
         await deleteResource(db, kind, c.get('accountId'), parseIdParam(c));
         return c.body(null, 204);
       });
-  const operations: ApiOperation[] = [
+  const deprecated = kind === 'articleSetting' ? { deprecated: true, summarySuffix: ' (deprecated: use /api/templates; docs/api.md "Prompt templates")' } : { deprecated: false, summarySuffix: '' };
+  const operations: ApiOperation[] = ([
     { method: 'post', path: '/', summary: `Create ${RESOURCE_NAMES[kind].one}`, body: schema, status: 201, response: views.detail },
     { method: 'get', path: '/', summary: `List the account's ${RESOURCE_NAMES[kind].many}, newest first`, query: pagination, response: paged('items', views.row) },
     { method: 'get', path: '/:id', summary: `One of the account's ${RESOURCE_NAMES[kind].many}`, response: views.detail },
     { method: 'delete', path: '/:id', summary: `Soft-delete ${RESOURCE_NAMES[kind].one} (tasks that used it keep their articles)`, status: 204 },
-  ];
+  ] as ApiOperation[]).map((op) => (deprecated.deprecated ? { ...op, summary: op.summary + deprecated.summarySuffix, deprecated: true } : op));
   return Object.assign(routes, { operations });
 }
 

@@ -16,7 +16,8 @@ export function addTaskRequestOptions(cmd: Command): Command {
     .option('--concurrency <c>', 'articles written at once, 1-20 (API default 5)', positiveInt('--concurrency'))
     .option('--timeout <seconds>', 'time limit of the task in seconds (API default 3600)', positiveInt('--timeout'))
     .option('--max-retries <n>', 'task retries allowed, 0-10 (API default 3)', nonNegativeInt('--max-retries', 10))
-    .option('--setting <id>', 'article setting id (the system prompt)', idArg)
+    .option('--template <id>', "prompt template id (default: the account's default template)", idArg)
+    .option('--setting <id>', 'article setting id (deprecated: use --template)', idArg)
     .option('--knowledge-base <id>', 'knowledge base id (reference material)', idArg)
     .option('--album <id>', 'album id (images)', idArg)
     .option('--target <id>', 'conversion target id (the business promoted)', idArg)
@@ -31,6 +32,7 @@ export function taskRequestBody(opts: Record<string, any>) {
     concurrency: opts.concurrency as number | undefined,
     timeoutSeconds: opts.timeout as number | undefined,
     maxRetries: opts.maxRetries as number | undefined,
+    templateId: opts.template as number | undefined,
     articleSettingId: opts.setting as number | undefined,
     knowledgeBaseId: opts.knowledgeBase as number | undefined,
     albumId: opts.album as number | undefined,

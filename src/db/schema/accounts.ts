@@ -30,6 +30,8 @@ export const accounts = pgTable(
     qualitySettings: jsonb('quality_settings').$type<Partial<QualitySettings>>(),
     /** The notification types the account is shown (src/domain/tasks/notification-settings.ts); null: the defaults. */
     notificationTypes: text('notification_types').array(),
+    /** The prompt template a task uses when it names none (prompt_templates.id); null: the built-in default prompt. */
+    defaultTemplateId: integer('default_template_id'),
     createdAt: createdAt(),
   },
   (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],

@@ -24,6 +24,9 @@ export const articles = pgTable(
     title: text('title').notNull(),
     content: text('content').notNull(),
     imageUrl: text('image_url'),
+    /** The prompt template and revision the article was written with; null: the built-in default prompt (or an article setting). */
+    templateId: integer('template_id'),
+    templateRevision: integer('template_revision'),
     reviewStatus: text('review_status').$type<ReviewStatus>().notNull(),
     rejectReason: text('reject_reason'),
     reviewedAt: tsz('reviewed_at'),

@@ -15,6 +15,9 @@ export const generationTasks = pgTable(
     selectedDistillationIds: jsonb('selected_distillation_ids').$type<number[] | null>(),
     distillationId: integer('distillation_id'),
     articleSettingId: integer('article_setting_id'),
+    /** The prompt template and the revision of it pinned when the task was created; null: the built-in default. */
+    templateId: integer('template_id'),
+    templateRevision: integer('template_revision'),
     knowledgeBaseId: integer('knowledge_base_id'),
     albumId: integer('album_id'),
     conversionTargetId: integer('conversion_target_id'),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import type { PromptIngredients } from '../../llm/types.js';
+import type { TemplateText } from '../../llm/template.js';
 import type { QualityOverrides } from '../quality/settings.js';
 
 export type IngredientsResult =
@@ -9,6 +10,8 @@ export type IngredientsResult =
       distillationId: number;
       imageId: number | null;
       ingredients: PromptIngredients;
+      /** The template revision the task pinned; null: the article setting or the built-in default prompt. */
+      template: (TemplateText & { id: number; revision: number }) | null;
       autoApprove: boolean;
       accountId: number;
       /** The item's error so far: a failed quality check is the next attempt's feedback. */
@@ -46,6 +49,8 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
               FROM topics tp WHERE tp.distillation_id = ti.distillation_id) AS topics,
            (SELECT json_build_object('name', s.name, 'prompt', s.prompt)
               FROM article_settings s WHERE s.id = t.article_setting_id) AS article_setting,
+           (SELECT json_build_object('id', r.template_id, 'revision', r.revision, 'system', r.system, 'user', r."user")
+              FROM prompt_template_revisions r WHERE r.template_id = t.template_id AND r.revision = t.template_revision) AS template,
            (SELECT json_build_object('name', kb.name, 'documents',
                      (SELECT coalesce(json_agg(json_build_object('title', kd.title, 'content', kd.content) ORDER BY kd.id), '[]'::json)
                         FROM knowledge_documents kd WHERE kd.knowledge_base_id = kb.id))
@@ -79,6 +84,7 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
     distillationId: row.distillation_id,
     imageId: row.image?.id ?? null,
     ingredients,
+    template: row.template,
     autoApprove: row.auto_approve,
     accountId: row.account_id,
     itemError: row.error,
@@ -101,6 +107,7 @@ interface IngredientsRow extends Record<string, unknown> {
   deleted: boolean | null;
   topics: string[];
   article_setting: { name: string; prompt: string } | null;
+  template: (TemplateText & { id: number; revision: number }) | null;
   knowledge_base: { name: string; documents: { title: string; content: string }[] } | null;
   conversion_target: NonNullable<PromptIngredients['conversionTarget']> | null;
   image: { id: number; url: string; description: string | null } | null;

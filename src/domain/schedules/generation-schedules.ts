@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { generationSchedules, scheduleRuns } from '../../db/schema.js';
 import { conflict, notFound } from '../errors.js';
 import { assertReferencesExist } from '../tasks/selection.js';
+import { resolveTaskTemplate } from '../templates/index.js';
 import type { TaskRequest } from '../tasks/selection.js';
 
 /** When a schedule fires: exactly one of cron and intervalSeconds; the timezone applies to cron. */
@@ -60,9 +61,11 @@ const asSchedule = (row: typeof generationSchedules.$inferSelect): GenerationSch
   template: row.template as unknown as ScheduleTemplate,
 });
 
-/** The template's ingredients must exist for the account now; the same 400 as the task API. */
-export const assertTemplateReferences = (db: DbOrTx, accountId: number, template: ScheduleTemplate) =>
-  assertReferencesExist(db, accountId, template);
+/** The template's ingredients (and prompt template) must exist for the account now; the same 400 as the task API. */
+export async function assertTemplateReferences(db: DbOrTx, accountId: number, template: ScheduleTemplate) {
+  await assertReferencesExist(db, accountId, template);
+  await resolveTaskTemplate(db, accountId, template);
+}
 
 /**
  * Inserts the schedule; its Temporal id derives from the generated id, so it is set in the same

@@ -53,10 +53,13 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
     ),
     ins AS (
       INSERT INTO articles (account_id, task_id, position, distillation_id, keyword, topics, title, content, image_url,
-                            review_status, provider, model, prompt_tokens, completion_tokens, duration_ms,
+                            template_id, template_revision, review_status, provider, model, prompt_tokens, completion_tokens, duration_ms,
                             attempts_duration_ms, wall_duration_ms, quality_flags, quality_scores, simhash_bands)
       SELECT account_id, ${taskId}, ${position}, distillation_id, ${draft.keyword}, ${JSON.stringify(draft.topics)}::jsonb,
-             ${draft.title}, ${draft.content}, ${draft.imageUrl}, ${reviewStatus},
+             ${draft.title}, ${draft.content}, ${draft.imageUrl},
+             -- The revision the task pinned is the one generateArticle rendered.
+             (SELECT template_id FROM generation_tasks WHERE id = ${taskId}), (SELECT template_revision FROM generation_tasks WHERE id = ${taskId}),
+             ${reviewStatus},
              ${draft.provider}, ${draft.model}, ${draft.promptTokens}::int, ${draft.completionTokens}::int, ${draft.durationMs}::int,
              -- Every attempt's time (the item's, and this draft's unless counted when refused), and the wall
              -- time since the first attempt started (null for an item started before it was kept).

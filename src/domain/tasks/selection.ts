@@ -2,7 +2,8 @@ import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { distillations, generationTasks, taskItems } from '../../db/schema.js';
 import { AppError, badRequest } from '../errors.js';
-import { missingResourceIds, type ResourceKind } from '../ingredients/resources.js';
+import { missingResourceIds, type ResourceKind } from '../ingredients/index.js';
+import { resolveTaskTemplate } from '../templates/index.js';
 import { taskWorkflowId } from './workflow-id.js';
 
 export const MAX_ARTICLES_PER_TASK = 100;
@@ -10,6 +11,8 @@ export const MAX_ARTICLES_PER_TASK = 100;
 export interface TaskRequest {
   articleCount: number;
   articleSettingId?: number | null;
+  /** The prompt template; absent: the account's default (unless an article setting is named). */
+  templateId?: number | null;
   knowledgeBaseId?: number | null;
   albumId?: number | null;
   conversionTargetId?: number | null;
@@ -104,6 +107,7 @@ export async function assertReferencesExist(tx: DbOrTx, accountId: number, req: 
 export async function createTaskWithReservations(db: DbOrTx, accountId: number, req: TaskRequest) {
   return db.transaction(async (tx) => {
     await assertReferencesExist(tx, accountId, req);
+    const template = await resolveTaskTemplate(tx, accountId, req);
     await lockAccountSelection(tx, accountId);
     const ids = await selectLeastUsedDistillations(tx, accountId, req.articleCount);
     if (ids.length < req.articleCount) throw insufficientDistillations(ids.length, req.articleCount);
@@ -118,6 +122,7 @@ export async function createTaskWithReservations(db: DbOrTx, accountId: number, 
         accountId,
         selectedDistillationIds: ids,
         articleSettingId: req.articleSettingId ?? null,
+        ...template,
         knowledgeBaseId: req.knowledgeBaseId ?? null,
         albumId: req.albumId ?? null,
         conversionTargetId: req.conversionTargetId ?? null,

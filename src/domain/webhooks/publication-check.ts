@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { articleJsonLd, type JsonLdSource } from '../../shared/article-json-ld.js';
 
 /** A publication prepared at its slot: its payload holds the article's content (before, only ids). */
 export const PREPARED_PUBLICATION = sql`payload ? 'content'`;
@@ -48,11 +49,14 @@ export async function preparePublication(db: Db, id: number, generation: number)
         UPDATE webhook_deliveries SET status = 'skipped', last_error = ${reason}, completed_at = now(), updated_at = now() WHERE id = ${id}`);
       return 'skipped';
     }
+    const [article] = await tx.execute<JsonLdSource & Record<string, unknown>>(sql`
+      SELECT title, content, keyword, topics, image_url AS "imageUrl", created_at AS "createdAt", updated_at AS "updatedAt" FROM articles WHERE id = ${row.article_id}`);
     await tx.execute(sql`
       UPDATE webhook_deliveries d
       SET payload = jsonb_build_object('articleId', a.id, 'taskId', a.task_id, 'position', a.position, 'distillationId', a.distillation_id,
                                        'keyword', a.keyword, 'topics', a.topics, 'title', a.title, 'content', a.content, 'imageUrl', a.image_url,
-                                       'reviewStatus', a.review_status, 'reviewedAt', a.reviewed_at, 'slot', d.not_before),
+                                       'reviewStatus', a.review_status, 'reviewedAt', a.reviewed_at, 'slot', d.not_before,
+                                       'jsonLd', ${JSON.stringify(articleJsonLd(article!))}::jsonb),
           updated_at = now()
       FROM articles a
       WHERE d.id = ${id} AND a.id = ${row.article_id}`);

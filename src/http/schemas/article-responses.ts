@@ -55,6 +55,8 @@ export const article = articleListRow.extend({
   topics: z.array(z.string()).describe('The topics of the distillation when the article was written'),
   content: z.string(),
   imageUrl: z.string().nullable(),
+  templateId: id.nullable().describe('The prompt template it was written with; null: the built-in default prompt (or an article setting)'),
+  templateRevision: id.nullable().describe('The revision of that template'),
   provider: z.string().nullable(),
   reviewedAt: nullableTimestamp,
   deletedAt: nullableTimestamp.describe('Always null here: deleted articles are 404'),

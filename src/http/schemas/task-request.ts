@@ -9,7 +9,8 @@ export const taskRequestSchema = z.object({
     .int('articleCount must be a whole number')
     .min(1, 'articleCount must be at least 1')
     .max(MAX_ARTICLES_PER_TASK, `articleCount must be at most ${MAX_ARTICLES_PER_TASK}`),
-  articleSettingId: idField('articleSettingId').nullish(),
+  articleSettingId: idField('articleSettingId').nullish().describe('Deprecated: name a prompt template (templateId) instead'),
+  templateId: idField('templateId').nullish().describe("The prompt template (its latest revision is pinned); absent: the account's default template"),
   knowledgeBaseId: idField('knowledgeBaseId').nullish(),
   albumId: idField('albumId').nullish(),
   conversionTargetId: idField('conversionTargetId').nullish(),

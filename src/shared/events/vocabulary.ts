@@ -78,6 +78,10 @@ export const articlePublishedPayload = z.strictObject({
   reviewStatus: z.literal('approved'),
   reviewedAt: jsonTimestamp.nullable(),
   slot: jsonTimestamp.nullable().describe('The publication slot it waited for'),
+  jsonLd: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('schema.org JSON-LD built from the article: an Article, and an FAQPage when it answers its questions as headings (absent in deliveries prepared before it existed)'),
 });
 
 /** What an article.published outbox row holds until its slot replaces it with the article (never sent as such by current workflows). */

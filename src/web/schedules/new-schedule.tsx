@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { MIN_INTERVAL_SECONDS } from '../../domain/schedules/index.js';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
+import { TemplatePicker, type TemplateChoice } from '../templates/template-picker.js';
 import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { hasCreatePage, NoneYetLink } from '../materials/none-yet-link.js';
@@ -32,12 +33,14 @@ export interface ScheduleFormInput {
   timeoutSeconds: string;
   autoApprove: boolean;
   ingredients: Record<IngredientField, string>;
+  templateId: string;
 }
 
 export interface NewScheduleView {
   input: ScheduleFormInput;
   available: number;
   choices: IngredientChoices;
+  templates: TemplateChoice[];
   /** The next run times Temporal computed for the spec. */
   preview?: { times: Date[]; timezone: string };
   /** Why the spec is refused (too frequent, not a cron, not a time zone): shown in the preview's place. */
@@ -61,6 +64,7 @@ export const defaultScheduleInput = (c: WebContext): ScheduleFormInput => ({
   timeoutSeconds: '',
   autoApprove: true,
   ingredients: { articleSettingId: '', knowledgeBaseId: '', albumId: '', conversionTargetId: '' },
+  templateId: '',
 });
 
 /** The next run times, or why there are none; console.js swaps this region in as the spec changes. */
@@ -127,6 +131,7 @@ export function NewSchedulePage({ c, v }: { c: WebContext; v: NewScheduleView })
           {numberInput('concurrency', 'concurrency', t('concurrency'), input.concurrency, 1, 20)}
           {numberInput('max-retries', 'maxRetries', t('maxRetries'), input.maxRetries, 0, 10)}
           {numberInput('timeout-seconds', 'timeoutSeconds', t('timeoutSeconds'), input.timeoutSeconds, 10, 7 * 24 * 3600)}
+          <TemplatePicker c={c} choices={v.templates} value={input.templateId} id="schedule-template" />
           {INGREDIENTS.map(({ kind, field, label }) => (
             <>
               <label for={field}>{t(label)}</label>

@@ -17,6 +17,7 @@ import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { defaultScheduleInput, INGREDIENTS, NewSchedulePage, type IngredientChoices, type NewScheduleView, type ScheduleFormInput, type WhenChoice } from './new-schedule.js';
 import { CRON_PRESETS } from './schedule-format.js';
+import { templateChoices } from '../templates/template-picker.js';
 import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from './schedules.js';
 import { assertCanWrite } from '../write-guard.js';
 import { formText as text, numberField } from '../form-fields.js';
@@ -49,6 +50,7 @@ function readForm(body: Record<string, unknown>): ScheduleFormInput {
     timeoutSeconds: text(body.timeoutSeconds),
     autoApprove: body.autoApprove === 'on',
     ingredients: Object.fromEntries(INGREDIENTS.map(({ field }) => [field, text(body[field])])) as ScheduleFormInput['ingredients'],
+    templateId: text(body.templateId),
   };
 }
 
@@ -69,6 +71,7 @@ const requestOf = (input: ScheduleFormInput) => ({
     timeoutSeconds: numberField(input.timeoutSeconds),
     autoApprove: input.autoApprove,
     ...Object.fromEntries(INGREDIENTS.map(({ field }) => [field, numberField(input.ingredients[field])])),
+    templateId: numberField(input.templateId),
   },
 });
 
@@ -106,10 +109,10 @@ export function scheduleRoutes(deps: ApiDeps) {
     return Object.fromEntries(lists) as IngredientChoices;
   }
 
-  async function newSchedulePage(c: WebContext, v: Omit<NewScheduleView, 'available' | 'choices'>, status: 200 | 400 | 409 = 200) {
+  async function newSchedulePage(c: WebContext, v: Omit<NewScheduleView, 'available' | 'choices' | 'templates'>, status: 200 | 400 | 409 = 200) {
     const accountId = c.get('session').accountId;
-    const [available, choices] = await Promise.all([countSelectableDistillations(db, accountId), ingredientChoices(accountId)]);
-    return page(c, <NewSchedulePage c={c} v={{ available, choices, ...v }} />, status);
+    const [available, choices, templates] = await Promise.all([countSelectableDistillations(db, accountId), ingredientChoices(accountId), templateChoices(db, accountId)]);
+    return page(c, <NewSchedulePage c={c} v={{ available, choices, templates, ...v }} />, status);
   }
 
   const control = (action: ScheduleAction) => async (c: WebContext) => {

@@ -6,6 +6,7 @@ import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import type { IngredientChoices } from '../ingredient-choices.js';
 import { hasCreatePage, NoneYetLink } from '../materials/none-yet-link.js';
+import { FirstPromptSection, TemplatePicker, type FirstPrompt, type TemplateChoice } from '../templates/template-picker.js';
 
 /** The form field of each ingredient: the task request's field name. */
 export const INGREDIENT_FIELDS = {
@@ -25,11 +26,15 @@ export interface NewTaskInput {
   timeoutMinutes: string;
   autoApprove: boolean;
   ingredients: Partial<Record<IngredientField, string>>;
+  templateId?: string;
 }
 
 export interface NewTaskView {
   available: number;
   ingredients: IngredientChoices[];
+  templates: TemplateChoice[];
+  /** The rendered prompt of the first distillation the task would pick. */
+  firstPrompt: FirstPrompt | null;
   input?: NewTaskInput;
   /** The seed's insufficient-distillations message (or another refusal of the count), beside the field. */
   countError?: string;
@@ -74,6 +79,7 @@ export function NewTaskPage({ c, v }: { c: WebContext; v: NewTaskView }) {
         <p id="count-error" class="error" role="alert" hidden={!v.countError}>{v.countError ?? ''}</p>
         <fieldset class="ingredients">
           <legend>{t('ingredients')}</legend>
+          <TemplatePicker c={c} choices={v.templates} value={input.templateId ?? ''} id="task-template" />
           {v.ingredients.map((choices) => <IngredientPicker c={c} choices={choices} value={input.ingredients[INGREDIENT_FIELDS[choices.kind]]} />)}
         </fieldset>
         <label for="priority">{t('priority')}</label>
@@ -92,6 +98,7 @@ export function NewTaskPage({ c, v }: { c: WebContext; v: NewTaskView }) {
         {writable ? <button type="submit">{t('create')}</button> : <p id="read-only" class="notice" role="status">{t('readOnlyNewTask')}</p>}
         <a href="/tasks" class="cancel-link">{t('cancelLink')}</a>
       </form>
+      <FirstPromptSection c={c} prompt={v.firstPrompt} />
     </Layout>
   );
 }

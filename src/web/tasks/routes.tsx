@@ -18,7 +18,8 @@ import { cancelTaskOfAccount } from '../../temporal/task-control.js';
 import { temporalUiWorkflowUrl } from '../../temporal/ui-link.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
-import { INGREDIENT_FIELDS, NewTaskPage, type NewTaskInput, type NewTaskView } from './new-task.js';
+import { INGREDIENT_FIELDS, NewTaskPage, type IngredientField, type NewTaskInput, type NewTaskView } from './new-task.js';
+import { firstPrompt, templateChoices } from '../templates/template-picker.js';
 import { TaskDetailPage } from './task-detail.js';
 import { TasksPage } from './tasks.js';
 import { ingredientChoices } from '../ingredient-choices.js';
@@ -42,6 +43,7 @@ function formInput(body: Record<string, unknown>): NewTaskInput {
     timeoutMinutes: text(body.timeoutMinutes),
     autoApprove: body.autoApprove === 'on',
     ingredients: Object.fromEntries(INGREDIENT_FIELD_NAMES.map((field) => [field, text(body[field])])),
+    templateId: text(body.templateId),
   };
 }
 
@@ -49,10 +51,16 @@ export function taskRoutes(deps: ApiDeps) {
   const { db, temporal } = deps;
   const recordedThenStarted = taskStarter(deps);
 
-  async function newTaskPage(c: WebContext, extra: Omit<NewTaskView, 'available' | 'ingredients'> = {}, status: 200 | 400 | 429 = 200) {
+  async function newTaskPage(c: WebContext, extra: Omit<NewTaskView, 'available' | 'ingredients' | 'templates' | 'firstPrompt'> = {}, status: 200 | 400 | 429 = 200) {
     const accountId = c.get('session').accountId;
-    const [{ available }, ingredients] = await Promise.all([checkArticleCount(db, accountId, undefined), ingredientChoices(db, accountId)]);
-    return page(c, <NewTaskPage c={c} v={{ available, ingredients, ...extra }} />, status as 200 | 400);
+    const chosen = (field: string) => numberField(field === 'templateId' ? (extra.input?.templateId ?? '') : (extra.input?.ingredients[field as IngredientField] ?? '')) || undefined;
+    const [{ available }, ingredients, templates, prompt] = await Promise.all([
+      checkArticleCount(db, accountId, undefined),
+      ingredientChoices(db, accountId),
+      templateChoices(db, accountId),
+      firstPrompt(db, accountId, { templateId: chosen('templateId'), knowledgeBaseId: chosen('knowledgeBaseId'), conversionTargetId: chosen('conversionTargetId'), albumId: chosen('albumId') }),
+    ]);
+    return page(c, <NewTaskPage c={c} v={{ available, ingredients, templates, firstPrompt: prompt, ...extra }} />, status as 200 | 400);
   }
 
   /** The task's page in the Temporal UI, when this deployment has one to link to. */
@@ -88,6 +96,7 @@ export function taskRoutes(deps: ApiDeps) {
         timeoutSeconds: minutesAsSeconds(numberField(input.timeoutMinutes)),
         autoApprove: input.autoApprove,
         ...Object.fromEntries(INGREDIENT_FIELD_NAMES.map((field) => [field, numberField(input.ingredients[field] ?? '')])),
+        templateId: numberField(input.templateId ?? ''),
       });
       if (!parsed.success) {
         const countIssues = parsed.error.issues.filter((i) => i.path[0] === 'articleCount').map((i) => i.message);

@@ -1,3 +1,4 @@
+import { jsonLdScript, type JsonLdSource } from '../../../shared/article-json-ld.js';
 /**
  * A small Markdown-to-HTML renderer for exports, safe by construction: every character of the source is
  * HTML-escaped first and only then are the few constructs LLM articles use turned into tags (headings,
@@ -68,9 +69,9 @@ export function markdownToHtml(markdown: string): string {
   return out.join('\n');
 }
 
-/** One article as an HTML fragment: its title as a heading and its rendered content. */
-export function articleHtml(a: { id: number; title: string; content: string }) {
-  return `<article id="article-${a.id}">\n<h1>${escapeHtml(a.title)}</h1>\n${markdownToHtml(a.content)}\n</article>\n`;
+/** One article as an HTML fragment: its title as a heading, its rendered content and its schema.org JSON-LD. */
+export function articleHtml(a: JsonLdSource & { id: number }) {
+  return `<article id="article-${a.id}">\n${jsonLdScript(a)}\n<h1>${escapeHtml(a.title)}</h1>\n${markdownToHtml(a.content)}\n</article>\n`;
 }
 
 /** The start and end of an HTML page: a many-article export streams its articles between them. */
