@@ -149,14 +149,8 @@ function probeOnce(): Promise<BacklogFigures | null> {
   if (!backlogProbe) return Promise.resolve(null);
   if (!pendingProbe) {
     pendingProbe = backlogProbe().then(
-      (figures) => {
-        backlogProbeUp.set(1);
-        return figures;
-      },
-      () => {
-        backlogProbeUp.set(0);
-        return null;
-      },
+      (figures) => figures,
+      () => null,
     );
     // Forgotten once this scrape has collected (the next one asks again).
     void pendingProbe.then(() => setImmediate(() => (pendingProbe = null)));
@@ -164,10 +158,14 @@ function probeOnce(): Promise<BacklogFigures | null> {
   return pendingProbe;
 }
 
-const backlogProbeUp = new Gauge({
+new Gauge({
   name: 'artgen_backlog_probe_up',
-  help: 'Whether the last scrape could read the backlog gauges from PostgreSQL (1) or not (0: timeout or error).',
+  help: 'Whether this scrape could read the backlog gauges from PostgreSQL (1) or not (0: timeout or error; they are then absent).',
   registers: [registry],
+  async collect() {
+    if (!backlogProbe) return this.reset();
+    this.set((await probeOnce()) ? 1 : 0);
+  },
 });
 
 function backlogGauge(name: string, help: string, read: (f: BacklogFigures) => number) {
