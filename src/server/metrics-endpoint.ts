@@ -16,7 +16,12 @@ const SDK_SCRAPE_TIMEOUT_MS = 2_000;
  */
 export function backlogProbe(database: Database) {
   return async (): Promise<BacklogFigures> => {
-    const [row] = await database.sql.begin(async (tx) => {
+    // The statement timeout bounds the query; this bounds waiting for a connection (PostgreSQL down).
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('backlog probe timed out')), PROBE_TIMEOUT_MS + 500);
+    });
+    const query = database.sql.begin(async (tx) => {
       await tx.unsafe(`SET LOCAL statement_timeout = ${PROBE_TIMEOUT_MS}`);
       return tx<{ tasks: Record<string, number>; stalest: number; stalled: number; pending: number; oldest: number }[]>`
         SELECT
@@ -28,6 +33,8 @@ export function backlogProbe(database: Database) {
           (SELECT coalesce(extract(epoch FROM now() - min(coalesce(not_before, created_at))), 0)::float8
              FROM webhook_deliveries WHERE status = 'pending' AND coalesce(not_before, created_at) <= now()) AS oldest`;
     });
+    query.catch(() => undefined);
+    const [row] = await Promise.race([query, deadline]).finally(() => clearTimeout(timer));
     return {
       tasks: { pending: 0, running: 0, ...row!.tasks },
       stalestRunningTaskSeconds: row!.stalest,
@@ -59,7 +66,7 @@ async function scrapeSdk(address: string): Promise<string> {
  * metrics proxied from `sdkAddress` in a process that runs workers. One registry per process, so `npm start`
  * (API and worker together) serves both through one endpoint.
  */
-export async function startMetricsEndpoint(config: Config, database: Database, opts: { sdkAddress?: string } = {}) {
+export async function startMetricsEndpoint(config: Pick<Config, 'METRICS_PORT' | 'METRICS_HOST'>, database: Database, opts: { sdkAddress?: string } = {}) {
   if (config.METRICS_PORT === undefined) return null;
   setBacklogProbe(backlogProbe(database));
   const sdkAddress = opts.sdkAddress;

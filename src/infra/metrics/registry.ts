@@ -168,17 +168,20 @@ new Gauge({
   },
 });
 
+/**
+ * A gauge read from the probe at scrape time. Without figures it has no sample at all: an unlabelled gauge
+ * would otherwise show 0 (an empty backlog) exactly while the database cannot tell.
+ */
 function backlogGauge(name: string, help: string, read: (f: BacklogFigures) => number) {
-  return new Gauge({
-    name,
-    help,
-    registers: [registry],
-    async collect() {
-      const figures = await probeOnce();
-      if (figures) this.set(read(figures));
-      else this.reset();
-    },
-  });
+  const gauge = new Gauge({ name, help, registers: [registry] });
+  const get = gauge.get.bind(gauge);
+  gauge.get = async () => {
+    const figures = await probeOnce();
+    if (figures) gauge.set(read(figures));
+    const metric = await get();
+    return figures ? metric : { ...metric, values: [] };
+  };
+  return gauge;
 }
 
 new Gauge({
