@@ -90,8 +90,8 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
     },
 
     async finishFailedDelivery({ deliveryId, generation, error }: { deliveryId: number; generation: number; error: string }) {
-      await failDelivery(db, deliveryId, generation, error);
-      webhookDeliveriesFinished.inc({ outcome: 'failed' });
+      // Counted by the call that failed it: a retry after the commit moves nothing.
+      if (await failDelivery(db, deliveryId, generation, error)) webhookDeliveriesFinished.inc({ outcome: 'failed' });
     },
   };
 }
