@@ -3,6 +3,7 @@ import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { resolvePayloadCodec } from './server/payload-codec-keys.js';
+import { startMetricsEndpoint } from './server/metrics-endpoint.js';
 import { retryStartupStep } from './server/retry-startup-step.js';
 import { serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
@@ -21,10 +22,13 @@ async function main() {
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });
   await waitForTemporal(temporalAddress, log);
+  const metrics = await startMetricsEndpoint(config, database);
+  if (metrics) log.info({ url: metrics.url }, 'metrics endpoint listening');
   const api = await serveApi(config, database, temporalAddress, codec, log);
   log.info({ url: api.url }, 'API listening');
   onShutdownSignal(log, async () => {
     await api.close();
+    await metrics?.close();
     await database.close();
   });
 }

@@ -113,6 +113,13 @@ export const configSchema = z
     PORT: int(0, 65535).default(3000),
     /** Interface the API binds to; 0.0.0.0 in a container. */
     HOST: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Port of this process's Prometheus endpoint (`GET /metrics`), a listener apart from the API; unset: no
+     * endpoint. API, worker and `npm start` each serve their own (one per process: give each its own port on one host).
+     */
+    METRICS_PORT: optionalInt(0, 65535),
+    /** Interface the metrics endpoint binds to: loopback unless a scraper elsewhere needs it (it has no authentication). */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Fixes the default account's API key in embedded mode (otherwise one is generated and kept). */
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */

@@ -12,6 +12,7 @@ import { createLogger } from './logger.js';
 import { ensureDevAccount } from './server/dev-account.js';
 import { claimInstance } from './server/instance-lock.js';
 import { resolvePayloadCodec } from './server/payload-codec-keys.js';
+import { sdkMetricsAddress, startMetricsEndpoint } from './server/metrics-endpoint.js';
 import { startWorker } from './server/run-worker.js';
 import { apiUrlOf, serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
@@ -85,7 +86,11 @@ async function main() {
   const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
   stops.push(database.close);
   const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
-  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log);
+  // One registry in this process: API and worker record into it, one endpoint serves both (and the SDK's metrics).
+  const sdkAddress = config.METRICS_PORT === undefined ? undefined : await sdkMetricsAddress();
+  const metrics = await startMetricsEndpoint(config, database, { sdkAddress });
+  if (metrics) stops.push(metrics.close);
+  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log, { sdkMetricsAddress: sdkAddress });
   stops.push(worker.stop);
   const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log, {
     apiKeyHint: embeddedKeyHint(account.keyFile),
@@ -104,6 +109,7 @@ async function main() {
       `  API key:      ${account.apiKey}${account.keyFile ? `  (kept in ${path.relative(process.cwd(), account.keyFile)})` : '  (DEV_API_KEY)'}`,
       `  Payload keys: ${payloadCodec.keyFile ? `${path.relative(process.cwd(), payloadCodec.keyFile)} (histories in Temporal are encrypted; the UI decodes them through ${api.url}/api/temporal-codec)` : 'TEMPORAL_PAYLOAD_KEYS'}`,
       `  LLM:          ${worker.llm.provider === 'offline' ? 'built-in offline generator (set LLM_BASE_URL and LLM_API_KEY for a real model)' : `${worker.llm.model} via ${config.LLM_BASE_URL}`}`,
+      `  Metrics:      ${metrics ? `${metrics.url}  (API, worker and the Temporal SDK's own, Prometheus text)` : 'off (set METRICS_PORT to serve /metrics)'}`,
       `  Data:         ${config.dataDir}`,
       `  Try:          curl -H "Authorization: Bearer ${account.apiKey}" ${api.url}/api/distillations`,
       'Press Ctrl-C to stop.',

@@ -3,6 +3,7 @@ import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { resolvePayloadCodec } from './server/payload-codec-keys.js';
+import { sdkMetricsAddress, startMetricsEndpoint } from './server/metrics-endpoint.js';
 import { retryStartupStep } from './server/retry-startup-step.js';
 import { startWorker } from './server/run-worker.js';
 import { onShutdownSignal } from './server/shutdown.js';
@@ -20,9 +21,13 @@ async function main() {
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
   const database = connectDatabase(url, { max: config.DATABASE_POOL_SIZE });
   await waitForTemporal(temporalAddress, log);
-  const worker = await startWorker(config, database, temporalAddress, codec, log);
+  const sdkAddress = config.METRICS_PORT === undefined ? undefined : await sdkMetricsAddress();
+  const metrics = await startMetricsEndpoint(config, database, { sdkAddress });
+  if (metrics) log.info({ url: metrics.url }, 'metrics endpoint listening');
+  const worker = await startWorker(config, database, temporalAddress, codec, log, { sdkMetricsAddress: sdkAddress });
   onShutdownSignal(log, async () => {
     await worker.stop();
+    await metrics?.close();
     await database.close();
   });
 }

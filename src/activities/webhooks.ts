@@ -13,6 +13,7 @@ import {
   signWebhook,
   WebhookTargetNotAllowed,
 } from '../domain/webhooks/index.js';
+import { webhookAttempts, webhookDeliveriesFinished } from '../infra/metrics/registry.js';
 import type { Logger } from '../logger.js';
 import { webhookDeliveryWorkflowId } from '../temporal/webhook-deliveries.js';
 import type { WebhookActivities } from '../workflows/contracts.js';
@@ -72,7 +73,11 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
         }
       }
       await recordDeliveryAttempt(db, { deliveryId, generation, attempt, ok: error === null, responseStatus: status, durationMs: Date.now() - startedAt, error });
-      if (error === null) return 'succeeded';
+      webhookAttempts.inc({ outcome: error === null ? 'succeeded' : refused ? 'refused' : status !== null ? 'http_error' : 'no_answer' });
+      if (error === null) {
+        webhookDeliveriesFinished.inc({ outcome: 'succeeded' });
+        return 'succeeded';
+      }
       log.warn({ deliveryId, attempt, responseStatus: status, refused, ...cause }, 'webhook attempt failed');
       if (refused) throw ApplicationFailure.nonRetryable(error, 'WebhookTargetNotAllowed');
       throw ApplicationFailure.retryable(error, 'WebhookAttemptFailed');
@@ -85,7 +90,8 @@ export function createWebhookActivities({ db, log, webhooks, sealer }: WebhookAc
     },
 
     async finishFailedDelivery({ deliveryId, generation, error }: { deliveryId: number; generation: number; error: string }) {
-      await failDelivery(db, deliveryId, generation, error);
+      // Counted by the call that failed it: a retry after the commit moves nothing.
+      if (await failDelivery(db, deliveryId, generation, error)) webhookDeliveriesFinished.inc({ outcome: 'failed' });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
 import { AppError } from '../domain/errors.js';
+import { rateLimitRefusals } from '../infra/metrics/registry.js';
 import { hitRateLimits, pruneRateLimitBuckets, type BucketState } from '../domain/limits/rate-limits.js';
 
 /** What the limiter reads of an authenticated request: the account and the key it wrote with. */
@@ -59,6 +60,7 @@ export async function enforceWriteRateLimit(c: Context, { db, defaults }: RateLi
   const state = setRateLimitHeaders(c, states);
   if (state.allowed) return;
   const scope = state.bucket.startsWith('key:') ? 'key' : 'account';
+  rateLimitRefusals.inc({ code: 'RATE_LIMITED' });
   throw new AppError(
     429,
     'RATE_LIMITED',

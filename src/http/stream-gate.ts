@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import { AppError } from '../domain/errors.js';
+import { rateLimitRefusals } from '../infra/metrics/registry.js';
 import { acquireStreamLease, releaseStreamLease, renewStreamLeases } from '../domain/limits/stream-leases.js';
 import type { Logger } from '../logger.js';
 
@@ -39,6 +40,7 @@ export function createStreamGate({ db, log, caps }: StreamGateOptions): StreamGa
   const renew = () => renewStreamLeases(db, [...held], caps.streamLeaseSeconds).catch((err: unknown) => log.warn({ err }, 'could not renew event stream leases'));
   const refuse = (c: Context, scope: 'process' | 'key' | 'account', limit: number) => {
     c.header('Retry-After', String(caps.streamLeaseSeconds));
+    rateLimitRefusals.inc({ code: 'TOO_MANY_STREAMS' });
     const who = { process: 'this API process', key: 'this API key', account: 'this account' }[scope];
     return new AppError(429, 'TOO_MANY_STREAMS', `Too many open event streams: ${who} may hold ${limit} at once. Close one, or retry later.`, { scope, limit });
   };

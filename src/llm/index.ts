@@ -1,4 +1,5 @@
 import { createOfflineGenerator } from './offline-generator.js';
+import { meteredLlmClient } from './metered.js';
 import { createOpenAiClient } from './openai-client.js';
 import type { LlmClient } from './types.js';
 
@@ -17,15 +18,17 @@ export interface LlmConfig {
   timeoutMs: number;
 }
 
-/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator. */
+/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator; both counted in the metrics. */
 export function createLlmClient(cfg: LlmConfig): LlmClient {
   const baseUrl = cfg.baseUrl?.trim();
-  if (!baseUrl) return createOfflineGenerator();
-  return createOpenAiClient({
-    baseUrl,
-    model: cfg.model,
-    timeoutMs: cfg.timeoutMs,
-    ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
-  });
+  if (!baseUrl) return meteredLlmClient(createOfflineGenerator());
+  return meteredLlmClient(
+    createOpenAiClient({
+      baseUrl,
+      model: cfg.model,
+      timeoutMs: cfg.timeoutMs,
+      ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+    }),
+  );
 }
 export * from './template-presets.js';

@@ -20,13 +20,21 @@ import { retryStartupStep } from './retry-startup-step.js';
 const WEBHOOK_SWEEP_AGE_MS = 10_000;
 
 /**
- * Starts the workers of one process and resumes tasks left without a workflow. Every step that reaches
+ * Starts the workers of one process and resumes tasks left without a workflow. `sdkMetricsAddress`: where the
+ * Temporal SDK serves its own metrics (the process's /metrics proxies them). Every step that reaches
  * PostgreSQL or Temporal waits out their restarts (retryStartupStep), so a worker started during one polls
  * once it is over.
  */
-export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec & SecretSealer, log: Logger) {
+export async function startWorker(
+  config: Config,
+  database: Database,
+  temporalAddress: string,
+  codec: PayloadCodec & SecretSealer,
+  log: Logger,
+  opts: { sdkMetricsAddress?: string } = {},
+) {
   const step = <T>(name: string, fn: () => Promise<T>) => retryStartupStep(name, fn, { log });
-  installTemporalRuntime();
+  installTemporalRuntime('WARN', opts.sdkMetricsAddress ? { prometheusBindAddress: opts.sdkMetricsAddress } : {});
   const llm = createLlmClient({
     baseUrl: config.LLM_BASE_URL,
     apiKey: config.LLM_API_KEY,

@@ -3,6 +3,7 @@ import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptio
 import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { scrubQueryErrors } from './activity-error-scrub.js';
+import { recordActivityMetrics } from './activity-metrics.js';
 import { encryptedDataConverter } from './data-converter.js';
 
 let runtimeInstalled = false;
@@ -18,10 +19,19 @@ class SdkLogger extends DefaultLogger {
   }
 }
 
-/** Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. */
-export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN') {
+/**
+ * Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. With
+ * `prometheusBindAddress` the SDK's own worker metrics (pollers, slots, schedule-to-start, sticky cache) are
+ * served there in Prometheus text, counters with `_total` and durations in seconds; our /metrics proxies them.
+ */
+export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN', opts: { prometheusBindAddress?: string } = {}) {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new SdkLogger(level) });
+  Runtime.install({
+    logger: new SdkLogger(level),
+    ...(opts.prometheusBindAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: opts.prometheusBindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } } }
+      : {}),
+  });
   runtimeInstalled = true;
 }
 
@@ -63,7 +73,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     taskQueue: o.taskQueue,
     ...workflowSource,
     activities: { ...dbActivities, ...o.extraActivities },
-    interceptors: { activity: [scrubQueryErrors] },
+    interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
   });
   const llm = await Worker.create({
     connection: o.connection,
@@ -71,7 +81,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     taskQueue: o.llmTaskQueue,
     dataConverter,
     activities: { generateArticle },
-    interceptors: { activity: [scrubQueryErrors] },
+    interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
     ...(o.llmMaxRps !== undefined ? { maxTaskQueueActivitiesPerSecond: o.llmMaxRps } : {}),
     // Cancellation reaches an activity with a heartbeat reply: beat often so a cancel aborts the

@@ -61,6 +61,9 @@ export const generationTasks = pgTable(
     index('generation_tasks_account_created_idx').on(t.accountId, t.createdAt),
     // The task list filtered by status, newest first, a page at a time (also serves counts by status).
     index('generation_tasks_account_status_created_idx').on(t.accountId, t.status, t.createdAt, t.id),
+    // Unfinished tasks across accounts (the metrics' backlog gauges, resuming at start): a few rows, however many
+    // tasks ended. On status alone, so the saves' updates of updated_at stay HOT.
+    index('generation_tasks_unfinished_idx').on(t.status).where(sql`${t.status} IN ('pending', 'running')`),
   ],
 );
 

@@ -56,6 +56,8 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_message_uq').on(t.messageId),
     index('webhook_deliveries_account_idx').on(t.accountId, t.id),
     index('webhook_deliveries_unstarted_idx').on(t.createdAt).where(sql`${t.workflowStartedAt} IS NULL`),
+    // The outbox backlog (the metrics' gauges read it at every scrape): pending deliveries only.
+    index('webhook_deliveries_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
     check('webhook_deliveries_status_valid', sql`${t.status} IN ('pending','succeeded','failed','skipped')`),
   ],
 );

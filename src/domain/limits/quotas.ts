@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import type { AccountLimits } from './account-limits.js';
 import { AppError } from '../errors.js';
+import { rateLimitRefusals } from '../../infra/metrics/registry.js';
 import { createTaskWithReservations, lockAccountSelection, type TaskRequest } from '../tasks/selection.js';
 
 const DEFAULT_PRIORITY = 5;
@@ -40,6 +41,7 @@ export async function createTaskWithinQuota(db: DbOrTx, accountId: number, req: 
       const { used, resetsAt } = await articlesUsedToday(tx, accountId);
       const remaining = Math.max(0, limits.maxArticlesPerDay - used);
       if (req.articleCount > remaining) {
+        rateLimitRefusals.inc({ code: 'QUOTA_EXCEEDED' });
         throw new AppError(
           429,
           'QUOTA_EXCEEDED',

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { AppError } from '../errors.js';
 import { intArray } from '../../db/sql-int-array.js';
+import { articlesFlagged, articlesSaved } from '../../infra/metrics/registry.js';
 import { PROGRESS_MILESTONES, TASK_EVENTS_CHANNEL } from './task-events.js';
 import { claimPublicationSlots, NEW_MESSAGE_ID, publicationStub } from '../webhooks/index.js';
 
@@ -153,7 +154,11 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
            (SELECT count(pg_notify(${TASK_EVENTS_CHANNEL}, json_build_object('id', id, 'taskId', task_id, 'accountId', account_id)::text)) FROM events)::int AS notified`);
   const row = rows[0]!;
   if (row.state === null) throw new AppError(404, 'NOT_FOUND', `task ${taskId} has no article at position ${position}`);
-  if (row.article_id !== null) return { articleId: row.article_id, inserted: true, webhookDeliveries: row.webhook_deliveries };
+  if (row.article_id !== null) {
+    articlesSaved.inc();
+    if (flags.length > 0) articlesFlagged.inc();
+    return { articleId: row.article_id, inserted: true, webhookDeliveries: row.webhook_deliveries };
+  }
   if (row.state === 'saved' && row.existing_id !== null) return { articleId: row.existing_id, inserted: false, webhookDeliveries: 0 };
   throw new AppError(409, 'ARTICLE_EXISTS', `an article for task ${taskId} position ${position} exists but its item is ${row.state}`);
 }

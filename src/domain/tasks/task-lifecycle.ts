@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { articles, distillations, generationTasks, taskItems, TERMINAL_TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
 import { notFound } from '../errors.js';
+import { articlesFailed, tasksFinished } from '../../infra/metrics/registry.js';
 import { refreshTaskCounters, releaseReservedItems, type TaskCounters } from './task-counters.js';
 import { appendReviewNeeded } from '../articles/review-needed.js';
 import { appendProgressMilestone, appendTaskEvent } from './task-events.js';
@@ -96,7 +97,7 @@ export async function startTask(db: Db, taskId: number, admit?: Admission): Prom
 
 /** Records an article's final failure or skip and gives its reservation back, exactly once. */
 export async function markItem(db: Db, taskId: number, position: number, state: 'failed' | 'skipped', error: string) {
-  return db.transaction(async (tx) => {
+  const moved = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     const moved = await releaseReservedItems(tx, taskId, state, { position, error });
     if (moved === 0) return false;
@@ -110,6 +111,9 @@ export async function markItem(db: Db, taskId: number, position: number, state: 
     await appendProgressMilestone(tx, { accountId: task.accountId, taskId, before: task.progress, counters: { ...counters } });
     return true;
   });
+  // Counted once committed, and only by the call that moved the item (a retried mark moves nothing).
+  if (moved) articlesFailed.inc({ state });
+  return moved;
 }
 
 function summarizeErrors(rows: { state: string; error: string | null }[], requested: number) {
@@ -136,7 +140,7 @@ export type FinalOutcome = (counters: TaskCounters, items: { state: string; erro
  * false when the task was already finished; it is then returned as it is.
  */
 export async function finishOpenTask(db: Db, taskId: number, decide: FinalOutcome): Promise<{ summary: TaskSummary; finishedNow: boolean }> {
-  return db.transaction(async (tx) => {
+  const finished = await db.transaction(async (tx) => {
     const task = await lockTask(tx, taskId);
     if (isTerminal(task.status)) {
       const { status, requestedCount, generatedCount, failedCount, skippedCount, errorMessage } = task;
@@ -155,6 +159,8 @@ export async function finishOpenTask(db: Db, taskId: number, decide: FinalOutcom
     await enqueueTaskWebhooks(tx, task, status, { ...counters, errorMessage });
     return { summary: { taskId, status, ...counters, errorMessage }, finishedNow: true };
   });
+  if (finished.finishedNow) tasksFinished.inc({ status: finished.summary.status });
+  return finished;
 }
 
 /** The webhook events of a task's end, in its final transaction: task.<status>, and review.needed when articles await review. */

@@ -67,9 +67,11 @@ export async function recordDeliveryAttempt(db: Db, o: AttemptOutcome) {
 }
 
 /** Gives up on a delivery (24 h of retries spent, or a failure no retry mends). */
-export async function failDelivery(db: Db, id: number, generation: number, error: string) {
-  await db
+export async function failDelivery(db: Db, id: number, generation: number, error: string): Promise<boolean> {
+  const failed = await db
     .update(d)
     .set({ status: 'failed', lastError: error, completedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(d.id, id), eq(d.generation, generation), eq(d.status, 'pending')));
+    .where(and(eq(d.id, id), eq(d.generation, generation), eq(d.status, 'pending')))
+    .returning({ id: d.id });
+  return failed.length > 0;
 }

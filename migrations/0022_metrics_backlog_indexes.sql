@@ -1,0 +1,2 @@
+CREATE INDEX "generation_tasks_unfinished_idx" ON "generation_tasks" USING btree ("status") WHERE "generation_tasks"."status" IN ('pending', 'running');--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_pending_idx" ON "webhook_deliveries" USING btree ("created_at") WHERE "webhook_deliveries"."status" = 'pending';
