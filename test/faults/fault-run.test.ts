@@ -3,13 +3,13 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { TERMINAL_TASK_STATUSES } from '../../src/db/schema.js';
 import { createAccount } from '../../src/domain/accounts/index.js';
 import { findFreePort } from '../../src/infra/process-utils.js';
 import { callJson } from '../support/api-server.js';
 import { seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 import { ROOT, type ServiceProcess } from '../support/service-process.js';
+import { createTaskThroughOutages, waitForTerminalTasks } from './support/fault-tasks.js';
 import { startCrashablePostgres, type CrashablePostgres } from './support/crashable-postgres.js';
 import { planFaults, seededRandom, type FaultKind } from './support/fault-plan.js';
 import { startFaultyLlm, type FaultyLlm } from './support/faulty-llm.js';
@@ -50,21 +50,6 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** POST a task until one answer is 201; 5xx and network errors (a dependency is down) are retried. */
-async function createTask(url: string, key: string, stats: { retries: number }): Promise<number> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const reply = await callJson(url, 'POST', '/api/article-generation/tasks', key, { articleCount: ARTICLES_PER_TASK, concurrency: 2 }).catch(
-      (err: Error) => ({ status: 0, body: null, text: err.message }),
-    );
-    if (reply.status === 201) return reply.body.taskId as number;
-    if (reply.status !== 0 && reply.status < 500) throw new Error(`task creation answered ${reply.status}: ${reply.text}`);
-    if (Date.now() > deadline) throw new Error(`task creation kept failing for 180 s, last: ${reply.status} ${reply.text}`);
-    stats.retries++;
-    await sleep(1_000);
-  }
-}
-
 function unexpectedExits(): string[] {
   const out: string[] = [];
   for (const p of everyProcess) if (p.unexpectedExit()) out.push(`${p.unexpectedExit()}; last lines:\n${p.tail()}`);
@@ -104,7 +89,7 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
   const created = { retries: 0, ids: [] as number[] };
   const createBatch = async (n: number) => {
     for (let i = 0; i < n; i++) {
-      created.ids.push(await createTask(apiUrl, apiKey, created));
+      created.ids.push(await createTaskThroughOutages(apiUrl, apiKey, { articleCount: ARTICLES_PER_TASK, concurrency: 2 }, created));
       await sleep(200 + Math.floor(random() * 600));
     }
   };
@@ -130,16 +115,8 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
   }
   const faultsDone = Date.now();
 
-  // Every task reaches a terminal state (generous: a crash inside a 1-minute activity costs a minute).
-  const settleDeadline = Date.now() + 10 * 60_000;
-  let open = Infinity;
-  while (open > 0) {
-    const [row] = await database.sql`
-      SELECT count(*)::int AS n FROM generation_tasks WHERE account_id = ${accountId} AND status <> ALL(${[...TERMINAL_TASK_STATUSES]})`;
-    open = row!.n as number;
-    if (open > 0 && Date.now() > settleDeadline) throw new Error(`${open} tasks still not terminal 10 minutes after the last fault`);
-    if (open > 0) await sleep(1_000);
-  }
+  // Every task reaches a terminal state.
+  await waitForTerminalTasks(database, accountId);
   const settled = Date.now();
 
   expect(unexpectedExits()).toEqual([]);
