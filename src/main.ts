@@ -16,6 +16,7 @@ import { startWorker } from './server/run-worker.js';
 import { apiUrlOf, serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
 import { exitOnStartupError, requireFreeApiPort } from './server/startup.js';
+import { resolveWorkflowBundle } from './temporal/workflow-bundle.js';
 
 const TOOLS_DIR = fileURLToPath(new URL('../.tools', import.meta.url));
 
@@ -45,6 +46,9 @@ async function main() {
   await requireFreeApiPort(config.PORT, config.HOST);
 
   onShutdownSignal(log, () => stopAll((err) => log.error({ err }, 'stop failed')));
+  // Cached by source hash; on a miss bundled while PostgreSQL and Temporal start.
+  const workflowBundle = resolveWorkflowBundle({ log });
+  workflowBundle.catch(failStartup);
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
@@ -85,7 +89,7 @@ async function main() {
   const database = connectDatabase(databaseUrl, { max: config.DATABASE_POOL_SIZE });
   stops.push(database.close);
   const account = await ensureDevAccount(database.db, config.dataDir, config.DEV_API_KEY);
-  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log);
+  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log, workflowBundle);
   stops.push(worker.stop);
   const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log, {
     apiKeyHint: embeddedKeyHint(account.keyFile),
@@ -123,7 +127,9 @@ function embeddedKeyHint(keyFile: string | null): string {
   return `This embedded instance's key is kept in the key file in the data folder (also printed at start-up); print it with: cat ${shown}`;
 }
 
-main().catch(async (err) => {
+async function failStartup(err: unknown) {
   await stopAll();
   exitOnStartupError(err);
-});
+}
+
+main().catch(failStartup);

@@ -13,6 +13,7 @@ import { resumeUnfinishedTasks } from '../temporal/resume-tasks.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { ensureUsageVerificationSchedule } from '../temporal/usage-verification-schedule.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
+import type { WorkflowBundle } from '../temporal/workflow-bundle.js';
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
 import { retryStartupStep } from './retry-startup-step.js';
 
@@ -22,9 +23,17 @@ const WEBHOOK_SWEEP_AGE_MS = 10_000;
 /**
  * Starts the workers of one process and resumes tasks left without a workflow. Every step that reaches
  * PostgreSQL or Temporal waits out their restarts (retryStartupStep), so a worker started during one polls
- * once it is over.
+ * once it is over. `workflowBundle` (resolveWorkflowBundle) is a promise so its caller can start resolving
+ * it first, beside the waits for PostgreSQL and Temporal.
  */
-export async function startWorker(config: Config, database: Database, temporalAddress: string, codec: PayloadCodec & SecretSealer, log: Logger) {
+export async function startWorker(
+  config: Config,
+  database: Database,
+  temporalAddress: string,
+  codec: PayloadCodec & SecretSealer,
+  log: Logger,
+  workflowBundle: Promise<WorkflowBundle>,
+) {
   const step = <T>(name: string, fn: () => Promise<T>) => retryStartupStep(name, fn, { log });
   installTemporalRuntime();
   const llm = createLlmClient({
@@ -65,6 +74,8 @@ export async function startWorker(config: Config, database: Database, temporalAd
     webhooks: webhookSettings(config),
     sealer: codec,
   });
+  const bundle = await workflowBundle;
+  log.info({ codePath: bundle.codePath, hash: bundle.hash, source: bundle.source }, 'workflow bundle loaded from codePath');
   const workers = await step('creating the workers', () => createTaskWorkers({
     extraActivities,
     connection,
@@ -75,8 +86,11 @@ export async function startWorker(config: Config, database: Database, temporalAd
     codec,
     llmConcurrency: config.LLM_CONCURRENCY,
     llmMaxRps: config.LLM_MAX_RPS,
+    workflowBundle: { codePath: bundle.codePath },
   }));
   const running = workers.run();
+  // The workers are RUNNING (polling both queues) from here; the rest of the start-up runs beside them.
+  log.info({ sinceProcessStartMs: Math.round(process.uptime() * 1000) }, 'worker polling');
   await step('resuming unfinished tasks', () => resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log));
   const webhookTarget = { client: temporal.client, taskQueue: config.TASK_QUEUE, webhooks: webhookSettings(config) };
   const reconcileTasks = () => reconcileClosedWorkflows(database.db, temporal.client, log);

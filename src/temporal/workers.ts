@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { scrubQueryErrors } from './activity-error-scrub.js';
@@ -25,8 +24,6 @@ export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN'
   runtimeInstalled = true;
 }
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-
 export interface TaskWorkersOptions {
   connection: NativeConnection;
   namespace: string;
@@ -44,8 +41,8 @@ export interface TaskWorkersOptions {
   llmMaxRps?: number | undefined;
   /** More activities for the main queue (usage verification, scheduled generation). */
   extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
-  /** A prebuilt bundle (tests build one, with FAILURE_CONVERTER_PATH); otherwise the workflows are bundled from source. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The bundled workflow code (resolveWorkflowBundle, or the tests' one): never bundled here, at every worker start. */
+  workflowBundle: { codePath: string };
 }
 
 /**
@@ -54,14 +51,13 @@ export interface TaskWorkersOptions {
  */
 export async function createTaskWorkers(o: TaskWorkersOptions) {
   const { generateArticle, ...dbActivities } = o.activities;
-  const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
   const dataConverter = encryptedDataConverter(o.codec);
   const main = await Worker.create({
     connection: o.connection,
     dataConverter,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...workflowSource,
+    workflowBundle: o.workflowBundle,
     activities: { ...dbActivities, ...o.extraActivities },
     interceptors: { activity: [scrubQueryErrors] },
   });

@@ -1,16 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import proto from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { expect, it } from 'vitest';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter.js';
-import { WORKFLOWS_PATH } from '../../src/temporal/workers.js';
+import { expect, inject, it } from 'vitest';
 import { replayWithCurrentCode } from '../support/replay.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/histories');
 
-it('the workflow bundle builds and keeps Node built-ins, the DB and the network out', async () => {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+it('the workflow bundle (the one workers load, built by the test setup on a cache miss) keeps Node built-ins, the DB and the network out', async () => {
+  const code = await readFile(inject('workflowBundlePath'), 'utf8');
   expect(code).toContain('articleGenerationWorkflow');
   // webpack keys every module by its path ("./node_modules/...", "./src/..."); it never emits require("...").
   const modules = [...code.matchAll(/"\.\/((?:node_modules|src)\/[^"]+)"/g)].map((m) => m[1]!);
