@@ -23,6 +23,10 @@ cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 })
 const WORKER_TARGET_MS = 2000;
 const NPM_START_WARM_TARGET_MS = 3000;
 const REPEATS = 3;
+const READY_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 30_000;
+/** BENCH_STARTUP_LOG=1: every started process's output, each line prefixed with ms since its spawn. */
+const SHOW_OUTPUT = process.env.BENCH_STARTUP_LOG === '1';
 
 interface Figure {
   name: string;
@@ -30,15 +34,26 @@ interface Figure {
   target?: number;
 }
 
-/** Runs `command`, resolves with ms from spawn to the first output matching `ready`, then stops it (SIGINT) and waits for its exit. */
-async function timeToReady(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<number> {
+/**
+ * Runs `command`, resolves with ms from spawn to the first output matching `ready`, then, once it printed
+ * `stoppable` (its signal handler is in place), stops it (SIGTERM) and waits for its exit.
+ */
+async function timeToReady(command: string, args: string[], env: Record<string, string>, ready: RegExp, stoppable = ready): Promise<number> {
   const started = performance.now();
   const child = cleanup.spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let readyAt: number | undefined;
   const ms = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: no ${ready} within ${READY_TIMEOUT_MS} ms:\n${out.slice(-2000)}`)), READY_TIMEOUT_MS);
     const onData = (b: Buffer) => {
+      const at = performance.now() - started;
       out += b.toString();
-      if (ready.test(out)) resolve(performance.now() - started);
+      if (SHOW_OUTPUT) for (const line of b.toString().trimEnd().split('\n')) console.error(`[${at.toFixed(0).padStart(6)} ms] ${line.slice(0, 240)}`);
+      if (ready.test(out) && stoppable.test(out)) {
+        clearTimeout(timer);
+        resolve(readyAt ?? at);
+      }
+      if (ready.test(out)) readyAt ??= at;
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -48,11 +63,15 @@ async function timeToReady(command: string, args: string[], env: Record<string, 
   return ms;
 }
 
+/** SIGTERM to its process group (a shell's background job ignores SIGINT, and so would its children). */
 async function stop(child: ChildProcess) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid!, 'SIGINT');
+  process.kill(-child.pid!, 'SIGTERM');
+  if (SHOW_OUTPUT) console.error(`[bench] SIGTERM to process group ${child.pid}`);
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
+  clearTimeout(timer);
 }
 
 function run(command: string, args: string[]) {
@@ -85,8 +104,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function measureWorkers(env: Record<string, string>): Promise<Figure[]> {
   const polling = /"msg":"worker polling"/;
-  const compiled = () => timeToReady(process.execPath, ['dist/worker.js'], env, polling);
-  const fromSource = () => timeToReady(process.execPath, ['--import', 'tsx', 'src/worker.ts'], env, polling);
+  // The worker's SIGTERM handler is set once its start-up is over ("worker running").
+  const running = /"msg":"worker running"/;
+  const compiled = () => timeToReady(process.execPath, ['dist/worker.js'], env, polling, running);
+  const fromSource = () => timeToReady(process.execPath, ['--import', 'tsx', 'src/worker.ts'], env, polling, running);
   // The first compiled start reads dist/ and the bundle from disk; the later ones from the page cache.
   const compiledFirst = await compiled();
   const compiledRuns = [];

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { StartupError } from '../infra/startup-error.js';
@@ -96,7 +96,12 @@ async function loadOrBuildCached(root: string, log: Logger | undefined): Promise
   const hash = await workflowSourceHash(root);
   const dir = path.join(root, CACHE_DIR);
   const codePath = path.join(dir, `${hash}.js`);
-  if (await stat(codePath).catch(() => null)) return { codePath, hash, source: 'cache' };
+  if (await stat(codePath).catch(() => null)) {
+    // Marked as used, so pruning keeps the bundles in use, not the ones built last.
+    const now = new Date();
+    await utimes(codePath, now, now).catch(() => undefined);
+    return { codePath, hash, source: 'cache' };
+  }
   log?.info({ hash }, 'bundling the workflow code (once per change of the workflow sources; cached under node_modules/.cache)');
   const ms = await bundleTo(root, codePath);
   log?.info({ hash, ms }, 'workflow code bundled');
