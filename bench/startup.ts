@@ -175,7 +175,7 @@ async function main() {
 
   const load = `load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after`;
   const cpus = `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}`;
-  const rows = figures.map((f) => `| ${f.name} | ${(f.ms / 1000).toFixed(2)} s | ${f.target ? `<= ${f.target / 1000} s ${f.ms <= f.target ? 'met' : '**not met**'}` : '(cold figure, no target)'} |`);
+  const rows = figures.map((f) => `| ${f.name} | ${(f.ms / 1000).toFixed(2)} s | ${f.target ? `<= ${f.target / 1000} s ${f.ms <= f.target ? 'met' : '**not met**'}` : '(no target)'} |`);
   const table = ['| measure | this run | target (quiet machine) |', '| --- | --- | --- |', ...rows].join('\n');
   console.log(`\n${cpus}, Node ${process.version}, ${load}\n\n${table}\n`);
   await writeBenchSection(
