@@ -17,10 +17,15 @@ class SdkLogger extends DefaultLogger {
   }
 }
 
-/** Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. */
+/**
+ * Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. The SDK's
+ * signal handlers stay off: they shut the workers down without ending the process, so a SIGTERM during
+ * start-up (before the process's own handler, server/shutdown.ts) left a process logging "worker running"
+ * with no pollers; without them that SIGTERM ends the process, and a later one drains it in order.
+ */
 export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN') {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new SdkLogger(level) });
+  Runtime.install({ logger: new SdkLogger(level), shutdownSignals: [] });
   runtimeInstalled = true;
 }
 
