@@ -23,6 +23,7 @@ import { connectTemporal } from '../src/temporal/connect.js';
 import { AesGcmPayloadCodec } from '../src/temporal/payload-codec.js';
 import { startTaskWorkflow } from '../src/temporal/start-task-workflow.js';
 import { createTaskWorkers, installTemporalRuntime } from '../src/temporal/workers.js';
+import { resolveWorkflowBundle } from '../src/temporal/workflow-bundle.js';
 import { startLlmStub } from '../test/support/llm-stub.js';
 import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
@@ -64,6 +65,7 @@ async function main() {
   const llmPolicy = { timeoutMs: 60_000, maxAttempts: 3, retryInitialMs: 200, heartbeatTimeoutMs: 20_000, maxRewrites: 2 };
   const workers = await createTaskWorkers({
     connection, namespace: 'default', taskQueue: target.taskQueue, llmTaskQueue: `fair-llm-${suffix}`, codec, llmConcurrency: LLM_CONCURRENCY,
+    workflowBundle: { codePath: (await resolveWorkflowBundle()).codePath },
     activities: createActivities({ db: database.db, llm: createOpenAiClient({ baseUrl: stub.url, model: 'stub', timeoutMs: 60_000 }), log: createLogger('silent'), llmTaskQueue: `fair-llm-${suffix}`, llmPolicy }),
   });
   const running = workers.run();

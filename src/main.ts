@@ -17,6 +17,7 @@ import { startWorker } from './server/run-worker.js';
 import { apiUrlOf, serveApi } from './server/serve-api.js';
 import { onShutdownSignal } from './server/shutdown.js';
 import { exitOnStartupError, requireFreeApiPort } from './server/startup.js';
+import { resolveWorkflowBundle } from './temporal/workflow-bundle.js';
 
 const TOOLS_DIR = fileURLToPath(new URL('../.tools', import.meta.url));
 
@@ -46,6 +47,9 @@ async function main() {
   await requireFreeApiPort(config.PORT, config.HOST);
 
   onShutdownSignal(log, () => stopAll((err) => log.error({ err }, 'stop failed')));
+  // Cached by source hash; on a miss bundled while PostgreSQL and Temporal start.
+  const workflowBundle = resolveWorkflowBundle({ log });
+  workflowBundle.catch(failStartup);
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
@@ -90,7 +94,7 @@ async function main() {
   const sdkAddress = config.METRICS_PORT === undefined ? undefined : await sdkMetricsAddress();
   const metrics = await startMetricsEndpoint(config, database, { sdkAddress });
   if (metrics) stops.push(metrics.close);
-  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log, { sdkMetricsAddress: sdkAddress });
+  const worker = await startWorker(config, database, temporalAddress, payloadCodec.codec, log, workflowBundle, { sdkMetricsAddress: sdkAddress });
   stops.push(worker.stop);
   const api = await serveApi(config, database, temporalAddress, payloadCodec.codec, log, {
     apiKeyHint: embeddedKeyHint(account.keyFile),
@@ -129,7 +133,9 @@ function embeddedKeyHint(keyFile: string | null): string {
   return `This embedded instance's key is kept in the key file in the data folder (also printed at start-up); print it with: cat ${shown}`;
 }
 
-main().catch(async (err) => {
+async function failStartup(err: unknown) {
   await stopAll();
   exitOnStartupError(err);
-});
+}
+
+main().catch(failStartup);

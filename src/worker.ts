@@ -9,6 +9,7 @@ import { startWorker } from './server/run-worker.js';
 import { onShutdownSignal } from './server/shutdown.js';
 import { exitOnStartupError, requireSetting } from './server/startup.js';
 import { waitForPostgres, waitForTemporal } from './server/wait-for-dependencies.js';
+import { resolveWorkflowBundle } from './temporal/workflow-bundle.js';
 
 /** `npm run worker`: a worker process against DATABASE_URL and TEMPORAL_ADDRESS; run as many as you like. */
 async function main() {
@@ -16,6 +17,10 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL).child({ process: 'worker' });
   const url = requireSetting(config.DATABASE_URL, 'DATABASE_URL', 'npm run worker');
   const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  // Checked (compiled) or bundled on a cache miss (tsx) while the dependencies are waited for; a stale
+  // or missing bundle ends the start at once, not once PostgreSQL and Temporal answer.
+  const workflowBundle = resolveWorkflowBundle({ log });
+  workflowBundle.catch(exitOnStartupError);
   const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run worker' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
@@ -24,7 +29,7 @@ async function main() {
   const sdkAddress = config.METRICS_PORT === undefined ? undefined : await sdkMetricsAddress();
   const metrics = await startMetricsEndpoint(config, database, { sdkAddress });
   if (metrics) log.info({ url: metrics.url }, 'metrics endpoint listening');
-  const worker = await startWorker(config, database, temporalAddress, codec, log, { sdkMetricsAddress: sdkAddress });
+  const worker = await startWorker(config, database, temporalAddress, codec, log, workflowBundle, { sdkMetricsAddress: sdkAddress });
   onShutdownSignal(log, async () => {
     await worker.stop();
     await metrics?.close();

@@ -1,14 +1,12 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { runMigrations } from '../src/db/migrate.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
-import { WORKFLOWS_PATH } from '../src/temporal/workers.js';
-import { FAILURE_CONVERTER_PATH } from '../src/temporal/data-converter.js';
+import { resolveWorkflowBundle } from '../src/temporal/workflow-bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +21,7 @@ const log = { info: (m: string) => console.log(`[setup] ${m}`), warn: (m: string
 
 /**
  * The real services every integration test uses: a fresh PostgreSQL (embedded-postgres, or
- * DATABASE_URL when set), a fresh Temporal dev server, and the workflow bundle built once. A service
+ * DATABASE_URL when set), a fresh Temporal dev server, and the workflow bundle (cached by source hash). A service
  * that cannot start fails the run.
  */
 export default async function setup(project: TestProject) {
@@ -66,9 +64,11 @@ export default async function setup(project: TestProject) {
   });
   stops.push(temporal.stop);
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
-  const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
-  await writeFile(workflowBundlePath, bundle.code);
+  // The cache `npm start` and `npm run worker` use: bundled once per change of the workflow sources, and
+  // already there for the worker processes the tests start.
+  const bundle = await resolveWorkflowBundle({ mode: 'on-demand' });
+  log.info(`workflow bundle (${bundle.source}): ${path.relative(ROOT, bundle.codePath)}`);
+  const workflowBundlePath = bundle.codePath;
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', temporal.address);

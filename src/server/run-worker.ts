@@ -13,6 +13,7 @@ import { resumeUnfinishedTasks } from '../temporal/resume-tasks.js';
 import { ensureSearchAttributes } from '../temporal/search-attributes.js';
 import { ensureUsageVerificationSchedule } from '../temporal/usage-verification-schedule.js';
 import { startWebhookDeliveries } from '../temporal/webhook-deliveries.js';
+import type { WorkflowBundle } from '../temporal/workflow-bundle.js';
 import { createTaskWorkers, installTemporalRuntime } from '../temporal/workers.js';
 import { retryStartupStep } from './retry-startup-step.js';
 
@@ -23,7 +24,8 @@ const WEBHOOK_SWEEP_AGE_MS = 10_000;
  * Starts the workers of one process and resumes tasks left without a workflow. `sdkMetricsAddress`: where the
  * Temporal SDK serves its own metrics (the process's /metrics proxies them). Every step that reaches
  * PostgreSQL or Temporal waits out their restarts (retryStartupStep), so a worker started during one polls
- * once it is over.
+ * once it is over. `workflowBundle` (resolveWorkflowBundle) is a promise so its caller can start resolving
+ * it first, beside the waits for PostgreSQL and Temporal.
  */
 export async function startWorker(
   config: Config,
@@ -31,6 +33,7 @@ export async function startWorker(
   temporalAddress: string,
   codec: PayloadCodec & SecretSealer,
   log: Logger,
+  workflowBundle: Promise<WorkflowBundle>,
   opts: { sdkMetricsAddress?: string } = {},
 ) {
   const step = <T>(name: string, fn: () => Promise<T>) => retryStartupStep(name, fn, { log });
@@ -73,6 +76,8 @@ export async function startWorker(
     webhooks: webhookSettings(config),
     sealer: codec,
   });
+  const bundle = await workflowBundle;
+  log.info({ codePath: bundle.codePath, hash: bundle.hash, source: bundle.source }, 'workflow bundle loaded from codePath');
   const workers = await step('creating the workers', () => createTaskWorkers({
     extraActivities,
     connection,
@@ -83,8 +88,11 @@ export async function startWorker(
     codec,
     llmConcurrency: config.LLM_CONCURRENCY,
     llmMaxRps: config.LLM_MAX_RPS,
+    workflowBundle: { codePath: bundle.codePath },
   }));
   const running = workers.run();
+  // The workers are RUNNING (polling both queues) from here; the rest of the start-up runs beside them.
+  log.info({ sinceProcessStartMs: Math.round(process.uptime() * 1000) }, 'worker polling');
   await step('resuming unfinished tasks', () => resumeUnfinishedTasks(database.db, { client: temporal.client, taskQueue: config.TASK_QUEUE }, log));
   const webhookTarget = { client: temporal.client, taskQueue: config.TASK_QUEUE, webhooks: webhookSettings(config) };
   const reconcileTasks = () => reconcileClosedWorkflows(database.db, temporal.client, log);

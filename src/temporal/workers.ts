@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { scrubQueryErrors } from './activity-error-scrub.js';
@@ -23,19 +22,21 @@ class SdkLogger extends DefaultLogger {
  * Quiets the SDK's own logger to warnings once per process; our pino logger reports the rest. With
  * `prometheusBindAddress` the SDK's own worker metrics (pollers, slots, schedule-to-start, sticky cache) are
  * served there in Prometheus text, counters with `_total` and durations in seconds; our /metrics proxies them.
+ * The SDK's signal handlers stay off: they shut the workers down without ending the process, so a SIGTERM
+ * during start-up (before the process's own handler, server/shutdown.ts) left a process logging "worker
+ * running" with no pollers; without them that SIGTERM ends the process, and a later one drains it in order.
  */
 export function installTemporalRuntime(level: 'WARN' | 'ERROR' | 'INFO' = 'WARN', opts: { prometheusBindAddress?: string } = {}) {
   if (runtimeInstalled) return;
   Runtime.install({
     logger: new SdkLogger(level),
+    shutdownSignals: [],
     ...(opts.prometheusBindAddress
       ? { telemetryOptions: { metrics: { prometheus: { bindAddress: opts.prometheusBindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } } }
       : {}),
   });
   runtimeInstalled = true;
 }
-
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface TaskWorkersOptions {
   connection: NativeConnection;
@@ -54,8 +55,8 @@ export interface TaskWorkersOptions {
   llmMaxRps?: number | undefined;
   /** More activities for the main queue (usage verification, scheduled generation). */
   extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
-  /** A prebuilt bundle (tests build one, with FAILURE_CONVERTER_PATH); otherwise the workflows are bundled from source. */
-  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The bundled workflow code (resolveWorkflowBundle, or the tests' one): never bundled here, at every worker start. */
+  workflowBundle: { codePath: string };
 }
 
 /**
@@ -64,14 +65,13 @@ export interface TaskWorkersOptions {
  */
 export async function createTaskWorkers(o: TaskWorkersOptions) {
   const { generateArticle, ...dbActivities } = o.activities;
-  const workflowSource = o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
   const dataConverter = encryptedDataConverter(o.codec);
   const main = await Worker.create({
     connection: o.connection,
     dataConverter,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...workflowSource,
+    workflowBundle: o.workflowBundle,
     activities: { ...dbActivities, ...o.extraActivities },
     interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
   });

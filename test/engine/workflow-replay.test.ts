@@ -1,16 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import proto from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { expect, it } from 'vitest';
-import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter.js';
-import { WORKFLOWS_PATH } from '../../src/temporal/workers.js';
-import { replayWithCurrentCode } from '../support/replay.js';
+import { readFile } from 'node:fs/promises';
+import { expect, inject, it } from 'vitest';
+import { replayRecordedHistories } from '../support/replay.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/histories');
-
-it('the workflow bundle builds and keeps Node built-ins, the DB and the network out', async () => {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
+it('the workflow bundle (the one workers load, built by the test setup on a cache miss) keeps Node built-ins, the DB and the network out', async () => {
+  const code = await readFile(inject('workflowBundlePath'), 'utf8');
   expect(code).toContain('articleGenerationWorkflow');
   // webpack keys every module by its path ("./node_modules/...", "./src/..."); it never emits require("...").
   const modules = [...code.matchAll(/"\.\/((?:node_modules|src)\/[^"]+)"/g)].map((m) => m[1]!);
@@ -24,16 +17,7 @@ it('the workflow bundle builds and keeps Node built-ins, the DB and the network 
 }, 120_000);
 
 it('replays every stored history with the current workflow code (determinism guard)', async () => {
-  const files = (await readdir(FIXTURES)).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThan(0);
-  let encrypted = 0;
-  for (const file of files) {
-    // protobufjs JSON (as fetchHistory's result serializes), read back into a History message.
-    const json = await readFile(path.join(FIXTURES, file), 'utf8');
-    if (json.includes(Buffer.from('binary/encrypted').toString('base64'))) encrypted++;
-    const history = proto.temporal.api.history.v1.History.fromObject(JSON.parse(json));
-    // Encrypted fixtures need the test keys; plain ones (recorded before encryption) pass the replay codec.
-    await replayWithCurrentCode(history, file);
-  }
+  const { replayed, encrypted } = await replayRecordedHistories();
+  expect(replayed).toBeGreaterThan(0);
   expect(encrypted, 'fixtures recorded with the payload codec (test/engine/encrypted-history.test.ts)').toBeGreaterThan(0);
 });

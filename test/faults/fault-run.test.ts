@@ -12,6 +12,7 @@ import { ROOT, type ServiceProcess } from '../support/service-process.js';
 import { createTaskThroughOutages, waitForTerminalTasks } from './support/fault-tasks.js';
 import { startCrashablePostgres, type CrashablePostgres } from './support/crashable-postgres.js';
 import { planFaults, seededRandom, type FaultKind } from './support/fault-plan.js';
+import { idleAfterFaults, type TaskTimeline } from './support/idle-after-fault.js';
 import { startFaultyLlm, type FaultyLlm } from './support/faulty-llm.js';
 import { startRestartableTemporal, type RestartableTemporal } from './support/restartable-temporal.js';
 import { startApiProcess, startWorkerProcess, type ServiceEnv } from './support/service-processes.js';
@@ -94,10 +95,12 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
     }
   };
   const injected: string[] = [];
+  const faultTimes: { kind: FaultKind; at: number }[] = [];
   for (const fault of plan) {
     const creating = createBatch(Math.min(batch, TASKS - created.ids.length));
     await sleep(fault.waitMs);
     const at = `${((Date.now() - ready) / 1000).toFixed(1)}s`;
+    faultTimes.push({ kind: fault.kind, at: Date.now() });
     if (fault.kind === 'worker-kill') {
       const victim = workers[fault.target]!;
       await victim.kill();
@@ -140,12 +143,29 @@ it(`survives worker kills, PostgreSQL crash restarts and Temporal restarts with 
   const [slowest] = await database.sql`
     SELECT max(extract(epoch FROM completed_at - submitted_at))::float AS s FROM generation_tasks WHERE account_id = ${accountId}`;
   const byKind = Object.entries(FAULTS).map(([k, n]) => `${n} ${k}`).join(', ');
+  const timelineRows = await database.sql`
+    SELECT t.id, (extract(epoch FROM t.submitted_at) * 1000)::float8 AS submitted, (extract(epoch FROM t.completed_at) * 1000)::float8 AS completed,
+      coalesce(json_agg((extract(epoch FROM a.created_at) * 1000)::float8) FILTER (WHERE a.id IS NOT NULL), '[]') AS saved
+    FROM generation_tasks t LEFT JOIN articles a ON a.task_id = t.id
+    WHERE t.account_id = ${accountId} GROUP BY t.id`;
+  const timelines: TaskTimeline[] = timelineRows.map((r) => ({
+    taskId: r.id as number,
+    submittedAt: Number(r.submitted),
+    completedAt: Number(r.completed),
+    savedAt: r.saved as number[],
+  }));
+  const idleLine = (label: string, faults: { at: number }[]) => {
+    const f = idleAfterFaults(faults, timelines);
+    return `${label} p50 ${(f.p50 / 1000).toFixed(1)} s, p95 ${(f.p95 / 1000).toFixed(1)} s, max ${(f.max / 1000).toFixed(1)} s over ${f.count} (task, fault) pairs`;
+  };
+  const idleByKind = (Object.keys(FAULTS) as FaultKind[]).map((k) => idleLine(k, faultTimes.filter((f) => f.kind === k)));
   console.log(
     [
       `[faults] seed ${SEED}: ${created.ids.length} tasks created through the API (${created.retries} creation retries), ` +
         `${articles!.n} articles; tasks ${statuses.map((r) => `${r.status} ${r.n}`).join(', ')}; items ${items.map((r) => `${r.state} ${r.n}`).join(', ')}`,
       `[faults] injected ${injected.length} faults (${byKind}): ${injected.join('; ')}`,
       ...failures.map((r) => `[faults] ${r.n} items not saved: ${String(r.error).slice(0, 300)}`),
+      `[faults] idle after fault (a task open at a fault: the time to its next save, or to its end): ${idleLine('all', faultTimes)}; ${idleByKind.join('; ')}`,
       `[faults] LLM: ${llm.stub.requests.length} requests, ${llm.counts.serverErrors} 500s, ${llm.counts.rateLimited} 429s`,
       `[faults] durations: start-up ${((ready - t0) / 1000).toFixed(0)} s, faults ${((faultsDone - ready) / 1000).toFixed(0)} s, ` +
         `settling ${((settled - faultsDone) / 1000).toFixed(0)} s, slowest task ${Number(slowest!.s).toFixed(0)} s; ` +

@@ -27,8 +27,15 @@ describe('docker-compose', () => {
     expect(blocks.temporal).toMatch(/image: temporalio\/server:1\.32\./);
     expect(blocks.api).toMatch(/postgres: \{ condition: service_healthy \}/);
     expect(blocks.worker).toMatch(/depends_on: \*app-depends/);
-    // The app runs as node itself (npm exits on SIGTERM without passing it on), with an init process.
-    expect(blocks.api).toMatch(/command: \['node', '--import', 'tsx', 'src\/api-server\.ts'\]\n\s+init: true/);
-    expect(blocks.worker).toMatch(/command: \['node', '--import', 'tsx', 'src\/worker\.ts'\]\n\s+init: true/);
+    // The app runs compiled (`npm run build` in the image), as node itself (npm exits on SIGTERM without
+    // passing it on), with an init process.
+    expect(blocks.api).toMatch(/command: \['node', 'dist\/api-server\.js'\]\n\s+init: true/);
+    expect(blocks.worker).toMatch(/command: \['node', 'dist\/worker\.js'\]\n\s+init: true/);
+  });
+
+  it('builds the image in two stages: `npm run build` with the dev dependencies, then dist/ beside the production ones', async () => {
+    const dockerfile = await readFile(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toMatch(/FROM node:20\S* AS build[\s\S]*RUN npm run build[\s\S]*FROM node:20[\s\S]*npm ci --omit=dev[\s\S]*COPY --from=build \/app\/dist \.\/dist/);
+    expect(await readFile(new URL('../../.dockerignore', import.meta.url), 'utf8')).toMatch(/^dist$[\s\S]*^node_modules$|^node_modules$[\s\S]*^dist$/m);
   });
 });

@@ -25,12 +25,14 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a TypeScript entry point (`src/main.ts`, `src/api-server.ts`, `src/worker.ts`, a test's own load
- * script) as a real child process from the repository root, with the tests' payload keys and `env` on top
- * of the test's environment. The one way the tests run a process of their own.
+ * Runs an entry point (`src/main.ts`, `src/api-server.ts`, `src/worker.ts`, a test's own load script through
+ * tsx; a compiled one such as `dist/worker.js` with node alone) as a real child process from the repository
+ * root, with the tests' payload keys and `env` on top of the test's environment. The one way the tests run a
+ * process of their own.
  */
-export function startServiceProcess(entry: string, env: Record<string, string>, name = path.basename(entry, '.ts')): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function startServiceProcess(entry: string, env: Record<string, string>, name = path.basename(entry).replace(/\.(ts|js)$/, '')): ServiceProcess {
+  const args = entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
