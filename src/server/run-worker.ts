@@ -53,6 +53,7 @@ export async function startWorker(config: Config, database: Database, temporalAd
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
+    distillConcurrency: config.DISTILL_CONCURRENCY,
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
