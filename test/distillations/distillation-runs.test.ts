@@ -1,4 +1,8 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { distillationRunWorkflowId } from '../../src/shared/distillation-runs.js';
+import { replayWithCurrentCode } from '../support/replay.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import { NO_USABLE_QUESTIONS } from '../../src/activities/distillation-runs.js';
 import { startApiServer, waitFor } from '../support/api-server.js';
@@ -18,6 +22,15 @@ async function runEnd(key: string, runId: number) {
     const { body } = await call('GET', `${R}/${runId}`, key);
     return TERMINAL.includes(body.status) ? body : undefined;
   }, 60_000);
+}
+
+/** The run's history replays with the current code, and joins the replay fixtures when recording. */
+async function replayAndRecord(runId: number, fixture: string) {
+  const history = await stack.worker.client.workflow.getHandle(distillationRunWorkflowId(runId)).fetchHistory();
+  await replayWithCurrentCode(history, fixture);
+  if (process.env.RECORD_WORKFLOW_HISTORIES) {
+    await writeFile(path.resolve(import.meta.dirname, `../fixtures/histories/${fixture}.json`), JSON.stringify(history));
+  }
 }
 
 async function topicsOf(accountId: number, keyword: string) {
@@ -61,6 +74,7 @@ describe('distillation runs', () => {
     }
     expect(await topicsOf(accountId, 'empty keyword')).toEqual([]);
     expect(await invariantViolations(stack.database, accountId)).toEqual([]);
+    await replayAndRecord(run.id, 'distillation-run-20-keywords-one-retried-one-failed');
   });
 
   it('drops questions that repeat existing topics (normalised or near) and each other; an existing keyword gets the new ones', async () => {
@@ -107,6 +121,7 @@ describe('distillation runs', () => {
     expect((await topicsOf(accountId, 'fast a'))[0]!.topic_count).toBe(3);
     expect(await topicsOf(accountId, 'slow a')).toEqual([]);
     expect((await call('POST', `${R}/${runId}/cancel`, key)).body.error.code).toBe('RUN_ALREADY_FINISHED');
+    await replayAndRecord(runId, 'distillation-run-canceled-midway');
   });
 
   it('with review the questions wait; accept keeps the named ones and drops the rest', async () => {
