@@ -86,6 +86,8 @@ describe('every answer of every route matches the document', () => {
     const toCancel = await hit('POST', DR, {}, { key, json: { keywords: ['flaky run'], questionsPerKeyword: 1 } });
     await hit('POST', `${DR}/{id}/cancel`, { id: toCancel.body.id }, { key });
     await hit('GET', `${DR}/{id}`, { id: 999_999 }, { key });
+    await hit('GET', `${DR}/{id}/events`, { id: run.body.id }, { key });
+    await hit('GET', `${DR}/{id}/events`, { id: run.body.id }, { key, query: '?lastEventId=x' });
 
     const ingredients: Record<string, number> = {};
     const resources: [string, string, unknown][] = [

@@ -9,6 +9,7 @@ import { startApiServer, waitFor } from '../support/api-server.js';
 import { newAccount, seedDistillations } from '../support/db.js';
 import { invariantViolations } from '../support/invariants.js';
 import { keywordOf, stubQuestions } from '../support/llm-stub.js';
+import { openSse, readUntilEnd } from '../support/sse.js';
 import { useTestStack } from '../support/stack.js';
 
 /** Issue 17, distilling keywords: runs on the real stack (PostgreSQL, Temporal, worker, loopback LLM). */
@@ -151,6 +152,24 @@ describe('distillation runs', () => {
     expect(await invariantViolations(stack.database, accountId)).toEqual([]);
   });
 
+  it("streams the run's progress as Server-Sent Events until its final event; a client with the final event gets 204", async () => {
+    const { apiKey: key } = await newAccount(stack.database);
+    stack.stub.setBehavior((req) => (keywordOf(req) === 'broken' ? { content: '[]' } : {}));
+    const created = await call('POST', R, key, { keywords: ['lamp', 'broken', 'desk'], questionsPerKeyword: 2 });
+    const conn = await openSse(`${stack.api.url}${R}/${created.body.id}/events`, { authorization: `Bearer ${key}` });
+    expect(conn.status).toBe(200);
+    const messages = await readUntilEnd(conn);
+    const types = messages.map((m) => m.event);
+    expect(types[0]).toBe('distillation.run.started');
+    expect(types.at(-1)).toBe('distillation.run.completed');
+    expect(types.filter((t) => t === 'distillation.keyword.done')).toHaveLength(2);
+    const failed = messages.find((m) => m.event === 'distillation.keyword.failed')!;
+    expect(JSON.parse(failed.data)).toMatchObject({ runId: created.body.id, type: 'distillation.keyword.failed', data: { keyword: 'broken', error: NO_USABLE_QUESTIONS } });
+    expect(JSON.parse(messages.at(-1)!.data).data).toEqual({ keywordCount: 3, doneCount: 2, failedCount: 1, canceledCount: 0, errorMessage: null });
+    const again = await openSse(`${stack.api.url}${R}/${created.body.id}/events`, { authorization: `Bearer ${key}`, 'last-event-id': messages.at(-1)!.id! });
+    expect(again.status).toBe(204);
+  });
+
   it('refuses bad requests with 400 and keeps nothing; another account sees 404', async () => {
     const { apiKey: key, accountId } = await newAccount(stack.database);
     for (const body of [
@@ -164,8 +183,8 @@ describe('distillation runs', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBeTypeOf('string');
     }
-    const [{ n }] = await stack.database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM distillation_runs WHERE account_id = ${accountId}`;
-    expect(n).toBe(0);
+    const [row] = await stack.database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM distillation_runs WHERE account_id = ${accountId}`;
+    expect(row!.n).toBe(0);
     const other = await newAccount(stack.database);
     stack.stub.setBehavior(() => ({}));
     const created = await call('POST', R, key, { keywords: ['mine'], questionsPerKeyword: 1 });
@@ -182,8 +201,8 @@ describe('distillation runs', () => {
       const refused = await limited.call('POST', R, key, { keywords: ['three', 'four'], questionsPerKeyword: 1 });
       expect(refused.status).toBe(429);
       expect(refused.body.error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'distilledKeywordsPerDay', limit: 3, used: 2, remaining: 1, requested: 2 } });
-      const [{ n }] = await stack.database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM distillation_runs WHERE account_id = ${accountId}`;
-      expect(n).toBe(1);
+      const [row] = await stack.database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM distillation_runs WHERE account_id = ${accountId}`;
+      expect(row!.n).toBe(1);
     } finally {
       await limited.close();
     }

@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { acceptInput, distillationRunInput } from '../../domain/distillations/runs/run-input.js';
-import { getRunDetail, listRuns } from '../../domain/distillations/runs/run-queries.js';
+import { getRun, getRunDetail, listRuns } from '../../domain/distillations/runs/run-queries.js';
 import { acceptRunQuestions } from '../../domain/distillations/runs/run-review.js';
 import type { RouteDeps } from '../../http/deps.js';
 import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
+import { lastEventId, MAX_EVENT_ID } from '../../http/last-event-id.js';
+import { respondWithRunEvents } from '../../http/run-event-stream.js';
+import { RUN_EVENT_TYPES, RUN_EVENTS } from '../../shared/events/index.js';
 import { distillationRunStarter } from '../../services/distillation-run-start.js';
 import { DISTILLATION_KEYWORD_STATES, DISTILLATION_QUESTION_STATES, DISTILLATION_RUN_STATUSES } from '../../shared/distillation-runs.js';
 import { cancelDistillationRun } from '../../temporal/distillation-run-control.js';
@@ -53,7 +56,7 @@ const runDetail = runRow.extend({
 const cancelAnswer = z.object({ runId: id, status: z.enum(['cancel_requested', 'canceled']) });
 const acceptAnswer = z.object({ runId: id, accepted: count, rejected: count, addedTopics: count.describe('Accepted questions that were still new to their keyword') });
 
-export function distillationRunRoutes({ db, temporal, log, limits }: RouteDeps) {
+export function distillationRunRoutes({ db, temporal, log, limits, streams }: RouteDeps) {
   const start = distillationRunStarter({ db, temporal, log });
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
@@ -67,6 +70,14 @@ export function distillationRunRoutes({ db, temporal, log, limits }: RouteDeps) 
       return c.json(await listRuns(db, c.get('accountId'), q.page, q.pageSize));
     })
     .get('/:id', async (c) => c.json(await getRunDetail(db, c.get('accountId'), parseIdParam(c))))
+    .get('/:id/events', async (c) => {
+      const accountId = c.get('accountId');
+      const runId = parseIdParam(c);
+      const afterId = lastEventId(c);
+      await getRun(db, accountId, runId);
+      const slot = await streams.open(c, accountId, c.get('apiKey').id);
+      return respondWithRunEvents(c, { db, log, accountId, runId, afterId, slot });
+    })
     .post('/:id/cancel', async (c) => {
       const runId = parseIdParam(c);
       const status = await cancelDistillationRun(db, temporal.client, c.get('accountId'), runId);
@@ -78,6 +89,26 @@ export function distillationRunRoutes({ db, temporal, log, limits }: RouteDeps) 
       return c.json(await acceptRunQuestions(db, c.get('accountId'), runId, questionIds));
     });
 }
+
+/** The JSON of an event's `data:` line, one shape per run event type. */
+const streamedRunMessage = z.union(
+  RUN_EVENT_TYPES.map((type) =>
+    z.strictObject({ id: id, runId: id, type: z.literal(type), data: RUN_EVENTS[type].data, createdAt: z.string().meta({ format: 'date-time' }) }),
+  ),
+);
+const streamedRunMessageSchema = (() => {
+  const json = z.toJSONSchema(streamedRunMessage, { io: 'output' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+})();
+const streamedRunEvent = z.object({
+  id: z.string().regex(/^\d{1,15}$/).describe('The event id: what Last-Event-ID resumes after'),
+  event: z.enum(RUN_EVENT_TYPES).describe('The event type; the stream ends after a final one (distillation.run.completed, .failed, .canceled)'),
+  data: z
+    .string()
+    .meta({ contentMediaType: 'application/json', contentSchema: streamedRunMessageSchema })
+    .describe('The event as JSON: { id, runId, type, data, createdAt }'),
+});
 
 export const distillationRunOperations: ApiOperation[] = [
   {
@@ -91,6 +122,19 @@ export const distillationRunOperations: ApiOperation[] = [
   },
   { method: 'get', path: '/', summary: 'List distillation runs, newest first', query: pagination, response: paged('runs', runRow) },
   { method: 'get', path: '/:id', summary: "One run with each keyword's state and questions", response: runDetail },
+  {
+    method: 'get',
+    path: '/:id/events',
+    summary: "The run's progress as Server-Sent Events (keyword done or failed, run started and ended): replayed after Last-Event-ID, then live",
+    mediaType: 'text/event-stream',
+    mediaBodies: { 'text/event-stream': streamedRunEvent },
+    errors: { 400: ['INVALID_LAST_EVENT_ID'], 429: ['TOO_MANY_STREAMS'] },
+    parameters: [
+      { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_EVENT_ID }, description: 'Resume after this event id (EventSource sends it on reconnect)' },
+      { name: 'lastEventId', in: 'query', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_EVENT_ID }, description: 'The same for a first connect; the header wins' },
+    ],
+    otherResponses: { 204: { description: 'The client already has the final event: nothing more will come' } },
+  },
   {
     method: 'post',
     path: '/:id/cancel',

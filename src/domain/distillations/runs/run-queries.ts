@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
-import { distillationRunKeywords, distillationRunQuestions, distillationRuns } from '../../../db/schema.js';
+import { distillationRunEvents, distillationRunKeywords, distillationRunQuestions, distillationRuns } from '../../../db/schema.js';
 import { notFound } from '../../errors.js';
 
 const runColumns = {
@@ -72,4 +72,24 @@ export async function listRuns(db: DbOrTx, accountId: number, page: number, page
     db.select({ n: count() }).from(distillationRuns).where(where),
   ]);
   return { runs: rows, page, pageSize, total: total?.n ?? 0 };
+}
+
+/** The run's events after `afterId`, oldest first (its event stream reads them in batches). */
+export async function listRunEventsAfter(db: DbOrTx, accountId: number, runId: number, afterId: number, limit: number) {
+  return db
+    .select({ id: distillationRunEvents.id, runId: distillationRunEvents.runId, type: distillationRunEvents.type, data: distillationRunEvents.data, createdAt: distillationRunEvents.createdAt })
+    .from(distillationRunEvents)
+    .where(and(eq(distillationRunEvents.accountId, accountId), eq(distillationRunEvents.runId, runId), gt(distillationRunEvents.id, afterId)))
+    .orderBy(asc(distillationRunEvents.id))
+    .limit(limit);
+}
+
+/** The run's newest event (a stream answers 204 to a client that already has the final one). */
+export function latestRunEvent(db: DbOrTx, accountId: number, runId: number) {
+  return db
+    .select({ id: distillationRunEvents.id, type: distillationRunEvents.type })
+    .from(distillationRunEvents)
+    .where(and(eq(distillationRunEvents.accountId, accountId), eq(distillationRunEvents.runId, runId)))
+    .orderBy(desc(distillationRunEvents.id))
+    .limit(1);
 }
