@@ -7,23 +7,12 @@ import { SseParser } from '../sse.js';
 import { terminalText } from '../terminal-text.js';
 import { isFinalRunEventType } from '../../shared/events/index.js';
 import { DISTILLATION_RUN_LIMITS as L } from '../../shared/distillation-runs.js';
+import { keywordsOf } from '../../shared/keyword-list.js';
+
+export { keywordsOf };
 
 const PATH = '/api/distillation-runs';
 const RUN_EXIT: Record<string, number> = { completed: EXIT.ok, failed: EXIT.taskFailed, canceled: EXIT.taskCanceled };
-
-/** Keywords of a file: a JSON array of strings, else one per line (blank lines and `#` comments skipped). */
-export function keywordsOf(text: string): string[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'string')) return parsed.map((k) => k.trim()).filter(Boolean);
-    } catch {
-      // Not JSON after all: read it as lines.
-    }
-  }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-}
 
 async function readKeywords(file: string) {
   let text: string;
