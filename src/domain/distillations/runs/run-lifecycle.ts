@@ -55,18 +55,18 @@ async function lockOpenKeyword(tx: Tx, runId: number, position: number) {
   return row;
 }
 
-/** An attempt at a keyword begins: running, one more attempt. Answers what to ask, or undefined once it is settled. */
+/**
+ * An attempt at a keyword begins: running, one more attempt, in one statement (it runs before every LLM
+ * call). Answers what to ask, or undefined once the keyword is settled.
+ */
 export async function beginKeyword(db: Db, runId: number, position: number) {
-  return db.transaction(async (tx) => {
-    const row = await lockOpenKeyword(tx, runId, position);
-    if (!row) return undefined;
-    await tx
-      .update(distillationRunKeywords)
-      .set({ state: 'running', attempts: sql`${distillationRunKeywords.attempts} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(distillationRunKeywords.runId, runId), eq(distillationRunKeywords.position, position)));
-    const [run] = await tx.select().from(distillationRuns).where(eq(distillationRuns.id, runId));
-    return { keyword: row.keyword, count: run!.questionsPerKeyword, language: run!.language, accountId: run!.accountId, attempt: row.attempts + 1 };
-  });
+  const [row] = await db.execute<{ keyword: string; attempts: number; count: number; language: string | null; account_id: number }>(sql`
+    UPDATE ${distillationRunKeywords} k SET state = 'running', attempts = k.attempts + 1, updated_at = now()
+    FROM ${distillationRuns} r
+    WHERE k.run_id = ${runId} AND k.position = ${position} AND r.id = k.run_id AND k.state IN ('pending', 'running')
+    RETURNING k.keyword, k.attempts, r.questions_per_keyword AS count, r.language, r.account_id`);
+  if (!row) return undefined;
+  return { keyword: row.keyword, count: row.count, language: row.language, accountId: row.account_id, attempt: row.attempts };
 }
 
 export interface KeywordAnswer {
@@ -86,7 +86,9 @@ export async function saveKeywordAnswer(db: Db, runId: number, position: number,
   return db.transaction(async (tx) => {
     const row = await lockOpenKeyword(tx, runId, position);
     if (!row) return { state: 'settled' };
-    const run = await lockRun(tx, runId);
+    // Its options never change: read unlocked, so concurrent saves of the run queue only on its counters' update.
+    const [run] = await tx.select({ review: distillationRuns.review, accountId: distillationRuns.accountId }).from(distillationRuns).where(eq(distillationRuns.id, runId));
+    if (!run) throw notFound('distillation run', runId);
     let kept: string[];
     let distillationId: number | null = null;
     if (run.review) {
@@ -153,6 +155,13 @@ const countsOf = (r: typeof distillationRuns.$inferSelect) => ({ keywordCount: r
  */
 export async function finishRun(db: Db, runId: number, outcome?: 'canceled'): Promise<DistillationRunSummary> {
   return db.transaction(async (tx) => {
+    // Keywords before the run, in the order a keyword's save takes them: no deadlock with a save in flight.
+    await tx
+      .select({ position: distillationRunKeywords.position })
+      .from(distillationRunKeywords)
+      .where(and(eq(distillationRunKeywords.runId, runId), inArray(distillationRunKeywords.state, [...OPEN_STATES])))
+      .orderBy(distillationRunKeywords.position)
+      .for('update');
     const run = await lockRun(tx, runId);
     if (TERMINAL_RUN_STATUSES.includes(run.status)) return summaryOf(run);
     const canceled = outcome === 'canceled'
