@@ -77,6 +77,8 @@ export const configSchema = z
     LLM_HEARTBEAT_TIMEOUT_MS: int(500, 600_000).default(20_000),
     /** Maximum LLM calls in flight in one worker process. */
     LLM_CONCURRENCY: int(1, 1000).default(20),
+    /** Keywords of one distillation run asked of the LLM at once (within LLM_CONCURRENCY and LLM_MAX_RPS). */
+    DISTILL_CONCURRENCY: int(1, 100).default(4),
     /** LLM calls started per second across all workers (Temporal task-queue rate limit); unset: no cap. */
     LLM_MAX_RPS: optionalString.pipe(
       z.coerce.number<string | undefined>({ message: 'must be a number of requests per second' }).positive('must be a positive number of requests per second').max(100_000).optional(),
@@ -148,6 +150,8 @@ export const configSchema = z
     MAX_RUNNING_TASKS_PER_ACCOUNT: optionalInt(1, 100_000),
     /** Articles one account may have written or in flight per UTC day; a task asking more is refused. Unset: no limit. */
     MAX_ARTICLES_PER_DAY_PER_ACCOUNT: optionalInt(1, 10_000_000),
+    /** Keywords one account may submit to distillation runs per UTC day; a run asking more is refused. Unset: no limit. */
+    MAX_DISTILLED_KEYWORDS_PER_DAY_PER_ACCOUNT: optionalInt(1, 10_000_000),
     /** Highest task priority (1-10) an account may use; a request above it is capped. */
     MAX_TASK_PRIORITY: int(1, 10).default(10),
     /** Milliseconds between checks of a pending task waiting for a running slot of its account. */
@@ -227,6 +231,7 @@ export function limitDefaults(c: z.infer<typeof configSchema>) {
     writesPerWindowPerKey: c.RATE_LIMIT_WRITES_PER_KEY,
     maxRunningTasks: c.MAX_RUNNING_TASKS_PER_ACCOUNT ?? null,
     maxArticlesPerDay: c.MAX_ARTICLES_PER_DAY_PER_ACCOUNT ?? null,
+    maxDistilledKeywordsPerDay: c.MAX_DISTILLED_KEYWORDS_PER_DAY_PER_ACCOUNT ?? null,
     maxPriority: c.MAX_TASK_PRIORITY,
     maxSchedules: c.MAX_SCHEDULES_PER_ACCOUNT,
     admissionRetryMs: c.QUOTA_ADMISSION_RETRY_MS,
@@ -269,6 +274,8 @@ export type WebhookSettings = ReturnType<typeof webhookSettings>;
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = webhookSettings(configSchema.parse({}));
+
+export const DEFAULT_DISTILL_CONCURRENCY: number = configSchema.parse({}).DISTILL_CONCURRENCY;
 
 /** The quality defaults of an empty environment. */
 export const DEFAULT_QUALITY: QualitySettings = qualityDefaults(configSchema.parse({}));

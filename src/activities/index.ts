@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
+import { DEFAULT_DISTILL_CONCURRENCY, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
@@ -17,30 +17,12 @@ import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { deliverAfterCommit } from '../temporal/webhook-deliveries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
-import type { GenerateInput, GenerateResult, LlmPolicy, TaskActivities, TaskOutcome, TaskRun } from '../workflows/contracts.js';
+import type { DistillationActivities, GenerateInput, GenerateResult, LlmPolicy, TaskActivities, TaskOutcome, TaskRun } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun } from './untrusted-run.js';
+import { FAILURE_TYPES, toFailure } from './llm-failure.js';
+import { createDistillationActivities } from './distillation-runs.js';
 
-/** Failure types the workflow and the retry policy branch on. */
-export const FAILURE_TYPES = {
-  distillationUnavailable: 'DistillationUnavailable',
-  requestRejected: 'LlmRequestRejected',
-  rateLimited: 'LlmRateLimited',
-  transient: 'LlmTransient',
-  waitingForQuota: 'WaitingForRunningQuota',
-  qualityCheckFailed: 'QualityCheckFailed',
-} as const;
-
-function toFailure(err: LlmError): ApplicationFailure {
-  if (!err.retryable) return ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.requestRejected);
-  if (err.status === 429) {
-    return ApplicationFailure.create({
-      message: err.message,
-      type: FAILURE_TYPES.rateLimited,
-      nextRetryDelay: err.retryAfterMs,
-    });
-  }
-  return ApplicationFailure.retryable(err.message, FAILURE_TYPES.transient);
-}
+export { FAILURE_TYPES };
 
 async function taskAccountId(db: Db, taskId: number) {
   const [task] = await db.select({ accountId: generationTasks.accountId }).from(generationTasks).where(eq(generationTasks.id, taskId));
@@ -59,6 +41,8 @@ export interface ActivityDeps {
   quality?: QualitySettings;
   /** How webhook deliveries this process starts are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** Keywords of one distillation run asked at once; DISTILL_CONCURRENCY's default (4) when not given. */
+  distillConcurrency?: number;
 }
 
 /** The activities of articleGenerationWorkflow, built over their dependencies so tests hand in real handles with their own settings. */
@@ -71,7 +55,8 @@ export function createActivities({
   limits = DEFAULT_LIMITS,
   quality = DEFAULT_QUALITY,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
-}: ActivityDeps): TaskActivities {
+  distillConcurrency = DEFAULT_DISTILL_CONCURRENCY,
+}: ActivityDeps): TaskActivities & DistillationActivities {
   /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
   const afterCommit = deliverAfterCommit(db, () => {
     const { client, info } = Context.current();
@@ -80,6 +65,7 @@ export function createActivities({
   const ofTask = async (taskId: number) => ({ accountId: await taskAccountId(db, taskId) });
   const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
+    ...createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency: distillConcurrency }),
     /**
      * A task over its account's running-task quota stays pending: the attempt fails and is retried
      * after QUOTA_ADMISSION_RETRY_MS (no workflow change: activity retries add no history events).

@@ -14,6 +14,7 @@ import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { auditOperations, auditRoutes } from './routes/audit.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
+import { distillationRunOperations, distillationRunRoutes } from './routes/distillation-runs.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
 import { publishingOperations, publishingRoutes } from './routes/publishing.js';
@@ -45,6 +46,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/health', tag: 'health', routes: healthRoutes, operations: healthOperations, open: true },
   { base: '/api/distillations', tag: 'distillations', routes: distillationRoutes, operations: distillationOperations },
   { base: '/api/templates', tag: 'resources', routes: templateRoutes, operations: templateOperations },
+  { base: '/api/distillation-runs', tag: 'distillations', routes: distillationRunRoutes, operations: distillationRunOperations },
   { base: '/api/article-settings', tag: 'resources', routes: articleSettingRoutes, operations: articleSettingRoutes.operations },
   { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeBaseRoutes, operations: knowledgeBaseRoutes.operations },
   { base: '/api/albums', tag: 'resources', routes: albumRoutes, operations: albumRoutes.operations },

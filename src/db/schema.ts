@@ -2,6 +2,7 @@
 export * from './schema/accounts.js';
 export * from './schema/articles.js';
 export * from './schema/audit.js';
+export * from './schema/distillation-runs.js';
 export * from './schema/distillations.js';
 export * from './schema/ingredients.js';
 export * from './schema/limits.js';

@@ -10,6 +10,8 @@ export * from './template.js';
 export * from './parse-article.js';
 export * from './openai-client.js';
 export * from './offline-generator.js';
+export * from './distill-prompt.js';
+export * from './parse-questions.js';
 
 export interface LlmConfig {
   baseUrl?: string;

@@ -1,34 +1,20 @@
 import { LlmError } from './errors.js';
+import { containsCjk, seededHash } from './seeded-text.js';
 import { EN, ZH } from './offline-phrases.js';
+import { parseDistillPrompt } from './distill-prompt.js';
+import { renderOfflineQuestions } from './offline-questions.js';
 import { parsePromptIngredients } from './prompt.js';
 import type { CompletionRequest, CompletionResult, LlmClient, PromptIngredients } from './types.js';
 
 export const OFFLINE_MODEL = 'offline-template-v1';
 
-const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-
-export function containsCjk(s: string): boolean {
-  return CJK.test(s);
-}
-
-/** Deterministic 32-bit FNV-1a, used to pick phrase variants reproducibly. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  // MurmurHash3's finalizer: seeds differing in their last character pick unrelated variants.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { containsCjk, seededHash };
 
 /** One variant of `items` for this draft and part: the same seed and part always pick the same one. */
 const picker =
   (seed: string) =>
   <T>(items: readonly T[], part: string): T =>
-    items[hash(`${seed}|${part}`) % items.length] as T;
+    items[seededHash(`${seed}|${part}`) % items.length] as T;
 
 interface Snippet {
   title: string;
@@ -113,11 +99,13 @@ export function createOfflineGenerator(): LlmClient {
     async complete(req: CompletionRequest): Promise<CompletionResult> {
       if (req.signal?.aborted) throw new LlmError('aborted', 'LLM request aborted by caller', { cause: req.signal.reason });
       const user = [...req.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const distill = parseDistillPrompt(user);
       const ing = parsePromptIngredients(user) ?? {
         keyword: user.trim().split('\n')[0]?.slice(0, 60) || 'this topic',
         topics: [],
       };
-      const content = renderOfflineArticle(ing, req.seed);
+      // A distillation prompt is answered as a model is asked to: a JSON array of questions.
+      const content = distill ? JSON.stringify(renderOfflineQuestions(distill, req.seed)) : renderOfflineArticle(ing, req.seed);
       const promptChars = req.messages.reduce((n, m) => n + m.content.length, 0);
       return {
         content,

@@ -64,6 +64,7 @@ export async function startWorker(
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
+    distillConcurrency: config.DISTILL_CONCURRENCY,
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,

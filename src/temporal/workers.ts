@@ -60,11 +60,11 @@ export interface TaskWorkersOptions {
 }
 
 /**
- * Two workers in one process: workflows and DB activities on the task queue, generateArticle alone on
- * the LLM queue, so the provider's limits are set on LLM calls only.
+ * Two workers in one process: workflows and DB activities on the task queue, the LLM calls (generateArticle,
+ * distillKeyword) alone on the LLM queue, so the provider's limits are set on LLM calls only.
  */
 export async function createTaskWorkers(o: TaskWorkersOptions) {
-  const { generateArticle, ...dbActivities } = o.activities;
+  const { generateArticle, distillKeyword, ...dbActivities } = o.activities;
   const dataConverter = encryptedDataConverter(o.codec);
   const main = await Worker.create({
     connection: o.connection,
@@ -80,7 +80,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     namespace: o.namespace,
     taskQueue: o.llmTaskQueue,
     dataConverter,
-    activities: { generateArticle },
+    activities: { generateArticle, distillKeyword },
     interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
     ...(o.llmMaxRps !== undefined ? { maxTaskQueueActivitiesPerSecond: o.llmMaxRps } : {}),

@@ -15,6 +15,7 @@ import { adminAccountRoutes } from './keys/admin-accounts-routes.js';
 import { articleRoutes } from './articles/routes.js';
 import { authRoutes, signOutRoute } from './auth.js';
 import { distillationRoutes } from './distillations/routes.js';
+import { distillationRunPages, liveRunRoutes } from './distillation-runs/routes.js';
 import { keyRoutes } from './keys/routes.js';
 import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
@@ -84,8 +85,10 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/', assetRoutes());
   web.route('/', authRoutes(db, deps.limits));
   web.route('/', signOutRoute(db));
+  web.route('/distillations/runs', distillationRunPages(deps));
   web.route('/distillations', distillationRoutes(db));
   web.route('/tasks', taskRoutes(deps));
+  web.route('/live/distillation-runs', liveRunRoutes(deps));
   web.route('/live', liveRoutes(deps));
   web.route('/keys', keyRoutes(db));
   web.route('/admin/accounts', adminAccountRoutes(deps));

@@ -6,7 +6,7 @@ import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 import { isMaterialsPath } from './materials/material-pages.js';
 
-export const ASSET_VERSION = '9';
+export const ASSET_VERSION = '10';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;

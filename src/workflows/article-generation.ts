@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { TASK_STATUS } from '../shared/search-attributes.js';
 import type { ArticleDraft, ArticleTaskInput, GenerateResult, TaskActivities, TaskRun, TaskSummary } from './contracts.js';
+import { forEachBounded } from './bounded.js';
 import { progressQuery, type TaskProgress } from './progress.js';
 import { requireTrustedInput } from './trusted-input.js';
 
@@ -57,20 +58,6 @@ function classify(err: unknown): { state: 'failed' | 'skipped'; error: string } 
 /** Of the drafts the quality gate refused, the one to save: fewest flags, else the later (it had the feedback). */
 function betterDraft(kept: ArticleDraft | undefined, draft: ArticleDraft) {
   return !kept || (draft.qualityFlags?.length ?? 0) <= (kept.qualityFlags?.length ?? 0) ? draft : kept;
-}
-
-/**
- * Runs `work` over `items` with at most `limit` in flight, in order of start. Every lane is awaited
- * before a failure (a cancellation) is passed on, so nothing is still writing when the task is finished.
- */
-async function forEachBounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
-  if (failed) throw failed.reason;
 }
 
 /**

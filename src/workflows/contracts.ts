@@ -12,6 +12,7 @@
  */
 import type { ArticleDraft, ScheduleRunResult, TaskCounters, TaskSummary } from '../shared/task-shapes.js';
 import type { TaskStatus } from '../shared/task-statuses.js';
+import type { DistillationRunSummary, DistilledKeyword } from '../shared/distillation-runs.js';
 
 export type { ArticleDraft, ScheduleRunError, ScheduleRunResult, TaskCounters, TaskSummary } from '../shared/task-shapes.js';
 export type { TaskStatus } from '../shared/task-statuses.js';
@@ -22,6 +23,7 @@ export const WORKFLOW_TYPES = {
   scheduledGeneration: 'scheduledGenerationWorkflow',
   usageVerification: 'usageVerificationWorkflow',
   webhookDelivery: 'webhookDeliveryWorkflow',
+  distillationRun: 'distillationRunWorkflow',
 } as const;
 
 // ---- Article generation -------------------------------------------------------------------------
@@ -160,10 +162,41 @@ export interface WebhookActivities {
 
 export type WebhookDeliveryWorkflow = (input: WebhookDeliveryInput) => Promise<WebhookDeliveryResult>;
 
+// ---- Distillation runs (keywords -> questions) ---------------------------------------------------
+
+export type { DistillationRunSummary, DistilledKeyword } from '../shared/distillation-runs.js';
+
+export interface DistillationRunInput {
+  runId: number;
+}
+
+/** What startDistillationRun answers: the keywords still to ask and how to call the LLM task queue. */
+export interface DistillationRunPlan extends DistillationRunSummary {
+  /** Keyword positions still to ask, in order (none once the run has finished). */
+  openPositions: number[];
+  /** Keywords asked at once (DISTILL_CONCURRENCY). */
+  concurrency: number;
+  llmTaskQueue: string;
+  llmPolicy: LlmPolicy;
+}
+
+/** The activities of distillationRunWorkflow (src/activities/distillation-runs.ts); distillKeyword runs on the LLM queue. */
+export interface DistillationActivities {
+  startDistillationRun(input: { runId: number }): Promise<DistillationRunPlan>;
+  /** Asks the model for one keyword's questions and keeps them, once; an answer with nothing usable ends the keyword failed. */
+  distillKeyword(input: { runId: number; position: number }): Promise<DistilledKeyword>;
+  /** The provider failed every attempt: the keyword ends failed with the error. */
+  failDistillationKeyword(input: { runId: number; position: number; error: string }): Promise<DistilledKeyword>;
+  finishDistillationRun(input: { runId: number; outcome?: 'canceled' }): Promise<DistillationRunSummary>;
+}
+
+export type DistillationRunWorkflow = (input: DistillationRunInput) => Promise<DistillationRunSummary>;
+
 /** Every workflow by the type name it is registered under; src/workflows/index.ts is checked against it. */
 export interface WorkflowContracts {
   [WORKFLOW_TYPES.articleGeneration]: ArticleGenerationWorkflow;
   [WORKFLOW_TYPES.scheduledGeneration]: ScheduledGenerationWorkflow;
   [WORKFLOW_TYPES.usageVerification]: UsageVerificationWorkflow;
   [WORKFLOW_TYPES.webhookDelivery]: WebhookDeliveryWorkflow;
+  [WORKFLOW_TYPES.distillationRun]: DistillationRunWorkflow;
 }

@@ -1,10 +1,11 @@
 import { articleGenerationWorkflow } from './article-generation.js';
 import type { WorkflowContracts } from './contracts.js';
+import { distillationRunWorkflow } from './distillation-run.js';
 import { scheduledGenerationWorkflow } from './scheduled-generation.js';
 import { usageVerificationWorkflow } from './usage-verification.js';
 import { webhookDeliveryWorkflow } from './webhook-delivery.js';
 
-export { articleGenerationWorkflow, scheduledGenerationWorkflow, usageVerificationWorkflow, webhookDeliveryWorkflow };
+export { articleGenerationWorkflow, distillationRunWorkflow, scheduledGenerationWorkflow, usageVerificationWorkflow, webhookDeliveryWorkflow };
 export { progressQuery, PROGRESS_QUERY_NAME, type TaskProgress } from './progress.js';
 
 /**
@@ -16,5 +17,6 @@ export type RegisteredWorkflows = Conforming<{
   scheduledGenerationWorkflow: typeof scheduledGenerationWorkflow;
   usageVerificationWorkflow: typeof usageVerificationWorkflow;
   webhookDeliveryWorkflow: typeof webhookDeliveryWorkflow;
+  distillationRunWorkflow: typeof distillationRunWorkflow;
 }>;
 type Conforming<T extends WorkflowContracts> = T;

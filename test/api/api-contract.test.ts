@@ -72,6 +72,23 @@ describe('every answer of every route matches the document', () => {
     await hit('DELETE', '/api/distillations/{id}', { id: imported.body.ids[1] }, { key });
     await hit('GET', '/api/distillations/{id}', { id: imported.body.ids[1] }, { key });
 
+    const DR = '/api/distillation-runs';
+    const run = await hit('POST', DR, {}, { key, json: { keywords: ['kettle', 'toaster'], questionsPerKeyword: 2, review: true } });
+    await hit('POST', DR, {}, { key, json: { keywords: [], questionsPerKeyword: 2 } });
+    await hit('GET', DR, {}, { key, query: '?pageSize=5' });
+    const ranRun = await waitFor('the distillation run to end', async () => {
+      const r = await hit('GET', `${DR}/{id}`, { id: run.body.id }, { key });
+      return r.body.status === 'completed' ? r.body : undefined;
+    });
+    await hit('POST', `${DR}/{id}/accept`, { id: run.body.id }, { key, json: { questionIds: [ranRun.keywords[0].questions[0].id] } });
+    await hit('POST', `${DR}/{id}/accept`, { id: run.body.id }, { key, json: { questionIds: [ranRun.keywords[0].questions[0].id] } });
+    await hit('POST', `${DR}/{id}/cancel`, { id: run.body.id }, { key });
+    const toCancel = await hit('POST', DR, {}, { key, json: { keywords: ['flaky run'], questionsPerKeyword: 1 } });
+    await hit('POST', `${DR}/{id}/cancel`, { id: toCancel.body.id }, { key });
+    await hit('GET', `${DR}/{id}`, { id: 999_999 }, { key });
+    await hit('GET', `${DR}/{id}/events`, { id: run.body.id }, { key });
+    await hit('GET', `${DR}/{id}/events`, { id: run.body.id }, { key, query: '?lastEventId=x' });
+
     const ingredients: Record<string, number> = {};
     const resources: [string, string, unknown][] = [
       ['/api/article-settings', 'articleSettingId', { name: 'Plain', prompt: 'Write plainly.' }],

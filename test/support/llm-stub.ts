@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { PROMPT_MARKERS, parsePromptIngredients } from '../../src/llm/prompt.js';
+import { parseDistillPrompt } from '../../src/llm/distill-prompt.js';
 
 export interface StubRequest {
   index: number;
@@ -51,7 +52,15 @@ function messageOf(body: any, role: string): string {
   return typeof found?.content === 'string' ? found.content : '';
 }
 
+/** A distillation prompt's answer: a numbered list of the questions asked for, as a model would write it. */
+export function stubQuestions(keyword: string, n: number): string[] {
+  const asks = ['What is', 'How much does it cost to get', 'Who sells', 'Where can I repair', 'Why do people dislike', 'When was invented', 'Which colour suits', 'How long lasts', 'Can kids use', 'Is there a warranty for', 'How heavy is', 'What voltage powers', 'Does insurance cover', 'How loud is', 'Where is manufactured', 'How to clean', 'What size fits', 'Is recycling possible for', 'Who regulates', 'How fast ships'];
+  return Array.from({ length: n }, (_, i) => `${asks[i % asks.length]} ${keyword}${i >= asks.length ? ` (variant ${i})` : ''}?`);
+}
+
 function defaultContent(req: StubRequest): string {
+  const distill = parseDistillPrompt(req.userMessage);
+  if (distill) return `Here are the questions:\n${stubQuestions(distill.keyword, distill.count).map((q, i) => `${i + 1}. ${q}`).join('\n')}`;
   const kw = keywordOf(req) ?? 'the topic';
   const topics = parsePromptIngredients(req.userMessage)?.topics ?? [];
   const paras = [`# Everything you need to know about ${kw}`, `This stub article is about ${kw}.`];

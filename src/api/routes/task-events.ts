@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { AppError } from '../../domain/errors.js';
 import { assertTaskOfAccount } from '../../domain/tasks/task-event-queries.js';
 import type { EventHub } from '../../http/event-hub.js';
 import { respondWithTaskEvents } from '../../http/task-event-stream.js';
+import { lastEventId, MAX_EVENT_ID } from '../../http/last-event-id.js';
 import type { RouteDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import { parseIdParam } from '../../http/validation.js';
@@ -14,23 +13,6 @@ import { EVENTS, TASK_EVENT_TYPES } from '../../shared/events/index.js';
 export interface TaskEventRouteOptions {
   hub?: EventHub;
   pingMs?: number;
-}
-
-/** The largest event id a client may name: 15 digits, as the check below reads them. */
-const MAX_EVENT_ID = 999_999_999_999_999;
-
-/**
- * `Last-Event-ID` (EventSource reconnects) wins over `?lastEventId=` (the first connect); 0 when neither.
- * Each one given is checked, so a bad query value is refused even beside a good header.
- */
-function lastEventId(c: Context): number {
-  const given = [c.req.header('last-event-id')?.trim(), c.req.query('lastEventId')?.trim()].filter((v): v is string => !!v);
-  for (const value of given) {
-    if (!/^\d{1,15}$/.test(value)) {
-      throw new AppError(400, 'INVALID_LAST_EVENT_ID', `Last-Event-ID (header or ?lastEventId=) must be a non-negative integer event id, got '${value}'.`, { lastEventId: value });
-    }
-  }
-  return Number(given[0] ?? '0');
 }
 
 /** `GET /:id/events`: the task's events as Server-Sent Events, replayed after Last-Event-ID, then live. */

@@ -5,6 +5,7 @@ import { contextOf, idArg } from '../context.js';
 import { CliError, EXIT, ExitWith } from '../errors.js';
 import { ApiError } from '../http-client.js';
 import type { BadRow, GoodRow } from '../../domain/distillations/distillation-file.js';
+import { registerDistillCommand } from './distill.js';
 import { pagedList } from './paged-list.js';
 import { time } from './views.js';
 
@@ -47,6 +48,7 @@ const whereOf = (r: { line?: number; index?: number }) => (r.line !== undefined 
 
 export function registerDistillationCommands(program: Command): void {
   const group = program.command('distillations').description('the pool of keywords and their topics that articles are written from');
+  registerDistillCommand(group);
 
   group
     .command('import')

@@ -14,7 +14,9 @@ type ServiceWideLimit =
   | 'streamsPerKey'
   | 'streamsPerAccount'
   | 'streamsPerProcess'
-  | 'streamLeaseSeconds';
+  | 'streamLeaseSeconds'
+  // Not overridable per account yet: the admin pages and their API would need the field too.
+  | 'maxDistilledKeywordsPerDay';
 
 /** What applies to one account: its own overrides over the config defaults. */
 export type AccountLimits = Omit<LimitDefaults, ServiceWideLimit>;

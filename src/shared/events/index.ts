@@ -21,3 +21,4 @@ export {
   type WebhookPayload,
 } from './vocabulary.js';
 export { checkStoredTaskEvent, checkStoredWebhookPayload, checkTaskEventData, checkWebhookPayload, EventPayloadMismatch } from './checks.js';
+export { isFinalRunEventType, RUN_EVENT_TYPES, RUN_EVENTS, type RunEventData, type RunEventType } from './run-events.js';

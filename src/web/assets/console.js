@@ -50,6 +50,20 @@
     });
   }
 
+  var RUN_FINAL = ['distillation.run.completed', 'distillation.run.failed', 'distillation.run.canceled'];
+  var RUN_EVENTS = ['distillation.run.started', 'distillation.keyword.done', 'distillation.keyword.failed'].concat(RUN_FINAL);
+
+  function liveRun(id) {
+    var source = new EventSource('/live/distillation-runs/' + encodeURIComponent(id) + '/events');
+    var refresh = refresher();
+    RUN_EVENTS.forEach(function (type) {
+      source.addEventListener(type, function () {
+        if (RUN_FINAL.indexOf(type) >= 0) source.close();
+        refresh();
+      });
+    });
+  }
+
   function liveTaskList(ids) {
     var source = new EventSource('/live/tasks?ids=' + encodeURIComponent(ids));
     var refresh = refresher(function (body) {
@@ -170,6 +184,7 @@
     var body = document.body;
     if (body.getAttribute('data-live-task')) liveTask(body.getAttribute('data-live-task'));
     if (body.getAttribute('data-live-tasks')) liveTaskList(body.getAttribute('data-live-tasks'));
+    if (body.getAttribute('data-live-run')) liveRun(body.getAttribute('data-live-run'));
     articleCount();
     copyButtons();
     pickAll();

@@ -78,6 +78,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
     <Layout c={c} title={t('distillations')}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
       <p id="selectable" class="stat">{t('selectableNow', { n: v.list.selectable })}</p>
+      <p><a href="/distillations/runs" id="runs-link">{t('runs')}</a></p>
       <form method="get" action="/distillations" role="search" class="inline">
         <label for="q">{t('search')}</label>
         <input id="q" name="q" type="search" value={v.search} />

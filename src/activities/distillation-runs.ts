@@ -1,0 +1,70 @@
+import { CancelledFailure, Context } from '@temporalio/activity';
+import type { Db } from '../db/client.js';
+import { beginKeyword, failKeyword, finishRun, saveKeywordAnswer, startRun } from '../domain/distillations/runs/run-lifecycle.js';
+import { buildDistillPrompt, LlmError, parseQuestions, type LlmClient } from '../llm/index.js';
+import type { Logger } from '../logger.js';
+import { distillationRunWorkflowId } from '../shared/distillation-runs.js';
+import type { DistillationActivities, LlmPolicy } from '../workflows/contracts.js';
+import { toFailure } from './llm-failure.js';
+import { currentWorkflowId, refuseRun } from './untrusted-run.js';
+
+export const NO_USABLE_QUESTIONS = "the model's answer held no usable question";
+
+export interface DistillationActivityDeps {
+  db: Db;
+  llm: LlmClient;
+  log: Logger;
+  llmTaskQueue: string;
+  llmPolicy: LlmPolicy;
+  /** Keywords of one run asked at once (DISTILL_CONCURRENCY). */
+  concurrency: number;
+}
+
+/** The activities of distillationRunWorkflow: thin adapters over src/domain/distillations/runs. */
+export function createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency }: DistillationActivityDeps): DistillationActivities {
+  const requireOwnRun = (runId: number) => {
+    const workflowId = currentWorkflowId();
+    if (workflowId !== distillationRunWorkflowId(runId)) refuseRun(log, `it names distillation run ${runId} but runs as ${workflowId}`, { runId, workflowId });
+  };
+  return {
+    async startDistillationRun({ runId }) {
+      requireOwnRun(runId);
+      return { ...(await startRun(db, runId)), concurrency, llmTaskQueue, llmPolicy };
+    },
+
+    async distillKeyword({ runId, position }) {
+      requireOwnRun(runId);
+      const ctx = Context.current();
+      const asked = await beginKeyword(db, runId, position);
+      if (!asked) return { state: 'settled' };
+      ctx.heartbeat();
+      const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
+      try {
+        const messages = buildDistillPrompt({ keyword: asked.keyword, count: asked.count, language: asked.language });
+        const reply = await llm.complete({ messages, signal: ctx.cancellationSignal, seed: `run ${runId} keyword ${position} attempt ${asked.attempt}` });
+        // More than asked is trimmed; a model padding its list should not grow the pool past the request.
+        const questions = parseQuestions(reply.content).slice(0, asked.count);
+        const tokens = { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
+        if (questions.length === 0) return failKeyword(db, runId, position, NO_USABLE_QUESTIONS, tokens);
+        return saveKeywordAnswer(db, runId, position, { questions, provider: llm.provider, model: reply.model, ...tokens });
+      } catch (err) {
+        if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`keyword ${position} of distillation run ${runId} canceled`);
+        if (err instanceof LlmError) {
+          log.warn({ runId, position, attempt: asked.attempt, err: err.message }, 'distillation attempt failed');
+          throw toFailure(err);
+        }
+        throw err;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+
+    async failDistillationKeyword({ runId, position, error }) {
+      return failKeyword(db, runId, position, error);
+    },
+
+    async finishDistillationRun({ runId, outcome }) {
+      return finishRun(db, runId, outcome);
+    },
+  };
+}
