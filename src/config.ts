@@ -67,6 +67,18 @@ export const configSchema = z
     LLM_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    /** OpenAI-compatible base URL (…/v1) of an embeddings endpoint. Set: knowledge chunks are also ranked by embedding and fused with the text ranking (RRF). Unset: text ranking alone. */
+    EMBEDDINGS_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
+    EMBEDDINGS_API_KEY: optionalString,
+    /** Embedding model name sent to the endpoint. */
+    EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+    /** Milliseconds one embeddings request may take. */
+    EMBEDDINGS_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    /** Lets EMBEDDINGS_BASE_URL be a loopback, private or this host's own address (a model served beside artgen, tests); off, only global unicast addresses are reached. */
+    EMBEDDINGS_ALLOW_PRIVATE: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     /** Milliseconds one LLM request may take before it is aborted and retried. */
     LLM_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
     /** Attempts per article (first try included) before the article is marked failed. */
@@ -189,7 +201,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value is never shown, not even in a configuration error. */
-const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'DEV_API_KEY']);
+const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'EMBEDDINGS_API_KEY', 'DEV_API_KEY']);
 
 /** How a bad value is quoted in a configuration error: secrets by length only, URLs without a password. */
 function shownValue(name: string, value: string | undefined): string {
@@ -258,6 +270,12 @@ export function webhookSettings(c: z.infer<typeof configSchema>) {
 }
 
 export type WebhookSettings = ReturnType<typeof webhookSettings>;
+
+/** The embeddings endpoint knowledge retrieval fuses with its text ranking; undefined when none is configured. */
+export function embeddingsSettings(c: z.infer<typeof configSchema>) {
+  if (!c.EMBEDDINGS_BASE_URL) return undefined;
+  return { baseUrl: c.EMBEDDINGS_BASE_URL, model: c.EMBEDDINGS_MODEL, ...(c.EMBEDDINGS_API_KEY ? { apiKey: c.EMBEDDINGS_API_KEY } : {}), timeoutMs: c.EMBEDDINGS_TIMEOUT_MS, allowPrivate: c.EMBEDDINGS_ALLOW_PRIVATE };
+}
 
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));
