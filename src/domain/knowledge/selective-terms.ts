@@ -1,3 +1,6 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { textQueryTerms, type CjkTokenizer } from './text-ranking.js';
+
 /** A query term as the index stores it, with the share of rows that hold it (0 when too rare to be counted). */
 export interface TermFrequency {
   lexeme: string;
@@ -27,4 +30,25 @@ export function selectiveTerms(terms: readonly TermFrequency[], rows: number, bu
     kept.push(term.lexeme);
   }
   return kept;
+}
+
+/**
+ * A tsquery expression (SQL, evaluated once per statement) OR-ing the rarest index terms of `query` whose
+ * matches together stay within CANDIDATE_BUDGET rows, by the same rule as `selectiveTerms`: match with it,
+ * rank with the full query. Term frequencies are pg_stats' most_common_elems of `table`.`column` (ANALYZE
+ * keeps them; autovacuum refreshes them); a term not among them counts as the least frequent one that is.
+ * NULL (matching nothing) when the query has no index term.
+ */
+export function selectiveMatch(query: string, tokenizer: CjkTokenizer, table: string, column: string): SQL {
+  const termsText = textQueryTerms(query, tokenizer).join(' ');
+  return sql`(
+    WITH s AS (SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats
+               WHERE schemaname = current_schema() AND tablename = ${table} AND attname = ${column}),
+    t AS (SELECT l, coalesce(s.f[array_position(s.e, l)], s.f[array_length(s.e, 1) + 1], 0) AS freq
+          FROM unnest(tsvector_to_array(to_tsvector('english', ${termsText}))) l LEFT JOIN s ON true),
+    r AS (SELECT l, row_number() OVER w AS n,
+                 sum(freq) OVER w * greatest((SELECT reltuples FROM pg_class WHERE oid = to_regclass(${table})), 0) AS expected
+          FROM t WINDOW w AS (ORDER BY freq, l))
+    SELECT string_agg('''' || replace(replace(l, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery
+    FROM r WHERE n = 1 OR expected <= ${CANDIDATE_BUDGET})`;
 }
