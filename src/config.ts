@@ -182,6 +182,12 @@ export const configSchema = z
       .union([z.literal('off'), int(0, 3)], { message: 'must be 0, 1, 2, 3 or off' })
       .default(3)
       .transform((v) => (v === 'off' ? null : v)),
+    /** Largest file, in bytes, a knowledge base accepts (API and console uploads); larger is a 413. */
+    KNOWLEDGE_MAX_FILE_BYTES: int(1, 1_073_741_824).default(20 * 1024 * 1024),
+    /** Most bytes a DOCX's text parts may decompress to, checked while inflating (zip bombs are refused). */
+    KNOWLEDGE_MAX_UNPACKED_BYTES: int(1024, 4_294_967_295).default(64 * 1024 * 1024),
+    /** Estimated tokens of knowledge-base chunks one article's prompt may carry (best matches first); 0: none. */
+    KNOWLEDGE_PROMPT_TOKEN_BUDGET: int(0, 1_000_000).default(1_500),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -261,6 +267,16 @@ export function qualityDefaults(c: z.infer<typeof configSchema>): QualitySetting
 }
 
 /** How webhooks are sent, for the API (creation, after-commit starts), the activities and the sweeper. */
+/** How knowledge-base files are accepted and how much of them an article's prompt carries. */
+export function knowledgeSettings(c: z.infer<typeof configSchema>) {
+  return {
+    maxFileBytes: c.KNOWLEDGE_MAX_FILE_BYTES,
+    maxUnpackedBytes: c.KNOWLEDGE_MAX_UNPACKED_BYTES,
+    promptTokenBudget: c.KNOWLEDGE_PROMPT_TOKEN_BUDGET,
+  };
+}
+export type KnowledgeSettings = ReturnType<typeof knowledgeSettings>;
+
 export function webhookSettings(c: z.infer<typeof configSchema>) {
   return {
     allowPrivateTargets: c.WEBHOOK_ALLOW_PRIVATE_TARGETS,
@@ -283,3 +299,4 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = webhookSettings(configS
 
 /** The quality defaults of an empty environment. */
 export const DEFAULT_QUALITY: QualitySettings = qualityDefaults(configSchema.parse({}));
+export const DEFAULT_KNOWLEDGE: KnowledgeSettings = knowledgeSettings(configSchema.parse({}));

@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
+import { DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type KnowledgeSettings, type LimitDefaults, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
@@ -59,6 +59,8 @@ export interface ActivityDeps {
   quality?: QualitySettings;
   /** How webhook deliveries this process starts are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** The knowledge token budget of a prompt; DEFAULT_KNOWLEDGE when not given. */
+  knowledge?: KnowledgeSettings;
 }
 
 /** The activities of articleGenerationWorkflow, built over their dependencies so tests hand in real handles with their own settings. */
@@ -71,6 +73,7 @@ export function createActivities({
   limits = DEFAULT_LIMITS,
   quality = DEFAULT_QUALITY,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
+  knowledge = DEFAULT_KNOWLEDGE,
 }: ActivityDeps): TaskActivities {
   /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
   const afterCommit = deliverAfterCommit(db, () => {

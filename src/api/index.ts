@@ -19,6 +19,7 @@ import { notificationOperations, notificationRoutes } from './routes/notificatio
 import { publishingOperations, publishingRoutes } from './routes/publishing.js';
 import { qualitySettingsOperations, qualitySettingsRoutes } from './routes/quality-settings.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
+import { knowledgeDocumentOperations, knowledgeDocumentRoutes } from './routes/knowledge-documents.js';
 import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
 import { statsOperations, statsRoutes } from './routes/stats.js';
 import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
@@ -44,6 +45,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/distillations', tag: 'distillations', routes: distillationRoutes, operations: distillationOperations },
   { base: '/api/article-settings', tag: 'resources', routes: articleSettingRoutes, operations: articleSettingRoutes.operations },
   { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeBaseRoutes, operations: knowledgeBaseRoutes.operations },
+  { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeDocumentRoutes, operations: knowledgeDocumentOperations },
   { base: '/api/albums', tag: 'resources', routes: albumRoutes, operations: albumRoutes.operations },
   { base: '/api/conversion-targets', tag: 'resources', routes: conversionTargetRoutes, operations: conversionTargetRoutes.operations },
   { base: `${TASKS}/cleanup`, tag: 'tasks', routes: taskCleanupRoutes, operations: taskCleanupOperations },

@@ -1,6 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
-import type { LimitDefaults, WebhookSettings } from '../config.js';
+import type { KnowledgeSettings, LimitDefaults, WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
@@ -33,9 +33,11 @@ export interface ApiDeps {
   quality?: QualitySettings;
   /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** Knowledge-base upload limits; DEFAULT_KNOWLEDGE when not given. */
+  knowledge?: KnowledgeSettings;
   /** Admits this process's event streams under the stream caps; made from `limits` when not given. */
   streams?: StreamGate;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings; streams: StreamGate };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings; knowledge: KnowledgeSettings; streams: StreamGate };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
 import { createApp } from './app.js';
-import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';
 import type { Logger } from '../logger.js';
@@ -37,6 +37,7 @@ export async function serveApi(
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
+    knowledge: knowledgeSettings(config),
     temporalUiUrl: config.TEMPORAL_UI_URL ?? opts.embeddedUiUrl,
     codec,
     codecCorsOrigins: config.TEMPORAL_CODEC_CORS_ORIGINS ?? [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`],
