@@ -7,3 +7,4 @@ export { estimateTokens } from './tokens.js';
 export { DOCX_MEDIA_TYPE, type ParsedDocument, type ParseOptions } from './parsing/parse-document.js';
 export { parseOffThread } from './parsing/parse-off-thread.js';
 export { FileRefused, type FileRefusal } from './parsing/refusal.js';
+export { evaluateRetrieval, answers, quantile, type LabelledQuestion, type RankedChunk, type RetrievalEvaluation } from './evaluation.js';
