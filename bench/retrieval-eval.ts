@@ -1,83 +1,103 @@
 // `npm run bench:retrieval-eval`: recall@3 and query p95 of each ranking method over the labelled set
-// (test/fixtures/retrieval): CJK bigrams (artgen_search_text), jieba words, and each fused with embeddings
-// from the loopback embeddings server by reciprocal rank fusion. Embedded PostgreSQL on BENCH_PG_PORT
-// (default 42160). Writes the table to docs/benchmarks.md.
+// (test/fixtures/retrieval), its files parsed and chunked by the upload path (parseOffThread +
+// addKnowledgeDocument) into knowledge_chunks: CJK bigrams (searchChunks, the default), jieba words (a
+// column this bench adds), embeddings from the loopback embeddings server alone, and each text ranking
+// fused with the embeddings by reciprocal rank fusion (searchKnowledge for bigrams). Embedded PostgreSQL
+// on BENCH_PG_PORT (default 42160). Writes the table to docs/benchmarks.md.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { DEFAULT_KNOWLEDGE } from '../src/config.js';
 import { connectDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
-import { createEmbeddingsClient } from '../src/domain/knowledge/embeddings-client.js';
-import { evaluateRetrieval, type RankedChunk } from '../src/domain/knowledge/evaluation.js';
-import { reciprocalRankFusion } from '../src/domain/knowledge/rank-fusion.js';
+import { createAccount } from '../src/domain/accounts/index.js';
+import { createKnowledgeBase } from '../src/domain/ingredients/index.js';
+import {
+  addKnowledgeDocument,
+  createEmbeddingsClient,
+  DEFAULT_CHUNKING,
+  embedDocumentChunks,
+  evaluateRetrieval,
+  FUSION_CANDIDATES,
+  parseOffThread,
+  reciprocalRankFusion,
+  searchChunks,
+  searchKnowledge,
+  type RankedChunk,
+} from '../src/domain/knowledge/index.js';
+import { rankChunksByEmbedding } from '../src/domain/knowledge/chunk-embeddings.js';
 import { segmentForIndex } from '../src/domain/knowledge/segmentation.js';
-import { orTsquery, textQueryTerms, type CjkTokenizer } from '../src/domain/knowledge/text-ranking.js';
+import { orTsquery, textQueryTerms } from '../src/domain/knowledge/text-ranking.js';
+import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { startEmbeddingsStub } from '../test/support/embeddings-stub.js';
-import { loadRetrievalSet, standInChunks } from './retrieval-set.js';
+import { loadRetrievalSet } from '../test/support/retrieval-set.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CANDIDATES = 50;
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-retrieval-eval-${process.pid}`);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 42160), database: 'bench', log: quiet, persistent: false });
   const database = connectDatabase(pg.url, { max: 2 });
+  const db = database.db;
   const stub = await startEmbeddingsStub();
   const embeddings = createEmbeddingsClient({ baseUrl: stub.url, model: 'stub', timeoutMs: 10_000, allowPrivate: true });
-  const sql = database.sql;
   try {
     await runMigrations(pg.url);
-    await sql`CREATE TABLE eval_chunks (
-      id serial PRIMARY KEY, document_id int NOT NULL, text text NOT NULL,
-      bigram_vector tsvector GENERATED ALWAYS AS (to_tsvector('english', artgen_search_text('', text))) STORED,
-      segmented_vector tsvector NOT NULL, embedding real[] NOT NULL)`;
+    const { accountId } = await createAccount(db, 'bench');
+    const kb = (await createKnowledgeBase(db, accountId, { name: 'labelled set', documents: [] })) as { id: number };
+    const knowledgeBaseId = kb.id;
     const set = await loadRetrievalSet();
     const documentIds = new Map<string, number>();
-    for (const [i, doc] of set.documents.entries()) {
-      documentIds.set(doc.file, i + 1);
-      const chunks = standInChunks(doc.content);
-      const vectors = await embeddings.embed(chunks);
-      for (const [j, text] of chunks.entries()) {
-        await sql`INSERT INTO eval_chunks (document_id, text, segmented_vector, embedding) VALUES (${i + 1}, ${text}, to_tsvector('english', ${segmentForIndex(text)}), ${vectors[j]!})`;
-      }
+    for (const doc of set.documents) {
+      const parsed = await parseOffThread(new TextEncoder().encode(doc.content), { fileName: doc.file, plainText: false, maxUnpackedBytes: DEFAULT_KNOWLEDGE.maxUnpackedBytes, chunking: DEFAULT_CHUNKING });
+      const row = await addKnowledgeDocument(db, accountId, knowledgeBaseId, { ...parsed, bytes: doc.content.length });
+      documentIds.set(doc.file, row.id);
+      await embedDocumentChunks(db, embeddings, row.id);
     }
-    const [{ n }] = (await sql`SELECT count(*)::int AS n FROM eval_chunks`) as unknown as [{ n: number }];
+    // The jieba alternative: each chunk's heading and text segmented in JS, stored as a tsvector beside the bigram one.
+    await db.execute(sql`ALTER TABLE knowledge_chunks ADD COLUMN segmented_vector tsvector`);
+    for (const c of await db.execute<{ id: number; heading: string; text: string }>(sql`SELECT id, heading, text FROM knowledge_chunks`)) {
+      await db.execute(sql`UPDATE knowledge_chunks SET segmented_vector = to_tsvector('english', ${segmentForIndex(`${c.heading} ${c.text}`)}) WHERE id = ${c.id}`);
+    }
+    const [{ n }] = (await db.execute(sql`SELECT count(*)::int AS n FROM knowledge_chunks`)) as unknown as [{ n: number }];
 
-    const textSearch = (tokenizer: CjkTokenizer) => async (query: string, limit: number) => {
-      const tsq = orTsquery(textQueryTerms(query, tokenizer));
+    const search = { accountId, knowledgeBaseId };
+    const jieba = async (query: string, limit: number): Promise<{ chunkId: number; documentId: number; text: string }[]> => {
+      const tsq = orTsquery(textQueryTerms(query, 'jieba'));
       if (!tsq) return [];
-      const column = sql(tokenizer === 'jieba' ? 'segmented_vector' : 'bigram_vector');
-      return sql<{ id: number; documentId: number; text: string }[]>`
-        SELECT id, document_id AS "documentId", text FROM eval_chunks, to_tsquery('english', ${tsq}) q
-        WHERE ${column} @@ q ORDER BY ts_rank(${column}, q, 1) DESC, id LIMIT ${limit}`;
+      const rows = await db.execute<{ id: number; document_id: number; text: string }>(sql`
+        SELECT c.id, c.document_id, c.text FROM knowledge_chunks c, to_tsquery('english', ${tsq}) q
+        WHERE c.account_id = ${accountId} AND c.knowledge_base_id = ${knowledgeBaseId} AND c.segmented_vector @@ q
+        ORDER BY ts_rank(c.segmented_vector, q) DESC, c.id LIMIT ${limit}`);
+      return rows.map((r) => ({ chunkId: r.id, documentId: r.document_id, text: r.text }));
     };
-    const vectorSearch = async (query: string, limit: number) => {
+    const chunkRows = new Map((await db.execute<{ id: number; document_id: number; text: string }>(sql`SELECT id, document_id, text FROM knowledge_chunks`)).map((r) => [r.id, { documentId: r.document_id, text: r.text }]));
+    const byEmbedding = async (query: string, limit: number) => {
       const [vector] = await embeddings.embed([query]);
-      return sql<{ id: number; documentId: number; text: string }[]>`
-        SELECT id, document_id AS "documentId", text FROM eval_chunks
-        ORDER BY (SELECT sum(a * b) FROM unnest(embedding, ${vector!}::real[]) AS t(a, b)) DESC, id LIMIT ${limit}`;
-    };
-    const fused = (tokenizer: CjkTokenizer) => async (query: string): Promise<RankedChunk[]> => {
-      const [byText, byVector] = await Promise.all([textSearch(tokenizer)(query, CANDIDATES), vectorSearch(query, CANDIDATES)]);
-      const rows = new Map([...byText, ...byVector].map((r) => [r.id, r]));
-      return reciprocalRankFusion([byText.map((r) => r.id), byVector.map((r) => r.id)]).map((f) => rows.get(f.key)!);
+      return rankChunksByEmbedding(db, { ...search, model: embeddings.model, vector: vector!, limit });
     };
     const methods: [string, (q: string) => Promise<readonly RankedChunk[]>][] = [
-      ['bigram', (q) => textSearch('bigram')(q, 3)],
-      ['jieba', (q) => textSearch('jieba')(q, 3)],
-      ['embeddings alone', (q) => vectorSearch(q, 3)],
-      ['bigram + embeddings (RRF)', fused('bigram')],
-      ['jieba + embeddings (RRF)', fused('jieba')],
+      ['bigram (default: searchChunks)', (q) => searchChunks(db, { ...search, query: q, limit: 3 })],
+      ['jieba', (q) => jieba(q, 3)],
+      ['embeddings alone (loopback stub)', async (q) => (await byEmbedding(q, 3)).map((id) => chunkRows.get(id)!)],
+      ['bigram + embeddings, RRF (searchKnowledge)', (q) => searchKnowledge(db, embeddings, { ...search, query: q, limit: 3 })],
+      [
+        'jieba + embeddings, RRF',
+        async (q) => {
+          const [text, vector] = await Promise.all([jieba(q, FUSION_CANDIDATES), byEmbedding(q, FUSION_CANDIDATES)]);
+          return reciprocalRankFusion([text.map((c) => c.chunkId), vector]).slice(0, 3).map((f) => chunkRows.get(f.key)!);
+        },
+      ],
     ];
-    const lines = [`${set.documents.length} documents, ${n} stand-in chunks, ${set.questions.length} questions (${set.questions.filter((q) => q.lang === 'zh').length} zh)`, '', '| method | recall@3 | zh | en | query p95 |', '| --- | --- | --- | --- | --- |'];
+    const lines = [`${set.documents.length} documents, ${n} chunks (upload path, ${DEFAULT_CHUNKING.maxTokens}-token chunks), ${set.questions.length} questions (${set.questions.filter((q) => q.lang === 'zh').length} zh)`, '', '| method | recall@3 | zh | en | query p95 |', '| --- | --- | --- | --- | --- |'];
     const missLines: string[] = [];
-    for (const [name, search] of methods) {
-      for (const q of set.questions.slice(0, 5)) await search(q.question);
-      const all = await evaluateRetrieval(set.questions, documentIds, search);
-      const zh = await evaluateRetrieval(set.questions.filter((q) => q.lang === 'zh'), documentIds, search);
-      const en = await evaluateRetrieval(set.questions.filter((q) => q.lang === 'en'), documentIds, search);
+    for (const [name, run] of methods) {
+      for (const q of set.questions.slice(0, 5)) await run(q.question);
+      const all = await evaluateRetrieval(set.questions, documentIds, run);
+      const zh = await evaluateRetrieval(set.questions.filter((q) => q.lang === 'zh'), documentIds, run);
+      const en = await evaluateRetrieval(set.questions.filter((q) => q.lang === 'en'), documentIds, run);
       lines.push(`| ${name} | ${all.recall.toFixed(3)} | ${zh.recall.toFixed(3)} | ${en.recall.toFixed(3)} | ${all.p95Ms.toFixed(1)} ms |`);
       missLines.push(`${name} misses: ${all.misses.map((m) => m.id).join(', ') || 'none'}`);
     }

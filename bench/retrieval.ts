@@ -8,7 +8,7 @@ import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createAccount } from '../src/domain/accounts/index.js';
-import { quantile } from '../src/domain/knowledge/evaluation.js';
+import { quantile, searchChunks } from '../src/domain/knowledge/index.js';
 import { selectiveMatch } from '../src/domain/knowledge/selective-terms.js';
 import { sql as drizzleSql } from 'drizzle-orm';
 import { segmentForIndex } from '../src/domain/knowledge/segmentation.js';
@@ -52,12 +52,8 @@ async function main() {
   try {
     await runMigrations(pg.url);
     const { accountId } = await createAccount(database.db, 'bench');
-    // The shape of knowledge_chunks on h/knowledge (bigram search_vector), plus the jieba column compared here.
-    await sql`CREATE TABLE bench_chunks (
-      id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account_id int NOT NULL, knowledge_base_id int NOT NULL, document_id int NOT NULL,
-      position int NOT NULL, heading text NOT NULL DEFAULT '', text text NOT NULL,
-      search_vector tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, artgen_search_text(heading, text))) STORED NOT NULL,
-      segmented_vector tsvector NOT NULL)`;
+    // The jieba alternative's column, in this bench's database only (the default indexes CJK bigrams).
+    await sql`ALTER TABLE knowledge_chunks ADD COLUMN segmented_vector tsvector`;
     const [kb] = await sql<{ id: number }[]>`INSERT INTO knowledge_bases (account_id, name) VALUES (${accountId}, 'bench') RETURNING id`;
     const started = performance.now();
     for (let d = 0; d < DOCUMENTS; d += 100) {
@@ -65,29 +61,29 @@ async function main() {
       const rows = docs.flatMap((doc) =>
         Array.from({ length: CHUNKS_PER_DOCUMENT }, (_, position) => {
           const text = chunkText();
-          return { account_id: accountId, knowledge_base_id: kb!.id, document_id: doc.id, position, text, segmented_vector: segmentForIndex(text) };
+          return { account_id: accountId, knowledge_base_id: kb!.id, document_id: doc.id, position, text, tokens: text.length, segmented_vector: segmentForIndex(text) };
         }),
       );
-      await sql`INSERT INTO bench_chunks (account_id, knowledge_base_id, document_id, position, text, segmented_vector)
-        SELECT account_id, knowledge_base_id, document_id, position, text, to_tsvector('english', segmented_vector)
-        FROM json_populate_recordset(null::record, ${JSON.stringify(rows)}::json) AS r(account_id int, knowledge_base_id int, document_id int, position int, text text, segmented_vector text)`;
+      await sql`INSERT INTO knowledge_chunks (account_id, knowledge_base_id, document_id, position, text, tokens, segmented_vector)
+        SELECT account_id, knowledge_base_id, document_id, position, text, tokens, to_tsvector('english', segmented_vector)
+        FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(account_id int, knowledge_base_id int, document_id int, position int, text text, tokens int, segmented_vector text)`;
     }
     const inserted = performance.now() - started;
     const indexStarted = performance.now();
-    await sql`CREATE INDEX bench_chunks_base_idx ON bench_chunks (knowledge_base_id)`;
-    await sql`CREATE INDEX bench_chunks_search_idx ON bench_chunks USING gin (search_vector) WITH (fastupdate = off)`;
-    await sql`CREATE INDEX bench_chunks_segmented_idx ON bench_chunks USING gin (segmented_vector) WITH (fastupdate = off)`;
-    await sql`ANALYZE bench_chunks`;
-    say(`${DOCUMENTS} documents / ${DOCUMENTS * CHUNKS_PER_DOCUMENT} chunks (about ${chunkText().length} characters each) in one account and one knowledge base: inserted with jieba segmentation in ${(inserted / 1000).toFixed(1)} s, indexed in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
+    await sql`CREATE INDEX bench_chunks_segmented_idx ON knowledge_chunks USING gin (segmented_vector) WITH (fastupdate = off)`;
+    await sql`ANALYZE knowledge_chunks`;
+    say(`${DOCUMENTS} documents / ${DOCUMENTS * CHUNKS_PER_DOCUMENT} chunks (about ${chunkText().length} characters each) in one account and one knowledge base: inserted with jieba segmentation in ${(inserted / 1000).toFixed(1)} s, jieba column indexed and analyzed in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
 
     for (const tokenizer of ['bigram', 'jieba'] as CjkTokenizer[]) {
       const column = tokenizer === 'jieba' ? 'segmented_vector' : 'search_vector';
       const vector = drizzleSql.identifier(column);
-      const search = (query: string, prune: boolean) => {
+      const search = (query: string, prune: boolean): Promise<unknown[]> => {
+        // The default, exactly as the search endpoint and the article prompt run it.
+        if (tokenizer === 'bigram' && prune) return searchChunks(database.db, { accountId, knowledgeBaseId: kb!.id, query, limit: 50 });
         const full = drizzleSql`to_tsquery('english', ${orTsquery(textQueryTerms(query, tokenizer))!})`;
-        const match = prune ? selectiveMatch(query, tokenizer, 'bench_chunks', column) : full;
-        return database.db.execute(drizzleSql`SELECT c.id, d.title, c.text, ts_rank(c.${vector}, ${prune ? match : full}) AS score
-          FROM bench_chunks c JOIN knowledge_documents d ON d.id = c.document_id
+        const match = prune ? selectiveMatch(query, tokenizer, 'knowledge_chunks', column) : full;
+        return database.db.execute(drizzleSql`SELECT c.id, d.title, c.text, ts_rank(c.${vector}, ${full}) AS score
+          FROM knowledge_chunks c JOIN knowledge_documents d ON d.id = c.document_id
           WHERE c.account_id = ${accountId} AND c.knowledge_base_id = ${kb!.id} AND c.${vector} @@ ${match}
           ORDER BY score DESC, c.id LIMIT 50`);
       };
@@ -103,7 +99,7 @@ async function main() {
           times.push(performance.now() - t);
         }
         const p95 = quantile(times, 0.95);
-        say(`${tokenizer}${prune ? ', rarest terms within 1,000 rows' : ', every term'}: article query (keyword + 5 questions, top 50) p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms | limit ${LIMIT_MS} ms | ${p95 <= LIMIT_MS ? 'PASS' : 'FAIL'} | ${(matched / queries).toFixed(0)} chunks answered per query (${queries} queries)`);
+        say(`${tokenizer === 'bigram' && prune ? 'bigram, searchChunks (default: rarest terms within 1,000 rows)' : `${tokenizer}${prune ? ', rarest terms within 1,000 rows' : ', every term'}`}: article query (keyword + 5 questions, top 50) p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms | limit ${LIMIT_MS} ms | ${p95 <= LIMIT_MS ? 'PASS' : 'FAIL'} | ${(matched / queries).toFixed(0)} chunks answered per query (${queries} queries)`);
       }
     }
   } finally {

@@ -1,5 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
+import type { EmbeddingsClient } from '../domain/knowledge/index.js';
 import type { KnowledgeSettings, LimitDefaults, WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   webhooks?: WebhookSettings;
   /** Knowledge-base upload limits; DEFAULT_KNOWLEDGE when not given. */
   knowledge?: KnowledgeSettings;
+  /** Embeds uploaded chunks and search queries, fused with the text ranking; unset (no EMBEDDINGS_BASE_URL): text ranking alone. */
+  embeddings?: EmbeddingsClient;
   /** Admits this process's event streams under the stream caps; made from `limits` when not given. */
   streams?: StreamGate;
 }

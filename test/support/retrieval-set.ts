@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LabelledQuestion } from '../src/domain/knowledge/evaluation.js';
+import type { LabelledQuestion } from '../../src/domain/knowledge/evaluation.js';
 
 const SET_DIR = path.resolve(import.meta.dirname, '..', 'fixtures/retrieval');
 

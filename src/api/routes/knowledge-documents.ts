@@ -9,7 +9,8 @@ import {
   listKnowledgeDocuments,
   parseOffThread,
   requireLiveBase,
-  searchChunks,
+  embedDocumentChunks,
+  searchKnowledge,
 } from '../../domain/knowledge/index.js';
 import { AppError } from '../../domain/errors.js';
 import type { RouteDeps } from '../../http/deps.js';
@@ -34,7 +35,7 @@ const searchHit = z.object({
   heading: z.string().describe('The heading the chunk sits under; empty when none'),
   text: z.string(),
   tokens: count.describe('Estimated tokens (CJK character ~1, other word ~1.3)'),
-  score: z.number().describe('ts_rank of the chunk against the question; higher is better'),
+  score: z.number().describe('ts_rank of the chunk against the question, or its reciprocal-rank-fusion score when embeddings are configured; higher is better'),
 });
 const searchQuery = z.object({
   q: z.string().trim().min(1, 'q is required').max(1_000, 'q must be at most 1000 characters'),
@@ -63,6 +64,7 @@ export const knowledgeDocumentRoutes = (deps: RouteDeps) =>
       try {
         const parsed = await parseUploadedDocument(input, deps);
         const row = await addKnowledgeDocument(deps.db, accountId, knowledgeBaseId, { ...parsed, title: input.title ?? parsed.title, bytes: input.bytes.byteLength });
+        if (deps.embeddings) await embedAfterUpload(deps, row.id);
         return c.json(row, 201);
       } catch (err) {
         if (err instanceof FileRefused) throw new AppError(err.refusal.status, err.refusal.code, err.refusal.message);
@@ -80,8 +82,20 @@ export const knowledgeDocumentRoutes = (deps: RouteDeps) =>
       const knowledgeBaseId = parseIdParam(c);
       const { q, limit } = parseQuery(c, searchQuery);
       await requireLiveBase(deps.db, accountId, knowledgeBaseId);
-      return c.json({ items: await searchChunks(deps.db, { accountId, knowledgeBaseId, query: q, limit }) });
+      return c.json({ items: await searchKnowledge(deps.db, deps.embeddings, { accountId, knowledgeBaseId, query: q, limit }) });
     });
+
+/**
+ * Embeds a stored document's chunks (retrieval-quality work, src/domain/knowledge/chunk-embeddings.ts). A failing
+ * endpoint keeps the upload: its chunks are found by the text ranking alone, and the log says so (no content).
+ */
+async function embedAfterUpload(deps: RouteDeps, documentId: number) {
+  try {
+    await embedDocumentChunks(deps.db, deps.embeddings!, documentId);
+  } catch (err) {
+    deps.log.warn({ documentId, reason: (err as Error).message }, 'knowledge chunks not embedded; they are searched by text alone');
+  }
+}
 
 /** The file's text and chunks, parsed off the event loop. */
 const parseUploadedDocument = (input: UploadInput, deps: RouteDeps) =>

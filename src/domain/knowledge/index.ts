@@ -8,3 +8,7 @@ export { DOCX_MEDIA_TYPE, type ParsedDocument, type ParseOptions } from './parsi
 export { parseOffThread } from './parsing/parse-off-thread.js';
 export { FileRefused, type FileRefusal } from './parsing/refusal.js';
 export { evaluateRetrieval, answers, quantile, type LabelledQuestion, type RankedChunk, type RetrievalEvaluation } from './evaluation.js';
+export { searchKnowledge, FUSION_CANDIDATES } from './fused-search.js';
+export { embedDocumentChunks } from './chunk-embeddings.js';
+export { createEmbeddingsClient, EmbeddingsError, type EmbeddingsClient, type EmbeddingsSettings } from './embeddings-client.js';
+export { reciprocalRankFusion, RRF_K } from './rank-fusion.js';
