@@ -54,6 +54,8 @@ async function main() {
     const { accountId } = await createAccount(database.db, 'bench');
     // The jieba alternative's column, in this bench's database only (the default indexes CJK bigrams).
     await sql`ALTER TABLE knowledge_chunks ADD COLUMN segmented_vector tsvector`;
+    // Loaded without the GIN index (rebuilt below, as a restore would), so the load takes minutes, not tens.
+    await sql`DROP INDEX knowledge_chunks_search_idx`;
     const [kb] = await sql<{ id: number }[]>`INSERT INTO knowledge_bases (account_id, name) VALUES (${accountId}, 'bench') RETURNING id`;
     const started = performance.now();
     for (let d = 0; d < DOCUMENTS; d += 100) {
@@ -70,9 +72,10 @@ async function main() {
     }
     const inserted = performance.now() - started;
     const indexStarted = performance.now();
+    await sql`CREATE INDEX knowledge_chunks_search_idx ON knowledge_chunks USING gin (search_vector) WITH (fastupdate = off)`;
     await sql`CREATE INDEX bench_chunks_segmented_idx ON knowledge_chunks USING gin (segmented_vector) WITH (fastupdate = off)`;
     await sql`ANALYZE knowledge_chunks`;
-    say(`${DOCUMENTS} documents / ${DOCUMENTS * CHUNKS_PER_DOCUMENT} chunks (about ${chunkText().length} characters each) in one account and one knowledge base: inserted with jieba segmentation in ${(inserted / 1000).toFixed(1)} s, jieba column indexed and analyzed in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
+    say(`${DOCUMENTS} documents / ${DOCUMENTS * CHUNKS_PER_DOCUMENT} chunks (about ${chunkText().length} characters each) in one account and one knowledge base: inserted with jieba segmentation in ${(inserted / 1000).toFixed(1)} s, both GIN indexes built and analyzed in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
 
     for (const tokenizer of ['bigram', 'jieba'] as CjkTokenizer[]) {
       const column = tokenizer === 'jieba' ? 'segmented_vector' : 'search_vector';
