@@ -5,7 +5,7 @@ import { DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SET
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
-import { loadArticleIngredients } from '../domain/ingredients/index.js';
+import { loadArticleIngredients, withArticleKnowledge } from '../domain/ingredients/index.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
 import { finishTask, markItem, startTask, type Admission } from '../domain/tasks/task-lifecycle.js';
@@ -116,8 +116,9 @@ export function createActivities({
       ctx.heartbeat();
       const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       const startedAt = Date.now();
-      const { ingredients, accountId, attempt } = loaded;
+      const { accountId, attempt } = loaded;
       try {
+        const { ingredients, knowledgeChunks } = await withArticleKnowledge(db, loaded, knowledge.promptTokenBudget);
         // A draft refused by the quality gate before: its reasons go to the LLM.
         const feedback = keepsRefused || ctx.info.attempt > 1 ? qualityFeedback(loaded.itemError) : [];
         const messages = buildArticlePrompt({ ...ingredients, feedback });
@@ -148,6 +149,7 @@ export function createActivities({
           qualityFlags: verdict.flags,
           qualityScores: { ...verdict.scores, attempt },
           simhashBands: verdict.simhashBands,
+          ...(knowledgeChunks.length > 0 ? { knowledgeChunks } : {}),
         };
         // A refusal is an expected outcome: one info line with the check names only (the reasons quote
         // user text such as banned words; they are kept on the item, where the next draft reads them).

@@ -16,6 +16,7 @@ import { articleRoutes } from './articles/routes.js';
 import { authRoutes, signOutRoute } from './auth.js';
 import { distillationRoutes } from './distillations/routes.js';
 import { keyRoutes } from './keys/routes.js';
+import { knowledgeRoutes } from './knowledge/routes.js';
 import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { usageRoutes } from './usage/routes.js';
@@ -28,8 +29,8 @@ import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*'];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/knowledge-bases/*'];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/knowledge-bases/*'];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -71,5 +72,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/usage', usageRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
   web.route('/webhooks', webhookRoutes(deps));
+  web.route('/knowledge-bases', knowledgeRoutes(deps));
   return web;
 }

@@ -24,7 +24,8 @@ interface Piece {
 }
 
 const HEADING = /^#{1,6}\s+(.+?)\s*#*\s*$/;
-const SENTENCE_END = /(?<=[.!?;。！？；])\s*/u;
+/** After Latin punctuation and a space (not inside 3.5 or e.g.), or after CJK punctuation. */
+const SENTENCE_END = /(?<=[.!?;])\s+|(?<=[。！？；])\s*/u;
 const TOKEN_UNITS = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]|[^\s\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+\s*|\s+/gu;
 
 /** Cuts text over `max` tokens into pieces at word (or CJK character) boundaries. */

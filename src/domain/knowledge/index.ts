@@ -1,4 +1,5 @@
 /** Knowledge bases' documents: parsed from files, split into chunks, searched, and retrieved for articles' prompts. */
+export * from './article-knowledge.js';
 export * from './chunking.js';
 export * from './documents.js';
 export * from './search.js';

@@ -2,6 +2,7 @@ import * as articles from './articles.js';
 import * as common from './common.js';
 import * as distillations from './distillations.js';
 import * as keys from './keys.js';
+import * as knowledge from './knowledge.js';
 import * as notifications from './notifications.js';
 import * as schedules from './schedules.js';
 import * as tasks from './tasks.js';
@@ -17,14 +18,14 @@ export const LANG_COOKIE = 'artgen_lang';
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
  * translation is a type error. A key belongs to one area (test/web/web-i18n.unit.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, tasks, keys, articles, notifications, usage, schedules, webhooks };
+export const AREAS = { common, distillations, tasks, keys, articles, notifications, usage, schedules, webhooks, knowledge };
 
-const en = { ...common.en, ...distillations.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en };
+const en = { ...common.en, ...distillations.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...knowledge.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh };
+const zh: Messages = { ...common.zh, ...distillations.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...knowledge.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 
