@@ -67,6 +67,18 @@ export const configSchema = z
     LLM_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    /** OpenAI-compatible base URL (…/v1) of an embeddings endpoint. Set: knowledge chunks are also ranked by embedding and fused with the text ranking (RRF). Unset: text ranking alone. */
+    EMBEDDINGS_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
+    EMBEDDINGS_API_KEY: optionalString,
+    /** Embedding model name sent to the endpoint. */
+    EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+    /** Milliseconds one embeddings request may take. */
+    EMBEDDINGS_TIMEOUT_MS: int(100, 600_000).default(30_000),
+    /** Lets EMBEDDINGS_BASE_URL be a loopback, private or this host's own address (a model served beside artgen, tests); off, only global unicast addresses are reached. */
+    EMBEDDINGS_ALLOW_PRIVATE: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     /** Milliseconds one LLM request may take before it is aborted and retried. */
     LLM_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
     /** Attempts per article (first try included) before the article is marked failed. */
@@ -181,6 +193,12 @@ export const configSchema = z
       .union([z.literal('off'), int(0, 3)], { message: 'must be 0, 1, 2, 3 or off' })
       .default(3)
       .transform((v) => (v === 'off' ? null : v)),
+    /** Largest file, in bytes, a knowledge base accepts (API and console uploads); larger is a 413. */
+    KNOWLEDGE_MAX_FILE_BYTES: int(1, 1_073_741_824).default(20 * 1024 * 1024),
+    /** Most bytes a DOCX's text parts may decompress to, checked while inflating (zip bombs are refused). */
+    KNOWLEDGE_MAX_UNPACKED_BYTES: int(1024, 4_294_967_295).default(64 * 1024 * 1024),
+    /** Estimated tokens of knowledge-base chunks one article's prompt may carry (best matches first); 0: none. */
+    KNOWLEDGE_PROMPT_TOKEN_BUDGET: int(0, 1_000_000).default(1_500),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -200,7 +218,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value is never shown, not even in a configuration error. */
-const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'DEV_API_KEY']);
+const SECRET_VARIABLES = new Set(['LLM_API_KEY', 'EMBEDDINGS_API_KEY', 'DEV_API_KEY']);
 
 /** How a bad value is quoted in a configuration error: secrets by length only, URLs without a password. */
 function shownValue(name: string, value: string | undefined): string {
@@ -261,6 +279,16 @@ export function qualityDefaults(c: z.infer<typeof configSchema>): QualitySetting
 }
 
 /** How webhooks are sent, for the API (creation, after-commit starts), the activities and the sweeper. */
+/** How knowledge-base files are accepted and how much of them an article's prompt carries. */
+export function knowledgeSettings(c: z.infer<typeof configSchema>) {
+  return {
+    maxFileBytes: c.KNOWLEDGE_MAX_FILE_BYTES,
+    maxUnpackedBytes: c.KNOWLEDGE_MAX_UNPACKED_BYTES,
+    promptTokenBudget: c.KNOWLEDGE_PROMPT_TOKEN_BUDGET,
+  };
+}
+export type KnowledgeSettings = ReturnType<typeof knowledgeSettings>;
+
 export function webhookSettings(c: z.infer<typeof configSchema>) {
   return {
     allowPrivateTargets: c.WEBHOOK_ALLOW_PRIVATE_TARGETS,
@@ -271,6 +299,12 @@ export function webhookSettings(c: z.infer<typeof configSchema>) {
 
 export type WebhookSettings = ReturnType<typeof webhookSettings>;
 
+/** The embeddings endpoint knowledge retrieval fuses with its text ranking; undefined when none is configured. */
+export function embeddingsSettings(c: z.infer<typeof configSchema>) {
+  if (!c.EMBEDDINGS_BASE_URL) return undefined;
+  return { baseUrl: c.EMBEDDINGS_BASE_URL, model: c.EMBEDDINGS_MODEL, ...(c.EMBEDDINGS_API_KEY ? { apiKey: c.EMBEDDINGS_API_KEY } : {}), timeoutMs: c.EMBEDDINGS_TIMEOUT_MS, allowPrivate: c.EMBEDDINGS_ALLOW_PRIVATE };
+}
+
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = webhookSettings(configSchema.parse({}));
@@ -279,3 +313,4 @@ export const DEFAULT_DISTILL_CONCURRENCY: number = configSchema.parse({}).DISTIL
 
 /** The quality defaults of an empty environment. */
 export const DEFAULT_QUALITY: QualitySettings = qualityDefaults(configSchema.parse({}));
+export const DEFAULT_KNOWLEDGE: KnowledgeSettings = knowledgeSettings(configSchema.parse({}));

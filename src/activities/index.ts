@@ -1,11 +1,11 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { DEFAULT_DISTILL_CONCURRENCY, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type LimitDefaults, type WebhookSettings } from '../config.js';
+import { DEFAULT_DISTILL_CONCURRENCY, DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type KnowledgeSettings, type LimitDefaults, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
-import { loadArticleIngredients } from '../domain/ingredients/index.js';
+import { loadArticleIngredients, withArticleKnowledge } from '../domain/ingredients/index.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
 import { finishTask, markItem, startTask, type Admission } from '../domain/tasks/task-lifecycle.js';
@@ -43,6 +43,8 @@ export interface ActivityDeps {
   webhooks?: WebhookSettings;
   /** Keywords of one distillation run asked at once; DISTILL_CONCURRENCY's default (4) when not given. */
   distillConcurrency?: number;
+  /** The knowledge token budget of a prompt; DEFAULT_KNOWLEDGE when not given. */
+  knowledge?: KnowledgeSettings;
 }
 
 /** The activities of articleGenerationWorkflow, built over their dependencies so tests hand in real handles with their own settings. */
@@ -56,6 +58,7 @@ export function createActivities({
   quality = DEFAULT_QUALITY,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
   distillConcurrency = DEFAULT_DISTILL_CONCURRENCY,
+  knowledge = DEFAULT_KNOWLEDGE,
 }: ActivityDeps): TaskActivities & DistillationActivities {
   /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
   const afterCommit = deliverAfterCommit(db, () => {
@@ -99,8 +102,9 @@ export function createActivities({
       ctx.heartbeat();
       const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       const startedAt = Date.now();
-      const { ingredients, accountId, attempt } = loaded;
+      const { accountId, attempt } = loaded;
       try {
+        const { ingredients, knowledgeChunks } = await withArticleKnowledge(db, loaded, knowledge.promptTokenBudget);
         // A draft refused by the quality gate before: its reasons go to the LLM.
         const feedback = keepsRefused || ctx.info.attempt > 1 ? qualityFeedback(loaded.itemError) : [];
         const messages = articleMessages(loaded.template, { ...ingredients, feedback });
@@ -131,6 +135,7 @@ export function createActivities({
           qualityFlags: verdict.flags,
           qualityScores: { ...verdict.scores, attempt },
           simhashBands: verdict.simhashBands,
+          ...(knowledgeChunks.length > 0 ? { knowledgeChunks } : {}),
         };
         // A refusal is an expected outcome: one info line with the check names only (the reasons quote
         // user text such as banned words; they are kept on the item, where the next draft reads them).

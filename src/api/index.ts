@@ -21,6 +21,7 @@ import { publishingOperations, publishingRoutes } from './routes/publishing.js';
 import { qualitySettingsOperations, qualitySettingsRoutes } from './routes/quality-settings.js';
 import { albumEditOperations, albumEditRoutes, conversionTargetEditOperations, conversionTargetEditRoutes } from './routes/resource-edits.js';
 import { albumRoutes, articleSettingRoutes, conversionTargetRoutes, knowledgeBaseRoutes } from './routes/resources.js';
+import { knowledgeDocumentOperations, knowledgeDocumentRoutes } from './routes/knowledge-documents.js';
 import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
 import { statsOperations, statsRoutes } from './routes/stats.js';
 import { taskCleanupOperations, taskCleanupRoutes } from './routes/task-cleanup.js';
@@ -49,6 +50,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/distillation-runs', tag: 'distillations', routes: distillationRunRoutes, operations: distillationRunOperations },
   { base: '/api/article-settings', tag: 'resources', routes: articleSettingRoutes, operations: articleSettingRoutes.operations },
   { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeBaseRoutes, operations: knowledgeBaseRoutes.operations },
+  { base: '/api/knowledge-bases', tag: 'resources', routes: knowledgeDocumentRoutes, operations: knowledgeDocumentOperations },
   { base: '/api/albums', tag: 'resources', routes: albumRoutes, operations: albumRoutes.operations },
   { base: '/api/albums', tag: 'resources', routes: albumEditRoutes, operations: albumEditOperations },
   { base: '/api/conversion-targets', tag: 'resources', routes: conversionTargetRoutes, operations: conversionTargetRoutes.operations },

@@ -108,6 +108,26 @@ function responsesOf(mount: ApiMount, op: ApiOperation) {
   );
 }
 
+/** A file upload's body: multipart with the file, and the JSON alternative if the operation has one. */
+function uploadBody(upload: NonNullable<ApiOperation['upload']>) {
+  const multipart = {
+    type: 'object',
+    required: ['file'],
+    additionalProperties: false,
+    properties: {
+      file: { type: 'string', format: 'binary', description: 'The file; its type is read from its content, not its name' },
+      title: { type: 'string', maxLength: 500, description: "The document's title; else the file's own (PDF metadata, <title>, first heading) or its name" },
+    },
+  };
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': { schema: multipart },
+      ...(upload.json ? { 'application/json': { schema: jsonSchema(closed(upload.json), 'input') } } : {}),
+    },
+  };
+}
+
 /**
  * The OpenAPI 3.1 document of the API (served at GET /api/openapi.json): every route with its request
  * body and query schemas taken from the same zod schemas that validate requests, every answer's body
@@ -140,6 +160,7 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         // OpenAPI 3.1 lets a non-OAuth scheme list role names: the key scope the route needs.
         security: mount.open ? [] : [{ apiKey: [requiredScope(op.method.toUpperCase(), op.scope)] }],
         ...(parameters.length ? { parameters } : {}),
+        ...(op.upload ? { requestBody: uploadBody(op.upload) } : {}),
         ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(closed(op.body), 'input') } } } } : {}),
         responses: responsesOf(mount, op),
       };

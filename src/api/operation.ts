@@ -10,6 +10,8 @@ export interface ApiOperation {
   path: string;
   summary: string;
   body?: z.ZodType;
+  /** Takes a file as multipart/form-data (field `file`, optional `title`), or the JSON body given here. */
+  upload?: { json?: z.ZodType };
   query?: z.ZodType;
   /** The success status; 200 unless given. */
   status?: number;

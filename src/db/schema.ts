@@ -5,6 +5,8 @@ export * from './schema/audit.js';
 export * from './schema/distillation-runs.js';
 export * from './schema/distillations.js';
 export * from './schema/ingredients.js';
+export * from './schema/knowledge.js';
+export * from './schema/knowledge-embeddings.js';
 export * from './schema/limits.js';
 export * from './schema/schedules.js';
 export * from './schema/task-events.js';

@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
-import type { LimitDefaults, WebhookSettings } from '../config.js';
+import type { EmbeddingsClient } from '../domain/knowledge/index.js';
+import type { KnowledgeSettings, LimitDefaults, WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
@@ -33,9 +34,13 @@ export interface ApiDeps {
   quality?: QualitySettings;
   /** Webhook targets allowed and how deliveries started here are tried; DEFAULT_WEBHOOK_SETTINGS when not given. */
   webhooks?: WebhookSettings;
+  /** Knowledge-base upload limits; DEFAULT_KNOWLEDGE when not given. */
+  knowledge?: KnowledgeSettings;
+  /** Embeds uploaded chunks and search queries, fused with the text ranking; unset (no EMBEDDINGS_BASE_URL): text ranking alone. */
+  embeddings?: EmbeddingsClient;
   /** Admits this process's event streams under the stream caps; made from `limits` when not given. */
   streams?: StreamGate;
 }
 
 /** What route modules get: the deps with every default resolved. */
-export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings; streams: StreamGate };
+export type RouteDeps = ApiDeps & { limits: LimitDefaults; quality: QualitySettings; webhooks: WebhookSettings; knowledge: KnowledgeSettings; streams: StreamGate };

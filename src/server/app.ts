@@ -7,7 +7,7 @@ import { methodNotAllowed } from '../api/middleware/method-not-allowed.js';
 import { securityHeaders } from '../api/middleware/security-headers.js';
 import { temporalCodecCors } from '../api/routes/temporal-codec.js';
 import type { ApiEnv } from '../api/types.js';
-import { DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
+import { DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS } from '../config.js';
 import type { ApiDeps, RouteDeps } from '../http/deps.js';
 import { createErrorHandler, errorBody } from '../http/error-handler.js';
 import { httpMetrics } from '../http/http-metrics.js';
@@ -15,6 +15,10 @@ import { createStreamGate } from '../http/stream-gate.js';
 import { consoleNotFound, wantsConsolePage, webRoutes } from '../web/index.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Room for multipart boundaries, headers and small fields around an uploaded file. */
+const UPLOAD_FRAMING_BYTES = 64 * 1024;
+/** The routes that take a knowledge file: the API's and the console's. */
+const isUploadPath = (path: string) => /^\/(?:api\/)?knowledge-bases\/[^/]+\/documents\/?$/.test(path);
 
 /** The deps with every default resolved: what the API's route modules and the console get. */
 function resolveDeps(apiDeps: ApiDeps): RouteDeps {
@@ -24,6 +28,7 @@ function resolveDeps(apiDeps: ApiDeps): RouteDeps {
     limits,
     quality: apiDeps.quality ?? DEFAULT_QUALITY,
     webhooks: apiDeps.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+    knowledge: apiDeps.knowledge ?? DEFAULT_KNOWLEDGE,
     streams: apiDeps.streams ?? createStreamGate({ db: apiDeps.db, log: apiDeps.log, caps: limits }),
   };
 }
@@ -46,17 +51,19 @@ export function createApp(apiDeps: ApiDeps) {
   // The codec's CORS answers the Temporal UI's preflight (OPTIONS, no key) before the 405 and the key check.
   app.use(`${TEMPORAL_CODEC}/*`, temporalCodecCors(deps));
   app.use('*', methodNotAllowed(declaredRoutes()));
-  app.use(
-    '*',
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       // The rest of the body is never read, so the connection cannot be reused: say so.
       onError: (c) => {
         c.header('Connection', 'close');
-        return c.json(errorBody('PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`), 413);
+        return c.json(errorBody('PAYLOAD_TOO_LARGE', `The request body exceeds ${maxSize} bytes.`), 413);
       },
-    }),
-  );
+    });
+  const anyBody = limitBody(MAX_BODY_BYTES);
+  // File uploads may carry a whole file plus the multipart framing; the route refuses a file over the limit itself.
+  const uploadBody = limitBody(deps.knowledge.maxFileBytes + UPLOAD_FRAMING_BYTES);
+  app.use('*', (c, next) => (c.req.method === 'POST' && isUploadPath(c.req.path) ? uploadBody(c, next) : anyBody(c, next)));
   mountOpenApiRoutes(app, deps);
   app.route('/', webRoutes(deps));
   mountKeyedApiRoutes(app, deps);

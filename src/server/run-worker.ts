@@ -3,7 +3,7 @@ import type { SecretSealer } from '../domain/webhooks/index.js';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
@@ -65,6 +65,7 @@ export async function startWorker(
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
     distillConcurrency: config.DISTILL_CONCURRENCY,
+    knowledge: knowledgeSettings(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
 import { createApp } from './app.js';
-import { limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { createEmbeddingsClient, type EmbeddingsClient } from '../domain/knowledge/index.js';
+import { embeddingsSettings, knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';
 import type { Logger } from '../logger.js';
@@ -37,6 +38,8 @@ export async function serveApi(
     limits: limitDefaults(config),
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
+    knowledge: knowledgeSettings(config),
+    ...withEmbeddings(config),
     temporalUiUrl: config.TEMPORAL_UI_URL ?? opts.embeddedUiUrl,
     codec,
     codecCorsOrigins: config.TEMPORAL_CODEC_CORS_ORIGINS ?? [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`],
@@ -59,4 +62,10 @@ export async function serveApi(
       await temporal.close();
     },
   };
+}
+
+/** The embeddings client when EMBEDDINGS_BASE_URL is set. */
+function withEmbeddings(config: Config): { embeddings?: EmbeddingsClient } {
+  const settings = embeddingsSettings(config);
+  return settings ? { embeddings: createEmbeddingsClient(settings) } : {};
 }

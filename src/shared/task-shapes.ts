@@ -51,6 +51,8 @@ export interface ArticleDraft {
   qualityFlags?: QualityFlag[];
   qualityScores?: QualityScores;
   simhashBands?: number[];
+  /** The knowledge-base chunks the prompt carried, best first; absent in drafts from before retrieval. */
+  knowledgeChunks?: { chunkId: number; documentId: number; documentTitle: string; position: number; score: number }[];
 }
 
 export interface ScheduleRunError {

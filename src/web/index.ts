@@ -17,6 +17,7 @@ import { authRoutes, signOutRoute } from './auth.js';
 import { distillationRoutes } from './distillations/routes.js';
 import { distillationRunPages, liveRunRoutes } from './distillation-runs/routes.js';
 import { keyRoutes } from './keys/routes.js';
+import { knowledgeRoutes } from './knowledge/routes.js';
 import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { usageRoutes } from './usage/routes.js';
@@ -34,8 +35,8 @@ const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', ...MATERIALS_PATHS];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', ...MATERIALS_PATHS];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', ...MATERIALS_PATHS];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -102,5 +103,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/conversion-targets', conversionTargetRoutes(deps));
   web.route('/quality-settings', qualitySettingsRoutes(deps));
   web.route('/templates', templateRoutes(db));
+  web.route('/knowledge-bases', knowledgeRoutes(deps));
   return web;
 }

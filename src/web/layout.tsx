@@ -70,6 +70,7 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/articles/queue', t('reviewQueue'))}
         {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
         <a href="/notifications" aria-current={here === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
+        {link('/knowledge-bases', t('knowledgeNav'))}
         {link('/usage', t('usagePage'))}
         {link('/keys', t('keys'))}
         {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}

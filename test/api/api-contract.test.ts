@@ -137,6 +137,23 @@ describe('every answer of every route matches the document', () => {
     await hit('GET', '/api/templates/default', {}, { key });
     await hit('DELETE', '/api/templates/{id}', { id: tplCopy.body.id }, { key });
     await hit('DELETE', '/api/templates/{id}', { id: presets.body.items[0].id }, { key });
+    const kb = ingredients.knowledgeBaseId!;
+    const D = '/api/knowledge-bases/{id}/documents';
+    const upload = new FormData();
+    upload.append('file', new Blob(['# Opening hours\n\nWe open at seven.']), 'hours.md');
+    const doc = await hit('POST', D, { id: kb }, { key, form: upload });
+    const spareDoc = await hit('POST', D, { id: kb }, { key, json: { title: 'Spare', content: 'Nothing much.' } });
+    const empty = new FormData();
+    empty.append('file', new Blob([new Uint8Array(0)]), 'empty.txt');
+    await hit('POST', D, { id: kb }, { key, form: empty });
+    await hit('POST', D, { id: 999_999_999 }, { key, json: { title: 'x', content: 'y' } });
+    await hit('GET', D, { id: kb }, { key });
+    await hit('GET', `${D}/{documentId}`, { id: kb, documentId: doc.body.id }, { key });
+    await hit('DELETE', `${D}/{documentId}`, { id: kb, documentId: spareDoc.body.id }, { key });
+    await hit('DELETE', `${D}/{documentId}`, { id: kb, documentId: spareDoc.body.id }, { key });
+    await hit('GET', '/api/knowledge-bases/{id}/search', { id: kb }, { key, query: '?q=when%20do%20you%20open&limit=3' });
+    await hit('GET', '/api/knowledge-bases/{id}/search', { id: kb }, { key, query: '?limit=3' });
+
     await hit('POST', T, {}, { key, json: { articleCount: 50 } });
     await hit('POST', T, {}, { key, json: { articleCount: 1, albumId: 999_999_999 } });
     const task = await hit('POST', T, {}, { key, json: { articleCount: 2, ...ingredients } });

@@ -57,12 +57,12 @@ describe('loadArticleIngredients', () => {
       template: null,
       // Loaded without an attempt: none recorded.
       attempt: 0,
+      // Its passages are retrieved by a second query (withArticleKnowledge), for tasks with a base only.
+      knowledgeBase: { id: task.knowledgeBaseId, name: 'facts' },
       ingredients: {
         keyword: 'espresso',
         topics: ['How strong is it?', 'What beans?'],
         articleSetting: { name: 'house', prompt: 'Be brief.' },
-        // Documents in the order they were added.
-        knowledgeBase: { name: 'facts', documents: [{ title: 'B doc', content: 'second' }, { title: 'A doc', content: 'first' }] },
         conversionTarget: { companyName: 'Acme', industry: 'Coffee', website: null, address: '1 Bean St' },
         // The least used image of the album.
         image: { url: 'https://img.example/fresh.png', description: null },

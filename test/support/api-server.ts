@@ -32,6 +32,8 @@ export interface CallOptions {
   /** Sent as it is (a JSON content type unless `headers` gives one): for malformed bodies. */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Sent as multipart/form-data (fetch sets the boundary). */
+  form?: FormData;
 }
 
 /** Serves a Hono app on a loopback port (a free one unless given): tests go through real HTTP. */
@@ -63,7 +65,7 @@ export async function apiCall(baseUrl: string, method: string, path: string, opt
   let body = opts.rawBody;
   if (opts.json !== undefined) body = JSON.stringify(opts.json);
   if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.form ?? body });
   const text = await res.text();
   let parsed: any = null;
   try {

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { LlmPolicy } from '../../src/workflows/contracts.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
-import { DEFAULT_QUALITY, type WebhookSettings } from '../../src/config.js';
+import { DEFAULT_QUALITY, type KnowledgeSettings, type WebhookSettings } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
 import { createOpenAiClient, type LlmClient } from '../../src/llm/index.js';
@@ -29,6 +29,8 @@ export interface TestWorkerOptions {
   quality?: QualitySettings;
   /** Webhook sending; TEST_WEBHOOK_SETTINGS (loopback targets allowed, fast retries) unless given. */
   webhooks?: WebhookSettings;
+  /** The knowledge token budget of a prompt; DEFAULT_KNOWLEDGE unless given. */
+  knowledge?: KnowledgeSettings;
   /** The main task queue, for a worker that joins workflows started before it; a new unique one unless given. */
   taskQueue?: string;
   /** The LLM client (the offline generator, say); an OpenAI-compatible client on `llmBaseUrl` unless given. */
@@ -69,6 +71,7 @@ export async function startTestWorker(
     log: options.log ?? createLogger('silent'),
     llmTaskQueue,
     llmPolicy,
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     quality: options.quality ?? TEST_QUALITY,
     webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });

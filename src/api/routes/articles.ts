@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import {
@@ -12,6 +13,7 @@ import {
   SINGLE_JSON_CONTENT_TYPE,
 } from '../../domain/articles/index.js';
 import type { RouteDeps } from '../../http/deps.js';
+import { articleKnowledgeChunks } from '../../domain/knowledge/index.js';
 import type { ApiEnv } from '../types.js';
 import { articleReviewer } from '../../temporal/article-review.js';
 import { articleFilterFields, bulkReviewBody, editBody, exportQuery, rejectBody, singleExportQuery } from '../../http/schemas/article-requests.js';
@@ -36,7 +38,10 @@ export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
       const { action, reason, ids, filter } = await parseJsonBody(c, bulkReviewBody);
       return c.json(await review.many(c.get('accountId'), ids ? { ids } : { filter: filter! }, action, reason));
     })
-    .get('/:id', async (c) => c.json(await getArticle(db, c.get('accountId'), parseIdParam(c))))
+    .get('/:id', async (c) => {
+      const found = await getArticle(db, c.get('accountId'), parseIdParam(c));
+      return c.json({ ...found, knowledgeChunks: await articleKnowledgeChunks(db, found.id) });
+    })
     .patch('/:id', async (c) => {
       const id = parseIdParam(c);
       return c.json(await editArticle(db, c.get('accountId'), id, await parseJsonBody(c, editBody), editor(c)));
@@ -63,6 +68,15 @@ export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
 
 /** The media types of a download, without parameters (charset). */
 const mediaTypes = (types: string[]) => types.map((t) => t.split(';')[0]!);
+/** A knowledge-base chunk an article's prompt carried (chunkId and text null once the chunk was deleted). */
+const usedKnowledgeChunk = z.object({
+  chunkId: z.number().int().positive().nullable(),
+  documentId: z.number().int().positive().nullable(),
+  documentTitle: z.string(),
+  position: z.number().int().nonnegative(),
+  score: z.number(),
+  text: z.string().nullable(),
+});
 const ILLEGAL = { 409: ['ILLEGAL_REVIEW_TRANSITION'] };
 
 export const articleOperations: ApiOperation[] = [
@@ -83,7 +97,12 @@ export const articleOperations: ApiOperation[] = [
     response: bulkReviewAnswer,
     errors: { 400: ['TOO_MANY_ARTICLES'], 404: ['NOT_FOUND'] },
   },
-  { method: 'get', path: '/:id', summary: 'One article with its content, review state, tokens and duration', response: article },
+  {
+    method: 'get',
+    path: '/:id',
+    summary: 'One article with its content, review state, tokens and duration, and the knowledge-base chunks its prompt carried',
+    response: article.extend({ knowledgeChunks: z.array(usedKnowledgeChunk) }),
+  },
   { method: 'patch', path: '/:id', summary: 'Edit the title and/or content; the previous text is kept as a revision', body: editBody, response: editAnswer },
   { method: 'delete', path: '/:id', summary: 'Soft-delete an article (usage counts keep counting it)', status: 204 },
   { method: 'get', path: '/:id/revisions', summary: 'The texts edits replaced, newest first', query: pagination, response: revisionList },

@@ -25,7 +25,12 @@ export const knowledgeDocuments = pgTable('knowledge_documents', {
   id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
   knowledgeBaseId: integer('knowledge_base_id').notNull().references(() => knowledgeBases.id, { onDelete: 'cascade' }),
   title: text('title').notNull(),
+  /** The document's text as extracted (a file's) or as posted (JSON). */
   content: text('content').notNull(),
+  /** What the content was read from: text/markdown, text/plain, text/html, application/pdf, or the DOCX type. */
+  mediaType: text('media_type').notNull().default('text/plain'),
+  /** Size of what was uploaded (the file, or the posted content in UTF-8). */
+  bytes: integer('bytes').notNull().default(0),
   createdAt: createdAt(),
 });
 

@@ -3,6 +3,25 @@ import type { DbOrTx } from '../../db/client.js';
 import type { PromptIngredients } from '../../llm/types.js';
 import type { TemplateText } from '../../llm/template.js';
 import type { QualityOverrides } from '../quality/settings.js';
+import { retrieveArticleKnowledge } from '../knowledge/index.js';
+
+/**
+ * The ingredients with the knowledge base's most relevant passages for this article (within
+ * `budgetTokens`), and the chunks used, which the saved article records; unchanged without a base.
+ */
+export async function withArticleKnowledge(db: DbOrTx, loaded: Extract<IngredientsResult, { kind: 'ready' }>, budgetTokens: number) {
+  if (!loaded.knowledgeBase) return { ingredients: loaded.ingredients, knowledgeChunks: [] };
+  const found = await retrieveArticleKnowledge(db, {
+    accountId: loaded.accountId,
+    knowledgeBaseId: loaded.knowledgeBase.id,
+    knowledgeBaseName: loaded.knowledgeBase.name,
+    keyword: loaded.ingredients.keyword,
+    topics: loaded.ingredients.topics,
+    budgetTokens,
+  });
+  if (!found) return { ingredients: loaded.ingredients, knowledgeChunks: [] };
+  return { ingredients: { ...loaded.ingredients, knowledgeBase: found.prompt }, knowledgeChunks: found.used };
+}
 
 export type IngredientsResult =
   | {
@@ -20,6 +39,11 @@ export type IngredientsResult =
       qualityOverrides: QualityOverrides | null;
       /** The item's attempt counter after this load (0 when no attempt was recorded). */
       attempt: number;
+      /**
+       * The task's knowledge base: its passages are retrieved by a second query (withArticleKnowledge),
+       * only for tasks that have one.
+       */
+      knowledgeBase: { id: number; name: string } | null;
     }
   | { kind: 'already-saved'; articleId: number }
   | { kind: 'unavailable'; reason: string };
@@ -51,9 +75,7 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
               FROM article_settings s WHERE s.id = t.article_setting_id) AS article_setting,
            (SELECT json_build_object('id', r.template_id, 'revision', r.revision, 'system', r.system, 'user', r."user")
               FROM prompt_template_revisions r WHERE r.template_id = t.template_id AND r.revision = t.template_revision) AS template,
-           (SELECT json_build_object('name', kb.name, 'documents',
-                     (SELECT coalesce(json_agg(json_build_object('title', kd.title, 'content', kd.content) ORDER BY kd.id), '[]'::json)
-                        FROM knowledge_documents kd WHERE kd.knowledge_base_id = kb.id))
+           (SELECT json_build_object('id', kb.id, 'name', kb.name)
               FROM knowledge_bases kb WHERE kb.id = t.knowledge_base_id) AS knowledge_base,
            (SELECT json_build_object('companyName', c.company_name, 'industry', c.industry, 'website', c.website, 'address', c.address)
               FROM conversion_targets c WHERE c.id = t.conversion_target_id) AS conversion_target,
@@ -76,7 +98,6 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
 
   const ingredients: PromptIngredients = { keyword: row.keyword!, topics: row.topics };
   if (row.article_setting) ingredients.articleSetting = row.article_setting;
-  if (row.knowledge_base) ingredients.knowledgeBase = row.knowledge_base;
   if (row.conversion_target) ingredients.conversionTarget = row.conversion_target;
   if (row.image) ingredients.image = { url: row.image.url, description: row.image.description };
   return {
@@ -90,6 +111,7 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
     itemError: row.error,
     qualityOverrides: row.quality_settings,
     attempt: row.attempt_no ?? (typeof attempt === 'number' ? attempt : 0),
+    knowledgeBase: row.knowledge_base,
   };
 }
 
@@ -108,7 +130,7 @@ interface IngredientsRow extends Record<string, unknown> {
   topics: string[];
   article_setting: { name: string; prompt: string } | null;
   template: (TemplateText & { id: number; revision: number }) | null;
-  knowledge_base: { name: string; documents: { title: string; content: string }[] } | null;
+  knowledge_base: { id: number; name: string } | null;
   conversion_target: NonNullable<PromptIngredients['conversionTarget']> | null;
   image: { id: number; url: string; description: string | null } | null;
 }

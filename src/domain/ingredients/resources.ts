@@ -9,6 +9,7 @@ import {
   knowledgeDocuments,
 } from '../../db/schema.js';
 import { notFound } from '../errors.js';
+import { chunkDocument, insertDocuments } from '../knowledge/index.js';
 
 /** The optional ingredients a task may reference; each is owned by an account and soft-deleted. */
 export const RESOURCE_TABLES = {
@@ -94,9 +95,14 @@ export async function createKnowledgeBase(
 ) {
   const id = await db.transaction(async (tx) => {
     const [kb] = await tx.insert(knowledgeBases).values({ accountId, name: input.name }).returning();
-    if (input.documents.length > 0) {
-      await tx.insert(knowledgeDocuments).values(input.documents.map((d) => ({ knowledgeBaseId: kb!.id, ...d })));
-    }
+    // Chunked here, on the caller's thread: the JSON body is at most MAX_BODY_BYTES (files go through a worker).
+    const documents = input.documents.map((d) => ({
+      ...d,
+      mediaType: /^#{1,6}\s/m.test(d.content) ? 'text/markdown' : 'text/plain',
+      bytes: Buffer.byteLength(d.content),
+      chunks: chunkDocument(d.content),
+    }));
+    await insertDocuments(tx, accountId, kb!.id, documents);
     return kb!.id;
   });
   return getKnowledgeBase(db, accountId, id);

@@ -73,6 +73,12 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
       ON CONFLICT (task_id, position) DO NOTHING
       RETURNING id
     ),
+    knowledge_used AS (
+      -- The chunks the prompt carried; one deleted since retrieval is recorded without its link.
+      INSERT INTO article_knowledge_chunks (article_id, rank, chunk_id, document_id, document_title, position, score)
+      SELECT ins.id, k.rank, (SELECT c.id FROM knowledge_chunks c WHERE c.id = k.chunk_id), k.document_id, k.document_title, k.position, k.score
+      FROM ins, jsonb_to_recordset(${knowledgeRows(draft)}::jsonb) AS k(rank int, chunk_id int, document_id int, document_title text, position int, score real)
+    ),
     usage_row AS (
       INSERT INTO distillation_usage (distillation_id, task_id, position, article_id)
       SELECT item.distillation_id, ${taskId}, ${position}, ins.id FROM ins, item
@@ -162,6 +168,12 @@ export async function saveGeneratedArticle(db: Db, taskId: number, position: num
   if (row.state === 'saved' && row.existing_id !== null) return { articleId: row.existing_id, inserted: false, webhookDeliveries: 0 };
   throw new AppError(409, 'ARTICLE_EXISTS', `an article for task ${taskId} position ${position} exists but its item is ${row.state}`);
 }
+
+/** The draft's knowledge chunks as rows of article_knowledge_chunks (JSON for jsonb_to_recordset). */
+const knowledgeRows = (draft: ArticleDraft) =>
+  JSON.stringify(
+    (draft.knowledgeChunks ?? []).map((c, rank) => ({ rank, chunk_id: c.chunkId, document_id: c.documentId, document_title: c.documentTitle, position: c.position, score: c.score })),
+  );
 
 interface SaveRow extends Record<string, unknown> {
   state: string | null;

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { articleMessages, checkTemplate, type PromptIngredients, type TemplateText } from '../../llm/index.js';
+import { DEFAULT_KNOWLEDGE } from '../../config.js';
 import { badRequest } from '../errors.js';
+import { retrieveArticleKnowledge } from '../knowledge/index.js';
 import { getTemplate } from './template-store.js';
 
 export interface PreviewInput {
@@ -9,6 +11,8 @@ export interface PreviewInput {
   knowledgeBaseId?: number | null | undefined;
   conversionTargetId?: number | null | undefined;
   albumId?: number | null | undefined;
+  /** The knowledge token budget of a prompt (KNOWLEDGE_PROMPT_TOKEN_BUDGET); the default when not given. */
+  knowledgeBudgetTokens?: number;
 }
 
 /**
@@ -22,9 +26,7 @@ export async function previewIngredients(db: Db, accountId: number, input: Previ
       (SELECT json_build_object('keyword', d.keyword, 'topics',
                 (SELECT coalesce(json_agg(tp.question ORDER BY tp.position), '[]'::json) FROM topics tp WHERE tp.distillation_id = d.id))
          FROM distillations d WHERE d.id = ${input.distillationId} AND d.account_id = ${accountId} AND d.deleted_at IS NULL) AS distillation,
-      (SELECT json_build_object('name', kb.name, 'documents',
-                (SELECT coalesce(json_agg(json_build_object('title', kd.title, 'content', kd.content) ORDER BY kd.id), '[]'::json)
-                   FROM knowledge_documents kd WHERE kd.knowledge_base_id = kb.id))
+      (SELECT json_build_object('id', kb.id, 'name', kb.name)
          FROM knowledge_bases kb WHERE kb.id = ${input.knowledgeBaseId ?? null}::int AND kb.account_id = ${accountId} AND kb.deleted_at IS NULL) AS knowledge_base,
       (SELECT json_build_object('companyName', c.company_name, 'industry', c.industry, 'website', c.website, 'address', c.address)
          FROM conversion_targets c WHERE c.id = ${input.conversionTargetId ?? null}::int AND c.account_id = ${accountId} AND c.deleted_at IS NULL) AS conversion_target,
@@ -41,7 +43,18 @@ export async function previewIngredients(db: Db, accountId: number, input: Previ
     throw badRequest('INVALID_REFERENCE', `Referenced ids do not exist: ${fields.map((f) => `${f} [${invalid[f]!.join(', ')}]`).join(', ')}.`, { invalid });
   }
   const ing: PromptIngredients = { keyword: row!.distillation!.keyword, topics: row!.distillation!.topics };
-  if (row!.knowledge_base) ing.knowledgeBase = row!.knowledge_base;
+  // The passages an article would be given: the same retrieval within the same budget as the article activity.
+  if (row!.knowledge_base) {
+    const found = await retrieveArticleKnowledge(db, {
+      accountId,
+      knowledgeBaseId: row!.knowledge_base.id,
+      knowledgeBaseName: row!.knowledge_base.name,
+      keyword: ing.keyword,
+      topics: ing.topics,
+      budgetTokens: input.knowledgeBudgetTokens ?? DEFAULT_KNOWLEDGE.promptTokenBudget,
+    });
+    if (found) ing.knowledgeBase = found.prompt;
+  }
   if (row!.conversion_target) ing.conversionTarget = row!.conversion_target;
   if (row!.album?.image) ing.image = row!.album.image;
   return ing;
@@ -49,7 +62,7 @@ export async function previewIngredients(db: Db, accountId: number, input: Previ
 
 interface PreviewRow extends Record<string, unknown> {
   distillation: { keyword: string; topics: string[] } | null;
-  knowledge_base: NonNullable<PromptIngredients['knowledgeBase']> | null;
+  knowledge_base: { id: number; name: string } | null;
   conversion_target: NonNullable<PromptIngredients['conversionTarget']> | null;
   album: { found: true; image: { url: string; description: string | null } | null } | null;
 }

@@ -12,7 +12,7 @@ export interface PostResult {
  * The connection's own DNS lookup, checked: the address connected to is the one checked, so a host that
  * resolves public at creation and private now (DNS rebinding) is refused at delivery.
  */
-const guardedLookup =
+export const guardedLookup =
   (allowPrivate: boolean): LookupFunction =>
   (hostname, options, callback) => {
     resolvePublicAddresses(hostname, allowPrivate).then(

@@ -9,6 +9,6 @@ export { claimPublicationSlots, enqueuePublications, publicationStub } from './p
 export { preparePublication } from './publication-check.js';
 export { checkWebhookSecret, generateWebhookSecret, signWebhook } from './signing.js';
 export { openWebhookSecret, type SecretSealer } from './secret-sealing.js';
-export { checkWebhookTarget, hostAddresses, isAllowedTargetAddress, WebhookTargetNotAllowed } from './target-address.js';
+export { checkWebhookTarget, hostAddresses, isAllowedTargetAddress, resolvePublicAddresses, WebhookTargetNotAllowed } from './target-address.js';
 export { isGlobalUnicast } from './global-unicast.js';
-export { postWebhook, type PostResult } from './http-post.js';
+export { guardedLookup, postWebhook, type PostResult } from './http-post.js';
