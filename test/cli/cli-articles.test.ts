@@ -80,7 +80,10 @@ describe('artgen articles', () => {
     expect(r.code, show(r)).toBe(0);
     expect(readFileSync(zip).subarray(0, 4).toString('hex')).toBe('504b0304');
     const json = await cli(['articles', 'export', '--task', String(taskId), '--as', 'json']);
-    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).id).sort()).toEqual([...ids].sort());
+    // ids[1] was rejected above: an export leaves it out unless --status asks for it.
+    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).id).sort()).toEqual(ids.filter((id) => id !== ids[1]).sort());
+    const rejectedOnly = await cli(['articles', 'export', '--task', String(taskId), '--status', 'rejected', '--as', 'json']);
+    expect(rejectedOnly.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([ids[1]]);
     const one = await cli(['articles', 'export', '--id', String(ids[0]), '--as', 'md']);
     expect(one.stdout).toMatch(/^---\nid: \d+\ntitle: "A better title"/);
   });

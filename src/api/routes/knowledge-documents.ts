@@ -59,8 +59,9 @@ export const knowledgeDocumentRoutes = (deps: RouteDeps) =>
     .post('/:id/documents', async (c) => {
       const accountId = c.get('accountId');
       const knowledgeBaseId = parseIdParam(c);
-      await requireLiveBase(deps.db, accountId, knowledgeBaseId);
+      // The body's shape first (a 400 names the field, as on every route), then whether the base is there.
       const input = await readDocument(c, deps);
+      await requireLiveBase(deps.db, accountId, knowledgeBaseId);
       try {
         const parsed = await parseUploadedDocument(input, deps);
         const row = await addKnowledgeDocument(deps.db, accountId, knowledgeBaseId, { ...parsed, title: input.title ?? parsed.title, bytes: input.bytes.byteLength });
