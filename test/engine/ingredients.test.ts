@@ -84,6 +84,19 @@ describe('loadArticleIngredients', () => {
     expect(after!.firstAttemptAt).toBeInstanceOf(Date);
   });
 
+  it("reserves each item's image: the next item takes the next least used, a retry keeps it, a removed one is replaced", async () => {
+    const { task, used, fresh } = await taskWithEverything();
+    expect(await loadArticleIngredients(db, task.id, 0, 1)).toMatchObject({ imageId: fresh.id });
+    // fresh is held by an unsaved item (0 + 1), used was used 3 times: the second article still takes fresh.
+    expect(await loadArticleIngredients(db, task.id, 1, 1)).toMatchObject({ imageId: fresh.id });
+    await db.update(albumImages).set({ usageCount: 0 }).where(eq(albumImages.id, used.id));
+    expect(await loadArticleIngredients(db, task.id, 0, 'next')).toMatchObject({ attempt: 2, imageId: fresh.id, ingredients: { image: { url: fresh.url } } });
+    await db.delete(albumImages).where(eq(albumImages.id, fresh.id));
+    expect(await loadArticleIngredients(db, task.id, 1, 2)).toMatchObject({ imageId: used.id, ingredients: { image: { url: used.url, description: 'used' } } });
+    const items = await db.select().from(taskItems).where(eq(taskItems.taskId, task.id)).orderBy(taskItems.position);
+    expect(items.map((i) => i.imageId)).toEqual([fresh.id, used.id]);
+  });
+
   it('says why an article cannot be written: deleted distillation, no topics left, no such position', async () => {
     const { task, d1, d2 } = await taskWithEverything();
     await db.update(distillations).set({ deletedAt: new Date() }).where(eq(distillations.id, d1));

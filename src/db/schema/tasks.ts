@@ -84,11 +84,18 @@ export const taskItems = pgTable(
     firstAttemptAt: tsz('first_attempt_at'),
     /** Time spent in its attempts that wrote no saved draft (refused drafts, provider failures), in ms. */
     attemptsDurationMs: integer('attempts_duration_ms').notNull().default(0),
+    /**
+     * The album image the article takes, reserved when the item is first loaded for generation (no foreign key:
+     * an image removed since is noticed by the next load, which reserves another); kept across retries and rewrites.
+     */
+    imageId: integer('image_id'),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.taskId, t.position] }),
     check('task_items_state_valid', sql`${t.state} IN ('reserved','saved','failed','skipped','released')`),
     index('task_items_reserved_idx').on(t.distillationId).where(sql`${t.state} = 'reserved'`),
+    // The images reserved by unsaved items: counted when the next image of an album is picked.
+    index('task_items_reserved_image_idx').on(t.imageId).where(sql`${t.state} = 'reserved' AND ${t.imageId} IS NOT NULL`),
   ],
 );

@@ -53,20 +53,33 @@ export type IngredientsResult =
  * distillation deleted or emptied since selection is noticed ("unavailable") instead of written about.
  * With `attempt`, the item's attempt counter is set too (only while it is still reserved): to that
  * number, or one more than before with 'next' (quality rewrites and provider retries counted together),
- * and the start of its first attempt is kept.
+ * and the start of its first attempt is kept. The first load of an unsaved item reserves its album image
+ * (task_items.image_id): the least used, counting the images other unsaved items reserved, so articles of a
+ * task (or of the account's other tasks) written at once spread over the album; later loads keep it.
  *
  * One statement, one round trip: it runs at the start of every generateArticle, on the critical path
  * between two LLM calls of a lane (docs/benchmarks.md).
  */
 export async function loadArticleIngredients(db: DbOrTx, taskId: number, position: number, attempt?: number | 'next'): Promise<IngredientsResult> {
-  const attempts = attempt === 'next' ? sql`attempts + 1` : sql`${typeof attempt === 'number' ? attempt : 0}::int`;
+  const attempts = attempt === 'next' ? sql`ti.attempts + 1` : sql`${typeof attempt === 'number' ? attempt : 0}::int`;
+  const counts = sql`(${attempt !== undefined} AND ti.state = 'reserved')`;
+  // The item holds no image of the task's album yet (none reserved, or the one it held was removed since).
+  const needsImage = sql`(t.album_id IS NOT NULL AND ti.state <> 'saved'
+    AND NOT EXISTS (SELECT 1 FROM album_images h WHERE h.id = ti.image_id AND h.album_id = t.album_id))`;
   const rows = await db.execute<IngredientsRow>(sql`
-    WITH attempt AS (
-      UPDATE task_items SET attempts = ${attempts}, first_attempt_at = coalesce(first_attempt_at, now())
-      WHERE ${attempt !== undefined} AND task_id = ${taskId} AND position = ${position} AND state = 'reserved'
-      RETURNING attempts
+    WITH item_update AS (
+      -- The attempt, and the image the article takes: reserved once, the least used counting the reservations of
+      -- unsaved items (artgen_reserve_album_image, migration 0025), so articles written at once take different
+      -- images; a retry or a rewrite of the item keeps it. One UPDATE: a row is updated at most once a statement.
+      UPDATE task_items ti SET
+        attempts = CASE WHEN ${counts} THEN ${attempts} ELSE ti.attempts END,
+        first_attempt_at = CASE WHEN ${counts} THEN coalesce(ti.first_attempt_at, now()) ELSE ti.first_attempt_at END,
+        image_id = CASE WHEN ${needsImage} THEN artgen_reserve_album_image(t.album_id) ELSE ti.image_id END
+      FROM generation_tasks t
+      WHERE t.id = ti.task_id AND ti.task_id = ${taskId} AND ti.position = ${position} AND (${counts} OR ${needsImage})
+      RETURNING CASE WHEN ${counts} THEN ti.attempts END AS attempts, ti.image_id
     )
-    SELECT ti.state, (SELECT attempts FROM attempt) AS attempt_no, ti.article_id, ti.distillation_id, ti.error, t.auto_approve, t.account_id,
+    SELECT ti.state, (SELECT attempts FROM item_update) AS attempt_no, ti.article_id, ti.distillation_id, ti.error, t.auto_approve, t.account_id,
            (SELECT a.quality_settings FROM accounts a WHERE a.id = t.account_id) AS quality_settings,
            d.id AS found_id, d.keyword, d.deleted_at IS NOT NULL AS deleted,
            (SELECT coalesce(json_agg(tp.question ORDER BY tp.position), '[]'::json)
@@ -79,9 +92,10 @@ export async function loadArticleIngredients(db: DbOrTx, taskId: number, positio
               FROM knowledge_bases kb WHERE kb.id = t.knowledge_base_id) AS knowledge_base,
            (SELECT json_build_object('companyName', c.company_name, 'industry', c.industry, 'website', c.website, 'address', c.address)
               FROM conversion_targets c WHERE c.id = t.conversion_target_id) AS conversion_target,
-           -- The album's least used image.
+           -- The image the item holds (reserved now, or on an earlier attempt).
            (SELECT json_build_object('id', ai.id, 'url', ai.url, 'description', ai.description)
-              FROM album_images ai WHERE ai.album_id = t.album_id ORDER BY ai.usage_count, ai.id LIMIT 1) AS image
+              FROM album_images ai
+              WHERE ai.album_id = t.album_id AND ai.id = coalesce((SELECT image_id FROM item_update), ti.image_id)) AS image
     FROM task_items ti
     JOIN generation_tasks t ON t.id = ti.task_id
     LEFT JOIN distillations d ON d.id = ti.distillation_id
