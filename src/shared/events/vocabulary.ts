@@ -87,6 +87,22 @@ export const articlePublishedPayload = z.strictObject({
 /** What an article.published outbox row holds until its slot replaces it with the article (never sent as such by current workflows). */
 export const publicationStubPayload = z.strictObject({ articleId: id, approvedAt: jsonTimestamp.nullable() });
 
+/** distillation.run.<status>: a distillation run's end, its keywords' counts, its questions and tokens. */
+export const distillationRunFinishedPayload = (status: 'completed' | 'failed' | 'canceled') =>
+  z.strictObject({
+    runId: id,
+    status: z.literal(status),
+    keywordCount: count.describe('Keywords of the run'),
+    doneCount: count.describe('Keywords whose questions were kept'),
+    failedCount: count.describe('Keywords that failed for good'),
+    canceledCount: count.describe('Keywords left when the run was canceled'),
+    questionsAdded: count.describe('Questions that joined the pool as topics'),
+    questionsPendingReview: count.describe('Questions waiting for a person to keep or drop them (a run with review)'),
+    promptTokens: count,
+    completionTokens: count,
+    errorMessage: z.string().nullable(),
+  });
+
 export const webhookTestPayload = z.strictObject({ webhookId: id, url: z.string() });
 
 /**
@@ -111,6 +127,9 @@ export const EVENTS = {
   'article.approved': { summary: 'an article was approved (at its save when the task auto-approves, else by a review)', webhook: articlePayload },
   'article.saved': { summary: 'an article was saved', stream: articleSavedData, webhook: articlePayload },
   'review.needed': { summary: 'the task ended leaving articles in pending_review (just before its final event)', stream: reviewNeededData, webhook: reviewNeededPayload },
+  'distillation.run.completed': { summary: 'a distillation run ended with at least one keyword done', webhook: distillationRunFinishedPayload('completed') },
+  'distillation.run.failed': { summary: 'a distillation run ended with no keyword done', webhook: distillationRunFinishedPayload('failed') },
+  'distillation.run.canceled': { summary: 'a distillation run was canceled', webhook: distillationRunFinishedPayload('canceled') },
   'article.published': { summary: 'an approved article at its publication slot, to the publishing webhook only', webhook: articlePublishedPayload, sentOnly: true },
   'webhook.test': { summary: 'a test event, sent on request to one webhook', webhook: webhookTestPayload, sentOnly: true },
 } as const satisfies Record<string, EventDefinition>;

@@ -4,6 +4,7 @@ import { distillationRunKeywords, distillationRunQuestions, distillationRuns } f
 import { TERMINAL_RUN_STATUSES, type DistillationRunSummary, type DistilledKeyword } from '../../../shared/distillation-runs.js';
 import { notFound } from '../../errors.js';
 import { addQuestionsToPool, existingTopicsOf } from './pool-topics.js';
+import { enqueueWebhookEvent } from '../../webhooks/index.js';
 import { dedupeQuestions } from './question-dedup.js';
 import { appendRunEvent } from './run-events.js';
 
@@ -179,6 +180,7 @@ export async function finishRun(db: Db, runId: number, outcome?: 'canceled'): Pr
       .where(eq(distillationRuns.id, runId))
       .returning();
     await appendRunEvent(tx, after!, `distillation.run.${status}`, { ...countsOf(after!), errorMessage });
+    await enqueueRunFinished(tx, after!);
     return summaryOf(after!);
   });
 }
@@ -209,5 +211,34 @@ export async function abandonRun(db: Db, runId: number, reason: string) {
       .where(eq(distillationRuns.id, runId))
       .returning();
     await appendRunEvent(tx, after!, 'distillation.run.failed', { ...countsOf(after!), errorMessage: reason });
+    await enqueueRunFinished(tx, after!);
   });
+}
+
+/** The webhook event of a run's end (distillation.run.<status>), in its final transaction, as a task's final event is. */
+async function enqueueRunFinished(tx: Tx, run: typeof distillationRuns.$inferSelect) {
+  const [q] = await tx
+    .select({
+      added: sql<number>`count(*) FILTER (WHERE ${distillationRunQuestions.state} IN ('added', 'accepted'))::int`,
+      pending: sql<number>`count(*) FILTER (WHERE ${distillationRunQuestions.state} = 'pending_review')::int`,
+    })
+    .from(distillationRunQuestions)
+    .where(eq(distillationRunQuestions.runId, run.id));
+  await enqueueWebhookEvent(tx, run.accountId, `distillation.run.${run.status}` as 'distillation.run.completed', {
+    runId: run.id,
+    status: run.status as 'completed',
+    ...countsOf(run),
+    questionsAdded: q!.added,
+    questionsPendingReview: q!.pending,
+    promptTokens: run.promptTokens,
+    completionTokens: run.completionTokens,
+    errorMessage: run.errorMessage,
+  });
+}
+
+/** The account a run belongs to (to start its webhook deliveries after the commit). */
+export async function runAccountId(db: Db, runId: number) {
+  const [run] = await db.select({ accountId: distillationRuns.accountId }).from(distillationRuns).where(eq(distillationRuns.id, runId));
+  if (!run) throw notFound('distillation run', runId);
+  return run.accountId;
 }
