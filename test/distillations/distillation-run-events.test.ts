@@ -1,4 +1,7 @@
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countUnreadNotifications } from '../../src/domain/tasks/task-event-queries.js';
+import { launchBrowser, newPage, submit, textOf } from '../support/browser.js';
 import { waitFor } from '../support/api-server.js';
 import { newAccount } from '../support/db.js';
 import { keywordOf } from '../support/llm-stub.js';
@@ -72,5 +75,80 @@ describe('distillation run events', () => {
     const rows = await stack.database.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = ${hook.body.id} AND event_type LIKE 'distillation.run.%'`;
     expect(rows[0]!.n).toBe(4);
+  });
+
+  it('a finished run is one notification (title with the run and its counts), in the badge, markable read; hidden when unticked', async () => {
+    const { apiKey: key, accountId } = await newAccount(stack.database);
+    const other = await newAccount(stack.database);
+    stack.stub.setBehavior((req) => ((keywordOf(req) ?? '').startsWith('empty') ? { content: '[]' } : {}));
+    const settings = await call('GET', '/api/notifications/settings', key);
+    expect(settings.body.defaults).toContain('distillation.finished');
+    expect(settings.body.available).toContain('distillation.finished');
+    // The other account unticks the kind: it records the run's end but does not show it.
+    const unticked = settings.body.defaults.filter((t: string) => t !== 'distillation.finished');
+    expect((await call('PUT', '/api/notifications/settings', other.apiKey, { types: unticked })).body.types).not.toContain('distillation.finished');
+
+    const runId = (await call('POST', R, key, { keywords: ['epsilon', 'zeta', 'empty c'], questionsPerKeyword: 2 })).body.id;
+    const otherRun = (await call('POST', R, other.apiKey, { keywords: ['eta'], questionsPerKeyword: 2 })).body.id;
+    await runEnd(key, runId);
+    await runEnd(other.apiKey, otherRun);
+
+    const list = await call('GET', '/api/notifications', key);
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
+    const [n] = list.body.items;
+    expect(n).toMatchObject({ type: 'distillation.finished', taskId: null, runId, readAt: null, data: { runId, status: 'completed', doneCount: 2, failedCount: 1, questionsAdded: 4 } });
+    expect(n.title).toBe(`Distillation run ${runId} completed: 2 of 3 keywords done, 1 failed; 4 questions added`);
+    expect(list.body.unreadCount).toBe(1);
+    expect(await countUnreadNotifications(stack.database.db, accountId)).toBe(1);
+
+    // In the console: the badge, the row linking to the run, the kind's box.
+    const browser: Browser = await launchBrowser();
+    try {
+      const page = await newPage(browser);
+      await page.goto(`${stack.api.url}/sign-in`, { waitUntil: 'domcontentloaded' });
+      await page.type('#api-key', key);
+      await submit(page, 'form[action="/sign-in"] button');
+      await page.goto(`${stack.api.url}/notifications`, { waitUntil: 'domcontentloaded' });
+      expect(await textOf(page, '#unread-badge')).toBe('1');
+      const row = await textOf(page, `#notifications tr[data-notification="${n.id}"]`);
+      expect(row).toContain(`Distillation run ${runId}`);
+      expect(row).toContain('Distillation finished');
+      expect(row).toContain('2 of 3 keywords done, 1 failed, 0 canceled');
+      expect(await page.$(`#notifications a[href="/distillations/runs/${runId}"]`)).not.toBeNull();
+      expect(await page.$eval('#notification-kinds input[value="distillation.finished"]', (el: any) => el.checked as boolean)).toBe(true);
+      const zh = await newPage(browser, 'zh');
+      await zh.goto(`${stack.api.url}/sign-in`, { waitUntil: 'domcontentloaded' });
+      await zh.type('#api-key', key);
+      await submit(zh, 'form[action="/sign-in"] button');
+      await zh.goto(`${stack.api.url}/notifications`, { waitUntil: 'domcontentloaded' });
+      const zhRow = await textOf(zh, `#notifications tr[data-notification="${n.id}"]`);
+      expect(zhRow).toContain(`蒸馏任务 ${runId}`);
+      expect(zhRow).toContain('关键词蒸馏结束');
+      expect(zhRow).toContain('完成 2/3 个关键词');
+    } finally {
+      await browser.close();
+    }
+
+    const read = await call('POST', `/api/notifications/${n.id}/read`, key);
+    expect(read.status).toBe(200);
+    expect(read.body.readAt).not.toBeNull();
+    expect((await call('GET', '/api/notifications', key)).body.unreadCount).toBe(0);
+    expect(await countUnreadNotifications(stack.database.db, accountId)).toBe(0);
+
+    // A second run's notification, marked read with the rest.
+    const second = (await call('POST', R, key, { keywords: ['theta'], questionsPerKeyword: 1 })).body.id;
+    await runEnd(key, second);
+    expect((await call('GET', '/api/notifications?unread=true', key)).body.items.map((i: { runId: number }) => i.runId)).toEqual([second]);
+    expect((await call('POST', '/api/notifications/read-all', key)).body.updated).toBe(1);
+
+    // The unticked account: nothing shown, nothing counted, though the row exists; ticking it back shows it.
+    const hidden = await call('GET', '/api/notifications', other.apiKey);
+    expect([hidden.body.items.length, hidden.body.unreadCount]).toEqual([0, 0]);
+    expect(await countUnreadNotifications(stack.database.db, other.accountId)).toBe(0);
+    const [stored] = await stack.database.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM task_events WHERE run_id = ${otherRun} AND task_id IS NULL AND type = 'distillation.finished'`;
+    expect(stored!.n).toBe(1);
+    await call('PUT', '/api/notifications/settings', other.apiKey, { types: null });
+    expect((await call('GET', '/api/notifications', other.apiKey)).body.items.map((i: { runId: number }) => i.runId)).toEqual([otherRun]);
   });
 });

@@ -103,6 +103,12 @@ export const distillationRunFinishedPayload = (status: 'completed' | 'failed' | 
     errorMessage: z.string().nullable(),
   });
 
+/**
+ * distillation.finished: the notification of a distillation run's end (a `task_events` row with its run_id
+ * and no task_id), whatever the status; the same numbers as the webhook.
+ */
+export const distillationFinishedData = distillationRunFinishedPayload('completed').extend({ status: z.enum(['completed', 'failed', 'canceled']) });
+
 export const webhookTestPayload = z.strictObject({ webhookId: id, url: z.string() });
 
 /**
@@ -170,10 +176,11 @@ export const WEBHOOK_EVENT_TYPES = typesWhere<SubscribableWebhookEventType>((d) 
 export const FINAL_EVENT_TYPES = typesWhere<FinalEventType>((d) => d.final === true);
 
 /**
- * The events that are also notifications: the task-level ones, not one per article. The schema's
+ * The events that are also notifications: the task-level ones, not one per article, and a distillation
+ * run's end (`distillation.finished`, a row of its run, not of a task). The schema's
  * partial indexes repeat this list literally in this order, so changing it needs a migration.
  */
-export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'review.needed', ...FINAL_EVENT_TYPES] as const satisfies readonly TaskEventType[];
+export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'review.needed', ...FINAL_EVENT_TYPES, 'distillation.finished'] as const satisfies readonly (TaskEventType | 'distillation.finished')[];
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 /** What an account is notified of until it chooses: not every progress milestone, which is noise for most. */
 export const DEFAULT_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter((t) => t !== 'task.progress');

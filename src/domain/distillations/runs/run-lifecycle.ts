@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.js';
-import { distillationRunKeywords, distillationRunQuestions, distillationRuns } from '../../../db/schema.js';
+import { distillationRunKeywords, distillationRunQuestions, distillationRuns, taskEvents } from '../../../db/schema.js';
+import { checkStoredTaskEvent } from '../../../shared/events/index.js';
 import { TERMINAL_RUN_STATUSES, type DistillationRunSummary, type DistilledKeyword } from '../../../shared/distillation-runs.js';
 import { notFound } from '../../errors.js';
 import { addQuestionsToPool, existingTopicsOf } from './pool-topics.js';
@@ -215,7 +216,10 @@ export async function abandonRun(db: Db, runId: number, reason: string) {
   });
 }
 
-/** The webhook event of a run's end (distillation.run.<status>), in its final transaction, as a task's final event is. */
+/**
+ * A run's end, in its final transaction as a task's final event is: the webhook event
+ * (distillation.run.<status>) and the account's notification (distillation.finished).
+ */
 async function enqueueRunFinished(tx: Tx, run: typeof distillationRuns.$inferSelect) {
   const [q] = await tx
     .select({
@@ -224,7 +228,7 @@ async function enqueueRunFinished(tx: Tx, run: typeof distillationRuns.$inferSel
     })
     .from(distillationRunQuestions)
     .where(eq(distillationRunQuestions.runId, run.id));
-  await enqueueWebhookEvent(tx, run.accountId, `distillation.run.${run.status}` as 'distillation.run.completed', {
+  const payload = {
     runId: run.id,
     status: run.status as 'completed',
     ...countsOf(run),
@@ -233,7 +237,10 @@ async function enqueueRunFinished(tx: Tx, run: typeof distillationRuns.$inferSel
     promptTokens: run.promptTokens,
     completionTokens: run.completionTokens,
     errorMessage: run.errorMessage,
-  });
+  };
+  await enqueueWebhookEvent(tx, run.accountId, `distillation.run.${run.status}` as 'distillation.run.completed', payload);
+  checkStoredTaskEvent('distillation.finished', payload);
+  await tx.insert(taskEvents).values({ accountId: run.accountId, runId: run.id, type: 'distillation.finished', data: payload });
 }
 
 /** The account a run belongs to (to start its webhook deliveries after the commit). */
