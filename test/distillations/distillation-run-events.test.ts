@@ -75,6 +75,11 @@ describe('distillation run events', () => {
     const rows = await stack.database.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = ${hook.body.id} AND event_type LIKE 'distillation.run.%'`;
     expect(rows[0]!.n).toBe(4);
+    // And one notification row per run, of the run and no task.
+    const notes = await stack.database.sql<{ run_id: number; n: number }[]>`
+      SELECT run_id, count(*)::int AS n FROM task_events WHERE type = 'distillation.finished' AND task_id IS NULL
+        AND run_id IN ${stack.database.sql([completed, reviewed, failed, canceled])} GROUP BY run_id ORDER BY run_id`;
+    expect(notes).toEqual([completed, reviewed, failed, canceled].sort((a, b) => a - b).map((run_id) => ({ run_id, n: 1 })));
   });
 
   it('a finished run is one notification (title with the run and its counts), in the badge, markable read; hidden when unticked', async () => {
