@@ -1,6 +1,6 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
-import { beginKeyword, failKeyword, finishRun, saveKeywordAnswer, startRun } from '../domain/distillations/runs/run-lifecycle.js';
+import { beginKeyword, failKeyword, finishRun, runAccountId, saveKeywordAnswer, startRun } from '../domain/distillations/runs/run-lifecycle.js';
 import { buildDistillPrompt, LlmError, parseQuestions, type LlmClient } from '../llm/index.js';
 import type { Logger } from '../logger.js';
 import { distillationRunWorkflowId } from '../shared/distillation-runs.js';
@@ -18,10 +18,12 @@ export interface DistillationActivityDeps {
   llmPolicy: LlmPolicy;
   /** Keywords of one run asked at once (DISTILL_CONCURRENCY). */
   concurrency: number;
+  /** Starts the webhook deliveries a commit put into the outbox (the run's final event). */
+  afterCommit?: <T>(commit: () => Promise<T>, which: (committed: T) => { accountId: number } | null | Promise<{ accountId: number } | null>) => Promise<T>;
 }
 
 /** The activities of distillationRunWorkflow: thin adapters over src/domain/distillations/runs. */
-export function createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency }: DistillationActivityDeps): DistillationActivities {
+export function createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency, afterCommit = (commit) => commit() }: DistillationActivityDeps): DistillationActivities {
   const requireOwnRun = (runId: number) => {
     const workflowId = currentWorkflowId();
     if (workflowId !== distillationRunWorkflowId(runId)) refuseRun(log, `it names distillation run ${runId} but runs as ${workflowId}`, { runId, workflowId });
@@ -64,7 +66,7 @@ export function createDistillationActivities({ db, llm, log, llmTaskQueue, llmPo
     },
 
     async finishDistillationRun({ runId, outcome }) {
-      return finishRun(db, runId, outcome);
+      return afterCommit(() => finishRun(db, runId, outcome), async () => ({ accountId: await runAccountId(db, runId) }));
     },
   };
 }

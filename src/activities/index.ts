@@ -68,7 +68,7 @@ export function createActivities({
   const ofTask = async (taskId: number) => ({ accountId: await taskAccountId(db, taskId) });
   const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
-    ...createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency: distillConcurrency }),
+    ...createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency: distillConcurrency, afterCommit }),
     /**
      * A task over its account's running-task quota stays pending: the attempt fails and is retried
      * after QUOTA_ADMISSION_RETRY_MS (no workflow change: activity retries add no history events).

@@ -85,8 +85,9 @@ describe('notifications', () => {
       `Task ${taskId} started: 4 articles`,
     ]);
     for (const n of items) {
-      expect(Object.keys(n).sort()).toEqual(['createdAt', 'data', 'id', 'readAt', 'taskId', 'title', 'type']);
-      expect(n).toMatchObject({ taskId, readAt: null });
+      // runId: a distillation run's notification names its run instead of a task (issue 17); null here.
+      expect(Object.keys(n).sort()).toEqual(['createdAt', 'data', 'id', 'readAt', 'runId', 'taskId', 'title', 'type']);
+      expect(n).toMatchObject({ taskId, runId: null, readAt: null });
     }
     expect(items.map((n) => n.id)).toEqual(items.map((n) => n.id).sort((a, b) => b - a));
 

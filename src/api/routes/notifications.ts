@@ -13,8 +13,9 @@ import { parseJsonBody } from '../../http/validation.js';
 
 const notification = z.object({
   id,
-  taskId: id,
-  type: z.enum(NOTIFICATION_TYPES).describe('The task-level events of the event vocabulary'),
+  taskId: id.nullable().describe("The task of a task's notification; null for a distillation run's"),
+  runId: id.nullable().describe('The distillation run of a distillation.finished notification; null for a task\'s'),
+  type: z.enum(NOTIFICATION_TYPES).describe("The task-level events of the event vocabulary, and a distillation run's end (distillation.finished)"),
   title: z.string(),
   data: jsonObject,
   createdAt: timestamp,

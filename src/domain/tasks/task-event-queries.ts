@@ -6,7 +6,8 @@ import { notFound } from '../errors.js';
 
 const eventColumns = {
   id: taskEvents.id,
-  taskId: taskEvents.taskId,
+  // Read by task (task_id = ...): never null here; only notifications have rows of a distillation run.
+  taskId: sql<number>`${taskEvents.taskId}`,
   type: taskEvents.type,
   data: taskEvents.data,
   createdAt: taskEvents.createdAt,
@@ -58,6 +59,17 @@ function progressTitle(taskId: number, data: Record<string, unknown>) {
   return `Task ${taskId} is ${percent}% done: ${written + failed + skipped} of ${articlesText(data.requestedCount)} handled (${parts.join(', ')})`;
 }
 
+const plural = (n: unknown, word: string) => `${String(n ?? '?')} ${word}${n === 1 ? '' : 's'}`;
+
+/** e.g. "Distillation run 7 completed: 2 of 3 keywords done, 1 failed; 6 questions added". */
+export function runNotificationTitle(runId: number, data: Record<string, unknown>): string {
+  const verb = data.status === 'canceled' ? 'was canceled' : String(data.status ?? 'finished');
+  const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const keywords = [`${String(data.doneCount ?? '?')} of ${plural(data.keywordCount, 'keyword')} done`, n(data.failedCount) > 0 ? `${n(data.failedCount)} failed` : '', n(data.canceledCount) > 0 ? `${n(data.canceledCount)} canceled` : ''];
+  const questions = [`${plural(data.questionsAdded, 'question')} added`, n(data.questionsPendingReview) > 0 ? `${n(data.questionsPendingReview)} waiting for review` : ''];
+  return `Distillation run ${runId} ${verb}: ${keywords.filter(Boolean).join(', ')}; ${questions.filter(Boolean).join(', ')}`;
+}
+
 /** A short sentence for the notification list, e.g. "Task 12 completed: 5 of 5 articles". */
 export function notificationTitle(taskId: number, type: string, data: Record<string, unknown>): string {
   const of = `${String(data.generatedCount ?? '?')} of ${articlesText(data.requestedCount)}`;
@@ -81,13 +93,15 @@ export function notificationTitle(taskId: number, type: string, data: Record<str
   }
 }
 
-const notificationColumns = { ...eventColumns, readAt: taskEvents.readAt };
-type NotificationRow = TaskEventRow & { readAt: Date | null };
+const notificationColumns = { ...eventColumns, taskId: taskEvents.taskId, runId: taskEvents.runId, readAt: taskEvents.readAt };
+type NotificationRow = Omit<TaskEventRow, 'taskId'> & { taskId: number | null; runId: number | null; readAt: Date | null };
+/** A task's notification has its taskId, a distillation run's (distillation.finished) its runId; the other is null. */
 const toNotification = (r: NotificationRow) => ({
   id: r.id,
   taskId: r.taskId,
+  runId: r.runId,
   type: r.type,
-  title: notificationTitle(r.taskId, r.type, r.data),
+  title: r.runId !== null ? runNotificationTitle(r.runId, r.data) : notificationTitle(r.taskId ?? 0, r.type, r.data),
   data: r.data,
   createdAt: r.createdAt,
   readAt: r.readAt,

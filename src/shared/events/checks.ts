@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { EVENTS, publicationStubPayload, type TaskEventData, type TaskEventType, type WebhookEventType, type WebhookPayload } from './vocabulary.js';
+import { distillationFinishedData, EVENTS, publicationStubPayload, type TaskEventData, type TaskEventType, type WebhookEventType, type WebhookPayload } from './vocabulary.js';
 
 /** A writer built a payload its event's schema does not describe: a bug in the writer or the schema. */
 export class EventPayloadMismatch extends Error {
@@ -39,6 +39,7 @@ export function checkStoredWebhookPayload(type: string, payload: unknown) {
 
 /** Checks a stored task_events row; throws on an unknown type too. */
 export function checkStoredTaskEvent(type: string, data: unknown) {
+  if (type === 'distillation.finished') return check(distillationFinishedData, 'notification distillation.finished', data);
   const def = (EVENTS as Record<string, { stream?: z.ZodType }>)[type];
   if (!def?.stream) throw new EventPayloadMismatch(`task event ${type} is not in the vocabulary (src/shared/events)`);
   check(def.stream, `task event ${type}`, data);

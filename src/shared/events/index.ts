@@ -7,6 +7,7 @@ export {
   isWebhookEventType,
   NOTIFICATION_TYPES,
   DEFAULT_NOTIFICATION_TYPES,
+  distillationFinishedData,
   publicationStubPayload,
   TASK_EVENT_TYPES,
   WEBHOOK_EVENT_TYPES,

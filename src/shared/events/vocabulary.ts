@@ -87,6 +87,28 @@ export const articlePublishedPayload = z.strictObject({
 /** What an article.published outbox row holds until its slot replaces it with the article (never sent as such by current workflows). */
 export const publicationStubPayload = z.strictObject({ articleId: id, approvedAt: jsonTimestamp.nullable() });
 
+/** distillation.run.<status>: a distillation run's end, its keywords' counts, its questions and tokens. */
+export const distillationRunFinishedPayload = (status: 'completed' | 'failed' | 'canceled') =>
+  z.strictObject({
+    runId: id,
+    status: z.literal(status),
+    keywordCount: count.describe('Keywords of the run'),
+    doneCount: count.describe('Keywords whose questions were kept'),
+    failedCount: count.describe('Keywords that failed for good'),
+    canceledCount: count.describe('Keywords left when the run was canceled'),
+    questionsAdded: count.describe('Questions that joined the pool as topics'),
+    questionsPendingReview: count.describe('Questions waiting for a person to keep or drop them (a run with review)'),
+    promptTokens: count,
+    completionTokens: count,
+    errorMessage: z.string().nullable(),
+  });
+
+/**
+ * distillation.finished: the notification of a distillation run's end (a `task_events` row with its run_id
+ * and no task_id), whatever the status; the same numbers as the webhook.
+ */
+export const distillationFinishedData = distillationRunFinishedPayload('completed').extend({ status: z.enum(['completed', 'failed', 'canceled']) });
+
 export const webhookTestPayload = z.strictObject({ webhookId: id, url: z.string() });
 
 /**
@@ -111,6 +133,9 @@ export const EVENTS = {
   'article.approved': { summary: 'an article was approved (at its save when the task auto-approves, else by a review)', webhook: articlePayload },
   'article.saved': { summary: 'an article was saved', stream: articleSavedData, webhook: articlePayload },
   'review.needed': { summary: 'the task ended leaving articles in pending_review (just before its final event)', stream: reviewNeededData, webhook: reviewNeededPayload },
+  'distillation.run.completed': { summary: 'a distillation run ended with at least one keyword done', webhook: distillationRunFinishedPayload('completed') },
+  'distillation.run.failed': { summary: 'a distillation run ended with no keyword done', webhook: distillationRunFinishedPayload('failed') },
+  'distillation.run.canceled': { summary: 'a distillation run was canceled', webhook: distillationRunFinishedPayload('canceled') },
   'article.published': { summary: 'an approved article at its publication slot, to the publishing webhook only', webhook: articlePublishedPayload, sentOnly: true },
   'webhook.test': { summary: 'a test event, sent on request to one webhook', webhook: webhookTestPayload, sentOnly: true },
 } as const satisfies Record<string, EventDefinition>;
@@ -151,10 +176,11 @@ export const WEBHOOK_EVENT_TYPES = typesWhere<SubscribableWebhookEventType>((d) 
 export const FINAL_EVENT_TYPES = typesWhere<FinalEventType>((d) => d.final === true);
 
 /**
- * The events that are also notifications: the task-level ones, not one per article. The schema's
+ * The events that are also notifications: the task-level ones, not one per article, and a distillation
+ * run's end (`distillation.finished`, a row of its run, not of a task). The schema's
  * partial indexes repeat this list literally in this order, so changing it needs a migration.
  */
-export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'review.needed', ...FINAL_EVENT_TYPES] as const satisfies readonly TaskEventType[];
+export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'review.needed', ...FINAL_EVENT_TYPES, 'distillation.finished'] as const satisfies readonly (TaskEventType | 'distillation.finished')[];
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 /** What an account is notified of until it chooses: not every progress milestone, which is noise for most. */
 export const DEFAULT_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter((t) => t !== 'task.progress');

@@ -13,7 +13,7 @@ export const en = {
   markedAllRead: 'Notifications marked read: {n}.',
   unreadTag: 'unread',
   notificationTime: 'Time',
-  notificationTask: 'Task',
+  notificationTask: 'Task or run',
   notificationEvent: 'Event',
   notificationDetail: 'Details',
   noNotifications: 'No notifications.',
@@ -31,6 +31,10 @@ export const en = {
   ntfFinished: '{generated} of {requested} articles written',
   ntfNotWritten: '{failed} failed, {skipped} skipped',
   ntfReview: 'articles waiting for review: {n}',
+  evDistillationFinished: 'Distillation finished',
+  ntfRun: 'Distillation run {id}',
+  ntfRunFinished: '{status}: {done} of {keywords} keywords done, {failed} failed, {canceled} canceled',
+  ntfRunQuestions: 'questions added: {added}, waiting for review: {pending}',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -47,7 +51,7 @@ export const zh: Record<keyof typeof en, string> = {
   markedAllRead: '已将 {n} 条通知标为已读。',
   unreadTag: '未读',
   notificationTime: '时间',
-  notificationTask: '任务',
+  notificationTask: '任务或蒸馏',
   notificationEvent: '事件',
   notificationDetail: '详情',
   noNotifications: '暂无通知。',
@@ -65,4 +69,8 @@ export const zh: Record<keyof typeof en, string> = {
   ntfFinished: '已生成 {generated}/{requested} 篇文章',
   ntfNotWritten: '失败 {failed} 篇，跳过 {skipped} 篇',
   ntfReview: '{n} 篇文章待审核',
+  evDistillationFinished: '关键词蒸馏结束',
+  ntfRun: '蒸馏任务 {id}',
+  ntfRunFinished: '{status}：完成 {done}/{keywords} 个关键词，失败 {failed} 个，取消 {canceled} 个',
+  ntfRunQuestions: '新增问题 {added} 个，待审核 {pending} 个',
 };

@@ -26,7 +26,10 @@ const EVENT_LABELS: Record<NotificationType, MessageKey> = {
   'task.canceled': 'evCanceled',
   'task.timeout': 'evTimeout',
   'review.needed': 'evReviewNeeded',
+  'distillation.finished': 'evDistillationFinished',
 };
+
+const RUN_STATUS: Record<string, MessageKey> = { completed: 'evCompleted', failed: 'evFailed', canceled: 'evCanceled' };
 
 /** The event's numbers in the page's language (the API's `title` is English only). */
 function detail(t: Translate, n: Notification) {
@@ -35,6 +38,10 @@ function detail(t: Translate, n: Notification) {
   const counts = { generated: num(d.generatedCount), requested: num(d.requestedCount), failed: num(d.failedCount), skipped: num(d.skippedCount) };
   const notWritten = counts.failed + counts.skipped > 0 ? ` (${t('ntfNotWritten', counts)})` : '';
   switch (n.type) {
+    case 'distillation.finished': {
+      const run = { status: t(RUN_STATUS[String(d.status)] ?? 'evCompleted'), done: num(d.doneCount), keywords: num(d.keywordCount), failed: num(d.failedCount), canceled: num(d.canceledCount) };
+      return `${t('ntfRunFinished', run)}; ${t('ntfRunQuestions', { added: num(d.questionsAdded), pending: num(d.questionsPendingReview) })}`;
+    }
     case 'task.started':
       return t('ntfStarted', counts);
     case 'task.progress':
@@ -97,7 +104,11 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
             {list.items.map((n) => (
               <tr data-notification={n.id} class={n.readAt === null ? 'unread' : undefined}>
                 <td>{when(n.createdAt)}</td>
-                <td><a href={`/tasks/${n.taskId}`}>{t('task', { id: n.taskId })}</a></td>
+                <td>
+                  {n.runId !== null
+                    ? <a href={`/distillations/runs/${n.runId}`}>{t('ntfRun', { id: n.runId })}</a>
+                    : <a href={`/tasks/${n.taskId}`}>{t('task', { id: n.taskId ?? 0 })}</a>}
+                </td>
                 <td>
                   {t(EVENT_LABELS[n.type as NotificationType] ?? 'evProgress')}
                   {n.readAt === null && <> <span class="tag">{t('unreadTag')}</span></>}

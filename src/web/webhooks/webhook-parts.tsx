@@ -12,6 +12,9 @@ export const EVENT_HELP: Record<SubscribableWebhookEventType, MessageKey> = {
   'article.approved': 'eventArticleApproved',
   'article.saved': 'eventArticleSaved',
   'review.needed': 'eventReviewNeeded',
+  'distillation.run.completed': 'eventDistillationRunCompleted',
+  'distillation.run.failed': 'eventDistillationRunFailed',
+  'distillation.run.canceled': 'eventDistillationRunCanceled',
 };
 
 /** A moment to the second, in UTC: publication slots can be seconds apart. */

@@ -1,9 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.js';
-import { distillationRunKeywords, distillationRunQuestions, distillationRuns } from '../../../db/schema.js';
+import { distillationRunKeywords, distillationRunQuestions, distillationRuns, taskEvents } from '../../../db/schema.js';
+import { checkStoredTaskEvent } from '../../../shared/events/index.js';
 import { TERMINAL_RUN_STATUSES, type DistillationRunSummary, type DistilledKeyword } from '../../../shared/distillation-runs.js';
 import { notFound } from '../../errors.js';
 import { addQuestionsToPool, existingTopicsOf } from './pool-topics.js';
+import { enqueueWebhookEvent } from '../../webhooks/index.js';
 import { dedupeQuestions } from './question-dedup.js';
 import { appendRunEvent } from './run-events.js';
 
@@ -179,6 +181,7 @@ export async function finishRun(db: Db, runId: number, outcome?: 'canceled'): Pr
       .where(eq(distillationRuns.id, runId))
       .returning();
     await appendRunEvent(tx, after!, `distillation.run.${status}`, { ...countsOf(after!), errorMessage });
+    await enqueueRunFinished(tx, after!);
     return summaryOf(after!);
   });
 }
@@ -209,5 +212,40 @@ export async function abandonRun(db: Db, runId: number, reason: string) {
       .where(eq(distillationRuns.id, runId))
       .returning();
     await appendRunEvent(tx, after!, 'distillation.run.failed', { ...countsOf(after!), errorMessage: reason });
+    await enqueueRunFinished(tx, after!);
   });
+}
+
+/**
+ * A run's end, in its final transaction as a task's final event is: the webhook event
+ * (distillation.run.<status>) and the account's notification (distillation.finished).
+ */
+async function enqueueRunFinished(tx: Tx, run: typeof distillationRuns.$inferSelect) {
+  const [q] = await tx
+    .select({
+      added: sql<number>`count(*) FILTER (WHERE ${distillationRunQuestions.state} IN ('added', 'accepted'))::int`,
+      pending: sql<number>`count(*) FILTER (WHERE ${distillationRunQuestions.state} = 'pending_review')::int`,
+    })
+    .from(distillationRunQuestions)
+    .where(eq(distillationRunQuestions.runId, run.id));
+  const payload = {
+    runId: run.id,
+    status: run.status as 'completed',
+    ...countsOf(run),
+    questionsAdded: q!.added,
+    questionsPendingReview: q!.pending,
+    promptTokens: run.promptTokens,
+    completionTokens: run.completionTokens,
+    errorMessage: run.errorMessage,
+  };
+  await enqueueWebhookEvent(tx, run.accountId, `distillation.run.${run.status}` as 'distillation.run.completed', payload);
+  checkStoredTaskEvent('distillation.finished', payload);
+  await tx.insert(taskEvents).values({ accountId: run.accountId, runId: run.id, type: 'distillation.finished', data: payload });
+}
+
+/** The account a run belongs to (to start its webhook deliveries after the commit). */
+export async function runAccountId(db: Db, runId: number) {
+  const [run] = await db.select({ accountId: distillationRuns.accountId }).from(distillationRuns).where(eq(distillationRuns.id, runId));
+  if (!run) throw notFound('distillation run', runId);
+  return run.accountId;
 }
