@@ -80,7 +80,7 @@ export async function startWorker(
   });
   const bundle = await workflowBundle;
   log.info({ codePath: bundle.codePath, hash: bundle.hash, source: bundle.source }, 'workflow bundle loaded from codePath');
-  const workers = await step('creating the workers', () => createTaskWorkers({
+  const workers = await createTaskWorkers({
     extraActivities,
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -91,7 +91,7 @@ export async function startWorker(
     llmConcurrency: config.LLM_CONCURRENCY,
     llmMaxRps: config.LLM_MAX_RPS,
     workflowBundle: { codePath: bundle.codePath },
-  }));
+  }, step);
   const running = workers.run();
   // The workers are RUNNING (polling both queues) from here; the rest of the start-up runs beside them.
   log.info({ sinceProcessStartMs: Math.round(process.uptime() * 1000) }, 'worker polling');

@@ -59,14 +59,19 @@ export interface TaskWorkersOptions {
   workflowBundle: { codePath: string };
 }
 
+/** Runs one named creation step; start-up passes retryStartupStep, which runs it again after a dependency's blip. */
+export type CreationStep = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
 /**
  * Two workers in one process: workflows and DB activities on the task queue, the LLM calls (generateArticle,
- * distillKeyword) alone on the LLM queue, so the provider's limits are set on LLM calls only.
+ * distillKeyword) alone on the LLM queue, so the provider's limits are set on LLM calls only. Each worker is
+ * its own `step`: a worker once created is registered with the connection, so creating it again after the
+ * other one failed would be refused as a duplicate (the Temporal runtime allows one per queue).
  */
-export async function createTaskWorkers(o: TaskWorkersOptions) {
+export async function createTaskWorkers(o: TaskWorkersOptions, step: CreationStep = (_name, fn) => fn()) {
   const { generateArticle, distillKeyword, ...dbActivities } = o.activities;
   const dataConverter = encryptedDataConverter(o.codec);
-  const main = await Worker.create({
+  const main = await step('creating the workflow worker', () => Worker.create({
     connection: o.connection,
     dataConverter,
     namespace: o.namespace,
@@ -74,8 +79,8 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     workflowBundle: o.workflowBundle,
     activities: { ...dbActivities, ...o.extraActivities },
     interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
-  });
-  const llm = await Worker.create({
+  }));
+  const llm = await step('creating the LLM worker', () => Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.llmTaskQueue,
@@ -88,7 +93,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions) {
     // provider request within about a second instead of most of the heartbeat timeout.
     defaultHeartbeatThrottleInterval: '1s',
     maxHeartbeatThrottleInterval: '1s',
-  });
+  }));
   return {
     workers: [main, llm] as const,
     run: () => Promise.all([main.run(), llm.run()]).then(() => undefined),
