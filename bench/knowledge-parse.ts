@@ -41,7 +41,7 @@ async function main() {
         [`${PAGES}-page PDF`, makePdf(PAGES)],
         [`${PAGES}-page DOCX`, makeDocx(PAGES)],
       ];
-      say(`process RSS before: ${mib(process.memoryUsage().rss)}`);
+      say(`process RSS before: ${mib(process.memoryUsage().rss)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${os.cpus().length} cores`);
       // The same monitor over an idle API for 5 s: on a shared, loaded machine the loop also waits for a CPU.
       const idle = monitorEventLoopDelay({ resolution: 10 });
       idle.enable();

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
 import { loadArticleIngredients, withArticleKnowledge } from '../domain/ingredients/index.js';
+import type { EmbeddingsClient } from '../domain/knowledge/index.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
 import { finishTask, markItem, startTask, type Admission } from '../domain/tasks/task-lifecycle.js';
@@ -45,6 +46,8 @@ export interface ActivityDeps {
   distillConcurrency?: number;
   /** The knowledge token budget of a prompt; DEFAULT_KNOWLEDGE when not given. */
   knowledge?: KnowledgeSettings;
+  /** The embeddings endpoint (EMBEDDINGS_BASE_URL): articles' passages ranked by text and embedding fused; text alone when not given. */
+  embeddings?: EmbeddingsClient;
 }
 
 /** The activities of articleGenerationWorkflow, built over their dependencies so tests hand in real handles with their own settings. */
@@ -58,6 +61,7 @@ export function createActivities({
   quality = DEFAULT_QUALITY,
   webhooks = DEFAULT_WEBHOOK_SETTINGS,
   distillConcurrency = DEFAULT_DISTILL_CONCURRENCY,
+  embeddings,
   knowledge = DEFAULT_KNOWLEDGE,
 }: ActivityDeps): TaskActivities & DistillationActivities {
   /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
@@ -104,7 +108,7 @@ export function createActivities({
       const startedAt = Date.now();
       const { accountId, attempt } = loaded;
       try {
-        const { ingredients, knowledgeChunks } = await withArticleKnowledge(db, loaded, knowledge.promptTokenBudget);
+        const { ingredients, knowledgeChunks } = await withArticleKnowledge(db, loaded, knowledge.promptTokenBudget, embeddings);
         // A draft refused by the quality gate before: its reasons go to the LLM.
         const feedback = keepsRefused || ctx.info.attempt > 1 ? qualityFeedback(loaded.itemError) : [];
         const messages = articleMessages(loaded.template, { ...ingredients, feedback });

@@ -3,9 +3,10 @@ import type { SecretSealer } from '../domain/webhooks/index.js';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { embeddingsSettings, knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createLlmClient } from '../llm/index.js';
+import { createEmbeddingsClient, type EmbeddingsClient } from '../domain/knowledge/index.js';
 import type { Logger } from '../logger.js';
 import { connectTemporal } from '../temporal/connect.js';
 import { reconcileClosedWorkflows } from '../temporal/reconcile-tasks.js';
@@ -66,6 +67,7 @@ export async function startWorker(
     webhooks: webhookSettings(config),
     distillConcurrency: config.DISTILL_CONCURRENCY,
     knowledge: knowledgeSettings(config),
+    ...withEmbeddings(config),
   });
   const extraActivities = createMaintenanceActivities({
     db: database.db,
@@ -131,4 +133,10 @@ export async function startWorker(
       await connection.close();
     },
   };
+}
+
+/** The embeddings client when EMBEDDINGS_BASE_URL is set: articles rank their passages as the search route does. */
+function withEmbeddings(config: Config): { embeddings?: EmbeddingsClient } {
+  const settings = embeddingsSettings(config);
+  return settings ? { embeddings: createEmbeddingsClient(settings) } : {};
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkDocument } from '../../src/domain/knowledge/chunking.js';
+import { chunkDocument, serializeChunks } from '../../src/domain/knowledge/chunking.js';
 import { knowledgeQueryTerms } from '../../src/domain/knowledge/search-query.js';
 import { estimateTokens } from '../../src/domain/knowledge/tokens.js';
 import { decodeText, detectKind, looksLikeHtml } from '../../src/domain/knowledge/parsing/detect.js';
@@ -104,5 +104,19 @@ describe('file types by content', () => {
     expect(refusalOf(() => unpackDocx(honest, 4_000))).toMatchObject({ status: 413, code: 'FILE_UNPACKS_TOO_LARGE' });
     expect(unpackDocx(honest, 10_000).length).toBeGreaterThan(5_000);
     expect(refusalOf(() => unpackDocx(zipSync({ 'a.txt': strToU8('x') }), 10_000)).code).toBe('UNSUPPORTED_FILE_TYPE');
+  });
+});
+
+describe('serializeChunks', () => {
+  it('numbers the rows in order and makes lone surrogates U+FFFD (PostgreSQL json refuses them as text)', () => {
+    const rows = serializeChunks([
+      { heading: 'H', text: 'a\ud800b', tokens: 2 },
+      { heading: '', text: 'ok 😀', tokens: 3 },
+    ]);
+    expect(rows.count).toBe(2);
+    expect(JSON.parse(rows.json)).toEqual([
+      { position: 0, heading: 'H', text: 'a\ufffdb', tokens: 2 },
+      { position: 1, heading: '', text: 'ok 😀', tokens: 3 },
+    ]);
   });
 });

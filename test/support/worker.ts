@@ -5,6 +5,7 @@ import { createActivities } from '../../src/activities/index.js';
 import type { LlmPolicy } from '../../src/workflows/contracts.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
 import { DEFAULT_QUALITY, type KnowledgeSettings, type WebhookSettings } from '../../src/config.js';
+import type { EmbeddingsClient } from '../../src/domain/knowledge/index.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
 import { createOpenAiClient, type LlmClient } from '../../src/llm/index.js';
@@ -31,6 +32,8 @@ export interface TestWorkerOptions {
   webhooks?: WebhookSettings;
   /** The knowledge token budget of a prompt; DEFAULT_KNOWLEDGE unless given. */
   knowledge?: KnowledgeSettings;
+  /** An embeddings endpoint: articles rank their passages by text and embedding fused; text alone unless given. */
+  embeddings?: EmbeddingsClient;
   /** The main task queue, for a worker that joins workflows started before it; a new unique one unless given. */
   taskQueue?: string;
   /** The LLM client (the offline generator, say); an OpenAI-compatible client on `llmBaseUrl` unless given. */
@@ -72,6 +75,7 @@ export async function startTestWorker(
     llmTaskQueue,
     llmPolicy,
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
+    ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     quality: options.quality ?? TEST_QUALITY,
     webhooks: options.webhooks ?? TEST_WEBHOOK_SETTINGS,
   });

@@ -3,13 +3,14 @@ import type { DbOrTx } from '../../db/client.js';
 import type { PromptIngredients } from '../../llm/types.js';
 import type { TemplateText } from '../../llm/template.js';
 import type { QualityOverrides } from '../quality/settings.js';
-import { retrieveArticleKnowledge } from '../knowledge/index.js';
+import { retrieveArticleKnowledge, type EmbeddingsClient } from '../knowledge/index.js';
 
 /**
  * The ingredients with the knowledge base's most relevant passages for this article (within
  * `budgetTokens`), and the chunks used, which the saved article records; unchanged without a base.
+ * With an embeddings client the passages are ranked by text and embedding fused, as the search route does.
  */
-export async function withArticleKnowledge(db: DbOrTx, loaded: Extract<IngredientsResult, { kind: 'ready' }>, budgetTokens: number) {
+export async function withArticleKnowledge(db: DbOrTx, loaded: Extract<IngredientsResult, { kind: 'ready' }>, budgetTokens: number, embeddings?: EmbeddingsClient) {
   if (!loaded.knowledgeBase) return { ingredients: loaded.ingredients, knowledgeChunks: [] };
   const found = await retrieveArticleKnowledge(db, {
     accountId: loaded.accountId,
@@ -18,7 +19,7 @@ export async function withArticleKnowledge(db: DbOrTx, loaded: Extract<Ingredien
     keyword: loaded.ingredients.keyword,
     topics: loaded.ingredients.topics,
     budgetTokens,
-  });
+  }, embeddings);
   if (!found) return { ingredients: loaded.ingredients, knowledgeChunks: [] };
   return { ingredients: { ...loaded.ingredients, knowledgeBase: found.prompt }, knowledgeChunks: found.used };
 }

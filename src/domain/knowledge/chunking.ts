@@ -118,3 +118,23 @@ export function chunkDocument(text: string, options: ChunkOptions = DEFAULT_CHUN
   }
   return chunks;
 }
+
+/**
+ * A document's chunks as the JSON rows the INSERT reads (json_to_recordset, documents.ts), with their
+ * positions: built where the chunks are made (the parse worker thread for uploads), so the API's thread
+ * neither serialises them nor builds a bind parameter per column of every row.
+ */
+export interface SerializedChunks {
+  /** JSON array of {position, heading, text, tokens}. */
+  json: string;
+  count: number;
+}
+
+/** A lone UTF-16 surrogate: JSON.stringify escapes it, which PostgreSQL's json refuses as text; U+FFFD instead, as a text parameter would get. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function serializeChunks(chunks: readonly DocumentChunk[]): SerializedChunks {
+  const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '\ufffd');
+  const rows = chunks.map((c, position) => ({ position, heading: wellFormed(c.heading), text: wellFormed(c.text), tokens: c.tokens }));
+  return { json: JSON.stringify(rows), count: chunks.length };
+}

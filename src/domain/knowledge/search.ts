@@ -62,12 +62,11 @@ interface ChunkRow extends Record<string, unknown> {
   score: number | string;
 }
 
-/** The best chunks whose tokens fit in `budgetTokens` together (a chunk that does not fit is passed over, a smaller one after it may still fit). */
-export async function chunksWithinBudget(db: DbOrTx, search: Omit<ChunkSearch, 'limit'>, budgetTokens: number): Promise<ChunkMatch[]> {
-  if (budgetTokens <= 0) return [];
+/** The best chunks whose tokens fit in `budgetTokens` together, in their order (a chunk that does not fit is passed over, a smaller one after it may still fit). */
+export function fitWithinBudget(ranked: readonly ChunkMatch[], budgetTokens: number): ChunkMatch[] {
   const out: ChunkMatch[] = [];
   let left = budgetTokens;
-  for (const match of await searchChunks(db, { ...search, limit: 50 })) {
+  for (const match of ranked) {
     if (match.tokens > left) continue;
     out.push(match);
     left -= match.tokens;

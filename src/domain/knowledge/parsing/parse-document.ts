@@ -1,4 +1,4 @@
-import { chunkDocument, type ChunkOptions, type DocumentChunk } from '../chunking.js';
+import { chunkDocument, serializeChunks, type ChunkOptions, type SerializedChunks } from '../chunking.js';
 import { decodeText, detectKind } from './detect.js';
 import { docxToText } from './docx.js';
 import { htmlToText } from './html.js';
@@ -20,7 +20,8 @@ export interface ParsedDocument {
   title: string;
   mediaType: string;
   content: string;
-  chunks: DocumentChunk[];
+  /** Serialised where they are made (the worker thread): the API's thread passes them to PostgreSQL as one string. */
+  chunks: SerializedChunks;
 }
 
 const titleFromName = (name: string) => name.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').trim();
@@ -44,5 +45,5 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions): P
   const content = text.replace(/\u0000/g, '').trim();
   const chunks = chunkDocument(content, options.chunking);
   if (chunks.length === 0) throw refuse('FILE_NO_TEXT', 'The file has no text to index.');
-  return { title: (title || titleFromName(options.fileName) || 'Untitled').slice(0, 500), mediaType, content, chunks };
+  return { title: (title || titleFromName(options.fileName) || 'Untitled').slice(0, 500), mediaType, content, chunks: serializeChunks(chunks) };
 }

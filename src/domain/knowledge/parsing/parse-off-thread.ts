@@ -23,13 +23,23 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A lower CPU priority (nice 10: about a tenth of the API thread's share, not nice 19, which a busy machine could starve past the parse timeout) for the worker's own thread (Linux: a thread's id is a valid target of setpriority,
+ * read from /proc/thread-self; elsewhere a no-op): on a machine with fewer free cores than runnable
+ * threads, the parse would otherwise take the API thread's turns, which shows as the API's event loop
+ * stalling for 100+ ms although nothing on it is busy (docs/benchmarks.md). A worker is used for one parse.
+ */
+const LOWER_PRIORITY = `try { require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), 10); } catch {}`;
+
 /** Under tsx (dev, tests) the worker registers tsx's loader before importing its .ts entry; built code imports the .js. */
 function workerSource(): string {
   const here = import.meta.url;
   const entry = new URL(here.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', here).href;
-  return here.endsWith('.ts')
-    ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`
-    : `import(${JSON.stringify(entry)})`;
+  return `${LOWER_PRIORITY}\n${
+    here.endsWith('.ts')
+      ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`
+      : `import(${JSON.stringify(entry)})`
+  }`;
 }
 
 type WorkerReply = { ok: true; document: ParsedDocument } | { ok: false; refusal: FileRefusal };
