@@ -102,7 +102,7 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/albums', albumRoutes(deps));
   web.route('/conversion-targets', conversionTargetRoutes(deps));
   web.route('/quality-settings', qualitySettingsRoutes(deps));
-  web.route('/templates', templateRoutes(db));
+  web.route('/templates', templateRoutes(db, { budgetTokens: deps.knowledge.promptTokenBudget, embeddings: deps.embeddings }));
   web.route('/knowledge-bases', knowledgeRoutes(deps));
   return web;
 }

@@ -16,7 +16,7 @@ import type { TestWorkerOptions } from '../support/worker.js';
 const BUDGET = 60;
 let stub: EmbeddingsStub;
 const workerOptions: TestWorkerOptions = { knowledge: { ...DEFAULT_KNOWLEDGE, promptTokenBudget: BUDGET } };
-const apiOptions: Partial<ApiDeps> = {};
+const apiOptions: Partial<ApiDeps> = { knowledge: { ...DEFAULT_KNOWLEDGE, promptTokenBudget: BUDGET } };
 // Registered before the stack's: the stack's worker and API are built with the client in place.
 beforeAll(async () => {
   stub = await startEmbeddingsStub();
@@ -61,7 +61,7 @@ async function articleChunks(key: string, kb: number, keyword: string, topics: s
   const articleId = (articles.body.articles ?? articles.body.items)[0].id as number;
   const detail = await call('GET', `/api/articles/${articleId}`, { key });
   expect(detail.status, detail.text).toBe(200);
-  return { query, used: detail.body.knowledgeChunks as { chunkId: number; score: number }[] };
+  return { query, distillationId: d.body.id as number, used: detail.body.knowledgeChunks as { chunkId: number; score: number; text: string }[] };
 }
 
 /** The search route's ranking (fused, or text alone when the endpoint fails it), cut to the budget as the article is. */
@@ -77,8 +77,16 @@ describe('knowledge in articles, with embeddings (loopback endpoint)', () => {
   it("records the chunks in the fused order of text and embedding, with their RRF scores", async () => {
     const { apiKey: key } = await newAccount(stack.database);
     const kb = await baseWithManuals(key);
-    const { query, used } = await articleChunks(key, kb, `咖啡机保养 ${Date.now()}`, ['多久除垢一次？', '锅炉保修多久？'], false);
+    const { query, used, distillationId } = await articleChunks(key, kb, `咖啡机保养 ${Date.now()}`, ['多久除垢一次？', '锅炉保修多久？'], false);
     const expected = await expectedWithinBudget(key, kb, query, false);
+    // A template preview quotes the same passages in the same order: it retrieves as the article did.
+    const presets = await call('GET', '/api/templates?preset=true', { key });
+    const preview = await call('POST', `/api/templates/${presets.body.items[0].id}/preview`, { key, json: { distillationId, knowledgeBaseId: kb } });
+    expect(preview.status, preview.text).toBe(200);
+    const userMessage = (preview.body.messages as { role: string; content: string }[]).find((m) => m.role === 'user')!.content;
+    const at = used.map((u) => userMessage.indexOf(u.text.trim().split('\n')[0]!));
+    expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(used.length).toBeGreaterThan(0);
     expect(used.map((u) => u.chunkId)).toEqual(expected.map((c) => c.chunkId));
     // RRF scores: at most first in both rankings, 2/(k+1); ts_rank's are of another scale.

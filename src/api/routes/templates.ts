@@ -67,7 +67,7 @@ const invalid = { 400: ['INVALID_TEMPLATE'] };
 const readOnly = { 403: ['PRESET_READ_ONLY'] };
 
 /** Versioned prompt templates (src/domain/templates/): presets every account reads, the account's own, its default. */
-export function templateRoutes({ db, knowledge }: RouteDeps) {
+export function templateRoutes({ db, knowledge, embeddings }: RouteDeps) {
   return new Hono<ApiEnv>()
     .get('/default', async (c) => c.json(await getDefaultTemplate(db, c.get('accountId'))))
     .put('/default', async (c) => c.json(await setDefaultTemplate(db, c.get('accountId'), (await parseJsonBody(c, defaultBody)).templateId)))
@@ -82,7 +82,7 @@ export function templateRoutes({ db, knowledge }: RouteDeps) {
     })
     .get('/:id/revisions', async (c) => c.json(await listTemplateRevisions(db, c.get('accountId'), parseIdParam(c))))
     .post('/:id/copy', async (c) => c.json(await copyTemplate(db, c.get('accountId'), parseIdParam(c), (await parseJsonBody(c, copyBody)).name), 201))
-    .post('/:id/preview', async (c) => c.json(await previewTemplate(db, c.get('accountId'), parseIdParam(c), { ...(await parseJsonBody(c, previewBody)), knowledgeBudgetTokens: knowledge.promptTokenBudget })));
+    .post('/:id/preview', async (c) => c.json(await previewTemplate(db, c.get('accountId'), parseIdParam(c), { ...(await parseJsonBody(c, previewBody)), retrieval: { budgetTokens: knowledge.promptTokenBudget, embeddings } })));
 }
 
 export const templateOperations: ApiOperation[] = [

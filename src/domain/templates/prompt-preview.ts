@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { articleMessages, checkTemplate, type PromptIngredients, type TemplateText } from '../../llm/index.js';
 import { DEFAULT_KNOWLEDGE } from '../../config.js';
 import { badRequest } from '../errors.js';
-import { retrieveArticleKnowledge } from '../knowledge/index.js';
+import { retrieveArticleKnowledge, type EmbeddingsClient } from '../knowledge/index.js';
 import { getTemplate } from './template-store.js';
 
 export interface PreviewInput {
@@ -11,8 +11,14 @@ export interface PreviewInput {
   knowledgeBaseId?: number | null | undefined;
   conversionTargetId?: number | null | undefined;
   albumId?: number | null | undefined;
-  /** The knowledge token budget of a prompt (KNOWLEDGE_PROMPT_TOKEN_BUDGET); the default when not given. */
-  knowledgeBudgetTokens?: number;
+  /** How the article activity retrieves knowledge here: its token budget and embeddings client (defaults: the config default, text ranking). */
+  retrieval?: PreviewRetrieval;
+}
+
+/** The deployment's knowledge retrieval, so a preview quotes the passages an article would get. */
+export interface PreviewRetrieval {
+  budgetTokens: number;
+  embeddings?: EmbeddingsClient | undefined;
 }
 
 /**
@@ -51,8 +57,8 @@ export async function previewIngredients(db: Db, accountId: number, input: Previ
       knowledgeBaseName: row!.knowledge_base.name,
       keyword: ing.keyword,
       topics: ing.topics,
-      budgetTokens: input.knowledgeBudgetTokens ?? DEFAULT_KNOWLEDGE.promptTokenBudget,
-    });
+      budgetTokens: input.retrieval?.budgetTokens ?? DEFAULT_KNOWLEDGE.promptTokenBudget,
+    }, input.retrieval?.embeddings);
     if (found) ing.knowledgeBase = found.prompt;
   }
   if (row!.conversion_target) ing.conversionTarget = row!.conversion_target;

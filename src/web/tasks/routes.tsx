@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { taskRequestSchema } from '../../http/schemas/task-request.js';
 import { taskStarter } from '../../services/task-start.js';
-import type { ApiDeps } from '../../http/deps.js';
+import type { RouteDeps } from '../../http/deps.js';
 import { parseIdParam } from '../../http/validation.js';
 import { DEFAULT_LIMITS } from '../../config.js';
 import { TASK_STATUSES } from '../../db/schema.js';
@@ -47,7 +47,7 @@ function formInput(body: Record<string, unknown>): NewTaskInput {
   };
 }
 
-export function taskRoutes(deps: ApiDeps) {
+export function taskRoutes(deps: RouteDeps) {
   const { db, temporal } = deps;
   const recordedThenStarted = taskStarter(deps);
 
@@ -58,7 +58,7 @@ export function taskRoutes(deps: ApiDeps) {
       checkArticleCount(db, accountId, undefined),
       ingredientChoices(db, accountId),
       templateChoices(db, accountId),
-      firstPrompt(db, accountId, { templateId: chosen('templateId'), knowledgeBaseId: chosen('knowledgeBaseId'), conversionTargetId: chosen('conversionTargetId'), albumId: chosen('albumId') }),
+      firstPrompt(db, accountId, { templateId: chosen('templateId'), knowledgeBaseId: chosen('knowledgeBaseId'), conversionTargetId: chosen('conversionTargetId'), albumId: chosen('albumId') }, { budgetTokens: deps.knowledge.promptTokenBudget, embeddings: deps.embeddings }),
     ]);
     return page(c, <NewTaskPage c={c} v={{ available, ingredients, templates, firstPrompt: prompt, ...extra }} />, status as 200 | 400);
   }

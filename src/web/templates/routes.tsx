@@ -11,6 +11,7 @@ import {
   listTemplateRevisions,
   listTemplates,
   previewTemplate,
+  type PreviewRetrieval,
   previewTemplateText,
   reviseTemplate,
   setDefaultTemplate,
@@ -33,7 +34,7 @@ const readForm = (body: Record<string, unknown>) => ({ name: formText(body.name)
 const problemsOf = (err: unknown) => (err instanceof AppError && err.code === 'INVALID_TEMPLATE' ? ((err.details as { problems: TemplateProblem[] }).problems) : null);
 
 /** The console's template pages: the account's templates and the presets, an editor with a preview, revisions. */
-export function templateRoutes(db: Db) {
+export function templateRoutes(db: Db, retrieval: PreviewRetrieval) {
   async function detail(c: WebContext, id: number, extra: Partial<TemplateDetailView> = {}, status: 200 | 400 = 200) {
     const accountId = c.get('session').accountId;
     const [template, revisions, distillations] = await Promise.all([
@@ -81,7 +82,7 @@ export function templateRoutes(db: Db) {
       else if (done) extra.notice = t(NOTICES[done]);
       if (distillationId !== undefined) {
         extra.distillationId = distillationId;
-        extra.preview = (await previewTemplate(db, c.get('session').accountId, id, { distillationId })).messages;
+        extra.preview = (await previewTemplate(db, c.get('session').accountId, id, { distillationId, retrieval })).messages;
       }
       return detail(c, id, extra);
     })
@@ -105,7 +106,7 @@ export function templateRoutes(db: Db) {
       const accountId = c.get('session').accountId;
       const chosen = idQuery.parse(body.distillationId) ?? (await listDistillations(db, accountId, 1, LIST_SIZE)).items.find((d) => d.topicCount > 0)?.id;
       if (chosen === undefined) return detail(c, id, { form: { id, ...input } });
-      const { problems, messages } = await previewTemplateText(db, accountId, input, { distillationId: chosen });
+      const { problems, messages } = await previewTemplateText(db, accountId, input, { distillationId: chosen, retrieval });
       if (!messages) return detail(c, id, { form: { id, ...input, problems } }, 400);
       return detail(c, id, { form: { id, ...input }, distillationId: chosen, preview: messages });
     })

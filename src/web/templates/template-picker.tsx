@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Db } from '../../db/client.js';
-import { listTemplates, previewTemplate, resolveTaskTemplate } from '../../domain/templates/index.js';
+import { listTemplates, previewTemplate, resolveTaskTemplate, type PreviewRetrieval } from '../../domain/templates/index.js';
 import { selectLeastUsedDistillations } from '../../domain/tasks/selection.js';
 import type { ChatMessage } from '../../llm/index.js';
 import type { WebContext } from '../context.js';
@@ -46,12 +46,12 @@ export interface FirstPrompt {
  * The prompt of the first distillation a task created now would pick, with the template the form names
  * (else the account's default) and its resources; null when none can be picked or a reference is gone.
  */
-export async function firstPrompt(db: Db, accountId: number, form: { templateId?: number | undefined; knowledgeBaseId?: number | undefined; conversionTargetId?: number | undefined; albumId?: number | undefined }): Promise<FirstPrompt | null> {
+export async function firstPrompt(db: Db, accountId: number, form: { templateId?: number | undefined; knowledgeBaseId?: number | undefined; conversionTargetId?: number | undefined; albumId?: number | undefined }, retrieval: PreviewRetrieval): Promise<FirstPrompt | null> {
   const [distillationId] = await selectLeastUsedDistillations(db, accountId, 1);
   if (distillationId === undefined) return null;
   try {
     const { templateId } = await resolveTaskTemplate(db, accountId, { templateId: form.templateId ?? null });
-    const preview = await previewTemplate(db, accountId, templateId, { distillationId, knowledgeBaseId: form.knowledgeBaseId, conversionTargetId: form.conversionTargetId, albumId: form.albumId });
+    const preview = await previewTemplate(db, accountId, templateId, { distillationId, knowledgeBaseId: form.knowledgeBaseId, conversionTargetId: form.conversionTargetId, albumId: form.albumId, retrieval });
     const user = preview.messages.find((m) => m.role === 'user')?.content ?? '';
     return { keyword: /^=== KEYWORD ===\n(.*)$/m.exec(user)?.[1] ?? '', messages: preview.messages };
   } catch {
