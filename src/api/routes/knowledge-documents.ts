@@ -1,15 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { addUploadedDocument } from '../../services/knowledge-document-add.js';
 import {
-  addKnowledgeDocument,
-  DEFAULT_CHUNKING,
   deleteKnowledgeDocument,
   FileRefused,
   getKnowledgeDocument,
   listKnowledgeDocuments,
-  parseOffThread,
   requireLiveBase,
-  embedDocumentChunks,
   searchKnowledge,
 } from '../../domain/knowledge/index.js';
 import { AppError } from '../../domain/errors.js';
@@ -63,10 +60,7 @@ export const knowledgeDocumentRoutes = (deps: RouteDeps) =>
       const input = await readDocument(c, deps);
       await requireLiveBase(deps.db, accountId, knowledgeBaseId);
       try {
-        const parsed = await parseUploadedDocument(input, deps);
-        const row = await addKnowledgeDocument(deps.db, accountId, knowledgeBaseId, { ...parsed, title: input.title ?? parsed.title, bytes: input.bytes.byteLength });
-        if (deps.embeddings) await embedAfterUpload(deps, row.id);
-        return c.json(row, 201);
+        return c.json(await addUploadedDocument(deps, accountId, knowledgeBaseId, input), 201);
       } catch (err) {
         if (err instanceof FileRefused) throw new AppError(err.refusal.status, err.refusal.code, err.refusal.message);
         throw err;
@@ -85,22 +79,6 @@ export const knowledgeDocumentRoutes = (deps: RouteDeps) =>
       await requireLiveBase(deps.db, accountId, knowledgeBaseId);
       return c.json({ items: await searchKnowledge(deps.db, deps.embeddings, { accountId, knowledgeBaseId, query: q, limit }) });
     });
-
-/**
- * Embeds a stored document's chunks (retrieval-quality work, src/domain/knowledge/chunk-embeddings.ts). A failing
- * endpoint keeps the upload: its chunks are found by the text ranking alone, and the log says so (no content).
- */
-async function embedAfterUpload(deps: RouteDeps, documentId: number) {
-  try {
-    await embedDocumentChunks(deps.db, deps.embeddings!, documentId);
-  } catch (err) {
-    deps.log.warn({ documentId, reason: (err as Error).message }, 'knowledge chunks not embedded; they are searched by text alone');
-  }
-}
-
-/** The file's text and chunks, parsed off the event loop. */
-const parseUploadedDocument = (input: UploadInput, deps: RouteDeps) =>
-  parseOffThread(input.bytes, { fileName: input.fileName, plainText: input.plainText ?? false, maxUnpackedBytes: deps.knowledge.maxUnpackedBytes, chunking: DEFAULT_CHUNKING });
 
 const REFUSALS = ['FILE_EMPTY', 'FILE_NOT_UTF8', 'FILE_NOT_TEXT', 'FILE_ENCRYPTED', 'FILE_NO_TEXT', 'FILE_UNREADABLE', 'UNSUPPORTED_FILE_TYPE', 'FILE_TOO_COMPLEX', 'FILE_REQUIRED'];
 

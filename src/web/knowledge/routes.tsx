@@ -3,17 +3,15 @@ import { Hono } from 'hono';
 import { AppError } from '../../domain/errors.js';
 import { createKnowledgeBase, listResources } from '../../domain/ingredients/index.js';
 import {
-  addKnowledgeDocument,
-  DEFAULT_CHUNKING,
   deleteKnowledgeDocument,
   FileRefused,
   getKnowledgeDocument,
   listKnowledgeDocuments,
-  parseOffThread,
   requireLiveBase,
-  searchChunks,
+  searchKnowledge,
 } from '../../domain/knowledge/index.js';
 import type { RouteDeps } from '../../http/deps.js';
+import { addUploadedDocument } from '../../services/knowledge-document-add.js';
 import { parseUpload } from '../../http/knowledge-upload.js';
 import { parseIdParam } from '../../http/validation.js';
 import type { WebContext, WebEnv } from '../context.js';
@@ -42,7 +40,7 @@ export function knowledgeRoutes(deps: RouteDeps) {
     const accountId = c.get('session').accountId;
     const base = await requireLiveBase(db, accountId, id);
     const q = (c.req.query('q') ?? '').trim().slice(0, 1000);
-    const hits = q ? await searchChunks(db, { accountId, knowledgeBaseId: id, query: q, limit: SEARCH_LIMIT }) : undefined;
+    const hits = q ? await searchKnowledge(db, deps.embeddings, { accountId, knowledgeBaseId: id, query: q, limit: SEARCH_LIMIT }) : undefined;
     const documents = await listKnowledgeDocuments(db, accountId, id);
     return page(c, <KnowledgeBasePage c={c} v={{ base, documents, maxFileBytes: deps.knowledge.maxFileBytes, q, hits, ...extra }} />, status);
   }
@@ -67,8 +65,7 @@ export function knowledgeRoutes(deps: RouteDeps) {
       await requireLiveBase(db, accountId, id);
       try {
         const upload = await parseUpload(c, deps.knowledge.maxFileBytes);
-        const parsed = await parseOffThread(upload.bytes, { fileName: upload.fileName, maxUnpackedBytes: deps.knowledge.maxUnpackedBytes, chunking: DEFAULT_CHUNKING });
-        const doc = await addKnowledgeDocument(db, accountId, id, { ...parsed, title: upload.title ?? parsed.title, bytes: upload.bytes.byteLength });
+        const doc = await addUploadedDocument(deps, accountId, id, upload);
         c.set('auditTargets', { id: doc.id });
         return c.redirect(`/knowledge-bases/${id}?added=${doc.chunkCount}&title=${encodeURIComponent(doc.title)}`, 303);
       } catch (err) {
