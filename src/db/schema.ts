@@ -14,3 +14,4 @@ export * from './schema/tasks.js';
 export * from './schema/usage.js';
 export * from './schema/webhooks.js';
 export * from './schema/templates.js';
+export * from './schema/llm.js';
