@@ -4,9 +4,10 @@ import type { AccountLimits } from './account-limits.js';
 import { AppError } from '../errors.js';
 import { rateLimitRefusals } from '../../infra/metrics/registry.js';
 import { createTaskWithReservations, lockAccountSelection, type TaskRequest } from '../tasks/selection.js';
+import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
 
 const DEFAULT_PRIORITY = 5;
-const ADVISORY_ADMISSION_CLASS = 7002;
+const ADVISORY_ADMISSION_CLASS = ADVISORY_LOCK.admission;
 
 /** A pending task may not start yet: its account runs its quota of tasks, or an older task waits first. */
 export class AdmissionDeferred extends Error {

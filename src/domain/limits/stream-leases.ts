@@ -3,11 +3,11 @@ import { inArray, sql } from 'drizzle-orm';
 import type { LimitDefaults } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { eventStreamLeases } from '../../db/schema.js';
+import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
 
 export type StreamCaps = Pick<LimitDefaults, 'streamsPerKey' | 'streamsPerAccount' | 'streamLeaseSeconds'>;
 
-/** Advisory lock class of an account's stream leases (7001 selection, 7002 admission and schedules). */
-const ADVISORY_STREAM_LEASE_CLASS = 7003;
+const ADVISORY_STREAM_LEASE_CLASS = ADVISORY_LOCK.streamLeases;
 
 export type StreamLease = { ok: true; id: string } | { ok: false; scope: 'key' | 'account'; limit: number };
 

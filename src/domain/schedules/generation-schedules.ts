@@ -29,6 +29,7 @@ export interface GenerationSchedule {
 }
 
 import type { ScheduleRunError } from '../../shared/task-shapes.js';
+import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
 
 export type { ScheduleRunError };
 
@@ -51,7 +52,7 @@ export function shortestGapSeconds(times: Date[]): number | undefined {
 const liveOf = (accountId: number) => and(eq(generationSchedules.accountId, accountId), isNull(generationSchedules.deletedAt));
 
 /** Serializes schedule creations of one account, so the per-account limit holds under concurrency. */
-const ADVISORY_SCHEDULE_CLASS = 7002;
+const ADVISORY_SCHEDULE_CLASS = ADVISORY_LOCK.schedules;
 
 export const temporalScheduleIdFor = (scheduleId: number) => `generation-schedule-${scheduleId}`;
 

@@ -5,6 +5,7 @@ import { AppError, badRequest } from '../errors.js';
 import { missingResourceIds, type ResourceKind } from '../ingredients/index.js';
 import { resolveTaskTemplate } from '../templates/index.js';
 import { taskWorkflowId } from './workflow-id.js';
+import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
 
 export const MAX_ARTICLES_PER_TASK = 100;
 
@@ -24,7 +25,7 @@ export interface TaskRequest {
   timeoutSeconds?: number;
 }
 
-const ADVISORY_SELECTION_CLASS = 7001;
+const ADVISORY_SELECTION_CLASS = ADVISORY_LOCK.selection;
 
 /** Serializes the account's selections until the transaction ends (DESIGN.md section 4, step 1). */
 export async function lockAccountSelection(tx: DbOrTx, accountId: number) {

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { TEMPLATE_PRESETS } from '../../llm/template-presets.js';
+import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
 
 const seeded = new WeakMap<object, Promise<void>>();
-const ADVISORY_PRESET_SEED = 7010;
+const ADVISORY_PRESET_SEED = ADVISORY_LOCK.presetSeed;
 
 /**
  * Puts the built-in presets (src/llm/template-presets.ts) into prompt_templates once per process and

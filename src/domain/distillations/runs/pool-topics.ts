@@ -2,9 +2,10 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client.js';
 import { distillations, topics } from '../../../db/schema.js';
 import { dedupeQuestions } from './question-dedup.js';
+import { ADVISORY_LOCK } from '../../../db/advisory-locks.js';
 
 /** Serialises finding or creating the live distillation of one keyword in one account. */
-const ADVISORY_KEYWORD_CLASS = 7003;
+const ADVISORY_KEYWORD_CLASS = ADVISORY_LOCK.poolKeyword;
 
 /** Keywords are the same when equal after trimming, ignoring case. */
 export const keywordKey = (keyword: string) => keyword.trim().toLowerCase();

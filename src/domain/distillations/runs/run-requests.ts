@@ -4,8 +4,9 @@ import { distillationRunKeywords, distillationRuns } from '../../../db/schema.js
 import { distillationRunWorkflowId } from '../../../shared/distillation-runs.js';
 import { AppError } from '../../errors.js';
 import { uniqueKeywords, type DistillationRunInput } from './run-input.js';
+import { ADVISORY_LOCK } from '../../../db/advisory-locks.js';
 
-const ADVISORY_RUN_QUOTA_CLASS = 7004;
+const ADVISORY_RUN_QUOTA_CLASS = ADVISORY_LOCK.runQuota;
 
 /** Keywords the account submitted to runs today (UTC), and when the day ends. */
 export async function keywordsDistilledToday(db: DbOrTx, accountId: number) {
