@@ -18,7 +18,7 @@ import { runMigrations } from '../src/db/migrate.js';
 import * as schema from '../src/db/schema.js';
 import type { Db } from '../src/db/client.js';
 import { createAccount } from '../src/domain/accounts/index.js';
-import { listArticles } from '../src/domain/articles/article-queries.js';
+import { listArticles } from '../src/domain/articles/index.js';
 import { listDistillations } from '../src/domain/distillations/distillations.js';
 import { nearestArticle } from '../src/domain/quality/near-duplicates.js';
 import { simhash, taggedBands } from '../src/domain/quality/simhash.js';
