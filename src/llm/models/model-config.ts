@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { OFFLINE_MODEL_ID, priceToMicros, type ModelSpec } from './spec.js';
 
 /** A registry id: what tasks, routes, accounts and attempts name. */
+export const MODEL_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export const modelId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(new RegExp(MODEL_ID_PATTERN), 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 const price = z
   .number({ message: 'must be a number (currency units per million tokens)' })
