@@ -6,6 +6,8 @@ import { offlineModel } from '../../src/llm/models/model-config.js';
 import { startApiServer, waitForTaskEnd } from '../support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
+import { invariantViolations } from '../support/invariants.js';
+import { PROMPT_MARKERS } from '../../src/llm/prompt.js';
 import { TEST_PAYLOAD_CODEC } from '../support/payload-codec.js';
 import { startTestWorker } from '../support/worker.js';
 
@@ -143,6 +145,63 @@ describe('a route of registered models', () => {
     expect(badDefault.body.error.code).toBe('MODEL_NOT_ALLOWED');
     const unknownDefault = await api.call('PUT', `/api/admin/accounts/${accountId}/models`, operatorKey, { defaultModelId: 'nope', allowedModelIds: null });
     expect(unknownDefault.body.error.code).toBe('MODEL_UNKNOWN');
+  });
+});
+
+describe('every request counted', () => {
+  it('a failed request, a refused draft and the saved one are three attempts of model b, and the cost sums the two answered', async () => {
+    const { accountId, apiKey } = await accountWithDistillations(1);
+    expect((await api.call('PUT', '/api/quality-settings', apiKey, { bannedWords: ['Forbidden'] })).status).toBe(200);
+    stubB.resetCounters();
+    stubB.setBehavior((req) =>
+      req.index === 0 ? { status: 500, errorMessage: 'down' } : req.userMessage.includes(PROMPT_MARKERS.feedback) ? {} : { content: `# Bad\n\n${'Plenty of words here. '.repeat(10)} Forbidden.` },
+    );
+    try {
+      const task = await runTask(apiKey, { articleCount: 1, models: [B] });
+      expect(task).toMatchObject({ status: 'completed', generatedCount: 1 });
+      const article = (await api.call('GET', `/api/articles/${task.generatedArticles[0].id}`, apiKey)).body;
+      expect(article.attempts.map((a: { model: string; outcome: string; errorStatus: number | null }) => [a.model, a.outcome, a.errorStatus])).toEqual([
+        [B, 'failed', 500],
+        [B, 'refused', null],
+        [B, 'ok', null],
+      ]);
+      expect(article.attempts[0]).toMatchObject({ promptTokens: 0, completionTokens: 0, cost: { amount: '0', currency: 'CNY' } });
+      const answered = stubB.requests.filter((r) => r.usage);
+      expect(answered).toHaveLength(2);
+      const cost = { amount: expectedCost(answered, 123_457n, 2_000_001n), currency: 'CNY' };
+      expect(article.cost).toEqual(cost);
+      expect(task.cost).toEqual(cost);
+      expect(await invariantViolations(database, accountId)).toEqual([]);
+    } finally {
+      stubB.setBehavior(() => ({}));
+    }
+  });
+});
+
+describe('routes of templates and schedules', () => {
+  it("a template's route writes the tasks that name none; a task's own route wins; a schedule's task keeps its route", async () => {
+    const { apiKey } = await accountWithDistillations(3);
+    const template = await api.call('POST', '/api/templates', apiKey, { name: 'on a', user: 'Write about {{keyword}}.', models: [A] });
+    expect(template.status, template.text).toBe(201);
+    expect(template.body.models).toEqual([A]);
+    const refused = await api.call('POST', '/api/templates', apiKey, { name: 'bad', user: 'x {{keyword}}', models: ['nope'] });
+    expect(refused.body.error.code).toBe('MODEL_UNKNOWN');
+    stubA.resetCounters();
+    stubB.resetCounters();
+    const onTemplate = await runTask(apiKey, { articleCount: 1, templateId: template.body.id });
+    expect(onTemplate.generatedArticles[0].model).toBe(A);
+    const sentToA = stubA.requests.length;
+    expect([sentToA > 0, stubB.requests.length]).toEqual([true, 0]);
+    const own = await runTask(apiKey, { articleCount: 1, templateId: template.body.id, models: [B] });
+    expect(own.generatedArticles[0].model).toBe(B);
+    expect([stubA.requests.length, stubB.requests.length > 0]).toEqual([sentToA, true]);
+
+    const schedule = await api.call('POST', '/api/schedules', apiKey, { name: 'nightly', intervalSeconds: 86_400, paused: true, template: { articleCount: 1, models: [B] } });
+    expect(schedule.status, schedule.text).toBe(201);
+    expect(schedule.body.template.models).toEqual([B]);
+    const badSchedule = await api.call('POST', '/api/schedules', apiKey, { name: 'bad', intervalSeconds: 86_400, paused: true, template: { articleCount: 1, models: ['nope'] } });
+    expect(badSchedule.body.error.code).toBe('MODEL_UNKNOWN');
+    await api.call('DELETE', `/api/schedules/${schedule.body.id}`, apiKey);
   });
 });
 
