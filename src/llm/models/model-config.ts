@@ -12,6 +12,7 @@ const price = z
   .number({ message: 'must be a number (currency units per million tokens)' })
   .min(0, 'must be >= 0')
   .refine((v) => {
+    if (v < 0) return true; // said by min()
     try {
       priceToMicros(v);
       return true;

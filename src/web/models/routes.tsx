@@ -10,6 +10,10 @@ import { formIssues, formText, numberField } from '../form-fields.js';
 import { page } from '../layout.js';
 import { MODEL_FORM_FIELDS, ModelsPage, type ModelsView } from './models-page.js';
 
+/** A refused form's problems, each after its field's name (the registry's fields share messages such as "must be >= 0"). */
+const fieldIssues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
+  error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+
 const NUMBERS = new Set(['promptPricePerMillion', 'completionPricePerMillion', 'maxConcurrency', 'timeoutMs']);
 
 /** The model registry page for operator keys (the operator guard stands in front): list, add, remove. */
@@ -37,7 +41,7 @@ export function modelRoutes(deps: ApiDeps) {
       );
       const parsed = newModelInput.safeParse({ ...candidate, ...(apiKey ? { apiKey } : {}), streaming: body.streaming === 'on' });
       const typed = { ...input, streaming: body.streaming === 'on' ? 'on' : '' };
-      if (!parsed.success) return show(c, { error: formIssues(parsed.error), input: typed }, 400);
+      if (!parsed.success) return show(c, { error: fieldIssues(parsed.error), input: typed }, 400);
       try {
         await createModel(db, parsed.data, o);
       } catch (err) {
