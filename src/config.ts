@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { QualitySettings } from './shared/quality.js';
 import { parsePayloadKeys } from './temporal/payload-keys.js';
+import { configuredModels, ModelConfigError } from './llm/models/model-config.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
@@ -67,6 +68,11 @@ export const configSchema = z
     LLM_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    /**
+     * The model registry: a JSON list (`[{"id":"a","baseUrl":…,"model":…,"promptPricePerMillion":1.5,…}]`) or the path of a
+     * file holding one. Set: these models (the first is the default) plus `offline`; unset: LLM_BASE_URL as model `default`.
+     */
+    LLM_MODELS: optionalString,
     /** OpenAI-compatible base URL (…/v1) of an embeddings endpoint. Set: knowledge chunks are also ranked by embedding and fused with the text ranking (RRF). Unset: text ranking alone. */
     EMBEDDINGS_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
     EMBEDDINGS_API_KEY: optionalString,
@@ -202,6 +208,14 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
+    if (c.LLM_MODELS) {
+      try {
+        configuredModels(c);
+      } catch (err) {
+        if (!(err instanceof ModelConfigError)) throw err;
+        ctx.addIssue({ code: 'custom', path: ['LLM_MODELS'], message: err.message });
+      }
+    }
     if (c.LLM_API_KEY && !c.LLM_BASE_URL) {
       ctx.addIssue({
         code: 'custom',
@@ -304,6 +318,12 @@ export function embeddingsSettings(c: z.infer<typeof configSchema>) {
   if (!c.EMBEDDINGS_BASE_URL) return undefined;
   return { baseUrl: c.EMBEDDINGS_BASE_URL, model: c.EMBEDDINGS_MODEL, ...(c.EMBEDDINGS_API_KEY ? { apiKey: c.EMBEDDINGS_API_KEY } : {}), timeoutMs: c.EMBEDDINGS_TIMEOUT_MS, allowPrivate: c.EMBEDDINGS_ALLOW_PRIVATE };
 }
+
+/** The model registry config describes (LLM_MODELS, else the old LLM_* variables) and its default model. */
+export const modelRegistry = (c: z.infer<typeof configSchema>) => configuredModels(c);
+
+/** A model key held in an environment variable (a registry entry's `apiKeyEnv`), read when the model's client is built. */
+export const keyFromEnvironment = (name: string): string | undefined => process.env[name]?.trim() || undefined;
 
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));

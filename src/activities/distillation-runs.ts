@@ -1,18 +1,23 @@
-import { CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/client.js';
 import { beginKeyword, failKeyword, finishRun, runAccountId, saveKeywordAnswer, startRun } from '../domain/distillations/runs/run-lifecycle.js';
-import { buildDistillPrompt, LlmError, parseQuestions, type LlmClient } from '../llm/index.js';
+import { buildDistillPrompt, LlmError, parseQuestions } from '../llm/index.js';
+import type { ModelCatalog } from '../llm/models/clients.js';
+import type { ModelRouter } from '../llm/models/router.js';
+import { OFFLINE_MODEL_ID } from '../llm/models/spec.js';
+import { loadRoute, resolveAccountRoute, UnknownModelError } from '../domain/models/index.js';
 import type { Logger } from '../logger.js';
 import { distillationRunWorkflowId } from '../shared/distillation-runs.js';
 import type { DistillationActivities, LlmPolicy } from '../workflows/contracts.js';
-import { toFailure } from './llm-failure.js';
+import { FAILURE_TYPES, toFailure } from './llm-failure.js';
 import { currentWorkflowId, refuseRun } from './untrusted-run.js';
 
 export const NO_USABLE_QUESTIONS = "the model's answer held no usable question";
 
 export interface DistillationActivityDeps {
   db: Db;
-  llm: LlmClient;
+  models: ModelCatalog;
+  router: ModelRouter;
   log: Logger;
   llmTaskQueue: string;
   llmPolicy: LlmPolicy;
@@ -23,7 +28,7 @@ export interface DistillationActivityDeps {
 }
 
 /** The activities of distillationRunWorkflow: thin adapters over src/domain/distillations/runs. */
-export function createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency, afterCommit = (commit) => commit() }: DistillationActivityDeps): DistillationActivities {
+export function createDistillationActivities({ db, models, router, log, llmTaskQueue, llmPolicy, concurrency, afterCommit = (commit) => commit() }: DistillationActivityDeps): DistillationActivities {
   const requireOwnRun = (runId: number) => {
     const workflowId = currentWorkflowId();
     if (workflowId !== distillationRunWorkflowId(runId)) refuseRun(log, `it names distillation run ${runId} but runs as ${workflowId}`, { runId, workflowId });
@@ -43,14 +48,18 @@ export function createDistillationActivities({ db, llm, log, llmTaskQueue, llmPo
       const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       try {
         const messages = buildDistillPrompt({ keyword: asked.keyword, count: asked.count, language: asked.language });
-        const reply = await llm.complete({ messages, signal: ctx.cancellationSignal, seed: `run ${runId} keyword ${position} attempt ${asked.attempt}` });
+        const accountId = await runAccountId(db, runId);
+        const route = await loadRoute(db, await resolveAccountRoute(db, accountId, models.defaultModelId), models.builtIn);
+        const seed = `run ${runId} keyword ${position} attempt ${asked.attempt}`;
+        const reply = await router.complete(route, { messages, signal: ctx.cancellationSignal, seed, accountId, runId, position, attempt: Math.max(1, asked.attempt) });
         // More than asked is trimmed; a model padding its list should not grow the pool past the request.
         const questions = parseQuestions(reply.content).slice(0, asked.count);
         const tokens = { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens };
         if (questions.length === 0) return failKeyword(db, runId, position, NO_USABLE_QUESTIONS, tokens);
-        return saveKeywordAnswer(db, runId, position, { questions, provider: llm.provider, model: reply.model, ...tokens });
+        return saveKeywordAnswer(db, runId, position, { questions, provider: reply.modelId === OFFLINE_MODEL_ID ? 'offline' : 'openai-compatible', model: reply.modelId, ...tokens });
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`keyword ${position} of distillation run ${runId} canceled`);
+        if (err instanceof UnknownModelError) throw ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.requestRejected);
         if (err instanceof LlmError) {
           log.warn({ runId, position, attempt: asked.attempt, err: err.message }, 'distillation attempt failed');
           throw toFailure(err);

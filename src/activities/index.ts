@@ -14,6 +14,10 @@ import { addAttemptTime } from '../domain/tasks/attempt-time.js';
 import { qualityFeedback, recordQualityFailure, runQualityGate } from '../domain/quality/gate.js';
 import { effectiveQuality } from '../domain/quality/settings.js';
 import { articleMessages, hasTitleLine, LlmError, parseArticle, type LlmClient } from '../llm/index.js';
+import { singleClientCatalog, type ModelCatalog } from '../llm/models/clients.js';
+import { createModelRouter, markAttemptRefused, type ModelRouter } from '../llm/models/router.js';
+import { OFFLINE_MODEL_ID } from '../llm/models/spec.js';
+import { loadRoute, resolveArticleRoute, UnknownModelError } from '../domain/models/index.js';
 import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { deliverAfterCommit } from '../temporal/webhook-deliveries.js';
@@ -32,7 +36,12 @@ async function taskAccountId(db: Db, taskId: number) {
 
 export interface ActivityDeps {
   db: Db;
+  /** The client of the registry default when no `models` catalog is given (tests, tools): the one model besides the table's. */
   llm: LlmClient;
+  /** The model registry (config's models and the clients of every model); around `llm` alone when not given. */
+  models?: ModelCatalog;
+  /** Sends a route's requests and records each in llm_attempts; the minimal router over `models` when not given. */
+  router?: ModelRouter;
   log: Logger;
   llmTaskQueue: string;
   llmPolicy: LlmPolicy;
@@ -63,6 +72,8 @@ export function createActivities({
   distillConcurrency = DEFAULT_DISTILL_CONCURRENCY,
   embeddings,
   knowledge = DEFAULT_KNOWLEDGE,
+  models = singleClientCatalog(llm, llmPolicy.timeoutMs),
+  router = createModelRouter({ db, clientFor: models.clientFor }),
 }: ActivityDeps): TaskActivities & DistillationActivities {
   /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
   const afterCommit = deliverAfterCommit(db, () => {
@@ -72,7 +83,7 @@ export function createActivities({
   const ofTask = async (taskId: number) => ({ accountId: await taskAccountId(db, taskId) });
   const admit: Admission = async (tx, task) => admitTask(tx, task, (await accountLimits(tx, task.accountId, limits)).maxRunningTasks);
   return {
-    ...createDistillationActivities({ db, llm, log, llmTaskQueue, llmPolicy, concurrency: distillConcurrency, afterCommit }),
+    ...createDistillationActivities({ db, models, router, log, llmTaskQueue, llmPolicy, concurrency: distillConcurrency, afterCommit }),
     /**
      * A task over its account's running-task quota stays pending: the attempt fails and is retried
      * after QUOTA_ADMISSION_RETRY_MS (no workflow change: activity retries add no history events).
@@ -113,7 +124,8 @@ export function createActivities({
         const feedback = keepsRefused || ctx.info.attempt > 1 ? qualityFeedback(loaded.itemError) : [];
         const messages = articleMessages(loaded.template, { ...ingredients, feedback });
         const seed = `task ${taskId} position ${position} draft ${rewrite ?? ctx.info.attempt - 1}`;
-        const reply = await llm.complete({ messages, signal: ctx.cancellationSignal, seed });
+        const route = await loadRoute(db, await resolveArticleRoute(db, taskId, models.defaultModelId), models.builtIn);
+        const reply = await router.complete(route, { messages, signal: ctx.cancellationSignal, seed, accountId, taskId, position, attempt: Math.max(1, attempt) });
         const { title, content } = parseArticle(reply.content);
         const settings = effectiveQuality(quality, loaded.qualityOverrides);
         const verdict = await runQualityGate(db, {
@@ -131,8 +143,8 @@ export function createActivities({
           imageId: loaded.imageId,
           imageUrl: ingredients.image?.url ?? null,
           autoApprove: loaded.autoApprove,
-          provider: llm.provider,
-          model: reply.model,
+          provider: reply.modelId === OFFLINE_MODEL_ID ? 'offline' : 'openai-compatible',
+          model: reply.modelId,
           promptTokens: reply.promptTokens,
           completionTokens: reply.completionTokens,
           durationMs: Date.now() - startedAt,
@@ -144,6 +156,7 @@ export function createActivities({
         // A refusal is an expected outcome: one info line with the check names only (the reasons quote
         // user text such as banned words; they are kept on the item, where the next draft reads them).
         const refuse = async () => {
+          await markAttemptRefused(db, reply.attemptId);
           await recordQualityFailure(db, taskId, position, verdict.flags, draft);
           log.info({ taskId, position, attempt, checks }, 'draft failed the quality gate');
         };
@@ -164,6 +177,7 @@ export function createActivities({
         return { kind: 'draft', draft };
       } catch (err) {
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`article ${position} of task ${taskId} canceled`);
+        if (err instanceof UnknownModelError) throw ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.requestRejected);
         if (err instanceof LlmError) {
           log.warn({ taskId, position, attempt, err: err.message }, 'article generation attempt failed');
           // Best effort: a lost duration must not hide the provider's error.

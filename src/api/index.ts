@@ -16,6 +16,7 @@ import { auditOperations, auditRoutes } from './routes/audit.js';
 import { distillationOperations, distillationRoutes } from './routes/distillations.js';
 import { distillationRunOperations, distillationRunRoutes } from './routes/distillation-runs.js';
 import { healthOperations, healthRoutes } from './routes/health.js';
+import { accountModelOperations, accountModelRoutes, modelOperations, modelRoutes } from './routes/models.js';
 import { notificationOperations, notificationRoutes } from './routes/notifications.js';
 import { publishingOperations, publishingRoutes } from './routes/publishing.js';
 import { qualitySettingsOperations, qualitySettingsRoutes } from './routes/quality-settings.js';
@@ -67,6 +68,8 @@ const MOUNTS: Mount[] = [
   { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: accountModelRoutes, operations: accountModelOperations },
+  { base: '/api/models', tag: 'models', routes: modelRoutes, operations: modelOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
   { base: '/api/webhooks', tag: 'webhooks', routes: webhookRoutes, operations: webhookOperations },
   { base: '/api/webhook-deliveries', tag: 'webhooks', routes: webhookDeliveryRoutes, operations: webhookDeliveryOperations },

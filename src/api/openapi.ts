@@ -4,6 +4,7 @@ import { requiredScope } from './route-table.js';
 import { closed } from '../http/schemas/closed.js';
 import { errorResponse } from '../http/schemas/common.js';
 import { MAX_ID } from '../http/schemas/input-rules.js';
+import { MODEL_ID_PATTERN } from '../llm/models/model-config.js';
 import { webhookDocuments } from './openapi-webhooks.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -143,7 +144,8 @@ export function buildOpenApiDocument(mounts: ApiMount[], version: string) {
         name,
         in: 'path',
         required: true,
-        schema: { type: 'integer', minimum: 1, maximum: op.pathIdMaximum ?? MAX_ID },
+        // A model is named by its registry id (a string); every other path parameter is an integer id.
+        schema: name === 'modelId' ? { type: 'string', pattern: MODEL_ID_PATTERN } : { type: 'integer', minimum: 1, maximum: op.pathIdMaximum ?? MAX_ID },
       }));
       parameters.push(...(op.parameters ?? []));
       if (op.query) {

@@ -38,6 +38,8 @@ export interface ApiDeps {
   knowledge?: KnowledgeSettings;
   /** Embeds uploaded chunks and search queries, fused with the text ranking; unset (no EMBEDDINGS_BASE_URL): text ranking alone. */
   embeddings?: EmbeddingsClient;
+  /** The time limit of a model an admin adds without one; 120000 when not given. */
+  modelTimeoutMs?: number;
   /** Admits this process's event streams under the stream caps; made from `limits` when not given. */
   streams?: StreamGate;
 }

@@ -3,9 +3,10 @@ import type { SecretSealer } from '../domain/webhooks/index.js';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { embeddingsSettings, knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { embeddingsSettings, keyFromEnvironment, knowledgeSettings, limitDefaults, modelRegistry, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { createLlmClient } from '../llm/index.js';
+import { createModelCatalog } from '../llm/models/clients.js';
+import { syncConfiguredModels } from '../domain/models/index.js';
 import { createEmbeddingsClient, type EmbeddingsClient } from '../domain/knowledge/index.js';
 import type { Logger } from '../logger.js';
 import { connectTemporal } from '../temporal/connect.js';
@@ -39,12 +40,10 @@ export async function startWorker(
 ) {
   const step = <T>(name: string, fn: () => Promise<T>) => retryStartupStep(name, fn, { log });
   installTemporalRuntime('WARN', opts.sdkMetricsAddress ? { prometheusBindAddress: opts.sdkMetricsAddress } : {});
-  const llm = createLlmClient({
-    baseUrl: config.LLM_BASE_URL,
-    apiKey: config.LLM_API_KEY,
-    model: config.LLM_MODEL,
-    timeoutMs: config.LLM_TIMEOUT_MS,
-  });
+  const configured = modelRegistry(config);
+  const models = createModelCatalog({ configured, openSealedKey: (sealed) => codec.openText(sealed), keyFromEnv: keyFromEnvironment });
+  const llm = models.clientFor(configured.models.find((m) => m.id === configured.defaultModelId)!);
+  await step('writing the configured models', () => syncConfiguredModels(database.db, configured.models));
   const connection = await step('connecting the worker to Temporal', () => NativeConnection.connect({ address: temporalAddress }));
   const temporal = await step('connecting the client to Temporal', () => connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec));
   const added = await step('registering search attributes', () => ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE));
@@ -53,6 +52,7 @@ export async function startWorker(
   const activities = createActivities({
     db: database.db,
     llm,
+    models,
     log: log.child({ component: 'activities' }),
     llmTaskQueue: config.LLM_TASK_QUEUE,
     llmPolicy: {
@@ -121,7 +121,7 @@ export async function startWorker(
     (schedule) => log.info({ ...schedule, intervalMinutes: config.USAGE_VERIFY_INTERVAL_MINUTES }, 'usage verification schedule ready'),
     (err) => log.error({ err: (err as Error).cause ?? err }, 'could not create the usage verification schedule; verification runs only on request'),
   );
-  log.info({ llm: `${llm.provider}/${llm.model}`, llmMaxRps: config.LLM_MAX_RPS ?? null, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
+  log.info({ llm: `${llm.provider}/${llm.model}`, defaultModel: configured.defaultModelId, models: configured.models.length, llmMaxRps: config.LLM_MAX_RPS ?? null, taskQueue: config.TASK_QUEUE, llmTaskQueue: config.LLM_TASK_QUEUE }, 'worker running');
   return {
     llm,
     running,

@@ -4,7 +4,8 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { SecretSealer } from '../domain/webhooks/index.js';
 import { createApp } from './app.js';
 import { createEmbeddingsClient, type EmbeddingsClient } from '../domain/knowledge/index.js';
-import { embeddingsSettings, knowledgeSettings, limitDefaults, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { embeddingsSettings, knowledgeSettings, limitDefaults, modelRegistry, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { syncConfiguredModels } from '../domain/models/index.js';
 import type { Database } from '../db/client.js';
 import { StartupError } from '../infra/startup-error.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,7 @@ export async function serveApi(
   opts: { port?: number; apiKeyHint?: string; embeddedUiUrl?: string } = {},
 ) {
   const port = opts.port ?? config.PORT;
+  await syncConfiguredModels(database.db, modelRegistry(config).models);
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec);
   const app = createApp({
     db: database.db,
@@ -39,6 +41,7 @@ export async function serveApi(
     quality: qualityDefaults(config),
     webhooks: webhookSettings(config),
     knowledge: knowledgeSettings(config),
+    modelTimeoutMs: config.LLM_TIMEOUT_MS,
     ...withEmbeddings(config),
     temporalUiUrl: config.TEMPORAL_UI_URL ?? opts.embeddedUiUrl,
     codec,

@@ -12,6 +12,7 @@ import { refuseBadInput } from './form-guard.js';
 import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
 import { consoleErrorHandler, consoleNotFoundPage } from './error-page.js';
 import { adminAccountRoutes } from './keys/admin-accounts-routes.js';
+import { modelRoutes } from './models/routes.js';
 import { articleRoutes } from './articles/routes.js';
 import { authRoutes, signOutRoute } from './auth.js';
 import { distillationRoutes } from './distillations/routes.js';
@@ -35,8 +36,8 @@ const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', ...MATERIALS_PATHS];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', ...MATERIALS_PATHS];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -83,6 +84,7 @@ export function webRoutes(deps: RouteDeps) {
   for (const path of SIGNED_IN_PATHS) web.use(path, requireSession(db), consoleAuditTrail(db, deps.log), refuseBadInput(), requireCsrfToken(), notificationBadge(db));
   for (const path of SIGNED_IN_PATHS.filter((p) => p !== '/sign-out')) web.use(path, requireWriteForPost(), rateLimitConsoleWrites({ db, defaults: deps.limits }));
   web.use('/admin/*', requireOperatorScope());
+  web.use('/models/*', requireOperatorScope());
   web.route('/', assetRoutes());
   web.route('/', authRoutes(db, deps.limits));
   web.route('/', signOutRoute(db));
@@ -93,6 +95,7 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/live', liveRoutes(deps));
   web.route('/keys', keyRoutes(db));
   web.route('/admin/accounts', adminAccountRoutes(deps));
+  web.route('/models', modelRoutes(deps));
   web.route('/articles', articleRoutes(deps));
   web.route('/notifications', notificationRoutes(db));
   web.route('/usage', usageRoutes(deps));

@@ -74,6 +74,7 @@ function Navigation({ c }: { c: WebContext }) {
         {link('/usage', t('usagePage'))}
         {link('/keys', t('keys'))}
         {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}
+        {session.scope === 'operator' && link('/models', t('modelsNav'))}
         {link('/templates', t('templatesNav'))}
         {link('/schedules', t('schedules'))}
         {link('/webhooks', t('webhooksNav'))}

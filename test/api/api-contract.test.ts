@@ -25,7 +25,7 @@ interface Call extends CallOptions {
 }
 
 /** Calls `method template` with its path parameters and checks the answer against the document. */
-async function hit(method: string, template: string, params: Record<string, number>, opts: Call = {}) {
+async function hit(method: string, template: string, params: Record<string, number | string>, opts: Call = {}) {
   const op = operations.find((o) => o.method === method && o.path === template);
   if (!op) throw new Error(`${method} ${template} is not documented`);
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
@@ -254,6 +254,23 @@ describe('every answer of every route matches the document', () => {
     await hit('GET', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key });
     await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 5 } });
     await hit('PATCH', '/api/admin/accounts/{id}/limits', { id: account.body.accountId }, { key, json: { maxPriority: 50 } });
+    const modelId = `contract-${account.body.accountId}`;
+    const newModel = { id: modelId, baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-contract', promptPricePerMillion: 1.5, completionPricePerMillion: 6, currency: 'USD' };
+    await hit('POST', '/api/models', {}, { key, json: newModel });
+    await hit('POST', '/api/models', {}, { key, json: newModel });
+    await hit('POST', '/api/models', {}, { key, json: { ...newModel, id: 'other', currency: 'usd' } });
+    await hit('GET', '/api/models', {}, { key });
+    await hit('GET', '/api/models/{modelId}', { modelId }, { key });
+    await hit('GET', '/api/models/{modelId}', { modelId: 'missing-model' }, { key });
+    await hit('PATCH', '/api/models/{modelId}', { modelId }, { key, json: { maxConcurrency: 3 } });
+    await hit('PATCH', '/api/models/{modelId}', { modelId: 'offline' }, { key, json: { maxConcurrency: 3 } });
+    await hit('PATCH', '/api/models/{modelId}', { modelId }, { key, json: {} });
+    await hit('GET', '/api/admin/accounts/{id}/models', { id: account.body.accountId }, { key });
+    await hit('PUT', '/api/admin/accounts/{id}/models', { id: account.body.accountId }, { key, json: { defaultModelId: modelId, allowedModelIds: [modelId] } });
+    await hit('PUT', '/api/admin/accounts/{id}/models', { id: account.body.accountId }, { key, json: { defaultModelId: 'missing-model', allowedModelIds: null } });
+    await hit('PUT', '/api/admin/accounts/{id}/models', { id: account.body.accountId }, { key, json: { defaultModelId: null, allowedModelIds: null } });
+    await hit('DELETE', '/api/models/{modelId}', { modelId }, { key });
+    await hit('DELETE', '/api/models/{modelId}', { modelId: 'offline' }, { key });
     const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
     const encoded = await hit('POST', '/api/temporal-codec/encode', {}, { key, json: { payloads: [plain] } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: encoded.body.payloads } });

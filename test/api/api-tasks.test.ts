@@ -57,7 +57,7 @@ describe('article generation tasks', () => {
       knowledgeBaseId: kb.body.id,
       articleSettingId: setting.body.id,
       keyword: keywords[0],
-      model: 'stub-model',
+      model: 'default', // the registry id (the test worker's one client is the registry default)
     });
     expect(detail.selectedDistillations).toEqual([
       { id: ids[0], keyword: keywords[0], deleted: false },
@@ -157,7 +157,7 @@ describe('article generation tasks', () => {
       topics: topicsFor(keywords[0]!),
       title: `Everything you need to know about ${keywords[0]}`,
       reviewStatus: 'approved',
-      model: 'stub-model',
+      model: 'default',
     });
     expect(article.body.content).toContain(`This stub article is about ${keywords[0]}.`);
     expect(article.body.content).toContain(topicsFor(keywords[0]!)[1]);

@@ -1,3 +1,4 @@
+import { MODEL_ID_PATTERN } from '../../src/llm/models/model-config.js';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +17,13 @@ const operations = () => Object.entries(paths()).flatMap(([path, ops]) => Object
 const bodyOf = (path: string, method: string) => paths()[path]![method].requestBody.content['application/json'].schema;
 
 describe('the OpenAPI document is as strict as the service', () => {
-  it('gives every path id the largest id the route accepts', () => {
+  it('gives every path id the largest id the route accepts, and a model id the pattern the route accepts', () => {
     for (const { path, method, op } of operations()) {
       for (const p of (op.parameters ?? []).filter((x: any) => x.in === 'path')) {
+        if (p.name === 'modelId') {
+          expect(p.schema, `${method} ${path} ${p.name}`).toEqual({ type: 'string', pattern: MODEL_ID_PATTERN });
+          continue;
+        }
         const max = path.startsWith('/api/notifications/') ? Number.MAX_SAFE_INTEGER : MAX_ID;
         expect(p.schema, `${method} ${path} ${p.name}`).toEqual({ type: 'integer', minimum: 1, maximum: max });
       }

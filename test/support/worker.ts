@@ -9,6 +9,7 @@ import type { EmbeddingsClient } from '../../src/domain/knowledge/index.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
 import { createOpenAiClient, type LlmClient } from '../../src/llm/index.js';
+import type { ModelCatalog } from '../../src/llm/models/clients.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { connectTemporal } from '../../src/temporal/connect.js';
 import { startTaskWorkflow } from '../../src/temporal/start-task-workflow.js';
@@ -38,6 +39,8 @@ export interface TestWorkerOptions {
   taskQueue?: string;
   /** The LLM client (the offline generator, say); an OpenAI-compatible client on `llmBaseUrl` unless given. */
   llm?: LlmClient;
+  /** The model registry's clients (sealed keys opened with the test codec); around `llm` alone unless given. */
+  models?: ModelCatalog;
   /** A Temporal server of the test's own (one with its Web UI); the test run's server unless given. */
   temporalAddress?: string;
   /** The activities' logger, for a test that reads what operators see; silent unless given. */
@@ -74,6 +77,7 @@ export async function startTestWorker(
     log: options.log ?? createLogger('silent'),
     llmTaskQueue,
     llmPolicy,
+    ...(options.models ? { models: options.models } : {}),
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     quality: options.quality ?? TEST_QUALITY,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { articleAttempts } from '../../domain/models/index.js';
+import { costFields, llmAttempt } from '../../http/schemas/cost.js';
 import {
   deleteArticle,
   editArticle,
@@ -40,7 +42,8 @@ export function articleRoutes({ db, log, temporal, webhooks }: RouteDeps) {
     })
     .get('/:id', async (c) => {
       const found = await getArticle(db, c.get('accountId'), parseIdParam(c));
-      return c.json({ ...found, knowledgeChunks: await articleKnowledgeChunks(db, found.id) });
+      const [knowledgeChunks, attempts] = await Promise.all([articleKnowledgeChunks(db, found.id), articleAttempts(db, found.taskId, found.position)]);
+      return c.json({ ...found, knowledgeChunks, ...attempts });
     })
     .patch('/:id', async (c) => {
       const id = parseIdParam(c);
@@ -101,7 +104,7 @@ export const articleOperations: ApiOperation[] = [
     method: 'get',
     path: '/:id',
     summary: 'One article with its content, review state, tokens and duration, and the knowledge-base chunks its prompt carried',
-    response: article.extend({ knowledgeChunks: z.array(usedKnowledgeChunk) }),
+    response: article.extend({ knowledgeChunks: z.array(usedKnowledgeChunk), attempts: z.array(llmAttempt).describe('Every request sent to a model for it, oldest first'), ...costFields }),
   },
   { method: 'patch', path: '/:id', summary: 'Edit the title and/or content; the previous text is kept as a revision', body: editBody, response: editAnswer },
   { method: 'delete', path: '/:id', summary: 'Soft-delete an article (usage counts keep counting it)', status: 204 },

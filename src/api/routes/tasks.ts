@@ -17,6 +17,7 @@ import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/
 import type { ApiOperation } from '../operation.js';
 import { count, id, nullableTimestamp, paged, timestamp } from '../../http/schemas/common.js';
 import { articleList, articleSummary } from '../../http/schemas/article-responses.js';
+import { costFields } from '../../http/schemas/cost.js';
 
 const listQuery = pagination.extend({
   status: z.enum(TASK_STATUSES, { message: `status must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
@@ -92,6 +93,8 @@ const taskDetail = z.object({
   generatedArticles: z.array(articleSummary),
   attemptsDurationMs: count.describe('Milliseconds its articles spent in attempts, summed (an article from before this was kept counts its durationMs)'),
   wallDurationMs: count.describe("Its articles' wall times (first attempt to save), summed: overlapping articles count each"),
+  models: z.array(z.string()).nullable().describe('The route it named (registry ids); null: its template\'s, else the account\'s default model'),
+  ...costFields,
 });
 
 const cancelAnswer = z.object({ taskId: id, status: z.enum(['cancel_requested', 'canceled']) });
@@ -179,7 +182,7 @@ export const taskOperations: ApiOperation[] = [
     body: taskRequestSchema,
     status: 201,
     response: created,
-    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_REFERENCE', 'INVALID_IDEMPOTENCY_KEY', 'TEMPLATE_AND_ARTICLE_SETTING'], 409: ['IDEMPOTENCY_KEY_REUSED'], 429: ['QUOTA_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
+    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_REFERENCE', 'INVALID_IDEMPOTENCY_KEY', 'TEMPLATE_AND_ARTICLE_SETTING', 'MODEL_UNKNOWN', 'MODEL_NOT_ALLOWED'], 409: ['IDEMPOTENCY_KEY_REUSED'], 429: ['QUOTA_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
   },
   { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery, response: taskList },
   { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles', response: taskDetail },

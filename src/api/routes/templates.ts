@@ -18,6 +18,7 @@ import { idField } from '../../http/schemas/input-rules.js';
 import { id, paged, timestamp } from '../../http/schemas/common.js';
 import { pagination, parseIdParam, parseJsonBody, parseQuery } from '../../http/validation.js';
 import type { ApiOperation } from '../operation.js';
+import { modelRoute } from '../../http/schemas/model-route.js';
 import type { ApiEnv } from '../types.js';
 
 const name = z.string().trim().min(1, 'name is required').max(200, 'name must be at most 200 characters');
@@ -25,10 +26,11 @@ const placeholderHelp = `Placeholders: ${PLACEHOLDERS.map((p) => `{{${p}}}`).joi
 const system = z.string().max(20_000, 'system must be at most 20000 characters').nullish().describe(`The system message; empty: the built-in one. ${placeholderHelp}`);
 const user = z.string().trim().min(1, 'user is required').max(20_000, 'user must be at most 20000 characters').describe(`The user message's body, between the keyword and the task line. ${placeholderHelp}`);
 
-const createBody = z.object({ name, system, user });
+const models = modelRoute('models').nullish().describe("The route of tasks using it that name none (registry ids, GET /api/models); null: the account's default model");
+const createBody = z.object({ name, system, user, models });
 const reviseBody = z
-  .object({ name: name.optional(), system, user: user.optional() })
-  .refine((b) => b.name !== undefined || b.system !== undefined || b.user !== undefined, 'give at least one of name, system, user');
+  .object({ name: name.optional(), system, user: user.optional(), models })
+  .refine((b) => b.name !== undefined || b.system !== undefined || b.user !== undefined || b.models !== undefined, 'give at least one of name, system, user, models');
 const copyBody = z.object({ name: name.optional() });
 const defaultBody = z.object({ templateId: idField('templateId').nullable().describe('null: the built-in default prompt') });
 const previewBody = z.object({
@@ -51,6 +53,7 @@ const summary = z.object({
   preset: z.boolean().describe('A built-in preset: read by every account, copied to be edited'),
   presetKey: z.string().nullable(),
   revision: id.describe('The latest revision'),
+  models: z.array(z.string()).nullable().describe("The route of tasks using it that name none; null: the account's default model"),
   isDefault: z.boolean().describe("The account's default template"),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -63,7 +66,7 @@ const preview = z.object({
   messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).describe('Exactly what the model is sent'),
 });
 const defaultAnswer = z.object({ templateId: id.nullable() });
-const invalid = { 400: ['INVALID_TEMPLATE'] };
+const invalid = { 400: ['INVALID_TEMPLATE', 'MODEL_UNKNOWN', 'MODEL_NOT_ALLOWED'] };
 const readOnly = { 403: ['PRESET_READ_ONLY'] };
 
 /** Versioned prompt templates (src/domain/templates/): presets every account reads, the account's own, its default. */

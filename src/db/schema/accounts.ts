@@ -32,6 +32,10 @@ export const accounts = pgTable(
     notificationTypes: text('notification_types').array(),
     /** The prompt template a task uses when it names none (prompt_templates.id); null: the built-in default prompt. */
     defaultTemplateId: integer('default_template_id'),
+    /** The model (llm_models.id) the account's articles use when a task and its template name none; null: the registry default. */
+    defaultModelId: text('default_model_id'),
+    /** The models the account may name (set by an admin); null: every model. */
+    allowedModelIds: text('allowed_model_ids').array(),
     createdAt: createdAt(),
   },
   (t) => [check('accounts_fairness_weight_range', sql`${t.fairnessWeight} > 0 AND ${t.fairnessWeight} <= 1000`)],

@@ -18,6 +18,8 @@ export const generationTasks = pgTable(
     /** The prompt template and the revision of it pinned when the task was created; null: the built-in default. */
     templateId: integer('template_id'),
     templateRevision: integer('template_revision'),
+    /** The route its articles are written on (llm_models ids, failing over in order); null: its template's, else the account's. */
+    modelRoute: text('model_route').array(),
     knowledgeBaseId: integer('knowledge_base_id'),
     albumId: integer('album_id'),
     conversionTargetId: integer('conversion_target_id'),

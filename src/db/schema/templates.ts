@@ -15,6 +15,8 @@ export const promptTemplates = pgTable(
     name: text('name').notNull(),
     /** The latest revision (prompt_template_revisions.revision). */
     revision: integer('revision').notNull().default(1),
+    /** The route of the tasks using it that name none (llm_models ids); null: the account's default model. */
+    modelRoute: text('model_route').array(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: tsz('deleted_at'),

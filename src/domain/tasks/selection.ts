@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { distillations, generationTasks, taskItems } from '../../db/schema.js';
 import { AppError, badRequest } from '../errors.js';
 import { missingResourceIds, type ResourceKind } from '../ingredients/index.js';
+import { assertModelsUsable } from '../models/index.js';
 import { resolveTaskTemplate } from '../templates/index.js';
 import { taskWorkflowId } from './workflow-id.js';
 import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
@@ -23,6 +24,8 @@ export interface TaskRequest {
   maxRetries?: number;
   /** Time limit from submission; the task ends as timeout when it passes. */
   timeoutSeconds?: number;
+  /** The route its articles are written on (registry ids, in order); absent: its template's, else the account's default model. */
+  models?: string[] | null;
 }
 
 const ADVISORY_SELECTION_CLASS = ADVISORY_LOCK.selection;
@@ -91,6 +94,7 @@ export async function assertReferencesExist(tx: DbOrTx, accountId: number, req: 
     const missing = await missingResourceIds(tx, kind, accountId, [id]);
     if (missing.length > 0) bad[field] = missing;
   }
+  if (req.models?.length) await assertModelsUsable(tx, accountId, req.models);
   const fields = Object.keys(bad);
   if (fields.length > 0) {
     const list = fields.map((f) => `${f} [${bad[f]!.join(', ')}]`).join(', ');
@@ -133,6 +137,7 @@ export async function createTaskWithReservations(db: DbOrTx, accountId: number, 
         autoApprove: req.autoApprove ?? true,
         maxRetries: req.maxRetries ?? 3,
         timeoutSeconds: req.timeoutSeconds ?? null,
+        modelRoute: req.models?.length ? req.models : null,
         timeoutAt: req.timeoutSeconds ? sql`now() + make_interval(secs => ${req.timeoutSeconds})` : null,
       })
       .returning();

@@ -1,3 +1,4 @@
+import { taskCost } from '../models/index.js';
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { articles, generationTasks, taskItems, type TaskStatus } from '../../db/schema.js';
@@ -20,13 +21,15 @@ export async function getTaskDetail(db: DbOrTx, accountId: number, taskId: numbe
     .where(and(eq(generationTasks.id, taskId), eq(generationTasks.accountId, accountId)));
   if (!task) throw notFound('task', taskId);
   const ids = taskDistillationIds(task);
-  const [keywords, items, generatedArticles] = await Promise.all([
+  const [keywords, items, generatedArticles, cost] = await Promise.all([
     keywordsByIds(db, ids),
     db.select().from(taskItems).where(eq(taskItems.taskId, taskId)).orderBy(asc(taskItems.position)),
     db.select(articleSummary).from(articles).where(eq(articles.taskId, taskId)).orderBy(asc(articles.position)),
+    taskCost(db, taskId),
   ]);
+  const { modelRoute, ...columns } = task;
   return {
-    ...task,
+    ...columns,
     keyword: keywords.get(ids[0]!)?.keyword ?? null,
     selectedDistillations: ids.map((id) => ({ id, keyword: keywords.get(id)?.keyword ?? null, deleted: keywords.get(id)?.deleted ?? true })),
     items: items.map((i) => ({
@@ -41,6 +44,8 @@ export async function getTaskDetail(db: DbOrTx, accountId: number, taskId: numbe
     // Summed over its articles: with concurrency the wall times overlap, so their sum exceeds the task's elapsed time.
     attemptsDurationMs: generatedArticles.reduce((sum, a) => sum + (a.attemptsDurationMs ?? a.durationMs), 0),
     wallDurationMs: generatedArticles.reduce((sum, a) => sum + (a.wallDurationMs ?? a.durationMs), 0),
+    models: modelRoute,
+    ...cost,
   };
 }
 

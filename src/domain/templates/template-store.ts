@@ -4,11 +4,14 @@ import { accounts, promptTemplateRevisions, promptTemplates } from '../../db/sch
 import { checkTemplate, type TemplateText } from '../../llm/template.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { ensurePresetTemplates } from './presets.js';
+import { assertModelsUsable } from '../models/index.js';
 
 export interface TemplateInput {
   name: string;
   system?: string | null;
   user: string;
+  /** The route of tasks using it that name none (registry ids); null or absent: the account's default model. */
+  models?: string[] | null;
 }
 
 /** Refuses a template whose text has an unknown placeholder or unpaired braces: 400 naming each with its line and column. */
@@ -26,6 +29,7 @@ const summaryColumns = {
   name: promptTemplates.name,
   presetKey: promptTemplates.presetKey,
   revision: promptTemplates.revision,
+  models: promptTemplates.modelRoute,
   createdAt: promptTemplates.createdAt,
   updatedAt: promptTemplates.updatedAt,
 };
@@ -74,8 +78,12 @@ export async function getTemplate(db: Db, accountId: number, id: number) {
 export async function createTemplate(db: Db, accountId: number, input: TemplateInput) {
   const text = { system: input.system ?? '', user: input.user };
   assertValidTemplate(text);
+  if (input.models?.length) await assertModelsUsable(db, accountId, input.models);
   const id = await db.transaction(async (tx) => {
-    const [t] = await tx.insert(promptTemplates).values({ accountId, name: input.name, revision: 1 }).returning({ id: promptTemplates.id });
+    const [t] = await tx
+      .insert(promptTemplates)
+      .values({ accountId, name: input.name, revision: 1, modelRoute: input.models?.length ? input.models : null })
+      .returning({ id: promptTemplates.id });
     await tx.insert(promptTemplateRevisions).values({ templateId: t!.id, revision: 1, ...text });
     return t!.id;
   });
@@ -107,11 +115,12 @@ export async function reviseTemplate(db: Db, accountId: number, id: number, inpu
       .where(and(eq(promptTemplateRevisions.templateId, id), eq(promptTemplateRevisions.revision, row.revision)));
     const text = { system: input.system === undefined ? latest!.system : (input.system ?? ''), user: input.user ?? latest!.user };
     assertValidTemplate(text);
+    if (input.models?.length) await assertModelsUsable(tx, accountId, input.models);
     const revision = row.revision + 1;
     await tx.insert(promptTemplateRevisions).values({ templateId: id, revision, ...text });
     await tx
       .update(promptTemplates)
-      .set({ revision, name: input.name ?? row.name, updatedAt: sql`now()` })
+      .set({ revision, name: input.name ?? row.name, ...(input.models !== undefined ? { modelRoute: input.models?.length ? input.models : null } : {}), updatedAt: sql`now()` })
       .where(eq(promptTemplates.id, id));
   });
   return getTemplate(db, accountId, id);
@@ -140,7 +149,7 @@ export async function listTemplateRevisions(db: Db, accountId: number, id: numbe
 /** A new template of the account's own with the latest text of `id` (a preset or its own). */
 export async function copyTemplate(db: Db, accountId: number, id: number, name?: string) {
   const source = await getTemplate(db, accountId, id);
-  return createTemplate(db, accountId, { name: name ?? `${source.name} (copy)`, system: source.system, user: source.user });
+  return createTemplate(db, accountId, { name: name ?? `${source.name} (copy)`, system: source.system, user: source.user, models: source.models });
 }
 
 /** The account's default template (used when a task names none); null: the built-in default prompt. */

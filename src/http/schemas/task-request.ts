@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_ARTICLES_PER_TASK } from '../../domain/tasks/selection.js';
 import { idField } from './input-rules.js';
+import { modelRoute } from './model-route.js';
 
 /** A task request: POST /api/article-generation/tasks and the template of a generation schedule. */
 export const taskRequestSchema = z.object({
@@ -24,4 +25,5 @@ export const taskRequestSchema = z.object({
     .min(10, 'timeoutSeconds must be at least 10')
     .max(7 * 24 * 3600, 'timeoutSeconds must be at most 604800 (7 days)')
     .optional(),
+  models: modelRoute('models').nullish().describe("The route its articles are written on: registry ids (GET /api/models), tried in order; absent: the template's, else the account's default model"),
 });

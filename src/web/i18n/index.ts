@@ -4,6 +4,7 @@ import * as distillationRuns from './distillation-runs.js';
 import * as distillations from './distillations.js';
 import * as keys from './keys.js';
 import * as materials from './materials.js';
+import * as models from './models.js';
 import * as knowledge from './knowledge.js';
 import * as notifications from './notifications.js';
 import * as schedules from './schedules.js';
@@ -21,14 +22,14 @@ export const LANG_COOKIE = 'artgen_lang';
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
  * translation is a type error. A key belongs to one area (test/web/web-i18n.unit.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, distillationRuns, tasks, keys, articles, notifications, usage, schedules, webhooks, materials, templates, knowledge };
+export const AREAS = { common, distillations, distillationRuns, tasks, keys, articles, notifications, usage, schedules, webhooks, materials, templates, knowledge, models };
 
-const en = { ...common.en, ...distillations.en, ...distillationRuns.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...materials.en, ...templates.en, ...knowledge.en };
+const en = { ...common.en, ...distillations.en, ...distillationRuns.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...materials.en, ...templates.en, ...knowledge.en, ...models.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...distillationRuns.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...materials.zh, ...templates.zh, ...knowledge.zh };
+const zh: Messages = { ...common.zh, ...distillations.zh, ...distillationRuns.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...materials.zh, ...templates.zh, ...knowledge.zh, ...models.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 

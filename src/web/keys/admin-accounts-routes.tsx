@@ -5,6 +5,9 @@ import type { ApiDeps } from '../../http/deps.js';
 import { parseIdParam } from '../../http/validation.js';
 import { DEFAULT_LIMITS } from '../../config.js';
 import { createAccount, keyPrefix, listAccounts, requireAccount } from '../../domain/accounts/index.js';
+import { AppError } from '../../domain/errors.js';
+import { getAccountModels, listModels, setAccountModels } from '../../domain/models/index.js';
+import { accountModelsInput } from '../../http/schemas/models.js';
 import { describeAccountLimits, LIMIT_FIELDS, updateAccountLimits } from '../../domain/limits/account-limits.js';
 import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
@@ -30,7 +33,9 @@ export function adminAccountRoutes(deps: ApiDeps) {
   async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200) {
     const accountId = parseIdParam(c);
     const account = await requireAccount(db, accountId);
-    const view = { account: { id: account.id, name: account.name }, limits: await describeAccountLimits(db, accountId, defaults), ...extra };
+    const [registry, own] = await Promise.all([listModels(db), getAccountModels(db, accountId)]);
+    const models = { ids: registry.map((m) => m.id), ...own };
+    const view = { account: { id: account.id, name: account.name }, limits: await describeAccountLimits(db, accountId, defaults), models, ...extra };
     return page(c, <AccountLimitsPage c={c} v={view} />, status);
   }
 
@@ -58,7 +63,25 @@ export function adminAccountRoutes(deps: ApiDeps) {
       if (!key) return c.redirect('/admin/accounts', 303);
       return page(c, <AccountCreatedPage c={c} k={key} />);
     })
-    .get('/:id/limits', (c) => limits(c, c.req.query('saved') !== undefined ? { notice: c.get('t')('limitSaved') } : {}))
+    .get('/:id/limits', (c) => {
+      const t = c.get('t');
+      if (c.req.query('models-saved') !== undefined) return limits(c, { notice: t('accountModelsSaved') });
+      return limits(c, c.req.query('saved') !== undefined ? { notice: t('limitSaved') } : {});
+    })
+    .post('/:id/models', async (c) => {
+      const accountId = parseIdParam(c);
+      const body = await c.req.parseBody({ all: true });
+      const allowed = [body.allowedModelIds ?? []].flat().map(text).filter((v) => v !== '');
+      const parsed = accountModelsInput.safeParse({ defaultModelId: text(body.defaultModelId) || null, allowedModelIds: allowed.length > 0 ? allowed : null });
+      if (!parsed.success) return limits(c, { error: issues(parsed.error) }, 400);
+      try {
+        await setAccountModels(db, accountId, parsed.data);
+      } catch (err) {
+        if (err instanceof AppError && err.status === 400) return limits(c, { error: err.message }, 400);
+        throw err;
+      }
+      return c.redirect(`/admin/accounts/${accountId}/limits?models-saved`, 303);
+    })
     .post('/:id/limits', async (c) => {
       const accountId = parseIdParam(c);
       const body = await c.req.parseBody();

@@ -61,6 +61,8 @@ export function AccountCreatedPage({ c, k }: { c: WebContext; k: ShownOnceKey })
 
 export interface LimitsView {
   account: { id: number; name: string };
+  /** The registry's ids and the account's default and allowed models. */
+  models: { ids: string[]; defaultModelId: string | null; allowedModelIds: string[] | null };
   limits: Awaited<ReturnType<typeof describeAccountLimits>>;
   notice?: string;
   error?: string;
@@ -90,7 +92,32 @@ export function AccountLimitsPage({ c, v }: { c: WebContext; v: LimitsView }) {
         {v.error && <p class="error" role="alert">{v.error}</p>}
         <button type="submit">{t('saveLimits')}</button>
       </form>
+      <AccountModelsForm c={c} v={v} />
       <p><a href="/admin/accounts">{t('back')}</a></p>
     </Layout>
+  );
+}
+
+/** The account's default model and the models it may name (none ticked: every model). */
+function AccountModelsForm({ c, v }: { c: WebContext; v: LimitsView }) {
+  const t = c.get('t');
+  const { ids, defaultModelId, allowedModelIds } = v.models;
+  return (
+    <form method="post" action={`/admin/accounts/${v.account.id}/models`} class="card narrow" id="account-models" aria-labelledby="account-models-title">
+      <h2 id="account-models-title">{t('accountModels')}</h2>
+      <CsrfField token={c.get('session').csrfToken} />
+      <label for="default-model">{t('accountDefaultModel')}</label>
+      <select id="default-model" name="defaultModelId">
+        <option value="" selected={!defaultModelId}>{t('accountDefaultModelNone')}</option>
+        {ids.map((id) => <option value={id} selected={id === defaultModelId}>{id}</option>)}
+      </select>
+      <fieldset>
+        <legend>{t('accountAllowedModels')}</legend>
+        {ids.map((id) => (
+          <label><input type="checkbox" name="allowedModelIds" value={id} checked={allowedModelIds?.includes(id) ?? false} /> {id}</label>
+        ))}
+      </fieldset>
+      <button type="submit">{t('accountModelsSave')}</button>
+    </form>
   );
 }

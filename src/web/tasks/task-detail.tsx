@@ -20,6 +20,8 @@ function TaskTotals({ c, task }: { c: WebContext; task: TaskDetail }) {
   return (
     <ul class="totals" id="task-totals">
       <li data-total="tokens">{t('totalTokens', { prompt: task.promptTokens, completion: task.completionTokens, total: task.promptTokens + task.completionTokens })}</li>
+      <li data-total="cost">{t('taskCostTotal', { cost: task.costByCurrency.length > 0 ? task.costByCurrency.map((m) => `${m.amount} ${m.currency}`).join(' + ') : '0' })}</li>
+      {task.models && <li data-total="route">{t('taskRoute', { models: task.models.join(' → ') })}</li>}
       <li data-total="generation-ms" data-ms={task.attemptsDurationMs}>{t('generationTime', { time: formatDuration(task.attemptsDurationMs) })}</li>
       <li data-total="wall-ms" data-ms={task.wallDurationMs}>{t('wallTime', { time: formatDuration(task.wallDurationMs) })}</li>
       {task.startedAt && end && <li data-total="elapsed">{t('elapsed', { time: formatDuration(end.getTime() - task.startedAt.getTime()) })}</li>}
@@ -59,7 +61,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
           <thead>
             <tr>
               <th scope="col">{t('position')}</th><th scope="col">{t('keyword')}</th><th scope="col">{t('state')}</th>
-              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th><th scope="col">{t('wallDuration')}</th>
+              <th scope="col">{t('attempts')}</th><th scope="col">{t('title')}</th><th scope="col">{t('itemModel')}</th><th scope="col">{t('tokens')}</th><th scope="col">{t('duration')}</th><th scope="col">{t('wallDuration')}</th>
             </tr>
           </thead>
           <tbody>
@@ -72,6 +74,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
                   <td>{itemStateLabel(t, item.state)}{item.error ? <span class="error"> — {item.error}</span> : null}</td>
                   <td>{item.attempts}</td>
                   <td class="article-title">{article ? <a href={`/articles/${article.id}`}>{article.title}</a> : ''}</td>
+                  <td data-model={article?.model ?? ''}>{article?.model ?? ''}</td>
                   <td>{article ? article.promptTokens + article.completionTokens : ''}</td>
                   <td>{article ? formatDuration(article.attemptsDurationMs ?? article.durationMs) : ''}</td>
                   <td>{article?.wallDurationMs != null ? formatDuration(article.wallDurationMs) : ''}</td>
