@@ -10,6 +10,7 @@ import { buildOpenApiDocument, mountedPath, openApiPath } from './openapi.js';
 import type { ApiMount } from './operation.js';
 import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
 import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
+import { adminBudgetOperations, adminBudgetRoutes } from './routes/admin-budgets.js';
 import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { auditOperations, auditRoutes } from './routes/audit.js';
@@ -67,6 +68,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminAccountRoutes, operations: adminAccountOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminBudgetRoutes, operations: adminBudgetOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
   { base: '/api/webhooks', tag: 'webhooks', routes: webhookRoutes, operations: webhookOperations },
   { base: '/api/webhook-deliveries', tag: 'webhooks', routes: webhookDeliveryRoutes, operations: webhookDeliveryOperations },

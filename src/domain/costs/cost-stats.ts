@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { picoToDecimal } from '../../llm/models/spec.js';
+
+export interface AmountLine {
+  currency: string;
+  /** Exact decimal string of the currency. */
+  amount: string;
+  requests: number;
+}
+
+/** `/api/stats`'s cost: today and this month (UTC) per currency, and this month per model. */
+export async function accountCostStats(db: DbOrTx, accountId: number) {
+  const rows = await db.execute<{ scope: 'today' | 'month' | 'model'; model: string | null; currency: string; cost: string; requests: number }>(sql`
+    WITH p AS (
+      SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day,
+             date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month),
+    m AS (SELECT a.* FROM llm_attempts a, p WHERE a.account_id = ${accountId} AND a.created_at >= p.month)
+    SELECT 'today' AS scope, NULL AS model, currency, sum(cost_pico)::text AS cost, count(*)::int AS requests
+      FROM m, p WHERE m.created_at >= p.day GROUP BY currency
+    UNION ALL
+    SELECT 'month', NULL, currency, sum(cost_pico)::text, count(*)::int FROM m GROUP BY currency
+    UNION ALL
+    SELECT 'model', model_id, currency, sum(cost_pico)::text, count(*)::int FROM m GROUP BY model_id, currency
+    ORDER BY 1, 2, 3`);
+  const line = (r: (typeof rows)[number]): AmountLine => ({ currency: r.currency, amount: picoToDecimal(BigInt(r.cost)), requests: r.requests });
+  return {
+    today: rows.filter((r) => r.scope === 'today').map(line),
+    thisMonth: rows.filter((r) => r.scope === 'month').map(line),
+    thisMonthByModel: rows.filter((r) => r.scope === 'model').map((r) => ({ model: r.model!, ...line(r) })),
+  };
+}
