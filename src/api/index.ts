@@ -11,6 +11,7 @@ import type { ApiMount } from './operation.js';
 import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
 import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
 import { adminBudgetOperations, adminBudgetRoutes } from './routes/admin-budgets.js';
+import { costOperations, costRoutes } from './routes/costs.js';
 import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { auditOperations, auditRoutes } from './routes/audit.js';
@@ -63,6 +64,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/quality-settings', tag: 'articles', routes: qualitySettingsRoutes, operations: qualitySettingsOperations },
   { base: '/api/notifications', tag: 'notifications', routes: notificationRoutes, operations: notificationOperations },
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
+  { base: '/api/costs', tag: 'stats', routes: costRoutes, operations: costOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
   { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },

@@ -7,7 +7,7 @@ import type { RouteDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import { parseIdParam, parseJsonBody } from '../../http/validation.js';
 import { requireOwnAccountOrOperator } from '../account-reach.js';
-import { budgetInput, budgetAnswer, toBudgetInput } from '../../http/schemas/budgets.js';
+import { budgetInput, budgetAnswer, toBudgetInput } from '../../http/schemas/costs.js';
 
 /**
  * An account's budget per UTC day and month (mounted at /api/admin/accounts): an account admin views and sets its

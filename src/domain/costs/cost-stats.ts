@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { picoToDecimal } from '../../llm/models/spec.js';
+import type { CostGrouping } from '../../shared/cost-groupings.js';
+import { costReport } from './spend.js';
 
 export interface AmountLine {
   currency: string;
@@ -28,5 +30,22 @@ export async function accountCostStats(db: DbOrTx, accountId: number) {
     today: rows.filter((r) => r.scope === 'today').map(line),
     thisMonth: rows.filter((r) => r.scope === 'month').map(line),
     thisMonthByModel: rows.filter((r) => r.scope === 'model').map((r) => ({ model: r.model!, ...line(r) })),
+  };
+}
+
+/** A cost report as surfaces show it: lines with exact decimal amounts and a total per currency. */
+export async function costBreakdown(db: DbOrTx, accountId: number, range: { from: Date; to: Date; by: CostGrouping }) {
+  const lines = await costReport(db, accountId, range);
+  const totals = new Map<string, { pico: bigint; requests: number }>();
+  for (const l of lines) {
+    const t = totals.get(l.currency) ?? { pico: 0n, requests: 0 };
+    totals.set(l.currency, { pico: t.pico + l.costPico, requests: t.requests + l.requests });
+  }
+  return {
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    by: range.by,
+    lines: lines.map(({ costPico, ...l }) => ({ ...l, cost: picoToDecimal(costPico) })),
+    totals: [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, t]) => ({ currency, cost: picoToDecimal(t.pico), requests: t.requests })),
   };
 }

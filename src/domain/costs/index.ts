@@ -3,4 +3,4 @@ export { periodSpend, costReport, COST_GROUPINGS, type CostGrouping, type CostLi
 export { effectiveBudget, putAccountBudget, deleteAccountBudget, type Budget, type BudgetDefaults, type BudgetInput } from './budgets.js';
 export { budgetStatus, describeBudget, reachedOf, reachedReason, refuseOverBudget, type BudgetReached } from './budget-check.js';
 export { budgetGate, tasksWaitingOnBudget, type BudgetGate } from './task-pause.js';
-export { accountCostStats } from './cost-stats.js';
+export { accountCostStats, costBreakdown } from './cost-stats.js';

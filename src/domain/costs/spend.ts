@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import type { CostGrouping } from '../../shared/cost-groupings.js';
 
 /** What an account spent in one currency this UTC day and month (from llm_attempts, exact), and when each period rolls over. */
 export interface PeriodSpend {
@@ -35,8 +36,7 @@ export async function periodSpend(db: DbOrTx, accountId: number, currency: strin
   };
 }
 
-export const COST_GROUPINGS = ['day', 'model', 'task'] as const;
-export type CostGrouping = (typeof COST_GROUPINGS)[number];
+export { COST_GROUPINGS, type CostGrouping } from '../../shared/cost-groupings.js';
 
 /** One line of a cost report: a UTC day (YYYY-MM-DD), a model id or a task id (null: distillation runs), per currency. */
 export interface CostLine {

@@ -12,6 +12,10 @@ import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } 
 import { holdForOnePage, takeShownOnce } from '../shown-once.js';
 import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
 import { formText as text, formIssues as issues } from '../form-fields.js';
+import { deleteAccountBudget, describeBudget, putAccountBudget } from '../../domain/costs/index.js';
+import { budgetInput, toBudgetInput } from '../../http/schemas/costs.js';
+import { signalBudgetChanged } from '../../temporal/budget-signals.js';
+import type { BudgetFormView } from '../costs/budget-form.js';
 
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';
@@ -27,10 +31,11 @@ export function adminAccountRoutes(deps: ApiDeps) {
     const list = await listAccounts(db, pageNo, PAGE_SIZE, 'newest-first');
     return page(c, <AccountsPage c={c} v={{ list, ...extra }} />, status);
   }
-  async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200) {
+  async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200, budgetExtra: Partial<BudgetFormView> = {}) {
     const accountId = parseIdParam(c);
     const account = await requireAccount(db, accountId);
-    const view = { account: { id: account.id, name: account.name }, limits: await describeAccountLimits(db, accountId, defaults), ...extra };
+    const budget = { accountId, budget: await describeBudget(db, accountId, defaults), ...budgetExtra };
+    const view = { account: { id: account.id, name: account.name }, limits: await describeAccountLimits(db, accountId, defaults), budget, ...extra };
     return page(c, <AccountLimitsPage c={c} v={view} />, status);
   }
 
@@ -58,7 +63,26 @@ export function adminAccountRoutes(deps: ApiDeps) {
       if (!key) return c.redirect('/admin/accounts', 303);
       return page(c, <AccountCreatedPage c={c} k={key} />);
     })
-    .get('/:id/limits', (c) => limits(c, c.req.query('saved') !== undefined ? { notice: c.get('t')('limitSaved') } : {}))
+    .get('/:id/limits', (c) =>
+      limits(c, c.req.query('saved') !== undefined ? { notice: c.get('t')('limitSaved') } : {}, 200, c.req.query('budgetSaved') !== undefined ? { notice: c.get('t')('budgetSaved') } : {}),
+    )
+    .post('/:id/budget', async (c) => {
+      const accountId = parseIdParam(c);
+      const body = await c.req.parseBody();
+      const input = { daily: text(body.daily), monthly: text(body.monthly), currency: text(body.currency).toUpperCase() };
+      const parsed = budgetInput.safeParse({ daily: input.daily === '' ? null : input.daily, monthly: input.monthly === '' ? null : input.monthly, currency: input.currency });
+      if (!parsed.success) return limits(c, {}, 400, { input, error: issues(parsed.error) });
+      await requireAccount(db, accountId);
+      await putAccountBudget(db, accountId, toBudgetInput(parsed.data));
+      await signalBudgetChanged(db, deps.temporal.client, accountId, deps.log);
+      return c.redirect(`/admin/accounts/${accountId}/limits?budgetSaved`, 303);
+    })
+    .post('/:id/budget/reset', async (c) => {
+      const accountId = parseIdParam(c);
+      await deleteAccountBudget(db, accountId);
+      await signalBudgetChanged(db, deps.temporal.client, accountId, deps.log);
+      return c.redirect(`/admin/accounts/${accountId}/limits?budgetSaved`, 303);
+    })
     .post('/:id/limits', async (c) => {
       const accountId = parseIdParam(c);
       const body = await c.req.parseBody();
