@@ -7,7 +7,7 @@ import { costAnswer, costQuery, costRange } from '../../http/schemas/costs.js';
 import type { ApiOperation } from '../operation.js';
 import type { ApiEnv } from '../types.js';
 
-const MAX_RANGE_MS = 3 * 366 * 86_400_000;
+const MAX_RANGE_MS = 10 * 366 * 86_400_000;
 
 /** `GET /api/costs`: the account's LLM spend in a range, by UTC day, model or task (exact decimal amounts per currency). */
 export function costRoutes({ db }: ApiDeps) {
@@ -15,7 +15,7 @@ export function costRoutes({ db }: ApiDeps) {
     const q = parseQuery(c, costQuery);
     const { from, to } = costRange(q, new Date());
     if (!(from < to)) throw new AppError(400, 'VALIDATION_ERROR', 'from must be before to', { field: 'from' });
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new AppError(400, 'VALIDATION_ERROR', 'a cost report covers at most 3 years', { field: 'to' });
+    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new AppError(400, 'VALIDATION_ERROR', 'a cost report covers at most 10 years', { field: 'to' });
     return c.json(await costBreakdown(db, c.get('accountId'), { from, to, by: q.by }));
   });
 }

@@ -64,7 +64,7 @@ export const costQuery = z
   })
   .strict();
 
-/** The range [from, to) a cost query means, checked: from before to, at most 3 years. */
+/** The range [from, to) a cost query means (its callers check that from is before to). */
 export function costRange(q: z.infer<typeof costQuery>, now: Date) {
   const today = now.toISOString().slice(0, 10);
   const from = new Date(DAY.test(q.from ?? '') ? `${q.from}T00:00:00Z` : (q.from ?? `${today.slice(0, 8)}01T00:00:00Z`));

@@ -9,7 +9,7 @@ import { page } from '../layout.js';
 import { CostsPage } from './costs-page.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const MAX_RANGE_MS = 3 * 366 * 86_400_000;
+const MAX_RANGE_MS = 10 * 366 * 86_400_000;
 
 /** `/costs`: the account's spend per day and per model in a range of UTC days (default: this month), and its budget. */
 export function costRoutes(deps: ApiDeps) {
