@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { deleteAccountBudget, describeBudget, putAccountBudget } from '../../domain/costs/index.js';
 import { signalBudgetChanged } from '../../temporal/budget-signals.js';
 import type { ApiOperation } from '../operation.js';
