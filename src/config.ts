@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { QualitySettings } from './shared/quality.js';
 import { parsePayloadKeys } from './temporal/payload-keys.js';
 import { configuredModels, ModelConfigError } from './llm/models/model-config.js';
+import { CURRENCY, decimalToPico, isDecimalAmount } from './shared/money.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
@@ -172,6 +173,12 @@ export const configSchema = z
     MAX_DISTILLED_KEYWORDS_PER_DAY_PER_ACCOUNT: optionalInt(1, 10_000_000),
     /** Highest task priority (1-10) an account may use; a request above it is capped. */
     MAX_TASK_PRIORITY: int(1, 10).default(10),
+    /** Default budget of every account per UTC day, in BUDGET_CURRENCY (a decimal such as 20 or 12.50); an admin may set an account's own. Unset: no daily budget. */
+    BUDGET_DAILY: optionalString.pipe(z.string().refine(isDecimalAmount, 'must be a decimal amount such as 20 or 12.50').optional()),
+    /** Default budget of every account per UTC month, in BUDGET_CURRENCY. Unset: no monthly budget. */
+    BUDGET_MONTHLY: optionalString.pipe(z.string().refine(isDecimalAmount, 'must be a decimal amount such as 500 or 99.90').optional()),
+    /** ISO 4217 currency of the default budgets; spend in other currencies does not count against them. */
+    BUDGET_CURRENCY: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as USD or CNY').default('USD'),
     /** Milliseconds between checks of a pending task waiting for a running slot of its account. */
     QUOTA_ADMISSION_RETRY_MS: int(50, 60_000).default(1_000),
     /** Fewest characters of an article's body (the quality gate; an account can set its own). */
@@ -274,6 +281,10 @@ export function limitDefaults(c: z.infer<typeof configSchema>) {
     streamsPerAccount: c.STREAMS_PER_ACCOUNT,
     streamsPerProcess: c.STREAMS_PER_PROCESS,
     streamLeaseSeconds: c.STREAM_LEASE_SECONDS,
+    /** Budget defaults in pico-units of budgetCurrency; null: none (src/domain/costs). */
+    budgetDailyPico: c.BUDGET_DAILY === undefined ? null : decimalToPico(c.BUDGET_DAILY),
+    budgetMonthlyPico: c.BUDGET_MONTHLY === undefined ? null : decimalToPico(c.BUDGET_MONTHLY),
+    budgetCurrency: c.BUDGET_CURRENCY,
   };
 }
 

@@ -22,10 +22,11 @@ import type { Logger } from '../logger.js';
 import type { QualitySettings } from '../shared/quality.js';
 import { deliverAfterCommit } from '../temporal/webhook-deliveries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
-import type { DistillationActivities, GenerateInput, GenerateResult, LlmPolicy, TaskActivities, TaskOutcome, TaskRun } from '../workflows/contracts.js';
+import type { BudgetGateResult, DistillationActivities, GenerateInput, GenerateResult, LlmPolicy, TaskActivities, TaskOutcome, TaskRun } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun } from './untrusted-run.js';
 import { FAILURE_TYPES, toFailure } from './llm-failure.js';
 import { createDistillationActivities } from './distillation-runs.js';
+import { budgetGate } from '../domain/costs/index.js';
 
 export { FAILURE_TYPES };
 
@@ -204,6 +205,14 @@ export function createActivities({
 
     async finishTask(input: { taskId: number; outcome?: TaskOutcome }) {
       return afterCommit(() => finishTask(db, input.taskId, input.outcome), () => ofTask(input.taskId));
+    },
+
+    async budgetGate({ taskId }: { taskId: number }): Promise<BudgetGateResult> {
+      const { gate } = await afterCommit(
+        () => budgetGate(db, taskId, limits),
+        (g) => (g.webhookDeliveries > 0 ? ofTask(taskId) : null),
+      );
+      return gate;
     },
   };
 }

@@ -10,6 +10,8 @@ import { buildOpenApiDocument, mountedPath, openApiPath } from './openapi.js';
 import type { ApiMount } from './operation.js';
 import { adminAccountOperations, adminAccountRoutes } from './routes/admin-accounts.js';
 import { adminLimitOperations, adminLimitRoutes } from './routes/admin-limits.js';
+import { adminBudgetOperations, adminBudgetRoutes } from './routes/admin-budgets.js';
+import { costOperations, costRoutes } from './routes/costs.js';
 import { apiKeyOperations, apiKeyRoutes } from './routes/api-keys.js';
 import { articleOperations, articleRoutes } from './routes/articles.js';
 import { auditOperations, auditRoutes } from './routes/audit.js';
@@ -63,6 +65,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/quality-settings', tag: 'articles', routes: qualitySettingsRoutes, operations: qualitySettingsOperations },
   { base: '/api/notifications', tag: 'notifications', routes: notificationRoutes, operations: notificationOperations },
   { base: '/api/stats', tag: 'stats', routes: statsRoutes, operations: statsOperations },
+  { base: '/api/costs', tag: 'stats', routes: costRoutes, operations: costOperations },
   { base: '/api/usage', tag: 'usage', routes: usageRoutes, operations: usageOperations },
   { base: '/api/schedules', tag: 'schedules', routes: scheduleRoutes, operations: scheduleOperations },
   { base: '/api/keys', tag: 'keys', routes: apiKeyRoutes, operations: apiKeyOperations },
@@ -70,6 +73,7 @@ const MOUNTS: Mount[] = [
   { base: '/api/admin/accounts', tag: 'admin', routes: adminLimitRoutes, operations: adminLimitOperations },
   { base: '/api/admin/accounts', tag: 'admin', routes: accountModelRoutes, operations: accountModelOperations },
   { base: '/api/models', tag: 'models', routes: modelRoutes, operations: modelOperations },
+  { base: '/api/admin/accounts', tag: 'admin', routes: adminBudgetRoutes, operations: adminBudgetOperations },
   { base: '/api/audit', tag: 'audit', routes: auditRoutes, operations: auditOperations },
   { base: '/api/webhooks', tag: 'webhooks', routes: webhookRoutes, operations: webhookOperations },
   { base: '/api/webhook-deliveries', tag: 'webhooks', routes: webhookDeliveryRoutes, operations: webhookDeliveryOperations },

@@ -26,7 +26,7 @@ export function backlogProbe(database: Database) {
       return tx<{ tasks: Record<string, number>; stalest: number; stalled: number; pending: number; oldest: number }[]>`
         SELECT
           (SELECT coalesce(json_object_agg(status, n), '{}'::json) FROM (
-             SELECT status, count(*)::int AS n FROM generation_tasks WHERE status IN ('pending', 'running') GROUP BY status) s) AS tasks,
+             SELECT status, count(*)::int AS n FROM generation_tasks WHERE status IN ('pending', 'running', 'paused') GROUP BY status) s) AS tasks,
           (SELECT coalesce(extract(epoch FROM now() - min(updated_at)), 0)::float8 FROM generation_tasks WHERE status = 'running') AS stalest,
           (SELECT count(*)::int FROM generation_tasks WHERE status = 'running' AND updated_at < now() - interval '10 minutes') AS stalled,
           (SELECT count(*)::int FROM webhook_deliveries WHERE status = 'pending') AS pending,
@@ -36,7 +36,7 @@ export function backlogProbe(database: Database) {
     query.catch(() => undefined);
     const [row] = await Promise.race([query, deadline]).finally(() => clearTimeout(timer));
     return {
-      tasks: { pending: 0, running: 0, ...row!.tasks },
+      tasks: { pending: 0, running: 0, paused: 0, ...row!.tasks },
       stalestRunningTaskSeconds: row!.stalest,
       tasksWithoutProgress: row!.stalled,
       webhookPending: row!.pending,

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { generationTasks } from '../db/schema.js';
+import { generationTasks, UNFINISHED_TASK_STATUSES } from '../db/schema.js';
 import { finishTaskClosedOutside } from '../domain/tasks/task-closed-outside.js';
 import type { Logger } from '../logger.js';
 
@@ -22,7 +22,7 @@ export async function reconcileClosedWorkflows(
     .from(generationTasks)
     .where(
       and(
-        inArray(generationTasks.status, ['pending', 'running']),
+        inArray(generationTasks.status, [...UNFINISHED_TASK_STATUSES]),
         isNotNull(generationTasks.workflowId),
         lt(generationTasks.updatedAt, sql`now() - make_interval(secs => ${minIdleMs / 1000})`),
         accountId === undefined ? undefined : eq(generationTasks.accountId, accountId),

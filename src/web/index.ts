@@ -22,6 +22,7 @@ import { knowledgeRoutes } from './knowledge/routes.js';
 import { liveRoutes } from './tasks/live.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { usageRoutes } from './usage/routes.js';
+import { costRoutes } from './costs/routes.js';
 import { scheduleRoutes } from './schedules/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
@@ -36,8 +37,8 @@ const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
@@ -99,6 +100,7 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/articles', articleRoutes(deps));
   web.route('/notifications', notificationRoutes(db));
   web.route('/usage', usageRoutes(deps));
+  web.route('/costs', costRoutes(deps));
   web.route('/schedules', scheduleRoutes(deps));
   web.route('/webhooks', webhookRoutes(deps));
   web.route('/materials', materialsRoutes());

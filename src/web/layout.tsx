@@ -6,7 +6,7 @@ import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 import { isMaterialsPath } from './materials/material-pages.js';
 
-export const ASSET_VERSION = '10';
+export const ASSET_VERSION = '11';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;
@@ -72,6 +72,7 @@ function Navigation({ c }: { c: WebContext }) {
         <a href="/notifications" aria-current={here === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
         {link('/knowledge-bases', t('knowledgeNav'))}
         {link('/usage', t('usagePage'))}
+        {link('/costs', t('costsNav'))}
         {link('/keys', t('keys'))}
         {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}
         {session.scope === 'operator' && link('/models', t('modelsNav'))}

@@ -2,6 +2,8 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  condition,
+  defineSignal,
   isCancellation,
   patched,
   proxyActivities,
@@ -11,7 +13,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { TASK_STATUS } from '../shared/search-attributes.js';
-import type { ArticleDraft, ArticleTaskInput, GenerateResult, TaskActivities, TaskRun, TaskSummary } from './contracts.js';
+import { BUDGET_CHANGED_SIGNAL, type ArticleDraft, type ArticleTaskInput, type GenerateResult, type TaskActivities, type TaskRun, type TaskSummary } from './contracts.js';
 import { forEachBounded } from './bounded.js';
 import { progressQuery, type TaskProgress } from './progress.js';
 import { requireTrustedInput } from './trusted-input.js';
@@ -42,6 +44,14 @@ const CANCELED_REASON = 'canceled by request';
  * within the provider's attempts, and a provider failure after it lost the draft.
  */
 const QUALITY_REWRITES_PATCH = 'quality-rewrites-v1';
+
+/**
+ * Histories recorded before budgets: no budget check before an article's LLM call. With it, a task whose account
+ * reached its budget waits in the workflow (paused; not inside the activity, so no retry attempt is spent) until the
+ * period rolls over (a timer) or the budget changes (the budgetChanged signal).
+ */
+const BUDGET_PAUSE_PATCH = 'budget-pause-v1';
+export const budgetChangedSignal = defineSignal(BUDGET_CHANGED_SIGNAL);
 
 const NON_RETRYABLE = ['LlmRequestRejected', 'DistillationUnavailable'];
 
@@ -82,6 +92,8 @@ export async function articleGenerationWorkflow(input: ArticleTaskInput): Promis
   }
   const progress: TaskProgress = { ...run.counters, status: run.status, inFlight: 0 };
   setHandler(progressQuery, () => progress);
+  let budgetChanges = 0;
+  setHandler(budgetChangedSignal, () => void budgetChanges++);
   const setStatus = (status: TaskProgress['status']) => {
     progress.status = status;
     setSearchStatus(status);
@@ -106,6 +118,21 @@ export async function articleGenerationWorkflow(input: ArticleTaskInput): Promis
 
   const perArticle = patched(LOCAL_DB_STEPS_PATCH) ? localDb : db;
   const keepsRefused = patched(QUALITY_REWRITES_PATCH);
+  const checksBudget = patched(BUDGET_PAUSE_PATCH);
+  /** Before every LLM call: returns at once within budget; else the task is paused and this waits for a roll-over or a signal. */
+  const withinBudget = async () => {
+    if (!checksBudget) return;
+    for (;;) {
+      const seen = budgetChanges;
+      const gate = await localDb.budgetGate({ taskId });
+      if (gate.allowed) {
+        if (progress.status === 'paused') setStatus('running');
+        return;
+      }
+      if (progress.status !== 'paused') setStatus('paused');
+      await condition(() => budgetChanges !== seen, Math.max(1_000, gate.resumeAt - Date.now()));
+    }
+  };
   // A startTask result from before the rewrite budget: as many drafts as provider attempts, as then.
   const maxRewrites = run.llmPolicy.maxRewrites ?? run.llmPolicy.maxAttempts - 1;
   /**
@@ -118,6 +145,7 @@ export async function articleGenerationWorkflow(input: ArticleTaskInput): Promis
     let best: ArticleDraft | undefined;
     for (let rewrite = 0; ; rewrite++) {
       let result: GenerateResult;
+      await withinBudget();
       try {
         result = await llm.generateArticle({ taskId, position, rewrite });
       } catch (err) {

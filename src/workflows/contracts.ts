@@ -76,6 +76,15 @@ export interface TaskOutcome {
   reason?: string;
 }
 
+/**
+ * The budget check before an article's LLM call (budget-pause patch): go on, or wait (the task is paused) until
+ * `resumeAt` (epoch ms, the budget period's roll-over) or the budgetChanged signal, then ask again.
+ */
+export type BudgetGateResult = { allowed: true } | { allowed: false; resumeAt: number; reason: string };
+
+/** Sent to a task's workflow when its account's budget changed (raised, dropped): a paused task asks its gate again. */
+export const BUDGET_CHANGED_SIGNAL = 'budgetChanged';
+
 /** The activities of articleGenerationWorkflow (src/activities/index.ts). */
 export interface TaskActivities {
   startTask(input: { taskId: number }): Promise<TaskRun>;
@@ -84,6 +93,8 @@ export interface TaskActivities {
   /** False when the item had been settled already. */
   markItem(input: { taskId: number; position: number; state: 'failed' | 'skipped'; error: string }): Promise<boolean>;
   finishTask(input: { taskId: number; outcome?: TaskOutcome }): Promise<TaskSummary>;
+  /** Pauses the task when its account's budget is reached, resumes it when it is not (idempotent). */
+  budgetGate(input: { taskId: number }): Promise<BudgetGateResult>;
 }
 
 /** A task not admitted yet ends the workflow with its plan; one that ran, with its summary. */

@@ -271,6 +271,12 @@ describe('every answer of every route matches the document', () => {
     await hit('PUT', '/api/admin/accounts/{id}/models', { id: account.body.accountId }, { key, json: { defaultModelId: null, allowedModelIds: null } });
     await hit('DELETE', '/api/models/{modelId}', { modelId }, { key });
     await hit('DELETE', '/api/models/{modelId}', { modelId: 'offline' }, { key });
+    await hit('GET', '/api/admin/accounts/{id}/budget', { id: account.body.accountId }, { key });
+    await hit('PUT', '/api/admin/accounts/{id}/budget', { id: account.body.accountId }, { key, json: { daily: '12.5', monthly: null, currency: 'USD' } });
+    await hit('PUT', '/api/admin/accounts/{id}/budget', { id: account.body.accountId }, { key, json: { daily: 'lots', monthly: null, currency: 'USD' } });
+    await hit('DELETE', '/api/admin/accounts/{id}/budget', { id: account.body.accountId }, { key });
+    await hit('GET', '/api/costs', {}, { key, query: '?by=task' });
+    await hit('GET', '/api/costs', {}, { key, query: '?by=week' });
     const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
     const encoded = await hit('POST', '/api/temporal-codec/encode', {}, { key, json: { payloads: [plain] } });
     await hit('POST', '/api/temporal-codec/decode', {}, { key, json: { payloads: encoded.body.payloads } });

@@ -58,7 +58,7 @@ const expectNear = (actual: number | null, expected: number, slack = 1) => {
 };
 
 const EMPTY_WINDOW = {
-  tasks: { byStatus: { pending: 0, running: 0, completed: 0, failed: 0, canceled: 0, timeout: 0 }, total: 0 },
+  tasks: { byStatus: { pending: 0, running: 0, paused: 0, completed: 0, failed: 0, canceled: 0, timeout: 0 }, total: 0 },
   articles: { total: 0, approved: 0, pendingReview: 0 },
   tokens: { prompt: 0, completion: 0, total: 0 },
   articleDurationMs: { mean: null, p95: null },
@@ -76,7 +76,7 @@ describe('GET /api/stats', () => {
 
   it('reports zeros and nulls for an account with nothing yet', async () => {
     const { apiKey } = await newAccount(database);
-    expect(await stats(apiKey)).toEqual({ last24h: EMPTY_WINDOW, allTime: EMPTY_WINDOW, awaitingReview: 0 });
+    expect(await stats(apiKey)).toEqual({ last24h: EMPTY_WINDOW, allTime: EMPTY_WINDOW, awaitingReview: 0, cost: { today: [], thisMonth: [], thisMonthByModel: [] } });
   });
 
   it('counts tasks by status, articles, tokens, failure rate and durations, per account and per window', async () => {
@@ -124,7 +124,7 @@ describe('GET /api/stats', () => {
 
     const s = await stats(apiKey);
     expect(s.last24h).toMatchObject({
-      tasks: { byStatus: { pending: 0, running: 0, completed: 2, failed: 1, canceled: 0, timeout: 0 }, total: 3 },
+      tasks: { byStatus: { pending: 0, running: 0, paused: 0, completed: 2, failed: 1, canceled: 0, timeout: 0 }, total: 3 },
       articles: { total: 3, approved: 2, pendingReview: 1 },
       tokens: { prompt, completion, total: prompt + completion },
       failureRate: 0.5, // 3 refused of 6 finished articles

@@ -125,6 +125,9 @@ const CONSOLE_PAGES: ConsolePage[] = [
       await press(p, '#dry-run');
     },
   },
+  { name: 'costs', who: 'writer', open: '/costs' },
+  { name: 'costs-read-only', who: 'reader', open: '/costs' },
+  { name: 'costs-bad-range', who: 'writer', open: '/costs?from=2026-12-09&to=2026-12-01', status: 400 },
   { name: 'schedules', who: 'writer', open: '/schedules' },
   { name: 'schedule-new', who: 'writer', open: '/schedules/new' },
   { name: 'schedule-delete', who: 'writer', open: () => `/schedules/${ids.schedule}/delete` },
@@ -209,6 +212,12 @@ beforeAll(async () => {
   expect(schedule.status, schedule.text).toBe(201);
   ids.schedule = schedule.body.id;
   await seedWebhookDeliveries();
+  // Spend on two models today and a budget within it: the cost page draws both charts and the budget lines.
+  for (const [model, cost] of [['a', 1_500_000_000_000n], ['b', 250_000_000n]] as const) {
+    await stack.database.sql`INSERT INTO llm_attempts (account_id, model_id, outcome, prompt_tokens, completion_tokens, cost_pico, currency)
+      VALUES (${writer.accountId}, ${model}, 'ok', 1200, 800, ${cost.toString()}::bigint, 'USD')`;
+  }
+  await stack.database.sql`INSERT INTO account_budgets (account_id, daily_limit_pico, monthly_limit_pico, currency) VALUES (${writer.accountId}, 100000000000000, NULL, 'USD')`;
   const album = await stack.api.call('POST', '/api/albums', writer.apiKey, {
     name: 'Product photos', images: [{ url: 'https://img.example.com/a.jpg', description: 'Front' }, { url: 'https://img.example.com/b.jpg' }],
   });

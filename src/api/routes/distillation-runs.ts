@@ -62,7 +62,7 @@ export function distillationRunRoutes({ db, temporal, log, limits, streams }: Ro
     .post('/', async (c) => {
       const input = await parseJsonBody(c, distillationRunInput);
       const accountId = c.get('accountId');
-      const runId = await start(accountId, input, limits.maxDistilledKeywordsPerDay);
+      const runId = await start(accountId, input, limits.maxDistilledKeywordsPerDay, limits);
       return c.json(await getRunDetail(db, accountId, runId), 202);
     })
     .get('/', async (c) => {
@@ -118,7 +118,7 @@ export const distillationRunOperations: ApiOperation[] = [
     body: distillationRunInput,
     status: 202,
     response: runDetail,
-    errors: { 429: ['QUOTA_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
+    errors: { 429: ['QUOTA_EXCEEDED', 'BUDGET_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
   },
   { method: 'get', path: '/', summary: 'List distillation runs, newest first', query: pagination, response: paged('runs', runRow) },
   { method: 'get', path: '/:id', summary: "One run with each keyword's state and questions", response: runDetail },

@@ -33,6 +33,7 @@ const taskColumns = {
   ...counts,
   priority: z.number().int().min(1).max(10),
   errorMessage: z.string().nullable(),
+  pauseReason: z.string().nullable().describe("Why a paused task waits: its account's budget is spent (it resumes by itself at the roll-over or when the budget is raised); null unless paused"),
   provider: z.string().nullable(),
   model: z.string().nullable(),
   workflowId: z.string().nullable(),
@@ -122,7 +123,7 @@ export function taskRoutes({ db, temporal, log, defaultConcurrency, defaultTimeo
       const accountId = c.get('accountId');
       const request = { ...input, concurrency: input.concurrency ?? defaultConcurrency, timeoutSeconds: input.timeoutSeconds ?? defaultTimeoutSeconds };
       const result = await recordedThenStarted(idempotencyScope(c, input), async (tx) => {
-        const { task, priorityCapped } = await createTaskWithinQuota(tx, accountId, request, await accountLimits(tx, accountId, limits));
+        const { task, priorityCapped } = await createTaskWithinQuota(tx, accountId, request, await accountLimits(tx, accountId, limits), limits);
         const body = {
           taskId: task.id,
           status: task.status,
@@ -182,7 +183,7 @@ export const taskOperations: ApiOperation[] = [
     body: taskRequestSchema,
     status: 201,
     response: created,
-    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_REFERENCE', 'INVALID_IDEMPOTENCY_KEY', 'TEMPLATE_AND_ARTICLE_SETTING', 'MODEL_UNKNOWN', 'MODEL_NOT_ALLOWED'], 409: ['IDEMPOTENCY_KEY_REUSED'], 429: ['QUOTA_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
+    errors: { 400: ['INSUFFICIENT_DISTILLATIONS', 'INVALID_REFERENCE', 'INVALID_IDEMPOTENCY_KEY', 'TEMPLATE_AND_ARTICLE_SETTING', 'MODEL_UNKNOWN', 'MODEL_NOT_ALLOWED'], 409: ['IDEMPOTENCY_KEY_REUSED'], 429: ['QUOTA_EXCEEDED', 'BUDGET_EXCEEDED'], 503: ['WORKFLOW_START_FAILED'] },
   },
   { method: 'get', path: '/', summary: 'List tasks with their first keyword and counts', query: listQuery, response: taskList },
   { method: 'get', path: '/:id', summary: 'One task with its selected distillations, items and articles', response: taskDetail },

@@ -4,6 +4,7 @@ import { contextOf } from '../context.js';
 import { EXIT, ExitWith } from '../errors.js';
 import { cellText, type Column } from '../format.js';
 import { pagedList } from './paged-list.js';
+import { registerUsageCostCommand } from './usage-cost.js';
 import { time } from './views.js';
 
 type Discrepancy = { kind: string; ids: Record<string, unknown>; expected: unknown; actual: unknown; message: string };
@@ -25,7 +26,8 @@ const discrepancyColumns: Column<Discrepancy>[] = [
 export const VERIFY_EXIT_CODES = `Exit codes: 0 no discrepancy, 1 discrepancies found (listed) or an API/connection error.`;
 
 export function registerUsageCommands(program: Command): void {
-  const usage = program.command('usage').description('verify and repair the usage and reservation counts of distillations and tasks');
+  const usage = program.command('usage').description('verify and repair the usage and reservation counts of distillations and tasks; what the LLM cost');
+  registerUsageCostCommand(usage);
 
   usage
     .command('verify')

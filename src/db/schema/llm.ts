@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
-import { createdAt } from './columns.js';
+import { createdAt, updatedAt } from './columns.js';
 
 export const LLM_ATTEMPT_OUTCOMES = ['ok', 'refused', 'failed'] as const;
 export type LlmAttemptOutcome = (typeof LLM_ATTEMPT_OUTCOMES)[number];
@@ -43,4 +43,20 @@ export const llmAttempts = pgTable(
     check('llm_attempts_outcome_check', sql`${t.outcome} in ('ok', 'refused', 'failed')`),
     check('llm_attempts_cost_check', sql`${t.costPico} >= 0`),
   ],
+);
+
+/**
+ * An account's own budget (set by admins), over the config defaults (BUDGET_DAILY, BUDGET_MONTHLY, BUDGET_CURRENCY):
+ * limits in pico-units of `currency` per UTC day and per UTC month; null: no limit for that period. No row: the defaults.
+ */
+export const accountBudgets = pgTable(
+  'account_budgets',
+  {
+    accountId: integer('account_id').primaryKey().references(() => accounts.id, { onDelete: 'cascade' }),
+    dailyLimitPico: bigint('daily_limit_pico', { mode: 'bigint' }),
+    monthlyLimitPico: bigint('monthly_limit_pico', { mode: 'bigint' }),
+    currency: text('currency').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('account_budgets_limits_check', sql`${t.dailyLimitPico} >= 0 AND ${t.monthlyLimitPico} >= 0`)],
 );

@@ -5,7 +5,7 @@ import { accounts } from './accounts.js';
 import { createdAt, tsz, updatedAt } from './columns.js';
 import type { TaskStatus } from '../../shared/task-statuses.js';
 
-export { TASK_STATUSES, TERMINAL_TASK_STATUSES, type TaskStatus } from '../../shared/task-statuses.js';
+export { TASK_STATUSES, TERMINAL_TASK_STATUSES, UNFINISHED_TASK_STATUSES, type TaskStatus } from '../../shared/task-statuses.js';
 
 export const generationTasks = pgTable(
   'generation_tasks',
@@ -39,6 +39,8 @@ export const generationTasks = pgTable(
     retryCount: integer('retry_count').notNull().default(0),
     maxRetries: integer('max_retries').notNull().default(3),
     errorMessage: text('error_message'),
+    /** Why a paused task waits (its account's budget is spent); null unless status is paused. */
+    pauseReason: text('pause_reason'),
     workflowId: text('workflow_id'),
     provider: text('provider'),
     model: text('model'),
@@ -51,7 +53,7 @@ export const generationTasks = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    check('generation_tasks_status_valid', sql`${t.status} IN ('pending','running','completed','failed','canceled','timeout')`),
+    check('generation_tasks_status_valid', sql`${t.status} IN ('pending','running','paused','completed','failed','canceled','timeout')`),
     check('generation_tasks_requested_count_range', sql`${t.requestedCount} BETWEEN 1 AND 100`),
     check('generation_tasks_priority_range', sql`${t.priority} BETWEEN 1 AND 10`),
     check('generation_tasks_concurrency_range', sql`${t.concurrency} BETWEEN 1 AND 20`),
@@ -65,7 +67,7 @@ export const generationTasks = pgTable(
     index('generation_tasks_account_status_created_idx').on(t.accountId, t.status, t.createdAt, t.id),
     // Unfinished tasks across accounts (the metrics' backlog gauges, resuming at start): a few rows, however many
     // tasks ended. On status alone, so the saves' updates of updated_at stay HOT.
-    index('generation_tasks_unfinished_idx').on(t.status).where(sql`${t.status} IN ('pending', 'running')`),
+    index('generation_tasks_unfinished_idx').on(t.status).where(sql`${t.status} IN ('pending', 'running', 'paused')`),
   ],
 );
 

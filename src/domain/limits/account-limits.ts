@@ -16,7 +16,11 @@ type ServiceWideLimit =
   | 'streamsPerProcess'
   | 'streamLeaseSeconds'
   // Not overridable per account yet: the admin pages and their API would need the field too.
-  | 'maxDistilledKeywordsPerDay';
+  | 'maxDistilledKeywordsPerDay'
+  // Budgets have their own table and admin route (src/domain/costs).
+  | 'budgetDailyPico'
+  | 'budgetMonthlyPico'
+  | 'budgetCurrency';
 
 /** What applies to one account: its own overrides over the config defaults. */
 export type AccountLimits = Omit<LimitDefaults, ServiceWideLimit>;

@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from '../../db/client.js';
 import type { AccountLimits } from './account-limits.js';
 import { AppError } from '../errors.js';
 import { rateLimitRefusals } from '../../infra/metrics/registry.js';
+import { refuseOverBudget, type BudgetDefaults } from '../costs/index.js';
 import { createTaskWithReservations, lockAccountSelection, type TaskRequest } from '../tasks/selection.js';
 import { ADVISORY_LOCK } from '../../db/advisory-locks.js';
 
@@ -24,7 +25,7 @@ export async function articlesUsedToday(db: DbOrTx, accountId: number) {
     SELECT
       (SELECT count(*) FROM articles a, day WHERE a.account_id = ${accountId} AND a.created_at >= day.start)::int
       + (SELECT count(*) FROM task_items i JOIN generation_tasks t ON t.id = i.task_id
-         WHERE t.account_id = ${accountId} AND t.status IN ('pending', 'running') AND i.state = 'reserved')::int AS used,
+         WHERE t.account_id = ${accountId} AND t.status IN ('pending', 'running', 'paused') AND i.state = 'reserved')::int AS used,
       (SELECT start + interval '1 day' FROM day) AS resets_at`);
   return { used: row!.used, resetsAt: new Date(row!.resets_at) };
 }
@@ -32,12 +33,14 @@ export async function articlesUsedToday(db: DbOrTx, accountId: number) {
 /**
  * Creates a task within the account's quotas, in one transaction with the selection: the articles of
  * the day (a task asking more than is left is refused with 429 QUOTA_EXCEEDED) and the highest
- * priority (a higher one is capped, and `priorityCapped` says so).
+ * priority (a higher one is capped, and `priorityCapped` says so); with `budget`, an account whose budget is
+ * reached is refused with 429 BUDGET_EXCEEDED.
  */
-export async function createTaskWithinQuota(db: DbOrTx, accountId: number, req: TaskRequest, limits: AccountLimits) {
+export async function createTaskWithinQuota(db: DbOrTx, accountId: number, req: TaskRequest, limits: AccountLimits, budget?: BudgetDefaults) {
   return db.transaction(async (tx) => {
     // The selection's lock: concurrent creations of the account see each other's reservations.
     await lockAccountSelection(tx, accountId);
+    if (budget) await refuseOverBudget(tx, accountId, budget, 'tasks');
     if (limits.maxArticlesPerDay !== null) {
       const { used, resetsAt } = await articlesUsedToday(tx, accountId);
       const remaining = Math.max(0, limits.maxArticlesPerDay - used);
@@ -68,9 +71,9 @@ export async function admitTask(tx: Tx, task: { id: number; accountId: number },
   if (maxRunning === null) return;
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_ADMISSION_CLASS}, ${task.accountId})`);
   const [row] = await tx.execute<{ running: number; ahead: number }>(sql`
-    SELECT count(*) FILTER (WHERE status = 'running')::int AS running,
+    SELECT count(*) FILTER (WHERE status IN ('running', 'paused'))::int AS running,
            count(*) FILTER (WHERE status = 'pending' AND id < ${task.id})::int AS ahead
-    FROM generation_tasks WHERE account_id = ${task.accountId} AND status IN ('pending', 'running')`);
+    FROM generation_tasks WHERE account_id = ${task.accountId} AND status IN ('pending', 'running', 'paused')`);
   if (row!.running >= maxRunning || row!.ahead > 0) {
     throw new AdmissionDeferred(`task ${task.id} waits: ${row!.running} of ${maxRunning} running, ${row!.ahead} older pending`);
   }

@@ -44,7 +44,7 @@ export async function createTaskForRun(db: Db, schedule: GenerationSchedule, run
       // drizzle nests db.transaction() inside a transaction as a savepoint, so the selection joins this one.
       // The account's quotas apply as to the API: a run over the day's articles is a failed run.
       const limits = await accountLimits(tx, schedule.accountId, defaults);
-      const { task } = await createTaskWithinQuota(tx, schedule.accountId, schedule.template, limits);
+      const { task } = await createTaskWithinQuota(tx, schedule.accountId, schedule.template, limits, defaults);
       const [run] = await tx
         .insert(scheduleRuns)
         .values({ scheduleId: schedule.id, accountId: schedule.accountId, runWorkflowId, outcome: 'created', taskId: task.id })

@@ -1,7 +1,7 @@
 import { taskCost } from '../models/index.js';
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { articles, generationTasks, taskItems, type TaskStatus } from '../../db/schema.js';
+import { articles, generationTasks, taskItems, UNFINISHED_TASK_STATUSES, type TaskStatus } from '../../db/schema.js';
 import { articleSummaryColumns } from '../articles/article-queries.js';
 import { keywordsByIds } from '../distillations/distillations.js';
 import { notFound } from '../errors.js';
@@ -91,6 +91,7 @@ export async function listTasks(
       retryCount: t.retryCount,
       maxRetries: t.maxRetries,
       errorMessage: t.errorMessage,
+      pauseReason: t.pauseReason,
       provider: t.provider,
       model: t.model,
       workflowId: t.workflowId,
@@ -127,7 +128,7 @@ export async function unfinishedTaskIds(db: DbOrTx) {
   const rows = await db
     .select({ id: generationTasks.id, accountId: generationTasks.accountId, priority: generationTasks.priority })
     .from(generationTasks)
-    .where(inArray(generationTasks.status, ['pending', 'running']));
+    .where(inArray(generationTasks.status, [...UNFINISHED_TASK_STATUSES]));
   return rows;
 }
 

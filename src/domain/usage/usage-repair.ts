@@ -127,7 +127,7 @@ async function planOrphans(tx: Tx, orphans: Discrepancy[]): Promise<RepairChange
       SELECT t.status, t.requested_count, t.generated_count, t.failed_count, t.skipped_count,
              (SELECT count(*)::int FROM task_items i WHERE i.task_id = t.id AND i.state = 'reserved') AS reserved
       FROM generation_tasks t WHERE t.id = ${Number(orphan.ids.taskId)}`);
-    if (!task || !['pending', 'running'].includes(task.status)) continue;
+    if (!task || !['pending', 'running', 'paused'].includes(task.status)) continue;
     const { status } = closedOutsideOutcome(String(orphan.actual), {
       requestedCount: task.requested_count,
       generatedCount: task.generated_count,

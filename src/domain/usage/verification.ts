@@ -86,7 +86,7 @@ function checks(accountId: number | undefined) {
       SELECT t.id, t.account_id, t.status, t.workflow_id,
              t.updated_at < now() - make_interval(secs => ${ORPHAN_NOT_FOUND_SECONDS}) AS old
       FROM generation_tasks t
-      WHERE ${scope('t')} AND t.status IN ('pending','running') AND t.workflow_id IS NOT NULL
+      WHERE ${scope('t')} AND t.status IN ('pending','running','paused') AND t.workflow_id IS NOT NULL
         AND t.updated_at < now() - make_interval(secs => ${ORPHAN_MIN_IDLE_SECONDS}) ORDER BY t.id`,
     totals: sql`
       SELECT (SELECT count(*)::int FROM distillations d WHERE ${scope('d')}) AS distillations,

@@ -46,10 +46,28 @@ export const reviewNeededData = z.strictObject({ pendingReview: z.number().int()
 
 export const taskFinishedData = z.strictObject({ ...counters, errorMessage: z.string().nullable() });
 
+/** Why a task paused: its account's budget for the period is spent (amounts are exact decimal strings of the currency). */
+const budgetReached = {
+  reason: z.string().describe('Why the task waits, for people'),
+  period: z.enum(['day', 'month']).describe('The budget that was reached: per UTC day or per UTC month'),
+  limit: z.string().describe('The budget, a decimal amount of the currency'),
+  spent: z.string().describe('Spent in the period when the task paused'),
+  currency: z.string(),
+  resetsAt: z.string().describe('When the period rolls over and the task resumes by itself (ISO time)'),
+};
+
+export const taskPausedData = z.strictObject(budgetReached);
+
+export const taskResumedData = z.strictObject({ reason: z.string().describe('Why the task runs again: the period rolled over or the budget was raised') });
+
 /** Webhook payloads (the `data` of `{ type, timestamp, data }`). */
 
 export const taskFinishedPayload = (status: 'completed' | 'failed' | 'canceled' | 'timeout') =>
   z.strictObject({ taskId: id, status: z.literal(status), ...counters, errorMessage: z.string().nullable() });
+
+export const taskPausedPayload = z.strictObject({ taskId: id, status: z.literal('paused'), ...budgetReached });
+
+export const taskResumedPayload = z.strictObject({ taskId: id, status: z.literal('running'), reason: z.string() });
 
 /** article.saved and article.approved: the article and why it waits for review when the quality gate flagged it. */
 export const articlePayload = z.strictObject({
@@ -124,6 +142,8 @@ export const EVENTS = {
   'task.started': { summary: 'the task started running', stream: taskStartedData },
   'task.retried': { summary: 'a retry was asked for: the positions to write again', stream: taskRetriedData },
   'task.progress': { summary: 'the task crossed 25, 50 or 75 %', stream: taskProgressData },
+  'task.paused': { summary: "the task paused before its next LLM call: its account's budget is spent", stream: taskPausedData, webhook: taskPausedPayload },
+  'task.resumed': { summary: 'a paused task runs again (the budget period rolled over or the budget was raised)', stream: taskResumedData, webhook: taskResumedPayload },
   'article.failed': { summary: 'an article failed for good', stream: articleNotWrittenData },
   'article.skipped': { summary: 'an article was skipped (its distillation was deleted or emptied)', stream: articleNotWrittenData },
   'task.completed': { summary: 'the task ended with at least one article', stream: taskFinishedData, webhook: taskFinishedPayload('completed'), final: true },
@@ -180,7 +200,7 @@ export const FINAL_EVENT_TYPES = typesWhere<FinalEventType>((d) => d.final === t
  * run's end (`distillation.finished`, a row of its run, not of a task). The schema's
  * partial indexes repeat this list literally in this order, so changing it needs a migration.
  */
-export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'review.needed', ...FINAL_EVENT_TYPES, 'distillation.finished'] as const satisfies readonly (TaskEventType | 'distillation.finished')[];
+export const NOTIFICATION_TYPES = ['task.started', 'task.progress', 'task.paused', 'review.needed', ...FINAL_EVENT_TYPES, 'distillation.finished'] as const satisfies readonly (TaskEventType | 'distillation.finished')[];
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 /** What an account is notified of until it chooses: not every progress milestone, which is noise for most. */
 export const DEFAULT_NOTIFICATION_TYPES: readonly NotificationType[] = NOTIFICATION_TYPES.filter((t) => t !== 'task.progress');

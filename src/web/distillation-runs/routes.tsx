@@ -39,7 +39,7 @@ export function distillationRunPages(deps: RouteDeps) {
       if (!parsed.success) return refuse(formIssues(parsed.error));
       let runId: number;
       try {
-        runId = await start(c.get('session').accountId, parsed.data as DistillationRunInput, limits.maxDistilledKeywordsPerDay);
+        runId = await start(c.get('session').accountId, parsed.data as DistillationRunInput, limits.maxDistilledKeywordsPerDay, limits);
       } catch (err) {
         if (err instanceof AppError && err.status === 429) return refuse(err.message);
         throw err;

@@ -15,6 +15,10 @@ import { AccountCreatedPage, AccountLimitsPage, AccountsPage, type LimitsView } 
 import { holdForOnePage, takeShownOnce } from '../shown-once.js';
 import { shownOnceKey, type ShownOnceKey } from './shown-once-key.js';
 import { formText as text, formIssues as issues } from '../form-fields.js';
+import { deleteAccountBudget, describeBudget, putAccountBudget } from '../../domain/costs/index.js';
+import { budgetInput, toBudgetInput } from '../../http/schemas/costs.js';
+import { signalBudgetChanged } from '../../temporal/budget-signals.js';
+import type { BudgetFormView } from '../costs/budget-form.js';
 
 const PAGE_SIZE = 50;
 const CREATED_PAGE = '/admin/accounts/created';
@@ -30,12 +34,13 @@ export function adminAccountRoutes(deps: ApiDeps) {
     const list = await listAccounts(db, pageNo, PAGE_SIZE, 'newest-first');
     return page(c, <AccountsPage c={c} v={{ list, ...extra }} />, status);
   }
-  async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200) {
+  async function limits(c: WebContext, extra: Partial<LimitsView> = {}, status: 200 | 400 = 200, budgetExtra: Partial<BudgetFormView> = {}) {
     const accountId = parseIdParam(c);
     const account = await requireAccount(db, accountId);
     const [registry, own] = await Promise.all([listModels(db), getAccountModels(db, accountId)]);
     const models = { ids: registry.map((m) => m.id), ...own };
-    const view = { account: { id: account.id, name: account.name }, limits: await describeAccountLimits(db, accountId, defaults), models, ...extra };
+    const budget = { accountId, budget: await describeBudget(db, accountId, defaults), ...budgetExtra };
+    const view = { account: { id: account.id, name: account.name }, limits: await describeAccountLimits(db, accountId, defaults), models, budget, ...extra };
     return page(c, <AccountLimitsPage c={c} v={view} />, status);
   }
 
@@ -65,8 +70,9 @@ export function adminAccountRoutes(deps: ApiDeps) {
     })
     .get('/:id/limits', (c) => {
       const t = c.get('t');
-      if (c.req.query('models-saved') !== undefined) return limits(c, { notice: t('accountModelsSaved') });
-      return limits(c, c.req.query('saved') !== undefined ? { notice: t('limitSaved') } : {});
+      const budgetNotice = c.req.query('budgetSaved') !== undefined ? { notice: t('budgetSaved') } : {};
+      if (c.req.query('models-saved') !== undefined) return limits(c, { notice: t('accountModelsSaved') }, 200, budgetNotice);
+      return limits(c, c.req.query('saved') !== undefined ? { notice: t('limitSaved') } : {}, 200, budgetNotice);
     })
     .post('/:id/models', async (c) => {
       const accountId = parseIdParam(c);
@@ -81,6 +87,23 @@ export function adminAccountRoutes(deps: ApiDeps) {
         throw err;
       }
       return c.redirect(`/admin/accounts/${accountId}/limits?models-saved`, 303);
+    })
+    .post('/:id/budget', async (c) => {
+      const accountId = parseIdParam(c);
+      const body = await c.req.parseBody();
+      const input = { daily: text(body.daily), monthly: text(body.monthly), currency: text(body.currency).toUpperCase() };
+      const parsed = budgetInput.safeParse({ daily: input.daily === '' ? null : input.daily, monthly: input.monthly === '' ? null : input.monthly, currency: input.currency });
+      if (!parsed.success) return limits(c, {}, 400, { input, error: issues(parsed.error) });
+      await requireAccount(db, accountId);
+      await putAccountBudget(db, accountId, toBudgetInput(parsed.data));
+      await signalBudgetChanged(db, deps.temporal.client, accountId, deps.log);
+      return c.redirect(`/admin/accounts/${accountId}/limits?budgetSaved`, 303);
+    })
+    .post('/:id/budget/reset', async (c) => {
+      const accountId = parseIdParam(c);
+      await deleteAccountBudget(db, accountId);
+      await signalBudgetChanged(db, deps.temporal.client, accountId, deps.log);
+      return c.redirect(`/admin/accounts/${accountId}/limits?budgetSaved`, 303);
     })
     .post('/:id/limits', async (c) => {
       const accountId = parseIdParam(c);

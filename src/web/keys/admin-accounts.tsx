@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { AccountBudgetForm, type BudgetFormView } from '../costs/budget-form.js';
 import type { listAccounts } from '../../domain/accounts/index.js';
 import { LIMIT_FIELDS, type describeAccountLimits } from '../../domain/limits/account-limits.js';
 import type { WebContext } from '../context.js';
@@ -68,6 +69,7 @@ export interface LimitsView {
   error?: string;
   /** What the operator typed, shown again beside an error. */
   input?: Record<string, string>;
+  budget: BudgetFormView;
 }
 
 /** One field per limit: its own override (empty: the default) and what applies now. */
@@ -93,6 +95,7 @@ export function AccountLimitsPage({ c, v }: { c: WebContext; v: LimitsView }) {
         <button type="submit">{t('saveLimits')}</button>
       </form>
       <AccountModelsForm c={c} v={v} />
+      <AccountBudgetForm c={c} v={v.budget} />
       <p><a href="/admin/accounts">{t('back')}</a></p>
     </Layout>
   );

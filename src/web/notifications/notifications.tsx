@@ -21,6 +21,7 @@ const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 const EVENT_LABELS: Record<NotificationType, MessageKey> = {
   'task.started': 'evStarted',
   'task.progress': 'evProgress',
+  'task.paused': 'evPaused',
   'task.completed': 'evCompleted',
   'task.failed': 'evFailed',
   'task.canceled': 'evCanceled',

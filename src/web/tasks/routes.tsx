@@ -107,8 +107,8 @@ export function taskRoutes(deps: RouteDeps) {
       const request = { ...parsed.data, concurrency: parsed.data.concurrency ?? deps.defaultConcurrency, timeoutSeconds: parsed.data.timeoutSeconds ?? deps.defaultTimeoutSeconds };
       try {
         const result = await recordedThenStarted(undefined, async (tx) => {
-          const limits = await accountLimits(tx, accountId, deps.limits ?? DEFAULT_LIMITS);
-          const { task } = await createTaskWithinQuota(tx, accountId, request, limits);
+          const defaults = deps.limits ?? DEFAULT_LIMITS;
+          const { task } = await createTaskWithinQuota(tx, accountId, request, await accountLimits(tx, accountId, defaults), defaults);
           return { status: 201, body: {}, resourceId: task.id };
         });
         c.set('auditTargets', { taskId: result.resourceId! });

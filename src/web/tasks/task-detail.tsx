@@ -41,6 +41,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
           {t('status')}{t('colon')}<strong id="task-status" data-status={task.status}>{taskStatusLabel(t, task.status)}</strong>
           {task.errorMessage ? <span class="error"> — {task.errorMessage}</span> : null}
         </p>
+        {task.status === 'paused' && task.pauseReason && <p class="error" id="pause-reason">{t('pausedBecause', { reason: task.pauseReason })}</p>}
         <ProgressBar task={task} />
         <TaskTotals c={c} task={task} />
         {!isTerminal(task.status) && <p class="help">{t('live')}</p>}

@@ -4,6 +4,7 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 const TASK_STATUS_WORDS: Record<TaskStatus, MessageKey> = {
   pending: 'statusPending',
   running: 'statusRunning',
+  paused: 'statusPaused',
   completed: 'statusCompleted',
   failed: 'statusFailed',
   canceled: 'statusCanceled',

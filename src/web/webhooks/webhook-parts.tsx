@@ -5,6 +5,8 @@ import type { MessageKey } from '../i18n/index.js';
 
 /** What each event means, beside its checkbox and in the list. */
 export const EVENT_HELP: Record<SubscribableWebhookEventType, MessageKey> = {
+  'task.paused': 'eventTaskPaused',
+  'task.resumed': 'eventTaskResumed',
   'task.completed': 'eventTaskCompleted',
   'task.failed': 'eventTaskFailed',
   'task.canceled': 'eventTaskCanceled',
