@@ -15,3 +15,4 @@ export * from './schema/usage.js';
 export * from './schema/webhooks.js';
 export * from './schema/templates.js';
 export * from './schema/llm.js';
+export * from './schema/llm-flow.js';

@@ -1,0 +1,218 @@
+import { DEFAULT_ROUTER, type RouterSettings } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { LlmError } from '../errors.js';
+import { meteredLlmClient } from '../metered.js';
+import { createOfflineGenerator } from '../offline-generator.js';
+import { createOpenAiClient } from '../openai-client.js';
+import type { CompletionRequest, CompletionResult, LlmClient } from '../types.js';
+import { recordAttempt } from './attempts.js';
+import { claimTrial, holdRetryAfter, readModelHealth, recordModelFailure, recordModelSuccess } from './breaker.js';
+import { fitPromptToContextWindow, type FittedPrompt } from './context-fit.js';
+import { releaseSlot, tryAcquireSlot } from './flow-control.js';
+import type { ModelSpec } from './spec.js';
+import { LocalWake } from './wake.js';
+
+export { markAttemptRefused } from './attempts.js';
+export { fitPromptToContextWindow, type FittedPrompt } from './context-fit.js';
+
+export interface RoutedRequest extends CompletionRequest {
+  accountId: number;
+  taskId?: number;
+  position?: number;
+  runId?: number;
+  attempt: number;
+}
+
+export interface RoutedResult extends CompletionResult {
+  modelId: string;
+  attemptId: number;
+  costPico: bigint;
+  currency: string;
+  /** Knowledge passages dropped (lowest-ranked first) to fit the model's context window; the article records the rest. */
+  droppedKnowledgePassages: number;
+}
+
+export interface ModelRouter {
+  /** Sends the request to the first healthy model of `route` (failing over), records one llm_attempts row per request
+   *  sent (outcome 'ok' or 'failed', tokens, cost), and returns the reply with the row id of the successful request. */
+  complete(route: ModelSpec[], req: RoutedRequest): Promise<RoutedResult>;
+}
+
+export interface ModelRouterOptions {
+  db: Db;
+  settings?: RouterSettings;
+  /** A model's key by its spec; default: the environment variable `apiKeyEnv` names. */
+  apiKeyOf?: (spec: ModelSpec) => string | undefined;
+  /** How often a request waiting for a slot another worker holds looks again (a slot this process frees wakes it at once). */
+  slotPollMs?: number;
+}
+
+const DEFAULT_SLOT_POLL_MS = 100;
+/** A 429 without Retry-After holds the model this long. */
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+
+/**
+ * The router every LLM request of the workers goes through: per request, the first model of the route that is healthy
+ * (its circuit breaker, shared by every worker in llm_model_health) and has room (its concurrency, requests and
+ * tokens per minute, shared in llm_model_requests) takes it; a full model spills to the next one, and when all are full
+ * the request waits for a slot (abortable by its signal). Retryable failures count toward the model's breaker and fail
+ * over; a 429 first waits out its Retry-After (a few times, every worker holding off); errors a retry cannot mend (400,
+ * 401, 403, a content refusal, a prompt too long for every model) are thrown as they are.
+ *
+ * @example const reply = await createModelRouter({ db }).complete([a, b], { messages, accountId, taskId, position, attempt: 1 });
+ */
+export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
+  const { db } = opts;
+  const settings = opts.settings ?? DEFAULT_ROUTER;
+  const pollMs = opts.slotPollMs ?? DEFAULT_SLOT_POLL_MS;
+  const apiKeyOf = opts.apiKeyOf ?? ((spec: ModelSpec) => (spec.apiKeyEnv ? process.env[spec.apiKeyEnv] : undefined));
+  const clients = new Map<string, LlmClient>();
+  const wake = new LocalWake();
+
+  function clientFor(spec: ModelSpec): LlmClient {
+    const apiKey = spec.baseUrl ? apiKeyOf(spec) : undefined;
+    const key = JSON.stringify([spec.id, spec.baseUrl, spec.model, spec.timeoutMs, apiKey ?? null]);
+    let client = clients.get(key);
+    if (!client) {
+      client = meteredLlmClient(
+        spec.baseUrl === null
+          ? createOfflineGenerator()
+          : createOpenAiClient({ baseUrl: spec.baseUrl, model: spec.model, timeoutMs: spec.timeoutMs, ...(apiKey ? { apiKey } : {}) }),
+      );
+      clients.set(key, client);
+    }
+    return client;
+  }
+
+  async function complete(route: ModelSpec[], req: RoutedRequest): Promise<RoutedResult> {
+    if (route.length === 0) throw new RangeError('a route names at least one model');
+    const fitted = new Map<string, FittedPrompt | LlmError>();
+    const fit = async (spec: ModelSpec) => {
+      if (!fitted.has(spec.id)) {
+        fitted.set(spec.id, await fitPromptToContextWindow(spec, req.messages, settings.completionReserveTokens).catch((err: unknown) => {
+          if (err instanceof LlmError) return err;
+          throw err;
+        }));
+      }
+      return fitted.get(spec.id)!;
+    };
+    /** Models this request gave up on: failed past their retries, or its prompt does not fit them. */
+    const given = new Set<string>();
+    const retriesLeft = new Map(route.map((m) => [m.id, settings.retryAfterRetries]));
+    let lastFailure: LlmError | undefined;
+    let tooLong: LlmError | undefined;
+
+    for (;;) {
+      throwIfAborted(req.signal);
+      const open = route.filter((m) => !given.has(m.id));
+      if (open.length === 0) throw lastFailure ?? tooLong!;
+      const health = await readModelHealth(db, open.map((m) => m.id));
+      let waitMs: number | null = null;
+      let unhealthy = 0;
+      let soonestBack = Infinity;
+      let sent: Sent | null = null;
+      for (const spec of open) {
+        const h = health.get(spec.id)!;
+        if (h.kind === 'unhealthy') {
+          unhealthy++;
+          soonestBack = Math.min(soonestBack, h.ms);
+          continue;
+        }
+        if (h.kind === 'retry_after') {
+          waitMs = Math.min(waitMs ?? Infinity, h.ms);
+          continue;
+        }
+        const prompt = await fit(spec);
+        if (prompt instanceof LlmError) {
+          given.add(spec.id);
+          tooLong = prompt;
+          continue;
+        }
+        const slot = await tryAcquireSlot(db, spec, prompt.promptTokens + settings.completionReserveTokens);
+        if (slot.kind === 'wait') {
+          waitMs = Math.min(waitMs ?? Infinity, slot.ms ?? pollMs);
+          continue;
+        }
+        if (h.kind === 'trial' && !(await claimTrial(db, spec.id, spec.timeoutMs + 5_000))) {
+          await releaseSlot(db, slot.leaseId);
+          wake.notify();
+          unhealthy++;
+          continue;
+        }
+        sent = await send(spec, prompt, slot.leaseId, req);
+        break;
+      }
+
+      if (sent?.kind === 'ok') return sent.result;
+      if (sent?.kind === 'failed') {
+        const { spec, error } = sent;
+        if (!error.retryable) throw error;
+        const retryAfter = error.status === 429 ? (error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS) : undefined;
+        const left = retriesLeft.get(spec.id) ?? 0;
+        if (retryAfter !== undefined && retryAfter <= settings.retryAfterMaxMs && left > 0) {
+          retriesLeft.set(spec.id, left - 1);
+          if (retryAfter > 0) await holdRetryAfter(db, spec.id, retryAfter);
+          continue;
+        }
+        await recordModelFailure(db, spec.id, settings.breakerFailures, settings.breakerCooldownMs);
+        given.add(spec.id);
+        lastFailure = error;
+        continue;
+      }
+      if (unhealthy === open.length) {
+        if (!Number.isFinite(soonestBack)) soonestBack = settings.breakerCooldownMs;
+        throw new LlmError(
+          'unavailable',
+          `every model of the route (${open.map((m) => m.id).join(', ')}) is unhealthy after failures; the next trial is in ${Math.ceil(soonestBack)} ms`,
+          { retryAfterMs: Math.ceil(soonestBack) },
+        );
+      }
+      if (waitMs === null) continue;
+      await wake.wait(Math.min(waitMs, pollMs), req.signal);
+    }
+  }
+
+  type Sent = { kind: 'ok'; result: RoutedResult } | { kind: 'failed'; spec: ModelSpec; error: LlmError };
+
+  async function send(spec: ModelSpec, prompt: FittedPrompt, leaseId: number | null, req: RoutedRequest): Promise<Sent> {
+    const owner = { accountId: req.accountId, taskId: req.taskId, position: req.position, runId: req.runId, attempt: req.attempt };
+    const started = performance.now();
+    let reply: CompletionResult;
+    try {
+      reply = await clientFor(spec).complete({ ...req, messages: prompt.messages });
+    } catch (err) {
+      const durationMs = performance.now() - started;
+      const error = err instanceof LlmError ? err : new LlmError('invalid_response', 'the LLM client failed', { cause: err });
+      await Promise.all([
+        releaseSlot(db, leaseId).finally(() => wake.notify()),
+        recordAttempt(db, spec, owner, {
+          outcome: 'failed',
+          errorKind: error.kind,
+          ...(error.status !== undefined ? { errorStatus: error.status } : {}),
+          promptTokens: 0,
+          completionTokens: 0,
+          durationMs,
+        }),
+        // A model that answers, even with a refusal of this request, is up: a trial that gets one closes the breaker.
+        !error.retryable && error.kind !== 'aborted' ? recordModelSuccess(db, spec.id) : undefined,
+      ]);
+      return { kind: 'failed', spec, error };
+    }
+    const durationMs = performance.now() - started;
+    const [, , attempt] = await Promise.all([
+      releaseSlot(db, leaseId, reply.promptTokens + reply.completionTokens).finally(() => wake.notify()),
+      recordModelSuccess(db, spec.id),
+      recordAttempt(db, spec, owner, { outcome: 'ok', promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, durationMs }),
+    ]);
+    return {
+      kind: 'ok',
+      result: { ...reply, modelId: spec.id, attemptId: attempt.id, costPico: attempt.costPico, currency: spec.currency, droppedKnowledgePassages: prompt.droppedPassages },
+    };
+  }
+
+  return { complete };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined) {
+  if (signal?.aborted) throw new LlmError('aborted', 'LLM request aborted by caller while it waited for a model', { cause: signal.reason });
+}
