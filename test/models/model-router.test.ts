@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { createAccount } from '../../src/domain/accounts/index.js';
+import { LlmError } from '../../src/llm/errors.js';
+import { createModelRouter, markAttemptRefused } from '../../src/llm/models/router.js';
+import { openTestDatabase } from '../support/db.js';
+import { startLlmStub, type LlmStub, type StubReply } from '../support/llm-stub.js';
+import { attemptsOf, loopbackModel, routerSettings, userMessage } from './router-support.js';
+
+let database: Database;
+let a: LlmStub;
+let b: LlmStub;
+
+beforeAll(async () => {
+  database = openTestDatabase(10);
+  [a, b] = await Promise.all([startLlmStub(), startLlmStub()]);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.close(), b?.close()]);
+  await database?.close();
+});
+
+async function freshAccount() {
+  return (await createAccount(database.db, `router-${Date.now()}-${Math.random()}`)).accountId;
+}
+
+function reset(behaviorA: () => StubReply = () => ({}), behaviorB: () => StubReply = () => ({})) {
+  a.resetCounters();
+  b.resetCounters();
+  a.setLatency(0);
+  b.setLatency(0);
+  a.setBehavior(behaviorA);
+  b.setBehavior(behaviorB);
+}
+
+const faults: { name: string; reply: StubReply; kind: string; status: number | null }[] = [
+  { name: '500', reply: { status: 500 }, kind: 'http', status: 500 },
+  { name: '429 past its retries', reply: { status: 429, headers: { 'retry-after': '0' } }, kind: 'http', status: 429 },
+  { name: 'a hang past its timeout', reply: { hang: true }, kind: 'timeout', status: null },
+];
+
+describe('model router failover', () => {
+  for (const fault of faults) {
+    it(`fails over from A to B when A answers ${fault.name}, opens A's breaker, and brings A back after the cool-down's trial`, async () => {
+      let aFails = true;
+      reset(() => (aFails ? fault.reply : {}));
+      const accountId = await freshAccount();
+      const A = loopbackModel('a', a.url, { timeoutMs: 400 });
+      const B = loopbackModel('b', b.url);
+      const router = createModelRouter({ db: database.db, settings: routerSettings({ breakerFailures: 2, breakerCooldownMs: 1_500, retryAfterRetries: 1 }) });
+      const ask = (attempt: number) => router.complete([A, B], { messages: userMessage(`question ${attempt}`), accountId, taskId: 7, position: attempt, attempt: 1 });
+
+      const first = [await ask(0), await ask(1), await ask(2)];
+      expect(first.map((r) => r.modelId)).toEqual([B.id, B.id, B.id]);
+      const aRequestsWhileOpen = a.requests.length;
+      // Two failures opened A's breaker: the third request went straight to B.
+      const tries = fault.status === 429 ? 2 : 1; // a 429 is asked again once (its retry budget) before it counts
+      expect(aRequestsWhileOpen).toBe(2 * tries);
+
+      aFails = false;
+      await sleep(1_700);
+      const trial = await ask(3);
+      expect(trial.modelId).toBe(A.id);
+      expect((await ask(4)).modelId).toBe(A.id);
+
+      const rows = await attemptsOf(database.db, accountId);
+      const failedA = { modelId: A.id, outcome: 'failed', errorKind: fault.kind, errorStatus: fault.status };
+      const okB = { modelId: B.id, outcome: 'ok', errorKind: null, errorStatus: null };
+      const okA = { ...okB, modelId: A.id };
+      expect(rows.map((r) => ({ modelId: r.modelId, outcome: r.outcome, errorKind: r.errorKind, errorStatus: r.errorStatus }))).toEqual([
+        ...Array(tries).fill(failedA),
+        okB,
+        ...Array(tries).fill(failedA),
+        okB,
+        okB,
+        okA,
+        okA,
+      ]);
+      expect(rows.map((r) => r.position)).toEqual([...Array(tries).fill(0), 0, ...Array(tries).fill(1), 1, 2, 3, 4]);
+    });
+  }
+
+  it('does not fail over a 400: the provider reason is thrown and B is never asked', async () => {
+    reset(() => ({ status: 400 }));
+    const accountId = await freshAccount();
+    const A = loopbackModel('a', a.url);
+    const B = loopbackModel('b', b.url);
+    const router = createModelRouter({ db: database.db, settings: routerSettings() });
+    const err = await router.complete([A, B], { messages: userMessage('bad'), accountId, attempt: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmError);
+    expect((err as LlmError).status).toBe(400);
+    expect((err as LlmError).retryable).toBe(false);
+    expect(b.requests).toHaveLength(0);
+    const rows = await attemptsOf(database.db, accountId);
+    expect(rows.map((r) => [r.modelId, r.outcome, r.errorStatus])).toEqual([[A.id, 'failed', 400]]);
+  });
+
+  it('throws a retryable error naming the route when every model of it is unhealthy', async () => {
+    reset(() => ({ status: 503 }), () => ({ status: 503 }));
+    const accountId = await freshAccount();
+    const A = loopbackModel('a', a.url);
+    const B = loopbackModel('b', b.url);
+    const router = createModelRouter({ db: database.db, settings: routerSettings({ breakerFailures: 1, breakerCooldownMs: 60_000 }) });
+    const first = await router.complete([A, B], { messages: userMessage('x'), accountId, attempt: 1 }).catch((e: unknown) => e);
+    expect((first as LlmError).status).toBe(503);
+    const second = await router.complete([A, B], { messages: userMessage('x'), accountId, attempt: 2 }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(LlmError);
+    expect((second as LlmError).kind).toBe('unavailable');
+    expect((second as LlmError).retryable).toBe(true);
+    expect((second as LlmError).message).toContain(`${A.id}, ${B.id}`);
+    expect(a.requests.length + b.requests.length).toBe(2);
+  });
+
+  it("honours a 429's Retry-After: A is asked again only after it, and answers", async () => {
+    const answered: number[] = [];
+    let calls = 0;
+    reset(() => {
+      calls++;
+      answered.push(Date.now());
+      return calls === 1 ? { status: 429, headers: { 'retry-after': '1' } } : {};
+    });
+    const accountId = await freshAccount();
+    const A = loopbackModel('a', a.url);
+    const router = createModelRouter({ db: database.db, settings: routerSettings({ retryAfterRetries: 1 }) });
+    const reply = await router.complete([A], { messages: userMessage('x'), accountId, attempt: 1 });
+    expect(reply.modelId).toBe(A.id);
+    expect(a.requests).toHaveLength(2);
+    expect(answered[1]! - answered[0]!).toBeGreaterThanOrEqual(1_000);
+    const rows = await attemptsOf(database.db, accountId);
+    expect(rows.map((r) => [r.outcome, r.errorStatus])).toEqual([['failed', 429], ['ok', null]]);
+  });
+
+  it('records cost as tokens x prices exactly, failed requests at 0, and marks a refused draft', async () => {
+    reset(() => ({ status: 502 }));
+    const accountId = await freshAccount();
+    const A = loopbackModel('a', a.url, { promptPriceMicrosPerMillion: 1_234_567, completionPriceMicrosPerMillion: 7_654_321, currency: 'CNY' });
+    const B = loopbackModel('b', b.url, { promptPriceMicrosPerMillion: 3, completionPriceMicrosPerMillion: 999_999_999 });
+    const router = createModelRouter({ db: database.db, settings: routerSettings() });
+    const reply = await router.complete([A, B], { messages: userMessage('the cost of a question '.repeat(20)), accountId, taskId: 1, position: 0, attempt: 1 });
+    const usage = b.requests[0]!.usage!;
+    const expected = BigInt(usage.promptTokens) * 3n + BigInt(usage.completionTokens) * 999_999_999n;
+    expect(reply.costPico).toBe(expected);
+    expect(reply.currency).toBe('USD');
+    expect([reply.promptTokens, reply.completionTokens]).toEqual([usage.promptTokens, usage.completionTokens]);
+    await markAttemptRefused(database.db, reply.attemptId);
+    const rows = await attemptsOf(database.db, accountId);
+    expect(rows.map((r) => [r.modelId, r.outcome, r.costPico, r.currency, r.promptTokens, r.completionTokens])).toEqual([
+      [A.id, 'failed', 0n, 'CNY', 0, 0],
+      [B.id, 'refused', expected, 'USD', usage.promptTokens, usage.completionTokens],
+    ]);
+    expect(rows[1]!.id).toBe(reply.attemptId);
+  });
+
+  it('answers with the offline generator for a model without a base URL, at price 0', async () => {
+    const accountId = await freshAccount();
+    const offline = loopbackModel('offline', null, { promptPriceMicrosPerMillion: 0, completionPriceMicrosPerMillion: 0 });
+    const router = createModelRouter({ db: database.db, settings: routerSettings() });
+    const reply = await router.complete([offline], { messages: userMessage('=== KEYWORD ===\ncoffee grinders\n=== TOPICS ===\n1. Which one?'), accountId, seed: 's', attempt: 1 });
+    expect(reply.content).toContain('coffee grinders');
+    expect(reply.costPico).toBe(0n);
+    expect((await attemptsOf(database.db, accountId)).map((r) => [r.modelId, r.outcome])).toEqual([[offline.id, 'ok']]);
+  });
+});
