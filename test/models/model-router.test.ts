@@ -1,9 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { createAccount } from '../../src/domain/accounts/index.js';
 import { LlmError } from '../../src/llm/errors.js';
+import { recordAttempt } from '../../src/llm/models/attempts.js';
 import { createModelRouter, markAttemptRefused } from '../../src/llm/models/router.js';
+import { countPromptTokens } from '../../src/llm/models/tokens.js';
+import { parsePromptIngredients } from '../../src/llm/prompt.js';
+import { articleMessages } from '../../src/llm/template.js';
 import { openTestDatabase } from '../support/db.js';
 import { startLlmStub, type LlmStub, type StubReply } from '../support/llm-stub.js';
 import { attemptsOf, loopbackModel, routerSettings, userMessage } from './router-support.js';
@@ -161,5 +166,65 @@ describe('model router failover', () => {
     expect(reply.content).toContain('coffee grinders');
     expect(reply.costPico).toBe(0n);
     expect((await attemptsOf(database.db, accountId)).map((r) => [r.modelId, r.outcome])).toEqual([[offline.id, 'ok']]);
+  });
+
+  it('trims the knowledge of a prompt over a model\'s context window, lowest-ranked first, and sends the rest', async () => {
+    reset();
+    const accountId = await freshAccount();
+    const ing = (n: number) => ({
+      keyword: 'tea kettles',
+      topics: ['Which is quietest?'],
+      knowledgeBase: { name: 'Notes', documents: Array.from({ length: n }, (_, i) => ({ title: `Rank ${i}`, content: 'Stainless steel kettles boil fast and stay quiet. '.repeat(30) })) },
+    });
+    const window = (await countPromptTokens('gpt-4o-mini', articleMessages(null, ing(2)))) + 1_000;
+    const A = loopbackModel('a', a.url, { model: 'gpt-4o-mini', contextWindow: window });
+    const router = createModelRouter({ db: database.db, settings: routerSettings({ completionReserveTokens: 1_000 }) });
+    const reply = await router.complete([A], { messages: articleMessages(null, ing(5)), accountId, attempt: 1 });
+    expect(reply.droppedKnowledgePassages).toBe(3);
+    const sent = parsePromptIngredients(a.requests[0]!.userMessage)!;
+    expect(sent.knowledgeBase!.documents.map((d) => d.title)).toEqual(['Rank 0', 'Rank 1']);
+    expect(sent.keyword).toBe('tea kettles');
+  });
+
+  it('refuses a prompt that fits no model of the route, clearly and without sending it; a model it fits takes it', async () => {
+    reset();
+    const accountId = await freshAccount();
+    const messages = userMessage('A long question. '.repeat(200));
+    const A = loopbackModel('a', a.url, { model: 'gpt-4o-mini', contextWindow: 500 });
+    const B = loopbackModel('b', b.url, { model: 'gpt-4o-mini', contextWindow: 1_000 });
+    const router = createModelRouter({ db: database.db, settings: routerSettings({ completionReserveTokens: 200 }) });
+    const err = await router.complete([A, B], { messages, accountId, attempt: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmError);
+    expect((err as LlmError).kind).toBe('too_long');
+    expect((err as LlmError).retryable).toBe(false);
+    expect((err as LlmError).message).toMatch(/^the prompt takes \d+ tokens and the reply needs up to 200: more than model "b-[0-9a-f]+"'s context window of 1000 tokens$/);
+    expect(a.requests.length + b.requests.length).toBe(0);
+    expect(await attemptsOf(database.db, accountId)).toEqual([]);
+
+    const C = loopbackModel('c', b.url, { model: 'gpt-4o-mini', contextWindow: 100_000 });
+    expect((await router.complete([A, B, C], { messages, accountId, attempt: 1 })).modelId).toBe(C.id);
+  });
+
+  it('costs every recorded request as prompt x price + completion x price exactly (property, 100 runs)', async () => {
+    const accountId = await freshAccount();
+    const spec = loopbackModel('p', null);
+    await fc.assert(
+      fc.asyncProperty(
+        // Up to 10M tokens a request and 1,000 currency units per million tokens: far past any model, within bigint.
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.integer({ min: 0, max: 1_000_000_000 }),
+        fc.constantFrom<'ok' | 'failed'>('ok', 'failed'),
+        async (prompt, completion, promptPrice, completionPrice, outcome) => {
+          const priced = { ...spec, promptPriceMicrosPerMillion: promptPrice, completionPriceMicrosPerMillion: completionPrice };
+          const { id, costPico } = await recordAttempt(database.db, priced, { accountId, attempt: 1 }, { outcome, promptTokens: prompt, completionTokens: completion, durationMs: 1 });
+          const [row] = (await attemptsOf(database.db, accountId)).filter((r) => r.id === id);
+          expect(row!.costPico).toBe(BigInt(prompt) * BigInt(promptPrice) + BigInt(completion) * BigInt(completionPrice));
+          expect(costPico).toBe(row!.costPico);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
