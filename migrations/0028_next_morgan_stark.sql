@@ -18,4 +18,41 @@ CREATE TABLE "llm_model_requests" (
 	"tokens" integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "llm_model_requests_model_time_idx" ON "llm_model_requests" USING btree ("model_id","sent_at");
+CREATE INDEX "llm_model_requests_model_time_idx" ON "llm_model_requests" USING btree ("model_id","sent_at");--> statement-breakpoint
+-- Hand-written (drizzle-kit does not generate functions): admits one request to a model within its concurrency,
+-- requests per minute and tokens per minute, counted over every worker (src/llm/models/flow-control.ts). Admissions of
+-- one model are serialized by a transaction advisory lock (class 7011, held until the calling statement commits), and
+-- the queries run after it with snapshots of their own (a VOLATILE function's query takes a fresh one under READ
+-- COMMITTED), so two workers never both take the last slot. One round trip: the lock is held for the function alone.
+-- Returns the lease id, or null with wait_ms (until the window's oldest request leaves it; null: until a slot frees).
+CREATE FUNCTION artgen_llm_admit(p_model_id text, p_max_concurrency integer, p_rpm integer, p_tpm integer, p_tokens integer, p_lease_ms integer, OUT lease_id bigint, OUT wait_ms double precision)
+LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  v_now timestamptz;
+  v_in_flight integer;
+  v_requests integer;
+  v_tokens bigint;
+  v_oldest timestamptz;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7011, hashtext(p_model_id));
+  v_now := clock_timestamp();
+  DELETE FROM llm_model_requests
+  WHERE model_id = p_model_id AND sent_at < v_now - interval '60 seconds' AND (released_at IS NOT NULL OR lease_expires_at <= v_now);
+  SELECT count(*) FILTER (WHERE released_at IS NULL AND lease_expires_at > v_now),
+         count(*) FILTER (WHERE sent_at > v_now - interval '60 seconds'),
+         coalesce(sum(tokens) FILTER (WHERE sent_at > v_now - interval '60 seconds'), 0),
+         min(sent_at) FILTER (WHERE sent_at > v_now - interval '60 seconds')
+    INTO v_in_flight, v_requests, v_tokens, v_oldest
+  FROM llm_model_requests WHERE model_id = p_model_id;
+  IF (p_rpm IS NOT NULL AND v_requests >= p_rpm) OR (p_tpm IS NOT NULL AND v_requests > 0 AND v_tokens + p_tokens > p_tpm) THEN
+    wait_ms := greatest(1, extract(epoch FROM v_oldest + interval '60 seconds' - v_now) * 1000);
+    RETURN;
+  END IF;
+  IF p_max_concurrency IS NOT NULL AND v_in_flight >= p_max_concurrency THEN
+    RETURN;
+  END IF;
+  INSERT INTO llm_model_requests (model_id, sent_at, lease_expires_at, tokens)
+  VALUES (p_model_id, v_now, v_now + p_lease_ms * interval '1 millisecond', p_tokens)
+  RETURNING id INTO lease_id;
+END
+$fn$;

@@ -52,13 +52,6 @@ export async function claimTrial(db: DbOrTx, modelId: string, holdMs: number): P
   return rows.length > 0;
 }
 
-/** The model answered: closed, its failures forgotten (no write when it already was). */
-export async function recordModelSuccess(db: DbOrTx, modelId: string): Promise<void> {
-  await db.execute(sql`
-    UPDATE llm_model_health SET state = 'closed', failures = 0, open_until = NULL, trial_until = NULL, updated_at = now()
-    WHERE model_id = ${modelId} AND (state <> 'closed' OR failures <> 0)`);
-}
-
 /**
  * A retryable failure (5xx, 429 past its retry budget, timeout, connection error): one more in a row. The `threshold`th
  * opens the breaker for `cooldownMs`, and a failed trial opens it again; an open breaker keeps its cool-down (requests

@@ -6,7 +6,7 @@ import { createOfflineGenerator } from '../offline-generator.js';
 import { createOpenAiClient } from '../openai-client.js';
 import type { CompletionRequest, CompletionResult, LlmClient } from '../types.js';
 import { recordAttempt } from './attempts.js';
-import { claimTrial, holdRetryAfter, readModelHealth, recordModelFailure, recordModelSuccess } from './breaker.js';
+import { claimTrial, holdRetryAfter, readModelHealth, recordModelFailure } from './breaker.js';
 import { fitPromptToContextWindow, type FittedPrompt } from './context-fit.js';
 import { releaseSlot, tryAcquireSlot } from './flow-control.js';
 import type { ModelSpec } from './spec.js';
@@ -183,27 +183,25 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
     } catch (err) {
       const durationMs = performance.now() - started;
       const error = err instanceof LlmError ? err : new LlmError('invalid_response', 'the LLM client failed', { cause: err });
-      await Promise.all([
-        releaseSlot(db, leaseId).finally(() => wake.notify()),
-        recordAttempt(db, spec, owner, {
-          outcome: 'failed',
-          errorKind: error.kind,
-          ...(error.status !== undefined ? { errorStatus: error.status } : {}),
-          promptTokens: 0,
-          completionTokens: 0,
-          durationMs,
-        }),
-        // A model that answers, even with a refusal of this request, is up: a trial that gets one closes the breaker.
-        !error.retryable && error.kind !== 'aborted' ? recordModelSuccess(db, spec.id) : undefined,
-      ]);
+      // A model that answers, even with a refusal of this request, is up: a trial that gets one closes the breaker.
+      const modelAnswered = !error.retryable && error.kind !== 'aborted';
+      await recordAttempt(
+        db,
+        spec,
+        owner,
+        { outcome: 'failed', errorKind: error.kind, ...(error.status !== undefined ? { errorStatus: error.status } : {}), promptTokens: 0, completionTokens: 0, durationMs },
+        { leaseId, modelAnswered },
+      ).finally(() => wake.notify());
       return { kind: 'failed', spec, error };
     }
     const durationMs = performance.now() - started;
-    const [, , attempt] = await Promise.all([
-      releaseSlot(db, leaseId, reply.promptTokens + reply.completionTokens).finally(() => wake.notify()),
-      recordModelSuccess(db, spec.id),
-      recordAttempt(db, spec, owner, { outcome: 'ok', promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, durationMs }),
-    ]);
+    const attempt = await recordAttempt(
+      db,
+      spec,
+      owner,
+      { outcome: 'ok', promptTokens: reply.promptTokens, completionTokens: reply.completionTokens, durationMs },
+      { leaseId, windowTokens: reply.promptTokens + reply.completionTokens, modelAnswered: true },
+    ).finally(() => wake.notify());
     return {
       kind: 'ok',
       result: { ...reply, modelId: spec.id, attemptId: attempt.id, costPico: attempt.costPico, currency: spec.currency, droppedKnowledgePassages: prompt.droppedPassages },
