@@ -52,7 +52,8 @@ describe('model router failover', () => {
       let aFails = true;
       reset(() => (aFails ? fault.reply : {}));
       const accountId = await freshAccount();
-      const A = loopbackModel('a', a.url, { timeoutMs: 400 });
+      // Only the hang waits for the time limit; the others get a roomy one, so a slow machine does not turn them into timeouts.
+      const A = loopbackModel('a', a.url, { timeoutMs: fault.kind === 'timeout' ? 400 : 10_000 });
       const B = loopbackModel('b', b.url);
       const router = createModelRouter({ db: database.db, settings: routerSettings({ breakerFailures: 2, breakerCooldownMs: 1_500, retryAfterRetries: 1 }) });
       const ask = (attempt: number) => router.complete([A, B], { messages: userMessage(`question ${attempt}`), accountId, taskId: 7, position: attempt, attempt: 1 });

@@ -6,9 +6,9 @@ import { createOfflineGenerator } from '../offline-generator.js';
 import { createOpenAiClient } from '../openai-client.js';
 import type { CompletionRequest, CompletionResult, LlmClient } from '../types.js';
 import { recordAttempt } from './attempts.js';
-import { claimTrial, holdRetryAfter, readModelHealth, recordModelFailure } from './breaker.js';
+import { holdRetryAfter, recordModelFailure } from './breaker.js';
 import { fitPromptToContextWindow, type FittedPrompt } from './context-fit.js';
-import { releaseSlot, tryAcquireSlot } from './flow-control.js';
+import { admitRequest } from './flow-control.js';
 import type { ModelSpec } from './spec.js';
 import { LocalWake } from './wake.js';
 
@@ -106,40 +106,28 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
       throwIfAborted(req.signal);
       const open = route.filter((m) => !given.has(m.id));
       if (open.length === 0) throw lastFailure ?? tooLong!;
-      const health = await readModelHealth(db, open.map((m) => m.id));
       let waitMs: number | null = null;
       let unhealthy = 0;
       let soonestBack = Infinity;
       let sent: Sent | null = null;
       for (const spec of open) {
-        const h = health.get(spec.id)!;
-        if (h.kind === 'unhealthy') {
-          unhealthy++;
-          soonestBack = Math.min(soonestBack, h.ms);
-          continue;
-        }
-        if (h.kind === 'retry_after') {
-          waitMs = Math.min(waitMs ?? Infinity, h.ms);
-          continue;
-        }
         const prompt = await fit(spec);
         if (prompt instanceof LlmError) {
           given.add(spec.id);
           tooLong = prompt;
           continue;
         }
-        const slot = await tryAcquireSlot(db, spec, prompt.promptTokens + settings.completionReserveTokens);
-        if (slot.kind === 'wait') {
-          waitMs = Math.min(waitMs ?? Infinity, slot.ms ?? pollMs);
-          continue;
-        }
-        if (h.kind === 'trial' && !(await claimTrial(db, spec.id, spec.timeoutMs + 5_000))) {
-          await releaseSlot(db, slot.leaseId);
-          wake.notify();
+        const admission = await admitRequest(db, spec, prompt.promptTokens + settings.completionReserveTokens);
+        if (admission.kind === 'unhealthy') {
           unhealthy++;
+          soonestBack = Math.min(soonestBack, admission.ms);
           continue;
         }
-        sent = await send(spec, prompt, slot.leaseId, req);
+        if (admission.kind === 'wait') {
+          waitMs = Math.min(waitMs ?? Infinity, admission.ms ?? pollMs);
+          continue;
+        }
+        sent = await send(spec, prompt, admission.leaseId, req);
         break;
       }
 
@@ -159,8 +147,7 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
         lastFailure = error;
         continue;
       }
-      if (unhealthy === open.length) {
-        if (!Number.isFinite(soonestBack)) soonestBack = settings.breakerCooldownMs;
+      if (unhealthy > 0 && unhealthy === open.length) {
         throw new LlmError(
           'unavailable',
           `every model of the route (${open.map((m) => m.id).join(', ')}) is unhealthy after failures; the next trial is in ${Math.ceil(soonestBack)} ms`,
