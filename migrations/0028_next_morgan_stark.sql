@@ -24,7 +24,10 @@ CREATE INDEX "llm_model_requests_model_time_idx" ON "llm_model_requests" USING b
 -- every worker (src/llm/models/flow-control.ts). Admissions of one model are serialized by a transaction advisory lock
 -- (class 7011, held until the calling statement commits), and the queries run after it with snapshots of their own (a
 -- VOLATILE function's query takes a fresh one under READ COMMITTED), so two workers never both take the last slot or
--- the one trial request. One round trip, and the lock is held for the function alone.
+-- the one trial request. One round trip, and the lock is held for the function alone. Its commit does not wait for
+-- the WAL flush (synchronous_commit off for this transaction only): leases and window counts live for a minute, and a
+-- database crash that lost the last few only lets a few requests more through right after it, while the attempt rows
+-- (the books) stay durable.
 -- verdict: 'admitted' (lease_id, null without limits; trial: this request is the breaker's trial), 'wait' (wait_ms until
 -- the window's oldest request leaves it or the provider's Retry-After passes; null: until a slot frees), 'unhealthy'
 -- (wait_ms until the cool-down or the running trial's hold ends).
@@ -39,6 +42,7 @@ DECLARE
   v_tokens bigint;
   v_oldest timestamptz;
 BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
   PERFORM pg_advisory_xact_lock(7011, hashtext(p_model_id));
   v_now := clock_timestamp();
   trial := false;

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +103,31 @@ describe('model router failover', () => {
     expect(b.requests).toHaveLength(0);
     const rows = await attemptsOf(database.db, accountId);
     expect(rows.map((r) => [r.modelId, r.outcome, r.errorStatus])).toEqual([[A.id, 'failed', 400]]);
+  });
+
+  it("does not fail over a content refusal: the provider's reason is thrown, B is never asked", async () => {
+    reset();
+    // A model whose content filter stops the reply: 200 with finish_reason content_filter, as OpenAI-compatible providers answer.
+    const refuser = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter' }], usage: { prompt_tokens: 9, completion_tokens: 0 } }));
+    });
+    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+    try {
+      const accountId = await freshAccount();
+      const A = loopbackModel('a', `http://127.0.0.1:${(refuser.address() as AddressInfo).port}/v1`);
+      const B = loopbackModel('b', b.url);
+      const router = createModelRouter({ db: database.db, settings: routerSettings() });
+      const err = await router.complete([A, B], { messages: userMessage('x'), accountId, attempt: 1 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LlmError);
+      expect((err as LlmError).kind).toBe('refused');
+      expect((err as LlmError).retryable).toBe(false);
+      expect((err as LlmError).message).toBe('LLM provider refused the content (finish_reason content_filter)');
+      expect(b.requests).toHaveLength(0);
+      expect((await attemptsOf(database.db, accountId)).map((r) => [r.modelId, r.outcome, r.errorKind])).toEqual([[A.id, 'failed', 'refused']]);
+    } finally {
+      await new Promise((resolve) => refuser.close(resolve));
+    }
   });
 
   it('throws a retryable error naming the route when every model of it is unhealthy', async () => {
