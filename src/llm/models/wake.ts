@@ -11,14 +11,17 @@ export class LocalWake {
   /** Resolves after `ms` or at the next notify; rejects with an 'aborted' LlmError when `signal` aborts. */
   wait(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const done = () => {
+      const cleanup = () => {
         clearTimeout(timer);
         this.waiting.delete(done);
         signal?.removeEventListener('abort', abort);
+      };
+      const done = () => {
+        cleanup();
         resolve();
       };
       const abort = () => {
-        done();
+        cleanup();
         reject(new LlmError('aborted', 'LLM request aborted by caller while it waited for a model', { cause: signal?.reason }));
       };
       const timer = setTimeout(done, Math.max(0, ms));
