@@ -196,6 +196,28 @@ describe('model router failover', () => {
     expect((await attemptsOf(database.db, accountId)).map((r) => [r.modelId, r.outcome])).toEqual([[offline.id, 'ok']]);
   });
 
+  it("uses the caller's clients when given one (the registry's, with sealed keys), without the router's bookkeeping fields", async () => {
+    reset();
+    const accountId = await freshAccount();
+    const A = loopbackModel('a', 'http://127.0.0.1:9/never-called');
+    const seen: object[] = [];
+    const router = createModelRouter({
+      db: database.db,
+      settings: routerSettings(),
+      clientFor: (spec) => ({
+        provider: 'registry',
+        model: spec.model,
+        complete: async (request) => {
+          seen.push(request);
+          return { content: '# Title\n\nBody', model: spec.model, promptTokens: 11, completionTokens: 5 };
+        },
+      }),
+    });
+    const reply = await router.complete([A], { messages: userMessage('x'), accountId, taskId: 3, position: 1, attempt: 2, seed: 's' });
+    expect(reply.costPico).toBe(11n * 1_500_000n + 5n * 6_000_000n);
+    expect(seen).toEqual([{ messages: userMessage('x'), seed: 's' }]);
+  });
+
   it('trims the knowledge of a prompt over a model\'s context window, lowest-ranked first, and sends the rest', async () => {
     reset();
     const accountId = await freshAccount();

@@ -41,7 +41,12 @@ export interface ModelRouter {
 export interface ModelRouterOptions {
   db: Db;
   settings?: RouterSettings;
-  /** A model's key by its spec; default: the environment variable `apiKeyEnv` names. */
+  /**
+   * The client of a model (e.g. the registry's, which unseals stored keys); default: built here once per spec, the
+   * OpenAI-compatible client with the key `apiKeyOf` gives, or the offline generator for a model without a base URL.
+   */
+  clientFor?: (spec: ModelSpec) => LlmClient;
+  /** A model's key by its spec when the router builds its clients; default: the environment variable `apiKeyEnv` names. */
   apiKeyOf?: (spec: ModelSpec) => string | undefined;
   /** How often a request waiting for a slot another worker holds looks again (a slot this process frees wakes it at once). */
   slotPollMs?: number;
@@ -69,7 +74,9 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
   const clients = new Map<string, LlmClient>();
   const wake = new LocalWake();
 
-  function clientFor(spec: ModelSpec): LlmClient {
+  const clientFor = opts.clientFor ?? ownClient;
+
+  function ownClient(spec: ModelSpec): LlmClient {
     const apiKey = spec.baseUrl ? apiKeyOf(spec) : undefined;
     const key = JSON.stringify([spec.id, spec.baseUrl, spec.model, spec.timeoutMs, apiKey ?? null]);
     let client = clients.get(key);
@@ -166,7 +173,7 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
     const started = performance.now();
     let reply: CompletionResult;
     try {
-      reply = await clientFor(spec).complete({ ...req, messages: prompt.messages });
+      reply = await clientFor(spec).complete(providerRequest(req, prompt));
     } catch (err) {
       const durationMs = performance.now() - started;
       const error = err instanceof LlmError ? err : new LlmError('invalid_response', 'the LLM client failed', { cause: err });
@@ -200,4 +207,11 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
 
 function throwIfAborted(signal: AbortSignal | undefined) {
   if (signal?.aborted) throw new LlmError('aborted', 'LLM request aborted by caller while it waited for a model', { cause: signal.reason });
+}
+
+/** What the client is given: the request with the fitted messages, without the router's bookkeeping fields. */
+function providerRequest(req: RoutedRequest, prompt: FittedPrompt): CompletionRequest {
+  const request: CompletionRequest & Partial<RoutedRequest> = { ...req, messages: prompt.messages };
+  for (const key of ['accountId', 'taskId', 'position', 'runId', 'attempt'] as const) delete request[key];
+  return request;
 }
