@@ -96,6 +96,16 @@ export const configSchema = z
     LLM_HEARTBEAT_TIMEOUT_MS: int(500, 600_000).default(20_000),
     /** Maximum LLM calls in flight in one worker process. */
     LLM_CONCURRENCY: int(1, 1000).default(20),
+    /** Retryable failures in a row (5xx, 429 past its retries, timeouts, connection errors) that mark a model unhealthy. */
+    LLM_BREAKER_FAILURES: int(1, 1000).default(5),
+    /** Milliseconds an unhealthy model is skipped before one trial request decides whether it comes back. */
+    LLM_BREAKER_COOLDOWN_MS: int(100, 3_600_000).default(30_000),
+    /** Times one request waits out a model's 429 Retry-After and asks it again before failing over. */
+    LLM_RETRY_AFTER_RETRIES: int(0, 20).default(2),
+    /** Longest Retry-After (milliseconds) waited out on the same model; a longer one fails over at once. */
+    LLM_RETRY_AFTER_MAX_MS: int(0, 600_000).default(10_000),
+    /** Tokens kept free for the reply when a prompt is fitted into a model's context window. */
+    LLM_COMPLETION_RESERVE_TOKENS: int(1, 1_000_000).default(4_096),
     /** Keywords of one distillation run asked of the LLM at once (within LLM_CONCURRENCY and LLM_MAX_RPS). */
     DISTILL_CONCURRENCY: int(1, 100).default(4),
     /** LLM calls started per second across all workers (Temporal task-queue rate limit); unset: no cap. */
@@ -335,6 +345,17 @@ export const modelRegistry = (c: z.infer<typeof configSchema>) => configuredMode
 
 /** A model key held in an environment variable (a registry entry's `apiKeyEnv`), read when the model's client is built. */
 export const keyFromEnvironment = (name: string): string | undefined => process.env[name]?.trim() || undefined;
+/** How the model router fails over and fits prompts (src/llm/models/router.ts). */
+export function routerSettings(c: z.infer<typeof configSchema>) {
+  return {
+    breakerFailures: c.LLM_BREAKER_FAILURES,
+    breakerCooldownMs: c.LLM_BREAKER_COOLDOWN_MS,
+    retryAfterRetries: c.LLM_RETRY_AFTER_RETRIES,
+    retryAfterMaxMs: c.LLM_RETRY_AFTER_MAX_MS,
+    completionReserveTokens: c.LLM_COMPLETION_RESERVE_TOKENS,
+  };
+}
+export type RouterSettings = ReturnType<typeof routerSettings>;
 
 /** The defaults of an empty environment, for handles built without a config (tests, tools). */
 export const DEFAULT_LIMITS: LimitDefaults = limitDefaults(configSchema.parse({}));
@@ -345,3 +366,4 @@ export const DEFAULT_DISTILL_CONCURRENCY: number = configSchema.parse({}).DISTIL
 /** The quality defaults of an empty environment. */
 export const DEFAULT_QUALITY: QualitySettings = qualityDefaults(configSchema.parse({}));
 export const DEFAULT_KNOWLEDGE: KnowledgeSettings = knowledgeSettings(configSchema.parse({}));
+export const DEFAULT_ROUTER: RouterSettings = routerSettings(configSchema.parse({}));

@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { DEFAULT_DISTILL_CONCURRENCY, DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SETTINGS, type KnowledgeSettings, type LimitDefaults, type WebhookSettings } from '../config.js';
+import { DEFAULT_DISTILL_CONCURRENCY, DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_ROUTER, DEFAULT_WEBHOOK_SETTINGS, type KnowledgeSettings, type LimitDefaults, type RouterSettings, type WebhookSettings } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
@@ -58,6 +58,8 @@ export interface ActivityDeps {
   knowledge?: KnowledgeSettings;
   /** The embeddings endpoint (EMBEDDINGS_BASE_URL): articles' passages ranked by text and embedding fused; text alone when not given. */
   embeddings?: EmbeddingsClient;
+  /** How the model router fails over and fits prompts (LLM_BREAKER_*, LLM_RETRY_AFTER_*); DEFAULT_ROUTER when not given. */
+  routerSettings?: RouterSettings;
 }
 
 /** The activities of articleGenerationWorkflow, built over their dependencies so tests hand in real handles with their own settings. */
@@ -74,7 +76,8 @@ export function createActivities({
   embeddings,
   knowledge = DEFAULT_KNOWLEDGE,
   models = singleClientCatalog(llm, llmPolicy.timeoutMs),
-  router = createModelRouter({ db, clientFor: models.clientFor }),
+  routerSettings = DEFAULT_ROUTER,
+  router = createModelRouter({ db, clientFor: models.clientFor, settings: routerSettings }),
 }: ActivityDeps): TaskActivities & DistillationActivities {
   /** Deliveries of what a commit put into the outbox are started on this activity's client and queue. */
   const afterCommit = deliverAfterCommit(db, () => {
@@ -152,7 +155,8 @@ export function createActivities({
           qualityFlags: verdict.flags,
           qualityScores: { ...verdict.scores, attempt },
           simhashBands: verdict.simhashBands,
-          ...(knowledgeChunks.length > 0 ? { knowledgeChunks } : {}),
+          // The passages the prompt carried: the router drops the lowest-ranked ones to fit the model's window.
+          ...(knowledgeChunks.length > reply.droppedKnowledgePassages ? { knowledgeChunks: knowledgeChunks.slice(0, knowledgeChunks.length - reply.droppedKnowledgePassages) } : {}),
         };
         // A refusal is an expected outcome: one info line with the check names only (the reasons quote
         // user text such as banned words; they are kept on the item, where the next draft reads them).

@@ -21,4 +21,6 @@ export const ADVISORY_LOCK = {
   presetSeed: 7007,
   /** An album's image reservation: taken inside the SQL function artgen_reserve_album_image (migration 0025). */
   albumImage: 7010,
+  /** One model's admissions (breaker, concurrency, per-minute windows): taken inside artgen_llm_admit (migration 0030). */
+  llmAdmission: 7011,
 } as const;

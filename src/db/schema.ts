@@ -16,3 +16,4 @@ export * from './schema/webhooks.js';
 export * from './schema/templates.js';
 export * from './schema/llm.js';
 export * from './schema/llm-models.js';
+export * from './schema/llm-flow.js';

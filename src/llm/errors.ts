@@ -1,4 +1,8 @@
-export type LlmErrorKind = 'http' | 'timeout' | 'network' | 'invalid_response' | 'aborted';
+/**
+ * `refused`: the provider declined the content (its content filter); `too_long`: the prompt does not fit the model's
+ * context window, so it was not sent; `unavailable`: every model of the route is unhealthy or cooling down.
+ */
+export type LlmErrorKind = 'http' | 'timeout' | 'network' | 'invalid_response' | 'aborted' | 'refused' | 'too_long' | 'unavailable';
 
 export interface LlmErrorOptions {
   status?: number;
@@ -24,8 +28,11 @@ export class LlmError extends Error {
       case 'timeout':
       case 'network':
       case 'invalid_response':
+      case 'unavailable':
         return true;
       case 'aborted':
+      case 'refused':
+      case 'too_long':
         return false;
       case 'http': {
         const s = this.status ?? 0;

@@ -73,7 +73,7 @@ function describeNetworkError(err: unknown): string {
 
 interface ChatCompletionBody {
   model?: unknown;
-  choices?: Array<{ message?: { content?: unknown } }>;
+  choices?: Array<{ message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }>;
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
 }
 
@@ -85,7 +85,14 @@ function parseCompletion(bodyText: string, configuredModel: string): CompletionR
     // The body may quote the request: say what it is, not what it says.
     throw new LlmError('invalid_response', `LLM provider returned a body that is not JSON (${bodyText.length} characters)`);
   }
-  const raw = Array.isArray(body?.choices) ? body.choices[0]?.message?.content : undefined;
+  const choice = Array.isArray(body?.choices) ? body.choices[0] : undefined;
+  // A content refusal is the provider's answer, not a fault: retrying or failing over would not change it. Its text
+  // is not quoted (it may quote the request).
+  if (choice?.finish_reason === 'content_filter' || (typeof choice?.message?.refusal === 'string' && choice.message.refusal.trim() !== '')) {
+    const why = choice.finish_reason === 'content_filter' ? 'finish_reason content_filter' : 'message.refusal';
+    throw new LlmError('refused', `LLM provider refused the content (${why})`);
+  }
+  const raw = choice?.message?.content;
   const content = typeof raw === 'string' ? raw : Array.isArray(raw) ? joinContentParts(raw) : undefined;
   if (content === undefined || content.trim() === '') {
     throw new LlmError('invalid_response', 'LLM provider response has no choices[0].message.content');

@@ -3,7 +3,7 @@ import type { SecretSealer } from '../domain/webhooks/index.js';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createMaintenanceActivities } from '../activities/maintenance.js';
-import { embeddingsSettings, keyFromEnvironment, knowledgeSettings, limitDefaults, modelRegistry, qualityDefaults, webhookSettings, type Config } from '../config.js';
+import { embeddingsSettings, keyFromEnvironment, knowledgeSettings, limitDefaults, modelRegistry, routerSettings, qualityDefaults, webhookSettings, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createModelCatalog } from '../llm/models/clients.js';
 import { syncConfiguredModels } from '../domain/models/index.js';
@@ -67,6 +67,7 @@ export async function startWorker(
     webhooks: webhookSettings(config),
     distillConcurrency: config.DISTILL_CONCURRENCY,
     knowledge: knowledgeSettings(config),
+    routerSettings: routerSettings(config),
     ...withEmbeddings(config),
   });
   const extraActivities = createMaintenanceActivities({

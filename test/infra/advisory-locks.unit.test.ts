@@ -35,6 +35,6 @@ describe('advisory lock classes', () => {
       .map((f) => readFileSync(join('migrations', f), 'utf8'))
       .join('\n');
     const classes = [...sql.matchAll(/pg_advisory_xact_lock\((\d+)/g)].map((m) => Number(m[1]));
-    expect(classes).toEqual([ADVISORY_LOCK.albumImage]);
+    expect([...new Set(classes)].sort()).toEqual([ADVISORY_LOCK.albumImage, ADVISORY_LOCK.llmAdmission].sort());
   });
 });

@@ -65,7 +65,7 @@ export const articlesFailed = new Counter({
   registers: [registry],
 });
 
-export const LLM_OUTCOMES = ['ok', 'rate_limited', 'client_error', 'server_error', 'timeout', 'network', 'invalid_response', 'aborted'] as const;
+export const LLM_OUTCOMES = ['ok', 'rate_limited', 'client_error', 'server_error', 'timeout', 'network', 'invalid_response', 'aborted', 'refused', 'too_long', 'unavailable'] as const;
 export type LlmOutcome = (typeof LLM_OUTCOMES)[number];
 
 export const llmRequests = new Counter({
