@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/llm/models/clients.js';
 import { offlineModel } from '../../src/llm/models/model-config.js';
-import { startApiServer, waitForTaskEnd } from '../support/api-server.js';
+import { startApiServer, waitFor, waitForTaskEnd } from '../support/api-server.js';
 import { newAccount, openTestDatabase, seedDistillations } from '../support/db.js';
 import { startLlmStub, type LlmStub } from '../support/llm-stub.js';
 import { invariantViolations } from '../support/invariants.js';
@@ -69,10 +69,15 @@ async function runTask(key: string, body: Record<string, unknown>) {
   return waitForTaskEnd(taskId, async () => (await api.call('GET', `${T}/${taskId}`, key)).body);
 }
 
-/** Exact cost of the stub's answered requests at the given prices (micro-units per million tokens), as a decimal string. */
-function expectedCost(requests: LlmStub['requests'], promptMicros: bigint, completionMicros: bigint) {
+function expectedPico(requests: LlmStub['requests'], promptMicros: bigint, completionMicros: bigint) {
   let pico = 0n;
   for (const r of requests) if (r.usage) pico += BigInt(r.usage.promptTokens) * promptMicros + BigInt(r.usage.completionTokens) * completionMicros;
+  return pico;
+}
+
+/** Exact cost of the stub's answered requests at the given prices (micro-units per million tokens), as a decimal string. */
+function expectedCost(requests: LlmStub['requests'], promptMicros: bigint, completionMicros: bigint) {
+  const pico = expectedPico(requests, promptMicros, completionMicros);
   const whole = pico / 1_000_000_000_000n;
   const frac = (pico % 1_000_000_000_000n).toString().padStart(12, '0').replace(/0+$/, '');
   return `${whole}${frac ? `.${frac}` : ''}`;
@@ -175,6 +180,25 @@ describe('every request counted', () => {
     } finally {
       stubB.setBehavior(() => ({}));
     }
+  });
+});
+
+describe('distillation runs', () => {
+  it("ask the account's default model, each request an attempt of the run with its cost", async () => {
+    const { accountId, apiKey } = await newAccount(database);
+    await api.call('PUT', `/api/admin/accounts/${accountId}/models`, operatorKey, { defaultModelId: B, allowedModelIds: null });
+    stubA.resetCounters();
+    stubB.resetCounters();
+    const run = await api.call('POST', '/api/distillation-runs', apiKey, { keywords: [`${suffix}-distil`], questionsPerKeyword: 3 });
+    expect(run.status, run.text).toBe(202);
+    const done = await waitFor('the run to end', async () => {
+      const { body } = await api.call('GET', `/api/distillation-runs/${run.body.id}`, apiKey);
+      return ['completed', 'failed', 'canceled'].includes(body.status) ? body : undefined;
+    });
+    expect(done.status).toBe('completed');
+    expect([stubA.requests.length, stubB.requests.length]).toEqual([0, 1]);
+    const rows = await database.db.execute(sql`SELECT model_id, outcome, run_id, task_id, cost_pico::text AS cost, currency FROM llm_attempts WHERE account_id = ${accountId}`);
+    expect(rows).toEqual([{ model_id: B, outcome: 'ok', run_id: run.body.id, task_id: null, cost: expectedPico(stubB.requests, 123_457n, 2_000_001n).toString(), currency: 'CNY' }]);
   });
 });
 

@@ -15,7 +15,6 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const suffix = randomUUID().slice(0, 6);
 const url = (path: string) => `${stack.api.url}${path}`;
-const path = (p: Page) => new URL(p.url()).pathname;
 
 async function signedIn(key: string, lang = 'en') {
   const context = await browser.createBrowserContext();

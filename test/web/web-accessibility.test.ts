@@ -160,6 +160,7 @@ const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'article-read-only', who: 'reader', open: () => `/articles/${ids.article}` },
   { name: 'admin-accounts', who: 'operator', open: '/admin/accounts' },
   { name: 'admin-limits', who: 'operator', open: () => `/admin/accounts/${writer.accountId}/limits` },
+  { name: 'models', who: 'operator', open: '/models' },
   {
     name: 'admin-account-created', who: 'operator', lands: /^\/admin\/accounts\/created$/,
     open: async (p) => {

@@ -152,8 +152,9 @@ describe('task pages of the web console in a real Chromium', () => {
     expect(items[0]!.cells[2]).toMatch(/^failed — .*HTTP 400 \(stub\)/);
     for (const item of items.slice(1)) {
       expect(item.cells[2]).toBe('saved');
-      expect(Number(item.cells[5])).toBeGreaterThan(0);
-      expect(item.cells[6]).toMatch(/^\d+(\.\d)? (ms|s)$/);
+      expect(item.cells[5]).toBe('default'); // the registry id of the model that wrote it
+      expect(Number(item.cells[6])).toBeGreaterThan(0);
+      expect(item.cells[7]).toMatch(/^\d+(\.\d)? (ms|s)$/);
     }
     const [task] = await stack.database.db.select().from(generationTasks).where(eq(generationTasks.id, partialTaskId));
     const sum = task!.promptTokens + task!.completionTokens;

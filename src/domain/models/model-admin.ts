@@ -54,7 +54,9 @@ export async function updateModel(db: Db, id: string, change: ModelChange, o: { 
       },
       o.defaultTimeoutMs,
     );
-    const { apiKeyEnv: _env, ...fields } = rowFromSpec(merged);
+    // The key columns change only as keyColumns says: the merged spec carries no key.
+    const fields: Partial<ReturnType<typeof rowFromSpec>> = rowFromSpec(merged);
+    delete fields.apiKeyEnv;
     const [row] = await tx
       .update(llmModels)
       .set({ ...fields, ...keyColumns(change, o.sealer), updatedAt: sql`now()` })

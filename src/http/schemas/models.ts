@@ -11,7 +11,8 @@ const ONE_KEY = { message: 'give apiKey or apiKeyEnv, not both', path: ['apiKey'
 /** POST /api/models: a model of the registry, as LLM_MODELS takes it, with the key in clear (sealed at once) or by variable name. */
 export const newModelInput = z.strictObject({ ...modelFields, apiKey: apiKey.optional() }).refine(oneKey, ONE_KEY);
 
-const { id: _id, ...changeable } = modelFields;
+/** Every field but the id, which names the model in the path. */
+const changeable = Object.fromEntries(Object.entries(modelFields).filter(([k]) => k !== 'id')) as Omit<typeof modelFields, 'id'>;
 /** PATCH /api/models/:modelId: the fields given change; `apiKey` or `apiKeyEnv` null removes the key. */
 export const modelPatch = z
   .strictObject(changeable)
