@@ -5,7 +5,7 @@ import { notFound } from '../errors.js';
 import { appendTaskEvent } from '../tasks/task-events.js';
 import { enqueueWebhookEvent } from '../webhooks/index.js';
 import { budgetStatus, reachedReason } from './budget-check.js';
-import type { BudgetDefaults } from './budgets.js';
+import { effectiveBudget, type BudgetDefaults } from './budgets.js';
 
 /** The budget gate's answer: go on, or wait until `resumeAt` (epoch ms, the roll-over) or a budget signal. */
 export type BudgetGate = { allowed: true } | { allowed: false; resumeAt: number; reason: string };
@@ -17,6 +17,13 @@ export type BudgetGate = { allowed: true } | { allowed: false; resumeAt: number;
  * and a finished task is let through (its workflow is ending anyway).
  */
 export async function budgetGate(db: Db, taskId: number, defaults: BudgetDefaults): Promise<{ gate: BudgetGate; webhookDeliveries: number }> {
+  // The common case, no budget and not paused, reads two rows and locks nothing: this runs before every article.
+  const [seen] = await db.select({ accountId: generationTasks.accountId, status: generationTasks.status }).from(generationTasks).where(eq(generationTasks.id, taskId));
+  if (!seen) throw notFound('task', taskId);
+  if (seen.status !== 'paused') {
+    const budget = await effectiveBudget(db, seen.accountId, defaults);
+    if (budget.dailyLimitPico === null && budget.monthlyLimitPico === null) return { gate: { allowed: true }, webhookDeliveries: 0 };
+  }
   return db.transaction(async (tx) => {
     const [task] = await tx.select().from(generationTasks).where(eq(generationTasks.id, taskId)).for('update');
     if (!task) throw notFound('task', taskId);

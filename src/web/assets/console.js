@@ -5,7 +5,7 @@
 (function () {
   'use strict';
   var FINAL = ['task.completed', 'task.failed', 'task.canceled', 'task.timeout'];
-  var TASK_EVENTS = ['task.started', 'task.retried', 'task.progress', 'article.saved', 'article.failed', 'article.skipped'].concat(FINAL);
+  var TASK_EVENTS = ['task.started', 'task.retried', 'task.progress', 'task.paused', 'task.resumed', 'article.saved', 'article.failed', 'article.skipped'].concat(FINAL);
 
   function refreshMain(onDone) {
     fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
