@@ -44,6 +44,7 @@ export async function startWorker(
     apiKey: config.LLM_API_KEY,
     model: config.LLM_MODEL,
     timeoutMs: config.LLM_TIMEOUT_MS,
+    streaming: config.LLM_STREAMING,
   });
   const connection = await step('connecting the worker to Temporal', () => NativeConnection.connect({ address: temporalAddress }));
   const temporal = await step('connecting the client to Temporal', () => connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE, codec));
