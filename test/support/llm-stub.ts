@@ -188,6 +188,9 @@ export async function startLlmStub(
     send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
     for (const [i, text] of pieces.entries()) {
       if (reply.failAfterChunks !== undefined && i >= reply.failAfterChunks) {
+        // Once what was written has left: the client gets the first pieces, then the connection drops.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        await sleep(20, gone);
         res.destroy();
         return;
       }
