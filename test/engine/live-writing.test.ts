@@ -184,4 +184,26 @@ describe('article.delta', () => {
     expect(after[0]!.body.data.offset).toBe(0);
     expect(after.map((d) => d.body.data.text as string).join('')).toBe(content('cut short'));
   });
+
+  it('ends a draft the quality gate refused with article.attempt_failed (refused), then streams the rewrite', async () => {
+    const asked = new Set<string>();
+    const g = gate();
+    stub.setBehavior(async (req: StubRequest) => {
+      await g.opened;
+      const kw = keywordOf(req) ?? 'x';
+      const first = !asked.has(kw);
+      asked.add(kw);
+      // The first draft is far below the quality gate's 100 characters.
+      return first ? { chunks: ['# Too short\n\n', 'Only ', 'this.'], chunkDelayMs: 30 } : { chunks: splitContent(content(kw), 10), chunkDelayMs: 30 };
+    });
+    const task = await startTask(['refused first']);
+    const stream = await open(api.url, task.apiKey, task.taskId);
+    g.release();
+    const received = (await stream.read()).filter((r) => r.event.startsWith('article.'));
+    const failed = received.findIndex((r) => r.event === 'article.attempt_failed');
+    expect(received[failed]!.body.data).toMatchObject({ position: 0, reason: 'refused' });
+    expect(received.slice(0, failed).map((r) => r.body.data.text).join('')).toBe('# Too short\n\nOnly this.');
+    expect(received.at(-1)!.event).toBe('article.saved');
+    expect(received.slice(failed + 1, -1).map((r) => r.body.data.text).join('')).toBe(content('refused first'));
+  });
 });

@@ -44,8 +44,10 @@ export function createDeltaPublisher(db: Db, target: LiveTarget, opts: DeltaPubl
       ),
     );
   };
+  let due = false;
   const sendNow = () => {
     timer = undefined;
+    due = false;
     if (buffer === '') return;
     const text = buffer;
     buffer = '';
@@ -58,10 +60,13 @@ export function createDeltaPublisher(db: Db, target: LiveTarget, opts: DeltaPubl
     onDelta(text) {
       if (closed || text === '') return;
       buffer += text;
-      if (timer) return;
+      if (timer || due) return;
       const wait = lastSentAt + intervalMs - performance.now();
-      if (wait <= 0) sendNow();
-      else timer = setTimeout(sendNow, wait);
+      // Due now: sent after this turn, so pieces handed over at once (the offline generator's) go in one.
+      if (wait <= 0) {
+        due = true;
+        queueMicrotask(sendNow);
+      } else timer = setTimeout(sendNow, wait);
     },
     async flush() {
       clearTimeout(timer);
