@@ -80,7 +80,7 @@ async function main() {
   const { apiKey } = await createAccount(database.db, 'bench-deltas');
   const port = await findFreePort();
   const env = {
-    DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'warn',
+    DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info',
     LLM_BASE_URL: stub.url, LLM_STREAMING: 'true', LLM_CONCURRENCY: '50', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec(),
     RATE_LIMIT_WRITES_PER_ACCOUNT: '1000000', RATE_LIMIT_WRITES_PER_KEY: '1000000',
   };
