@@ -4,11 +4,13 @@ import { attemptFailedPayload, deltaPayloads, LIVE_CHANNEL, type LiveTarget } fr
 
 /** At most one article.delta per article in this many milliseconds. */
 export const DELTA_INTERVAL_MS = 200;
+/** The longest flush() and failed() wait for sends: a slow database must not hold up the article itself. */
+export const SEND_WAIT_MS = 2_000;
 
 export interface DeltaPublisher {
   /** The LLM request's onDelta: buffers the text, sends at most one delta per interval (the first at once). */
   onDelta(text: string): void;
-  /** Sends what is buffered and resolves once every delta so far went out: called before the article is saved. */
+  /** Sends what is buffered and resolves once every delta so far went out (or SEND_WAIT_MS passed): called before the article is saved. */
   flush(): Promise<void>;
   /** Drops what is buffered and, when deltas went out, tells the streams to drop this attempt's text (once). */
   failed(reason: 'failed' | 'refused'): Promise<void>;
@@ -16,6 +18,7 @@ export interface DeltaPublisher {
 
 export interface DeltaPublisherOptions {
   intervalMs?: number;
+  sendWaitMs?: number;
 }
 
 /**
@@ -36,6 +39,12 @@ export function createDeltaPublisher(db: Db, target: LiveTarget, opts: DeltaPubl
   let failed = false;
   let sending: Promise<void> = Promise.resolve();
 
+  /** The sends so far, waited for at most sendWaitMs (the rest still go out, in order). */
+  const sent = async () => {
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([sending, new Promise<void>((resolve) => (wait = setTimeout(resolve, opts.sendWaitMs ?? SEND_WAIT_MS)))]);
+    clearTimeout(wait);
+  };
   const notify = (payloads: string[]) => {
     sending = sending.then(() =>
       db.execute(sql`SELECT ${sql.join(payloads.map((p) => sql`pg_notify(${LIVE_CHANNEL}, ${p})`), sql`, `)}`).then(
@@ -72,17 +81,17 @@ export function createDeltaPublisher(db: Db, target: LiveTarget, opts: DeltaPubl
       clearTimeout(timer);
       sendNow();
       closed = true;
-      await sending;
+      await sent();
     },
     async failed(reason) {
-      if (failed) return sending;
+      if (failed) return sent();
       failed = true;
       clearTimeout(timer);
       timer = undefined;
       buffer = '';
       closed = true;
       if (offset > 0) notify([attemptFailedPayload(target, reason)]);
-      await sending;
+      await sent();
     },
   };
 }
