@@ -74,6 +74,11 @@ export const configSchema = z
      * file holding one. Set: these models (the first is the default) plus `offline`; unset: LLM_BASE_URL as model `default`.
      */
     LLM_MODELS: optionalString,
+    /** Ask LLM_BASE_URL for streamed answers (`stream: true`): the task's event stream shows each article as it is written (article.delta). */
+    LLM_STREAMING: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     /** OpenAI-compatible base URL (…/v1) of an embeddings endpoint. Set: knowledge chunks are also ranked by embedding and fused with the text ranking (RRF). Unset: text ranking alone. */
     EMBEDDINGS_BASE_URL: optionalString.pipe(z.url({ message: 'must be an http(s) URL such as https://api.openai.com/v1' }).optional()),
     EMBEDDINGS_API_KEY: optionalString,

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
 import { accountLimits } from '../domain/limits/account-limits.js';
 import { loadArticleIngredients, withArticleKnowledge } from '../domain/ingredients/index.js';
+import { createDeltaPublisher } from '../domain/live/index.js';
 import type { EmbeddingsClient } from '../domain/knowledge/index.js';
 import { saveGeneratedArticle, type ArticleDraft } from '../domain/tasks/article-saving.js';
 import { AdmissionDeferred, admitTask } from '../domain/limits/quotas.js';
@@ -122,6 +123,8 @@ export function createActivities({
       const beat = setInterval(() => ctx.heartbeat(), Math.max(100, Math.min(1_000, Math.floor(llmPolicy.heartbeatTimeoutMs / 3))));
       const startedAt = Date.now();
       const { accountId, attempt } = loaded;
+      // The text as it is written goes to the task's event streams; the last of it before the save.
+      const live = createDeltaPublisher(db, { accountId, taskId, position, attempt: Math.max(1, attempt) });
       try {
         const { ingredients, knowledgeChunks } = await withArticleKnowledge(db, loaded, knowledge.promptTokenBudget, embeddings);
         // A draft refused by the quality gate before: its reasons go to the LLM.
@@ -129,7 +132,8 @@ export function createActivities({
         const messages = articleMessages(loaded.template, { ...ingredients, feedback });
         const seed = `task ${taskId} position ${position} draft ${rewrite ?? ctx.info.attempt - 1}`;
         const route = await loadRoute(db, await resolveArticleRoute(db, taskId, models.defaultModelId), models.builtIn);
-        const reply = await router.complete(route, { messages, signal: ctx.cancellationSignal, seed, accountId, taskId, position, attempt: Math.max(1, attempt) });
+        const reply = await router.complete(route, { messages, signal: ctx.cancellationSignal, seed, accountId, taskId, position, attempt: Math.max(1, attempt), onDelta: live.onDelta });
+        await live.flush();
         const { title, content } = parseArticle(reply.content);
         const settings = effectiveQuality(quality, loaded.qualityOverrides);
         const verdict = await runQualityGate(db, {
@@ -162,6 +166,7 @@ export function createActivities({
         // user text such as banned words; they are kept on the item, where the next draft reads them).
         const refuse = async () => {
           await markAttemptRefused(db, reply.attemptId);
+          await live.failed('refused');
           await recordQualityFailure(db, taskId, position, verdict.flags, draft);
           log.info({ taskId, position, attempt, checks }, 'draft failed the quality gate');
         };
@@ -181,6 +186,7 @@ export function createActivities({
         }
         return { kind: 'draft', draft };
       } catch (err) {
+        await live.failed('failed');
         if (ctx.cancellationSignal.aborted) throw new CancelledFailure(`article ${position} of task ${taskId} canceled`);
         if (err instanceof UnknownModelError) throw ApplicationFailure.nonRetryable(err.message, FAILURE_TYPES.requestRejected);
         if (err instanceof LlmError) {

@@ -29,6 +29,8 @@ export interface WatchState extends TaskCounters {
   lastEventType: string | null;
   events: number;
   reconnects: number;
+  /** Articles being written (article.delta), by position: the attempt shown and its length so far. */
+  writing?: Map<number, { attempt: number; length: number }>;
 }
 
 export interface WatchOptions {
@@ -72,15 +74,18 @@ export function applyEvent(state: WatchState, message: SseMessage): string | nul
   } catch {
     return null;
   }
-  const id = Number(message.id);
-  if (Number.isSafeInteger(id) && id > 0) state.lastEventId = id;
   const type = message.event;
   const d = payload.data ?? {};
+  // Live events have no id and no counters: they never move the resume point.
+  if (type === 'article.delta' || type === 'article.attempt_failed') return applyLiveEvent(state, type, d);
+  const id = Number(message.id);
+  if (Number.isSafeInteger(id) && id > 0) state.lastEventId = id;
   state.events++;
   state.lastEventType = type;
   Object.assign(state, countersOf(d, state));
   const at = clock(payload.createdAt);
   const position = typeof d.position === 'number' ? `#${d.position + 1}` : '';
+  if (typeof d.position === 'number') state.writing?.delete(d.position);
   switch (type) {
     case 'task.started':
       state.status = 'running';
@@ -98,12 +103,41 @@ export function applyEvent(state: WatchState, message: SseMessage): string | nul
       return `${at} progress ${state.progress}%: ${counts(state)}`;
     default:
       if (isFinalEventType(type)) {
+        state.writing?.clear();
         state.status = type.slice('task.'.length);
         state.errorMessage = typeof d.errorMessage === 'string' ? d.errorMessage : null;
         return `${at} task ${state.taskId} ${state.status}: ${counts(state)}`;
       }
       return `${at} ${type}`;
   }
+}
+
+/** An article's growing length (article.delta) or the end of an attempt that wrote some (article.attempt_failed). */
+function applyLiveEvent(state: WatchState, type: 'article.delta' | 'article.attempt_failed', d: Record<string, unknown>): string | null {
+  const { position, attempt } = d;
+  if (typeof position !== 'number' || typeof attempt !== 'number') return null;
+  const writing = (state.writing ??= new Map());
+  const shown = writing.get(position);
+  // A newer attempt replaces an older one; a late event of an older attempt is ignored.
+  if (shown && attempt < shown.attempt) return null;
+  if (type === 'article.attempt_failed') {
+    writing.delete(position);
+    return `article #${position + 1} attempt ${attempt} ${d.reason === 'refused' ? 'refused by the quality check' : 'failed'}: its text is dropped`;
+  }
+  const length = (typeof d.offset === 'number' ? d.offset : 0) + (typeof d.text === 'string' ? d.text.length : 0);
+  writing.set(position, { attempt, length });
+  return writingLine(position, attempt, length);
+}
+
+function writingLine(position: number, attempt: number, length: number): string {
+  return `article #${position + 1} writing${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${length.toLocaleString('en-US')} characters`;
+}
+
+/** One line per article being written, in position order, under the status line of the terminal display. */
+export function writingLines(s: WatchState, columns: number): string[] {
+  return [...(s.writing ?? new Map<number, { attempt: number; length: number }>())]
+    .sort(([a], [b]) => a - b)
+    .map(([position, w]) => truncate(`  ${writingLine(position, w.attempt, w.length)}`, columns));
 }
 
 /** The single updating line of the terminal display. */
@@ -116,6 +150,8 @@ export function statusLine(s: WatchState, columns: number): string {
 
 class Display {
   private drawn = false;
+  /** Lines of the terminal display drawn last (the status line and the articles being written). */
+  private lines = 0;
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly tty: boolean,
@@ -127,19 +163,28 @@ class Display {
 
   event(state: WatchState, line: string | null) {
     if (this.tty) {
-      this.out.write(`\r\x1b[2K${terminalText(statusLine(state, this.columns))}`);
-      this.drawn = true;
+      this.redraw(state);
     } else if (line) {
       this.out.write(`${terminalText(line)}\n`);
     }
   }
 
-  /** A message of its own line (reconnects), keeping the progress line below it on a terminal. */
+  /** The status line and a line per article being written, drawn over what was drawn before. */
+  private redraw(state: WatchState) {
+    const lines = [statusLine(state, this.columns), ...writingLines(state, this.columns)];
+    const up = this.lines > 1 ? `\x1b[${this.lines - 1}A` : '';
+    this.out.write(`${up}\r\x1b[J${lines.map(terminalText).join('\n')}`);
+    this.lines = lines.length;
+    this.drawn = true;
+  }
+
+  /** A message of its own line (reconnects), keeping the progress lines below it on a terminal. */
   note(state: WatchState, text: string) {
     if (this.tty) {
-      this.out.write(`\r\x1b[2K${terminalText(text)}\n`);
-      this.out.write(terminalText(statusLine(state, this.columns)));
-      this.drawn = true;
+      const up = this.lines > 1 ? `\x1b[${this.lines - 1}A` : '';
+      this.out.write(`${up}\r\x1b[J${terminalText(text)}\n`);
+      this.lines = 0;
+      this.redraw(state);
     } else {
       this.out.write(`${terminalText(text)}\n`);
     }
@@ -148,6 +193,7 @@ class Display {
   end() {
     if (this.tty && this.drawn) this.out.write('\n');
     this.drawn = false;
+    this.lines = 0;
   }
 }
 

@@ -1,13 +1,19 @@
 import type postgres from 'postgres';
 import type { Db } from '../db/client.js';
+import { createLiveDecoder, LIVE_CHANNEL, type LiveMessage } from '../domain/live/index.js';
 import { TASK_EVENTS_CHANNEL } from '../domain/tasks/task-events.js';
 
 /** Called when the task may have new events: the subscriber reads them from the database. */
 export type Wake = () => void;
+/** Called with each live event of the task (article.delta, article.attempt_failed): not stored, sent as it comes. */
+export type OnLive = (message: LiveMessage) => void;
 
 export interface EventHub {
-  /** Registers `wake` for the task and resolves, with the unsubscribe function, once LISTEN is active. */
-  subscribe(taskId: number, wake: Wake): Promise<() => void>;
+  /**
+   * Registers `wake` (and `live`, for the task's live events) for the task and resolves, with the
+   * unsubscribe function, once LISTEN is active.
+   */
+  subscribe(taskId: number, wake: Wake, live?: OnLive): Promise<() => void>;
   subscriberCount(): number;
 }
 
@@ -29,10 +35,14 @@ export interface EventHubOptions {
  * table, so a lost or coalesced notification loses nothing as long as another one follows. Besides,
  * ONE poll per interval for the whole process reads the newest event id of every subscribed task and
  * wakes only the subscribers of tasks with an event the hub has not heard of: however many streams are
- * open, PostgreSQL sees one query per interval.
+ * open, PostgreSQL sees one query per interval. Live events come on a second channel (LIVE_CHANNEL, on the
+ * same LISTEN connection, so a delta arrives before the article.saved that follows it) and go to the
+ * task's subscribers as they are: a lost one is not looked for again.
  */
 export function createEventHub(sql: postgres.Sql, opts: EventHubOptions = {}): EventHub {
   const byTask = new Map<number, Set<Wake>>();
+  const liveByTask = new Map<number, Set<OnLive>>();
+  const decodeLive = createLiveDecoder();
   /** Per subscribed task, the newest event id announced or polled. */
   const newest = new Map<number, number>();
   let listening: Promise<unknown> | null = null;
@@ -57,6 +67,10 @@ export function createEventHub(sql: postgres.Sql, opts: EventHubOptions = {}): E
     if (typeof message.id === 'number') heard(message.taskId, message.id);
     wakeTask(message.taskId);
   };
+  const onLive = (payload: string) => {
+    const message = decodeLive(payload);
+    if (message) liveByTask.get(message.taskId)?.forEach((live) => live(message));
+  };
   const poll = async () => {
     if (polling || byTask.size === 0) return;
     polling = true;
@@ -79,19 +93,28 @@ export function createEventHub(sql: postgres.Sql, opts: EventHubOptions = {}): E
   const listen = () =>
     opts.listen === false
       ? Promise.resolve()
-      : (listening ??= sql.listen(TASK_EVENTS_CHANNEL, onNotify, wakeAll).catch((err: unknown) => {
+      : (listening ??= Promise.all([sql.listen(TASK_EVENTS_CHANNEL, onNotify, wakeAll), sql.listen(LIVE_CHANNEL, onLive)]).catch((err: unknown) => {
           listening = null;
           throw err;
         }));
 
   return {
-    async subscribe(taskId, wake) {
+    async subscribe(taskId, wake, live) {
       let subscribers = byTask.get(taskId);
       if (!subscribers) byTask.set(taskId, (subscribers = new Set()));
       subscribers.add(wake);
+      let liveSubscribers = liveByTask.get(taskId);
+      if (live) {
+        if (!liveSubscribers) liveByTask.set(taskId, (liveSubscribers = new Set()));
+        liveSubscribers.add(live);
+      }
       poller ??= setInterval(() => void poll(), opts.pollMs ?? POLL_INTERVAL_MS).unref();
       const unsubscribe = () => {
         subscribers.delete(wake);
+        if (live && liveSubscribers) {
+          liveSubscribers.delete(live);
+          if (liveSubscribers.size === 0 && liveByTask.get(taskId) === liveSubscribers) liveByTask.delete(taskId);
+        }
         if (subscribers.size === 0 && byTask.get(taskId) === subscribers) {
           byTask.delete(taskId);
           newest.delete(taskId);

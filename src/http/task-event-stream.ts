@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../db/client.js';
+import type { LiveMessage } from '../domain/live/index.js';
 import { latestTaskEvent, listTaskEventsAfter } from '../domain/tasks/task-event-queries.js';
 import { isFinalEventType } from '../shared/events/index.js';
 import type { Logger } from '../logger.js';
@@ -24,13 +25,21 @@ export interface TaskEventStreamOptions {
  * Sends a task's events to one SSE client. `wake` may be called at any time, also before `run`; every
  * wake-up reads the rows after the last id sent, one drain at a time, so events go out in id order,
  * without gaps or duplicates. This relies on the domain appending a task's events while holding the
- * task row's lock, so a task's event ids become visible in increasing order.
+ * task row's lock, so a task's event ids become visible in increasing order. `live` sends a live event
+ * (article.delta, article.attempt_failed) as it comes, without an SSE id (a reconnect resumes after the
+ * last stored event), in one queue with the stored events so what arrived first is written first.
  */
 export function createTaskEventStream(o: TaskEventStreamOptions) {
   let lastId = o.afterId;
   let pending = true;
   let draining = false;
   let stream: SSEStreamingApi | null = null;
+  let writing: Promise<unknown> = Promise.resolve();
+  const send = (out: SSEStreamingApi, message: { id?: string; event: string; data: string }) => {
+    const written = writing.then(() => out.writeSSE(message));
+    writing = written.catch(() => undefined);
+    return written;
+  };
   let ended = false;
   let resolveEnded!: () => void;
   const endedPromise = new Promise<void>((resolve) => (resolveEnded = resolve));
@@ -51,7 +60,7 @@ export function createTaskEventStream(o: TaskEventStreamOptions) {
           for (const e of rows) {
             if (ended) return;
             const message = { id: e.id, taskId: e.taskId, type: e.type, data: e.data, createdAt: e.createdAt };
-            await out.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(message) });
+            await send(out, { id: String(e.id), event: e.type, data: JSON.stringify(message) });
             lastId = e.id;
           }
           if (rows.length === BATCH) continue;
@@ -72,8 +81,14 @@ export function createTaskEventStream(o: TaskEventStreamOptions) {
     pending = true;
     if (stream) void drain(stream);
   };
+  /** Deltas carry tenant text: only the streams of the task's own account get them (the hub routes by task). */
+  const live = (m: LiveMessage) => {
+    if (!stream || ended || m.accountId !== o.accountId || m.taskId !== o.taskId) return;
+    void send(stream, { event: m.type, data: JSON.stringify({ taskId: m.taskId, type: m.type, data: m.data, createdAt: m.createdAt }) }).catch(() => undefined);
+  };
   return {
     wake,
+    live,
     /** Streams until a final event was sent or the client went away. */
     async run(out: SSEStreamingApi) {
       stream = out;
@@ -100,7 +115,7 @@ export async function respondWithTaskEvents(c: Context, o: TaskEventStreamOption
   const events = createTaskEventStream(o);
   let unsubscribe: (() => void) | undefined;
   try {
-    unsubscribe = await (o.hub ?? eventHubFor(o.db)).subscribe(o.taskId, events.wake);
+    unsubscribe = await (o.hub ?? eventHubFor(o.db)).subscribe(o.taskId, events.wake, events.live);
     const latest = o.afterId > 0 ? await latestTaskEvent(o.db, o.accountId, o.taskId) : undefined;
     if (latest && latest.id <= o.afterId && isFinalEventType(latest.type)) {
       unsubscribe();

@@ -18,6 +18,8 @@ export interface LlmConfig {
   apiKey?: string;
   model: string;
   timeoutMs: number;
+  /** Streamed answers (LLM_STREAMING): each piece reaches the request's onDelta as it arrives. */
+  streaming?: boolean;
 }
 
 /** OpenAI-compatible client when a base URL is configured, otherwise the offline generator; both counted in the metrics. */
@@ -29,6 +31,7 @@ export function createLlmClient(cfg: LlmConfig): LlmClient {
       baseUrl,
       model: cfg.model,
       timeoutMs: cfg.timeoutMs,
+      streaming: cfg.streaming === true,
       ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
     }),
   );

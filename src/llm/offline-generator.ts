@@ -92,6 +92,15 @@ export function renderOfflineArticle(ing: PromptIngredients, seed = ''): string 
   return `${parts.join('\n\n')}\n`;
 }
 
+/** The text in about `n` pieces cut at paragraph ends, as a streaming model's answer arrives (all at once here: no added delay). */
+function inPieces(text: string, n: number): string[] {
+  const paragraphs = text.split(/(?<=\n\n)/);
+  const per = Math.max(1, Math.ceil(paragraphs.length / n));
+  const out: string[] = [];
+  for (let i = 0; i < paragraphs.length; i += per) out.push(paragraphs.slice(i, i + per).join(''));
+  return out;
+}
+
 export function createOfflineGenerator(): LlmClient {
   return {
     provider: 'offline',
@@ -106,6 +115,7 @@ export function createOfflineGenerator(): LlmClient {
       };
       // A distillation prompt is answered as a model is asked to: a JSON array of questions.
       const content = distill ? JSON.stringify(renderOfflineQuestions(distill, req.seed)) : renderOfflineArticle(ing, req.seed);
+      if (req.onDelta) for (const piece of inPieces(content, 4)) req.onDelta(piece);
       const promptChars = req.messages.reduce((n, m) => n + m.content.length, 0);
       return {
         content,

@@ -1,4 +1,5 @@
 import { LlmError, parseRetryAfter, providerErrorId } from './errors.js';
+import { readCompletionStream, tokenCount } from './openai-stream.js';
 import type { CompletionRequest, CompletionResult, LlmClient } from './types.js';
 
 export interface OpenAiClientOptions {
@@ -7,12 +8,18 @@ export interface OpenAiClientOptions {
   model: string;
   timeoutMs: number;
   fetchImpl?: typeof fetch;
+  /**
+   * Ask for a streamed answer (`stream: true`, usage in the last chunk) and hand each piece to the
+   * request's `onDelta` as it arrives; the timeout still covers the whole answer.
+   */
+  streaming?: boolean;
 }
 
 export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
   const endpoint = `${opts.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const doFetch = opts.fetchImpl ?? fetch;
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const streaming = opts.streaming === true;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: streaming ? 'text/event-stream' : 'application/json' };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
 
   async function complete(req: CompletionRequest): Promise<CompletionResult> {
@@ -28,13 +35,22 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
       const res = await doFetch(endpoint, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ model: opts.model, messages: req.messages, stream: false }),
+        body: JSON.stringify(
+          streaming
+            ? { model: opts.model, messages: req.messages, stream: true, stream_options: { include_usage: true } }
+            : { model: opts.model, messages: req.messages, stream: false },
+        ),
         signal,
       });
       status = res.status;
       retryAfter = res.headers.get('retry-after');
+      // A provider that ignores `stream: true` answers JSON: read as such below.
+      if (streaming && status >= 200 && status < 300 && res.body && (res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        return await readCompletionStream(res.body, opts.model, req.onDelta);
+      }
       bodyText = await res.text();
     } catch (err) {
+      if (err instanceof LlmError) throw err;
       if (callerSignal?.aborted) throw abortedError(callerSignal.reason);
       if (timeoutSignal.aborted) {
         throw new LlmError('timeout', `LLM request timed out after ${opts.timeoutMs} ms`, { cause: err });
@@ -47,7 +63,9 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
     if (status < 200 || status >= 300) {
       throw LlmError.http(status, providerErrorId(bodyText), parseRetryAfter(retryAfter));
     }
-    return parseCompletion(bodyText, opts.model);
+    const reply = parseCompletion(bodyText, opts.model);
+    if (streaming) req.onDelta?.(reply.content);
+    return reply;
   }
 
   return { provider: 'openai-compatible', model: opts.model, complete };
@@ -110,8 +128,4 @@ function joinContentParts(parts: unknown[]): string {
   return parts
     .map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
     .join('');
-}
-
-function tokenCount(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0;
 }

@@ -27,6 +27,12 @@ export interface CompletionRequest {
    * varies with sampling, deterministically. Providers are not sent it.
    */
   seed?: string;
+  /**
+   * Called with each new piece of the answer as it arrives, in order (a streaming model; the offline
+   * generator in a few pieces at once). The pieces concatenated are the answer's content. Synchronous and
+   * cheap: it must not throw or wait, the request does not wait for it.
+   */
+  onDelta?: (text: string) => void;
 }
 
 export interface CompletionResult {

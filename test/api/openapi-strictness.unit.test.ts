@@ -48,7 +48,9 @@ describe('the OpenAPI document is as strict as the service', () => {
     const events = paths()['/api/article-generation/tasks/{id}/events']!.get;
     expect(Object.keys(events.responses['200'].content)).toEqual(['text/event-stream']);
     // Each event of the stream (what a client's EventSource or a fuzzer's SSE parser reads), not a string.
-    expect(events.responses['200'].content['text/event-stream'].schema).toMatchObject({ type: 'object', required: ['id', 'event', 'data'] });
+    // Live events (article.delta, article.attempt_failed) are never stored, so they carry no id to resume after.
+    expect(events.responses['200'].content['text/event-stream'].schema).toMatchObject({ type: 'object', required: ['event', 'data'] });
+    expect(events.responses['200'].content['text/event-stream'].schema.properties.event.enum).toEqual(expect.arrayContaining(['article.saved', 'article.delta', 'article.attempt_failed']));
     expect(events.parameters.find((p: any) => p.name === 'lastEventId').schema).toMatchObject({ type: 'integer', minimum: 0, maximum: 999_999_999_999_999 });
   });
 

@@ -7,7 +7,7 @@ import { checkDistillation, parseDistillationFile } from '../../src/domain/disti
 import { cellText, displayWidth, formatDuration, renderCsv, renderKeyValue, renderOutput, renderTable, truncate } from '../../src/cli/format.js';
 import { describeNetworkError } from '../../src/cli/http-client.js';
 import { SseParser } from '../../src/cli/sse.js';
-import { applyEvent, statusLine, type WatchState } from '../../src/cli/sse-watch.js';
+import { applyEvent, statusLine, writingLines, type WatchState } from '../../src/cli/sse-watch.js';
 
 /** Unit tests of the CLI's pure parts: CSV, the table formatter, import file checks, SSE parsing. */
 
@@ -213,6 +213,26 @@ describe('SSE parsing and the watch display', () => {
     const line = statusLine(state, 120);
     expect(line).toContain('Task 9 completed [####################] 100%  1/2 generated, 1 failed, 0 skipped  "First title"');
     expect(displayWidth(statusLine(state, 50))).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('the watch of articles being written', () => {
+  it('shows a line per article with its length, drops an attempt that failed and the line once the article is saved', () => {
+    const state: WatchState = {
+      taskId: 9, status: 'running', requestedCount: 2, generatedCount: 0, failedCount: 0, skippedCount: 0, progress: 0,
+      lastTitle: null, errorMessage: null, lastEventId: 5, lastEventType: 'task.started', events: 1, reconnects: 0,
+    };
+    const live = (event: string, data: Record<string, unknown>) => ({ id: undefined, event, data: JSON.stringify({ taskId: 9, type: event, data }) });
+    expect(applyEvent(state, live('article.delta', { position: 1, attempt: 1, offset: 0, text: 'x'.repeat(1200) }))).toBe('article #2 writing: 1,200 characters');
+    expect(applyEvent(state, live('article.delta', { position: 0, attempt: 2, offset: 0, text: 'abc' }))).toBe('article #1 writing (attempt 2): 3 characters');
+    expect(writingLines(state, 80)).toEqual(['  article #1 writing (attempt 2): 3 characters', '  article #2 writing: 1,200 characters']);
+    // Live events move neither the resume point nor the event that ends a watch.
+    expect(state).toMatchObject({ lastEventId: 5, lastEventType: 'task.started', events: 1 });
+    expect(applyEvent(state, live('article.attempt_failed', { position: 1, attempt: 1, reason: 'refused' }))).toBe('article #2 attempt 1 refused by the quality check: its text is dropped');
+    expect(applyEvent(state, live('article.delta', { position: 0, attempt: 1, offset: 9, text: 'late' }))).toBeNull();
+    const counters = { requestedCount: 2, generatedCount: 1, failedCount: 0, skippedCount: 0, progress: 50 };
+    applyEvent(state, { id: '6', event: 'article.saved', data: JSON.stringify({ id: 6, type: 'article.saved', data: { position: 0, title: 'T', ...counters } }) });
+    expect(writingLines(state, 80)).toEqual([]);
   });
 });
 

@@ -11,6 +11,8 @@ export interface StubRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The tokens the stub reported in its answer, once it answered 200. */
   usage?: { promptTokens: number; completionTokens: number };
+  /** A streamed answer's chunks as they were written, with `performance.now()` at each (the bench's start times). */
+  chunks?: { text: string; at: number }[];
 }
 
 export interface StubReply {
@@ -20,6 +22,15 @@ export interface StubReply {
   errorMessage?: string;
   content?: string;
   hang?: boolean;
+  /**
+   * For a request with `stream: true`: the content's pieces, one SSE chunk each (default: the content cut
+   * into about 24 pieces at word ends). Their concatenation is the content.
+   */
+  chunks?: string[];
+  /** Pause before each streamed chunk after the first (ms); default 0. */
+  chunkDelayMs?: number;
+  /** Cut the connection after this many streamed chunks (a provider dying mid-answer). */
+  failAfterChunks?: number;
 }
 
 export interface LlmStub {
@@ -67,6 +78,21 @@ function defaultContent(req: StubRequest): string {
   for (const t of topics) paras.push(`## ${t}\n\nAbout ${kw}: ${t} The answer is covered here.`);
   paras.push(`That is all about ${kw}.`);
   return paras.join('\n\n');
+}
+
+/** About 24 pieces cut after whitespace, so a stream carries words as a model's does. */
+export function splitContent(content: string, pieces = 24): string[] {
+  const size = Math.max(1, Math.ceil(content.length / pieces));
+  const out: string[] = [];
+  let start = 0;
+  while (start < content.length) {
+    let end = Math.min(content.length, start + size);
+    const space = content.indexOf(' ', end);
+    if (end < content.length && space >= 0 && space - end < 20) end = space + 1;
+    out.push(content.slice(start, end));
+    start = end;
+  }
+  return out;
 }
 
 function completionBody(req: StubRequest, content: string) {
@@ -140,6 +166,7 @@ export async function startLlmStub(
     if (gone.aborted) return;
 
     const status = reply.status ?? 200;
+    if (status < 400 && body?.stream === true) return streamAnswer(sreq, reply, res, gone);
     const headers = { 'content-type': 'application/json', ...reply.headers };
     const payload =
       status >= 400
@@ -147,6 +174,34 @@ export async function startLlmStub(
         : completionBody(sreq, reply.content ?? defaultContent(sreq));
     res.writeHead(status, headers);
     res.end(JSON.stringify(payload));
+  }
+
+  /** The OpenAI streaming format: `data: {chunk}` events, usage in a last chunk when asked for, `data: [DONE]`. */
+  async function streamAnswer(sreq: StubRequest, reply: StubReply, res: http.ServerResponse, gone: AbortSignal) {
+    const content = reply.chunks ? reply.chunks.join('') : (reply.content ?? defaultContent(sreq));
+    const pieces = reply.chunks ?? splitContent(content);
+    const usage = completionBody(sreq, content).usage;
+    const base = { id: `chatcmpl-stub-${sreq.index}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: 'stub-model' };
+    const send = (chunk: object) => res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+    sreq.chunks = [];
+    send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    for (const [i, text] of pieces.entries()) {
+      if (reply.failAfterChunks !== undefined && i >= reply.failAfterChunks) {
+        // Once what was written has left: the client gets the first pieces, then the connection drops.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        await sleep(20, gone);
+        res.destroy();
+        return;
+      }
+      if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs, gone);
+      if (gone.aborted) return;
+      sreq.chunks.push({ text, at: performance.now() });
+      send({ ...base, choices: [{ index: 0, delta: { content: text }, finish_reason: null }] });
+    }
+    send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    if (sreq.body?.stream_options?.include_usage === true) send({ ...base, choices: [], usage });
+    res.end('data: [DONE]\n\n');
   }
 
   await new Promise<void>((resolve, reject) => {

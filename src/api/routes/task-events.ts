@@ -8,7 +8,7 @@ import type { RouteDeps } from '../../http/deps.js';
 import type { ApiEnv } from '../types.js';
 import { parseIdParam } from '../../http/validation.js';
 import type { ApiOperation } from '../operation.js';
-import { EVENTS, TASK_EVENT_TYPES } from '../../shared/events/index.js';
+import { EVENTS, LIVE_EVENT_TYPES, LIVE_EVENTS, TASK_EVENT_TYPES } from '../../shared/events/index.js';
 
 export interface TaskEventRouteOptions {
   hub?: EventHub;
@@ -27,12 +27,15 @@ export function taskEventRoutes({ db, log, streams }: Pick<RouteDeps, 'db' | 'lo
   });
 }
 
-/** The JSON of an event's `data:` line, one shape per type of the event vocabulary. */
-const streamedMessage = z.union(
-  TASK_EVENT_TYPES.map((type) =>
+/** The JSON of an event's `data:` line, one shape per type of the event vocabulary; live events (not stored) have no id. */
+const streamedMessage = z.union([
+  ...TASK_EVENT_TYPES.map((type) =>
     z.strictObject({ id: z.number().int().positive(), taskId: z.number().int().positive(), type: z.literal(type), data: EVENTS[type].stream, createdAt: z.string().meta({ format: 'date-time' }) }),
   ),
-);
+  ...LIVE_EVENT_TYPES.map((type) =>
+    z.strictObject({ taskId: z.number().int().positive(), type: z.literal(type), data: LIVE_EVENTS[type].data, createdAt: z.string().meta({ format: 'date-time' }) }).describe(LIVE_EVENTS[type].summary),
+  ),
+]);
 const streamedMessageSchema = (() => {
   const json = z.toJSONSchema(streamedMessage, { io: 'output' }) as Record<string, unknown>;
   delete json.$schema;
@@ -41,8 +44,8 @@ const streamedMessageSchema = (() => {
 
 /** One event of the stream, as its `id:`, `event:` and `data:` lines give it (pings are comments, not events). */
 const streamedEvent = z.object({
-  id: z.string().regex(/^\d{1,15}$/).describe('The event id: what Last-Event-ID resumes after'),
-  event: z.enum(TASK_EVENT_TYPES).describe('The event type; the stream ends after a final one (task.completed, task.failed, task.canceled, task.timeout)'),
+  id: z.string().regex(/^\d{1,15}$/).optional().describe('The event id: what Last-Event-ID resumes after; absent on live events (article.delta, article.attempt_failed), which are never replayed'),
+  event: z.enum([...TASK_EVENT_TYPES, ...LIVE_EVENT_TYPES]).describe('The event type; the stream ends after a final one (task.completed, task.failed, task.canceled, task.timeout)'),
   data: z
     .string()
     .meta({ contentMediaType: 'application/json', contentSchema: streamedMessageSchema })
@@ -53,7 +56,7 @@ export const taskEventOperations: ApiOperation[] = [
   {
     method: 'get',
     path: '/:id/events',
-    summary: "The task's events as Server-Sent Events: replayed after Last-Event-ID (header or ?lastEventId=), then live",
+    summary: "The task's events as Server-Sent Events: replayed after Last-Event-ID (header or ?lastEventId=), then live, with each article's text as it is written (article.delta, streaming models)",
     mediaType: 'text/event-stream',
     mediaBodies: { 'text/event-stream': streamedEvent },
     errors: { 400: ['INVALID_LAST_EVENT_ID'], 429: ['TOO_MANY_STREAMS'] },

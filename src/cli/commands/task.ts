@@ -9,7 +9,7 @@ import { TASK_STATUSES } from '../../shared/task-statuses.js';
 import { countersOf } from '../task-counters.js';
 import { pagedList } from './paged-list.js';
 import { fullStatsOutput, TASKS_PATH, taskDetailOutput, taskListView } from './views.js';
-import { EVENTS, isFinalEventType, TASK_EVENT_TYPES } from '../../shared/events/index.js';
+import { EVENTS, isFinalEventType, LIVE_EVENT_TYPES, LIVE_EVENTS, TASK_EVENT_TYPES } from '../../shared/events/index.js';
 
 export const WATCH_EXIT_CODES = `Exit codes of watching:
   0  the task completed (at least one article was written)
@@ -20,7 +20,9 @@ export const WATCH_EXIT_CODES = `Exit codes of watching:
 
 /** What a watch shows, one line per event type of the event vocabulary, the final ones last. */
 export const WATCH_EVENTS = `Events (one line each when not on a terminal):
-${[...TASK_EVENT_TYPES].sort((a, b) => Number(isFinalEventType(a)) - Number(isFinalEventType(b))).map((type) => `  ${type.padEnd(16)} ${EVENTS[type].summary}${isFinalEventType(type) ? ' (the watch ends)' : ''}`).join('\n')}`;
+${[...TASK_EVENT_TYPES].sort((a, b) => Number(isFinalEventType(a)) - Number(isFinalEventType(b))).map((type) => `  ${type.padEnd(16)} ${EVENTS[type].summary}${isFinalEventType(type) ? ' (the watch ends)' : ''}`).join('\n')}
+While an article is written (streaming models), a line per article with its length so far:
+${LIVE_EVENT_TYPES.map((type) => `  ${type.padEnd(22)} ${LIVE_EVENTS[type].summary}`).join('\n')}`;
 
 /** `30d`, `12h`, `90m`, `45s` or plain seconds; what POST /tasks/cleanup takes as olderThan. */
 export function parseAge(value: string): string | number {

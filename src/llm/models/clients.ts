@@ -25,7 +25,7 @@ export interface ModelCatalogOptions {
   keyFromEnv: (name: string) => string | undefined;
 }
 
-const settingsOf = (s: ModelWithKey) => JSON.stringify([s.baseUrl, s.model, s.timeoutMs, s.apiKeyEnv, s.sealedKey ?? null]);
+const settingsOf = (s: ModelWithKey) => JSON.stringify([s.baseUrl, s.model, s.timeoutMs, s.streaming, s.apiKeyEnv, s.sealedKey ?? null]);
 
 /** One LlmClient per model, cached: the OpenAI-compatible client for a model with a base URL, the offline generator for none. */
 export function createModelCatalog(o: ModelCatalogOptions): ModelCatalog {
@@ -33,7 +33,7 @@ export function createModelCatalog(o: ModelCatalogOptions): ModelCatalog {
   const build = (s: ModelWithKey): LlmClient => {
     if (!s.baseUrl) return meteredLlmClient(createOfflineGenerator());
     const apiKey = s.sealedKey ? o.openSealedKey(s.sealedKey) : s.apiKeyEnv ? o.keyFromEnv(s.apiKeyEnv) : undefined;
-    return meteredLlmClient(createOpenAiClient({ baseUrl: s.baseUrl, model: s.model, timeoutMs: s.timeoutMs, ...(apiKey ? { apiKey } : {}) }));
+    return meteredLlmClient(createOpenAiClient({ baseUrl: s.baseUrl, model: s.model, timeoutMs: s.timeoutMs, streaming: s.streaming, ...(apiKey ? { apiKey } : {}) }));
   };
   return {
     defaultModelId: o.configured.defaultModelId,

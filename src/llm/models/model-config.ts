@@ -138,7 +138,7 @@ export interface ConfiguredModels {
 }
 
 /** The registry config describes: LLM_MODELS, else the old LLM_* variables as one model, and always `offline`. */
-export function configuredModels(c: { LLM_MODELS?: string | undefined; LLM_BASE_URL?: string | undefined; LLM_MODEL: string; LLM_TIMEOUT_MS: number }): ConfiguredModels {
+export function configuredModels(c: { LLM_MODELS?: string | undefined; LLM_BASE_URL?: string | undefined; LLM_MODEL: string; LLM_TIMEOUT_MS: number; LLM_STREAMING?: boolean }): ConfiguredModels {
   const offline = offlineModel(c.LLM_TIMEOUT_MS);
   if (c.LLM_MODELS) {
     const listed = parseModelList(c.LLM_MODELS, c.LLM_TIMEOUT_MS);
@@ -152,6 +152,7 @@ export function configuredModels(c: { LLM_MODELS?: string | undefined; LLM_BASE_
       baseUrl: c.LLM_BASE_URL,
       model: c.LLM_MODEL,
       apiKeyEnv: 'LLM_API_KEY',
+      streaming: c.LLM_STREAMING ?? false,
     };
     return { models: [legacy, offline], defaultModelId: LEGACY_MODEL_ID };
   }

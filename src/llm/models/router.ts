@@ -78,13 +78,13 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
 
   function ownClient(spec: ModelSpec): LlmClient {
     const apiKey = spec.baseUrl ? apiKeyOf(spec) : undefined;
-    const key = JSON.stringify([spec.id, spec.baseUrl, spec.model, spec.timeoutMs, apiKey ?? null]);
+    const key = JSON.stringify([spec.id, spec.baseUrl, spec.model, spec.timeoutMs, spec.streaming, apiKey ?? null]);
     let client = clients.get(key);
     if (!client) {
       client = meteredLlmClient(
         spec.baseUrl === null
           ? createOfflineGenerator()
-          : createOpenAiClient({ baseUrl: spec.baseUrl, model: spec.model, timeoutMs: spec.timeoutMs, ...(apiKey ? { apiKey } : {}) }),
+          : createOpenAiClient({ baseUrl: spec.baseUrl, model: spec.model, timeoutMs: spec.timeoutMs, streaming: spec.streaming, ...(apiKey ? { apiKey } : {}) }),
       );
       clients.set(key, client);
     }

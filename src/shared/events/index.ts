@@ -23,3 +23,4 @@ export {
 } from './vocabulary.js';
 export { checkStoredTaskEvent, checkStoredWebhookPayload, checkTaskEventData, checkWebhookPayload, EventPayloadMismatch } from './checks.js';
 export { isFinalRunEventType, RUN_EVENT_TYPES, RUN_EVENTS, type RunEventData, type RunEventType } from './run-events.js';
+export { articleAttemptFailedData, articleDeltaData, LIVE_EVENT_TYPES, LIVE_EVENTS, type LiveEventData, type LiveEventType } from './live-events.js';

@@ -39,15 +39,86 @@
     return run;
   }
 
+  /**
+   * The articles being written (article.delta events, never stored): their text grows in #live-writing
+   * until the article is saved, fails, or its attempt fails (article.attempt_failed drops the text; a
+   * newer attempt replaces an older one). The text goes in as text, never as markup.
+   */
+  function liveWriting() {
+    var writing = {};
+    function label(region, position, attempt) {
+      var template = region.getAttribute(attempt > 1 ? 'data-writing-attempt' : 'data-writing') || '';
+      return template.replace('{n}', String(position + 1)).replace('{attempt}', String(attempt));
+    }
+    function render() {
+      var region = document.getElementById('live-writing');
+      if (!region) return;
+      region.querySelectorAll('article').forEach(function (el) { el.remove(); });
+      var positions = Object.keys(writing).map(Number).sort(function (a, b) { return a - b; });
+      positions.forEach(function (position) {
+        var w = writing[position];
+        var article = document.createElement('article');
+        article.className = 'live-article';
+        article.setAttribute('data-position', String(position));
+        article.setAttribute('aria-busy', 'true');
+        var heading = document.createElement('h3');
+        heading.textContent = label(region, position, w.attempt);
+        var text = document.createElement('pre');
+        text.className = 'live-text';
+        text.tabIndex = 0;
+        text.textContent = w.text;
+        article.appendChild(heading);
+        article.appendChild(text);
+        region.appendChild(article);
+        w.el = text;
+      });
+      region.hidden = positions.length === 0;
+    }
+    function drop(position) {
+      if (!writing[position]) return;
+      delete writing[position];
+      render();
+    }
+    return {
+      delta: function (d) {
+        var w = writing[d.position];
+        if (w && d.attempt < w.attempt) return;
+        var fresh = !w || d.attempt > w.attempt;
+        if (fresh) writing[d.position] = w = { attempt: d.attempt, length: 0, text: '' };
+        // Joined late (or missed a delta while reconnecting): the text shown starts with an ellipsis.
+        if (d.offset !== w.length) w.text += '… ';
+        w.text += d.text;
+        w.length = d.offset + d.text.length;
+        if (fresh || !w.el || !document.contains(w.el)) render();
+        else {
+          w.el.textContent = w.text;
+          w.el.scrollTop = w.el.scrollHeight;
+        }
+      },
+      attemptFailed: function (d) {
+        var w = writing[d.position];
+        if (w && d.attempt >= w.attempt) drop(d.position);
+      },
+      drop: drop,
+      render: render
+    };
+  }
+
   function liveTask(id) {
     var source = new EventSource('/live/tasks/' + encodeURIComponent(id) + '/events');
-    var refresh = refresher();
+    var writing = liveWriting();
+    var refresh = refresher(writing.render);
+    var data = function (e) { try { return JSON.parse(e.data).data || {}; } catch { return {}; } };
     TASK_EVENTS.forEach(function (type) {
-      source.addEventListener(type, function () {
+      source.addEventListener(type, function (e) {
         if (FINAL.indexOf(type) >= 0) source.close();
+        var position = data(e).position;
+        if (typeof position === 'number') writing.drop(position);
         refresh();
       });
     });
+    source.addEventListener('article.delta', function (e) { writing.delta(data(e)); });
+    source.addEventListener('article.attempt_failed', function (e) { writing.attemptFailed(data(e)); });
   }
 
   var RUN_FINAL = ['distillation.run.completed', 'distillation.run.failed', 'distillation.run.canceled'];

@@ -48,6 +48,12 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
         {workflowUrl && <p><a id="temporal-ui-link" href={workflowUrl} rel="noopener noreferrer" target="_blank">{t('temporalUiLink', { workflowId: task.workflowId ?? '' })}</a></p>}
         <TaskActions c={c} task={task} />
       </section>
+      {!isTerminal(task.status) && (
+        // Filled by console.js from the task's article.delta events: each article's text as it is written.
+        <section id="live-writing" class="card" aria-labelledby="live-writing-heading" data-writing={t('writingArticle')} data-writing-attempt={t('writingAttempt')} hidden>
+          <h2 id="live-writing-heading">{t('liveWriting')}</h2>
+        </section>
+      )}
       <h2>{t('selectedDistillations')}</h2>
       <ol id="selected-distillations">
         {task.selectedDistillations.map((d) => (
