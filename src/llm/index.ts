@@ -1,6 +1,7 @@
 import { createOfflineGenerator } from './offline-generator.js';
 import { meteredLlmClient } from './metered.js';
 import { createOpenAiClient } from './openai-client.js';
+import { tracedLlmClient } from './traced.js';
 import type { LlmClient } from './types.js';
 
 export * from './types.js';
@@ -20,17 +21,19 @@ export interface LlmConfig {
   timeoutMs: number;
 }
 
-/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator; both counted in the metrics. */
+/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator; both counted in the metrics and traced. */
 export function createLlmClient(cfg: LlmConfig): LlmClient {
   const baseUrl = cfg.baseUrl?.trim();
-  if (!baseUrl) return meteredLlmClient(createOfflineGenerator());
-  return meteredLlmClient(
-    createOpenAiClient({
-      baseUrl,
-      model: cfg.model,
-      timeoutMs: cfg.timeoutMs,
-      ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
-    }),
+  if (!baseUrl) return tracedLlmClient(meteredLlmClient(createOfflineGenerator()));
+  return tracedLlmClient(
+    meteredLlmClient(
+      createOpenAiClient({
+        baseUrl,
+        model: cfg.model,
+        timeoutMs: cfg.timeoutMs,
+        ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
+      }),
+    ),
   );
 }
 export * from './template-presets.js';
