@@ -52,15 +52,15 @@ describe('the Temporal UI link', () => {
     const page = await newPage(browser);
     await page.goto(temporalUiWorkflowUrl(dev.uiUrl!, 'default', workflowId), { waitUntil: 'domcontentloaded' });
     // The UI's /workflows/:id route resolves the latest run and moves there.
-    await page.waitForFunction((runId: string) => location.pathname.includes(`/${runId}`), { timeout: 60_000 }, handle.firstExecutionRunId);
+    await page.waitForFunction((runId: string) => (globalThis as any).location.pathname.includes(`/${runId}`), { timeout: 60_000 }, handle.firstExecutionRunId);
     expect(new URL(page.url()).pathname).toMatch(new RegExp(`^/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}(/(history|timeline))?$`));
-    await page.waitForFunction((id: string) => document.body.innerText.includes(id), { timeout: 60_000 }, workflowId);
+    await page.waitForFunction((id: string) => (globalThis as any).document.body.innerText.includes(id), { timeout: 60_000 }, workflowId);
     // The run's "User Metadata" tab shows the static summary.
     await page.goto(`${dev.uiUrl}/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/user-metadata`, { waitUntil: 'domcontentloaded' });
     // The UI renders summaries as Markdown in a sandboxed frame of their own.
     await waitFor('the summary in the UI', async () => {
       for (const frame of page.frames()) {
-        const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        const text = await frame.evaluate(() => (globalThis as any).document.body?.innerText ?? '').catch(() => '');
         if (text.includes(summary)) return true;
       }
       return undefined;
