@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
+import { startTracing } from './infra/tracing/index.js';
 import { createLogger } from './logger.js';
 import { resolvePayloadCodec } from './server/payload-codec-keys.js';
 import { startMetricsEndpoint } from './server/metrics-endpoint.js';
@@ -17,6 +18,7 @@ async function main() {
   const url = requireSetting(config.DATABASE_URL, 'DATABASE_URL', 'npm run api');
   const temporalAddress = config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
   await requireFreeApiPort(config.PORT, config.HOST);
+  const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'artgen-api' }, log);
   const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run api' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
@@ -30,6 +32,7 @@ async function main() {
     await api.close();
     await metrics?.close();
     await database.close();
+    await tracing?.shutdown();
   });
 }
 

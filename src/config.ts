@@ -156,6 +156,13 @@ export const configSchema = z
     METRICS_PORT: optionalInt(0, 65535),
     /** Interface the metrics endpoint binds to: loopback unless a scraper elsewhere needs it (it has no authentication). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Base URL of an OpenTelemetry collector's OTLP/HTTP receiver (spans go to `<url>/v1/traces`, JSON); unset: no
+     * tracing, and the OpenTelemetry SDK is not even loaded.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:4318' }).optional()),
+    /** The `service.name` of this process's spans; unset: artgen-api, artgen-worker or artgen (npm start) by process. */
+    OTEL_SERVICE_NAME: optionalString,
     /** Fixes the default account's API key in embedded mode (otherwise one is generated and kept). */
     DEV_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** Default per-task concurrency (articles generated at once). */

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from './infra/embedded-postgres.js';
 import { makePrivateDir, PRIVATE_DIR_MODE } from './infra/private-files.js';
 import { resolveTemporalCli } from './infra/temporal-cli.js';
 import { startTemporalDevServer } from './infra/temporal-dev-server.js';
+import { startTracing } from './infra/tracing/index.js';
 import { createLogger } from './logger.js';
 import { ensureDevAccount } from './server/dev-account.js';
 import { claimInstance } from './server/instance-lock.js';
@@ -50,6 +51,8 @@ async function main() {
   // Cached by source hash; on a miss bundled while PostgreSQL and Temporal start.
   const workflowBundle = resolveWorkflowBundle({ log });
   workflowBundle.catch(failStartup);
+  const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'artgen' }, log);
+  if (tracing) stops.push(tracing.shutdown);
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {

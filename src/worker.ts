@@ -1,6 +1,7 @@
 import { loadConfig } from './config.js';
 import { connectDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
+import { startTracing } from './infra/tracing/index.js';
 import { createLogger } from './logger.js';
 import { resolvePayloadCodec } from './server/payload-codec-keys.js';
 import { sdkMetricsAddress, startMetricsEndpoint } from './server/metrics-endpoint.js';
@@ -21,6 +22,7 @@ async function main() {
   // or missing bundle ends the start at once, not once PostgreSQL and Temporal answer.
   const workflowBundle = resolveWorkflowBundle({ log });
   workflowBundle.catch(exitOnStartupError);
+  const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'artgen-worker' }, log);
   const { codec } = await resolvePayloadCodec(config, { embedded: false, command: 'npm run worker' }, log.child({ component: 'payload-codec' }));
   await waitForPostgres(url, log);
   await retryStartupStep('applying migrations', () => runMigrations(url), { log });
@@ -34,6 +36,7 @@ async function main() {
     await worker.stop();
     await metrics?.close();
     await database.close();
+    await tracing?.shutdown();
   });
 }
 

@@ -4,7 +4,6 @@ import { eq } from 'drizzle-orm';
 import { DEFAULT_LIMITS, type LimitDefaults } from '../config.js';
 import type { Db } from '../db/client.js';
 import { generationTasks } from '../db/schema.js';
-import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
 import { loadScheduleForRun, type ScheduleRunError } from '../domain/schedules/index.js';
 import { createTaskForRun, findScheduleRun, forgetCreatedRun, recordFailedRun } from '../domain/schedules/index.js';
@@ -12,7 +11,7 @@ import { finishTask } from '../domain/tasks/task-lifecycle.js';
 import type { Logger } from '../logger.js';
 import { ACCOUNT_ID } from '../shared/search-attributes.js';
 import { scheduleRunWorkflowIdPrefix } from '../temporal/generation-schedules.js';
-import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
+import { startTaskWorkflow, withStartFacts } from '../temporal/start-task-workflow.js';
 import type { ScheduleActivities, ScheduleRunResult } from '../workflows/contracts.js';
 import { currentWorkflowId, refuseRun, searchAttributeOf } from './untrusted-run.js';
 
@@ -40,7 +39,7 @@ const businessFailure = (err: unknown): ScheduleRunError | undefined =>
 export function createScheduleRuns({ db, log, client, taskQueue, limits = DEFAULT_LIMITS }: ScheduleActivityDeps) {
   const target = { client, taskQueue };
   const start = async (task: { id: number; accountId: number; priority: number; createdAt: Date }) =>
-    startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
+    startTaskWorkflow(target, await withStartFacts(db, task));
 
   /** A recorded run whose task is still pending may have lost its start to a crash: start it (idempotent). */
   async function ensureStarted(run: ScheduleRunResult) {

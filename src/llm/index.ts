@@ -1,5 +1,5 @@
 import { createOfflineGenerator } from './offline-generator.js';
-import { meteredLlmClient } from './metered.js';
+import { instrumentedLlmClient } from './instrumented.js';
 import { createOpenAiClient } from './openai-client.js';
 import type { LlmClient } from './types.js';
 
@@ -22,11 +22,11 @@ export interface LlmConfig {
   streaming?: boolean;
 }
 
-/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator; both counted in the metrics. */
+/** OpenAI-compatible client when a base URL is configured, otherwise the offline generator; both counted in the metrics and traced. */
 export function createLlmClient(cfg: LlmConfig): LlmClient {
   const baseUrl = cfg.baseUrl?.trim();
-  if (!baseUrl) return meteredLlmClient(createOfflineGenerator());
-  return meteredLlmClient(
+  if (!baseUrl) return instrumentedLlmClient(createOfflineGenerator());
+  return instrumentedLlmClient(
     createOpenAiClient({
       baseUrl,
       model: cfg.model,

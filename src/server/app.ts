@@ -11,6 +11,7 @@ import { DEFAULT_KNOWLEDGE, DEFAULT_LIMITS, DEFAULT_QUALITY, DEFAULT_WEBHOOK_SET
 import type { ApiDeps, RouteDeps } from '../http/deps.js';
 import { createErrorHandler, errorBody } from '../http/error-handler.js';
 import { httpMetrics } from '../http/http-metrics.js';
+import { httpTracing } from '../http/http-tracing.js';
 import { createStreamGate } from '../http/stream-gate.js';
 import { consoleNotFound, wantsConsolePage, webRoutes } from '../web/index.js';
 
@@ -44,6 +45,7 @@ export function createApp(apiDeps: ApiDeps) {
   const app = new Hono<ApiEnv>();
   app.onError(createErrorHandler(deps.log));
   app.notFound((c) => (wantsConsolePage(c) ? consoleNotFound(c) : c.json(errorBody('ROUTE_NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404)));
+  app.use('*', httpTracing());
   app.use('*', httpMetrics());
   app.use('*', jsonNewline());
   app.use('*', requestId());

@@ -1,9 +1,8 @@
 import type { Tx } from '../db/client.js';
-import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { AppError } from '../domain/errors.js';
 import { forgetIdempotencyKey, pendingTask, runIdempotent, type IdempotencyScope, type RecordedResponse } from '../domain/limits/idempotency.js';
 import { finishTask } from '../domain/tasks/task-lifecycle.js';
-import { startTaskWorkflow } from '../temporal/start-task-workflow.js';
+import { startTaskWorkflow, withStartFacts } from '../temporal/start-task-workflow.js';
 import type { ApiDeps } from '../http/deps.js';
 
 /**
@@ -15,7 +14,7 @@ import type { ApiDeps } from '../http/deps.js';
 export function taskStarter({ db, temporal, log }: Pick<ApiDeps, 'db' | 'temporal' | 'log'>) {
   async function startOrRelease(task: { id: number; accountId: number; priority: number }, scope?: IdempotencyScope) {
     try {
-      await startTaskWorkflow(temporal, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
+      await startTaskWorkflow(temporal, await withStartFacts(db, task));
     } catch (err) {
       log.error({ err, taskId: task.id }, 'workflow start failed; releasing the reservations');
       const reason = `the workflow could not be started: ${(err as Error).message}`;

@@ -1,10 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from '../db/client.js';
-import { accountFairnessWeight } from '../domain/accounts/index.js';
 import { unfinishedTaskIds } from '../domain/tasks/task-queries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import type { Logger } from '../logger.js';
-import { startTaskWorkflow, type WorkflowStartTarget } from './start-task-workflow.js';
+import { startTaskWorkflow, withStartFacts, type WorkflowStartTarget } from './start-task-workflow.js';
 
 /**
  * After a restart: a task whose row is not finished but which has no workflow (the process died between
@@ -18,7 +17,7 @@ export async function resumeUnfinishedTasks(db: Db, target: WorkflowStartTarget,
       await target.client.workflow.getHandle(taskWorkflowId(task.id)).describe();
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      const r = await startTaskWorkflow(target, { ...task, fairnessWeight: await accountFairnessWeight(db, task.accountId) });
+      const r = await startTaskWorkflow(target, await withStartFacts(db, task));
       if (r.started) started++;
     }
   }

@@ -1,7 +1,11 @@
 import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { DbOrTx } from '../db/client.js';
+import { accountFairnessWeight } from '../domain/accounts/index.js';
+import { taskSummaryFacts } from '../domain/tasks/task-queries.js';
 import { taskWorkflowId } from '../domain/tasks/workflow-id.js';
 import { ACCOUNT_ID, PRIORITY, TASK_ID, TASK_STATUS } from '../shared/search-attributes.js';
 import { WORKFLOW_TYPES, type ArticleGenerationWorkflow } from '../workflows/contracts.js';
+import { taskWorkflowMetadata, type TaskSummaryFacts } from './task-workflow-summary.js';
 
 /**
  * Task priority 1-10 (bigger is more urgent, as in seed 002) onto Temporal's priority key, where 1 is
@@ -16,13 +20,24 @@ export interface WorkflowStartTarget {
   startTimeoutMs?: number | undefined;
 }
 
-/** What a start needs of the task; fairnessWeight is the account's plan weight (default 1). */
+/** What a start needs of the task; fairnessWeight is the account's plan weight (default 1); summary: what the Temporal UI shows of it. */
 export interface TaskToStart {
   id: number;
   accountId: number;
   priority: number;
   createdAt?: Date;
   fairnessWeight?: number;
+  summary?: TaskSummaryFacts | null;
+}
+
+/**
+ * The task with what its start reads from the database besides the row: its account's fairness weight and
+ * the facts of its workflow summary. Every starter (the API, the console, the resume after a restart, a
+ * schedule's run) goes through here, so every run of a task reads the same in the Temporal UI.
+ */
+export async function withStartFacts<T extends TaskToStart>(db: DbOrTx, task: T): Promise<T> {
+  const [fairnessWeight, summary] = await Promise.all([accountFairnessWeight(db, task.accountId), taskSummaryFacts(db, task.id)]);
+  return { ...task, fairnessWeight, summary };
 }
 
 const DEFAULT_WORKFLOW_START_TIMEOUT_MS = 5_000;
@@ -57,6 +72,8 @@ async function start({ client, taskQueue }: WorkflowStartTarget, task: TaskToSta
       taskQueue,
       workflowId,
       args: [{ taskId: task.id }],
+      // User metadata: encrypted like the args, and no part of the history the workflow code reads.
+      ...(task.summary ? taskWorkflowMetadata(task, task.summary) : {}),
       priority: { priorityKey: priorityKeyFor(task.priority), fairnessKey: String(task.accountId), fairnessWeight: task.fairnessWeight ?? 1 },
       typedSearchAttributes: [
         { key: TASK_ID, value: task.id },

@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
+import { tracingWorkerOptions } from '../infra/tracing/index.js';
 import { scrubQueryErrors } from './activity-error-scrub.js';
 import { recordActivityMetrics } from './activity-metrics.js';
 import { encryptedDataConverter } from './data-converter.js';
@@ -71,6 +72,9 @@ export type CreationStep = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 export async function createTaskWorkers(o: TaskWorkersOptions, step: CreationStep = (_name, fn) => fn()) {
   const { generateArticle, distillKeyword, ...dbActivities } = o.activities;
   const dataConverter = encryptedDataConverter(o.codec);
+  // Tracing's interceptors run first, so an activity's span covers the metrics and the scrubbing too.
+  const tracing = tracingWorkerOptions();
+  const activityInterceptors = [...tracing.activity, recordActivityMetrics, scrubQueryErrors];
   const main = await step('creating the workflow worker', () => Worker.create({
     connection: o.connection,
     dataConverter,
@@ -78,7 +82,8 @@ export async function createTaskWorkers(o: TaskWorkersOptions, step: CreationSte
     taskQueue: o.taskQueue,
     workflowBundle: o.workflowBundle,
     activities: { ...dbActivities, ...o.extraActivities },
-    interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
+    interceptors: { activity: activityInterceptors },
+    sinks: tracing.sinks,
   }));
   const llm = await step('creating the LLM worker', () => Worker.create({
     connection: o.connection,
@@ -86,7 +91,7 @@ export async function createTaskWorkers(o: TaskWorkersOptions, step: CreationSte
     taskQueue: o.llmTaskQueue,
     dataConverter,
     activities: { generateArticle, distillKeyword },
-    interceptors: { activity: [recordActivityMetrics, scrubQueryErrors] },
+    interceptors: { activity: activityInterceptors },
     maxConcurrentActivityTaskExecutions: o.llmConcurrency,
     ...(o.llmMaxRps !== undefined ? { maxTaskQueueActivitiesPerSecond: o.llmMaxRps } : {}),
     // Cancellation reaches an activity with a heartbeat reply: beat often so a cancel aborts the

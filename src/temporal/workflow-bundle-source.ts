@@ -10,6 +10,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the bundler starts and the failure converter it bundles in, relative to the repository root. */
 const WORKFLOWS_ENTRY = 'src/workflows/index.ts';
 const FAILURE_CONVERTER = 'src/temporal/failure-converter.cjs';
+/** Temporal's OpenTelemetry workflow interceptors, for the runs a traced client started (inside src/workflows, so hashed with it). */
+const WORKFLOW_INTERCEPTORS = 'src/workflows/tracing-interceptors.ts';
 
 /**
  * What the workflow bundle is made of: the workflows, the shared shapes they import, the failure converter.
@@ -18,10 +20,18 @@ const FAILURE_CONVERTER = 'src/temporal/failure-converter.cjs';
 const HASHED_SOURCES = ['src/workflows', 'src/shared', FAILURE_CONVERTER];
 
 /** The packages whose code or bundler goes into the bundle; their versions are part of its hash. */
-const HASHED_PACKAGES = ['@temporalio/workflow', '@temporalio/worker', '@temporalio/common'];
+const HASHED_PACKAGES = [
+  '@temporalio/workflow',
+  '@temporalio/worker',
+  '@temporalio/common',
+  '@temporalio/interceptors-opentelemetry',
+  '@opentelemetry/api',
+  '@opentelemetry/core',
+  '@opentelemetry/sdk-trace-base',
+];
 
 /** Bumped when how we call the bundler changes in a way the other inputs do not show. */
-const BUNDLE_FORMAT = 1;
+const BUNDLE_FORMAT = 2;
 
 /**
  * The options every workflow bundle of this project is built with (workers, the build, the tests' replay):
@@ -29,8 +39,12 @@ const BUNDLE_FORMAT = 1;
  *
  * @example await bundleWorkflowCode({ ...workflowBundleOptions(), logger })
  */
-export function workflowBundleOptions(root = REPO_ROOT): Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath'> {
-  return { workflowsPath: path.join(root, WORKFLOWS_ENTRY), failureConverterPath: path.join(root, FAILURE_CONVERTER) };
+export function workflowBundleOptions(root = REPO_ROOT): Pick<BundleOptions, 'workflowsPath' | 'failureConverterPath' | 'workflowInterceptorModules'> {
+  return {
+    workflowsPath: path.join(root, WORKFLOWS_ENTRY),
+    failureConverterPath: path.join(root, FAILURE_CONVERTER),
+    workflowInterceptorModules: [path.join(root, WORKFLOW_INTERCEPTORS)],
+  };
 }
 
 /** Whether this checkout has the workflow sources (an image may ship dist/ alone). */
@@ -66,7 +80,7 @@ async function packageVersion(root: string, name: string) {
 export async function workflowSourceHash(root = REPO_ROOT): Promise<string> {
   const hash = createHash('sha256');
   const versions = Object.fromEntries(await Promise.all(HASHED_PACKAGES.map(async (p) => [p, await packageVersion(root, p)])));
-  hash.update(JSON.stringify({ format: BUNDLE_FORMAT, entry: WORKFLOWS_ENTRY, failureConverter: FAILURE_CONVERTER, versions }));
+  hash.update(JSON.stringify({ format: BUNDLE_FORMAT, entry: WORKFLOWS_ENTRY, failureConverter: FAILURE_CONVERTER, interceptors: WORKFLOW_INTERCEPTORS, versions }));
   const files = (await Promise.all(HASHED_SOURCES.map((s) => filesUnder(root, s)))).flat().sort();
   for (const file of files) {
     hash.update(`\0${file}\0`);

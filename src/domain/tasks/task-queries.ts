@@ -132,3 +132,15 @@ export async function unfinishedTaskIds(db: DbOrTx) {
   return rows;
 }
 
+
+/** What a task's workflow summary names: how many articles and the keywords in order of use (null for a task not found). */
+export async function taskSummaryFacts(db: DbOrTx, taskId: number) {
+  const [task] = await db
+    .select({ requestedCount: generationTasks.requestedCount, selectedDistillationIds: generationTasks.selectedDistillationIds, distillationId: generationTasks.distillationId })
+    .from(generationTasks)
+    .where(eq(generationTasks.id, taskId));
+  if (!task) return null;
+  const ids = taskDistillationIds(task);
+  const keywords = await keywordsByIds(db, ids);
+  return { requestedCount: task.requestedCount, distillations: ids.map((id) => ({ id, keyword: keywords.get(id)?.keyword ?? null })) };
+}

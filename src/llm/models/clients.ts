@@ -1,4 +1,4 @@
-import { meteredLlmClient } from '../metered.js';
+import { instrumentedLlmClient } from '../instrumented.js';
 import { createOfflineGenerator } from '../offline-generator.js';
 import { createOpenAiClient } from '../openai-client.js';
 import type { LlmClient } from '../types.js';
@@ -31,9 +31,9 @@ const settingsOf = (s: ModelWithKey) => JSON.stringify([s.baseUrl, s.model, s.ti
 export function createModelCatalog(o: ModelCatalogOptions): ModelCatalog {
   const cache = new Map<string, { settings: string; client: LlmClient }>();
   const build = (s: ModelWithKey): LlmClient => {
-    if (!s.baseUrl) return meteredLlmClient(createOfflineGenerator());
+    if (!s.baseUrl) return instrumentedLlmClient(createOfflineGenerator());
     const apiKey = s.sealedKey ? o.openSealedKey(s.sealedKey) : s.apiKeyEnv ? o.keyFromEnv(s.apiKeyEnv) : undefined;
-    return meteredLlmClient(createOpenAiClient({ baseUrl: s.baseUrl, model: s.model, timeoutMs: s.timeoutMs, streaming: s.streaming, ...(apiKey ? { apiKey } : {}) }));
+    return instrumentedLlmClient(createOpenAiClient({ baseUrl: s.baseUrl, model: s.model, timeoutMs: s.timeoutMs, streaming: s.streaming, ...(apiKey ? { apiKey } : {}) }));
   };
   return {
     defaultModelId: o.configured.defaultModelId,

@@ -1,7 +1,7 @@
 import { DEFAULT_ROUTER, type RouterSettings } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { LlmError } from '../errors.js';
-import { meteredLlmClient } from '../metered.js';
+import { instrumentedLlmClient } from '../instrumented.js';
 import { createOfflineGenerator } from '../offline-generator.js';
 import { createOpenAiClient } from '../openai-client.js';
 import type { CompletionRequest, CompletionResult, LlmClient } from '../types.js';
@@ -81,7 +81,7 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
     const key = JSON.stringify([spec.id, spec.baseUrl, spec.model, spec.timeoutMs, spec.streaming, apiKey ?? null]);
     let client = clients.get(key);
     if (!client) {
-      client = meteredLlmClient(
+      client = instrumentedLlmClient(
         spec.baseUrl === null
           ? createOfflineGenerator()
           : createOpenAiClient({ baseUrl: spec.baseUrl, model: spec.model, timeoutMs: spec.timeoutMs, streaming: spec.streaming, ...(apiKey ? { apiKey } : {}) }),
