@@ -39,7 +39,7 @@ export function adminAccountRoutes(deps: ApiDeps) {
     .post('/', async (c) => {
       const name = text((await c.req.parseBody()).name);
       const parsed = accountInput.safeParse({ name });
-      if (!parsed.success) return accounts(c, { error: issues(parsed.error), name }, 400);
+      if (!parsed.success) return accounts(c, { error: issues(c, parsed.error), name }, 400);
       const created = await db.transaction((tx) => createAccount(tx, parsed.data.name));
       c.set('auditTargets', { accountId: created.accountId, keyId: created.keyId });
       holdForOnePage(c, CREATED_PAGE, {
@@ -65,7 +65,7 @@ export function adminAccountRoutes(deps: ApiDeps) {
       const input = Object.fromEntries(LIMIT_FIELDS.map((f) => [f, text(body[f])]));
       // Every field is sent: a number is the account's own limit, empty goes back to the default (null).
       const parsed = limitsPatch.safeParse(Object.fromEntries(LIMIT_FIELDS.map((f) => [f, input[f] === '' ? null : Number(input[f])])));
-      if (!parsed.success) return limits(c, { input, error: issues(parsed.error) }, 400);
+      if (!parsed.success) return limits(c, { input, error: issues(c, parsed.error) }, 400);
       await updateAccountLimits(db, accountId, parsed.data, defaults);
       return c.redirect(`/admin/accounts/${accountId}/limits?saved`, 303);
     });
