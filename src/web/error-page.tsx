@@ -32,7 +32,7 @@ function pageRefusalText(c: WebContext, err: AppError) {
   const t = c.get('t');
   const resource = err.details?.resource;
   const word = typeof resource === 'string' ? RESOURCE_WORDS[resource] : undefined;
-  if (err.code === 'NOT_FOUND' && word) return t('notFoundText', { resource: t(word), id: String(err.details?.id ?? '') });
+  if (err.code === 'NOT_FOUND' && word && err.details?.id !== undefined) return t('notFoundText', { resource: t(word), id: String(err.details?.id ?? '') });
   return refusalText(c, err);
 }
 

@@ -42,6 +42,11 @@ const FIELDS: Record<string, MessageKey> = {
   reviewStatus: 'fieldReviewStatus',
   taskId: 'fieldTaskId',
   q: 'fieldSearch',
+  articleSettingId: 'articleSetting',
+  knowledgeBaseId: 'knowledgeBase',
+  albumId: 'album',
+  conversionTargetId: 'conversionTarget',
+  templateId: 'fieldBody',
 };
 
 const fieldLabel = (t: Translate, path: readonly PropertyKey[] | string) => {
@@ -132,13 +137,21 @@ const SPEC_REASONS: Record<string, MessageKey> = { cron_fields: 'specCronFields'
 
 const statusWord = (t: Translate, s: unknown) => ((TASK_STATUSES as readonly unknown[]).includes(s) ? taskStatusLabel(t, s as TaskStatus) : '?');
 
+const WEBHOOK_TARGET_REASONS: Record<string, MessageKey> = {
+  not_url: 'refusedWebhookUrl',
+  scheme: 'refusedWebhookScheme',
+  credentials: 'refusedWebhookCredentials',
+  unresolved: 'refusedWebhookUnresolved',
+  private_address: 'refusedWebhookPrivate',
+};
+
 /** Each known code's sentence from its details; undefined: not one the console words itself. */
 function codeText(t: Translate, code: string, d: Details): string | undefined {
   const details = d ?? {};
   switch (code) {
     case 'INVALID_REFERENCE': {
       const invalid = (details.invalid ?? {}) as Record<string, number[]>;
-      return t('refusedInvalidReference', { list: Object.entries(invalid).map(([f, ids]) => `${f} ${ids.join(', ')}`).join(t('listSeparator')) });
+      return t('refusedInvalidReference', { list: Object.entries(invalid).map(([f, ids]) => `${fieldLabel(t, f)} ${ids.join(', ')}`).join(t('listSeparator')) });
     }
     case 'INSUFFICIENT_DISTILLATIONS':
       return details.position !== undefined ? t('refusedRetryNoReplacement', { position: num(details.position) }) : t('insufficientDistillations', { available: num(details.available), requested: num(details.requested) });
@@ -177,6 +190,8 @@ function codeText(t: Translate, code: string, d: Details): string | undefined {
       return t('refusedExportTooLarge', { max: num(details.maxEntries ?? details.max) });
     case 'DELIVERY_IN_PROGRESS':
       return t('refusedDeliveryInProgress');
+    case 'WEBHOOK_TARGET_NOT_ALLOWED':
+      return t(WEBHOOK_TARGET_REASONS[String(details.reason)] ?? 'refusedWebhookUrl', { host: num(details.host) });
     case 'INVALID_WEBHOOK_SECRET':
       return t('refusedWebhookSecret');
     case 'ALBUM_FULL':

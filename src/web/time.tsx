@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import type { WebContext } from './context.js';
 import type { Lang } from './i18n/index.js';
 
 /** The zone the reader chose on /time-zone: it wins over everything else. */
@@ -67,9 +68,7 @@ export function formatInstant(at: Date, zone: string, precision: Precision = 'mi
 }
 
 /** The zone a page renders in, carried by the context (set by the console's middleware). */
-interface ZoneContext {
-  get(key: 'zone'): string;
-}
+type ZoneContext = Pick<WebContext, 'get'>;
 
 /** `formatInstant` in the page's zone, for text that is not a `<time>` element (a sentence, a title). */
 export const pageTime = (c: ZoneContext, at: Date | string, precision: Precision = 'minute') => formatInstant(new Date(at), c.get('zone'), precision);
@@ -85,5 +84,14 @@ export function Time({ c, at, precision = 'minute', class: className }: { c: Zon
     <time datetime={d.toISOString()} title={c.get('zone')} class={className}>
       {formatInstant(d, c.get('zone'), precision)}
     </time>
+  );
+}
+
+/** The zone the page's times are in, linking to the chooser (and back to this page). */
+export function ZoneNote({ c }: { c: WebContext }) {
+  return (
+    <p class="help zone-note">
+      <a href={`/time-zone?next=${encodeURIComponent(c.req.path)}`}>{c.get('t')('timeZoneChange', { zone: c.get('zone') })}</a>
+    </p>
   );
 }

@@ -7,7 +7,7 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
-import { Time } from '../time.js';
+import { Time, ZoneNote } from '../time.js';
 
 export interface NotificationsView {
   list: Awaited<ReturnType<typeof listNotifications>>;
@@ -121,6 +121,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
         </table>
       </TableScroll>
       <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/notifications?${listQuery(p, v.unreadOnly)}`} />
+      <ZoneNote c={c} />
       <KindsForm c={c} settings={v.settings} />
     </Layout>
   );

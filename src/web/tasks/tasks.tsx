@@ -9,7 +9,7 @@ import { CsrfField, Layout } from '../layout.js';
 import { taskStatusLabel } from './task-status.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
-import { Time } from '../time.js';
+import { Time, ZoneNote } from '../time.js';
 
 type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
 type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
@@ -104,6 +104,7 @@ export function TasksPage({ c, list, status, review }: { c: WebContext; list: Ta
         </table>
       </TableScroll>
       <Pager c={c} page={list.page} pageSize={list.pageSize} total={list.total} summary="pages" href={(p) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`} />
+      <ZoneNote c={c} />
       <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
     </Layout>
   );
