@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors.js';
 import { refusalText } from './refusal-text.js';
 import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';
-import { translator, type MessageKey, type Translate } from './i18n/index.js';
+import { translator, type MessageKey } from './i18n/index.js';
 import { page } from './layout.js';
 import { MessagePage } from './message-page.js';
 

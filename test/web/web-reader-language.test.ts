@@ -36,15 +36,17 @@ interface Answer {
 async function post(page: Page, path: string, fields: [string, string][]): Promise<Answer> {
   return page.evaluate(
     async (path: string, fields: [string, string][]) => {
-      const token = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value;
+      // Runs in the page: the DOM's types are not in this project's lib.
+      const g = globalThis as any;
+      const token = g.document.querySelector('input[name="_csrf"]').value as string;
       const res = await fetch(path, { method: 'POST', body: new URLSearchParams([['_csrf', token], ...fields]), credentials: 'same-origin', headers: { Accept: 'text/html' } });
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const doc = new g.DOMParser().parseFromString(await res.text(), 'text/html');
       const main = doc.getElementById('main');
       return {
         status: res.status,
         url: res.url,
-        refusals: [...doc.querySelectorAll('#main .error, #main [role="alert"]')].map((e) => (e.textContent ?? '').trim()).filter((s) => s !== ''),
-        main: (main?.textContent ?? '').replace(/\s+/g, ' '),
+        refusals: [...doc.querySelectorAll('#main .error, #main [role="alert"]')].map((e: any) => String(e.textContent ?? '').trim()).filter((s: string) => s !== ''),
+        main: String(main?.textContent ?? '').replace(/\s+/g, ' '),
       };
     },
     path,

@@ -186,7 +186,7 @@
    */
   function browserZone() {
     var zone;
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch { return; }
     if (!zone || /(^|; )artgen_tz=/.test(document.cookie)) return;
     var now = document.cookie.match(/(?:^|; )artgen_tz_browser=([^;]*)/);
     if (now && decodeURIComponent(now[1]) === zone) return;
