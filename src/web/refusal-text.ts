@@ -124,7 +124,7 @@ const num = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? v 
 function validationText(c: Reader, details: Details, message: string) {
   const t = c.get('t');
   const issues = (details?.issues ?? []) as { field: string; message: string; rule?: IssueRule }[];
-  if (c.get('lang') === 'en') return message;
+  if (c.get('lang') === 'en') return issues.length > 0 ? issues.map((i) => i.message).join(t('listSeparator')) : message;
   if (issues.length === 0) return t('refusedGeneric');
   return issues.map((i) => ruleText(t, fieldLabel(t, i.field), i.rule ?? { code: 'custom' }, i.message)).join(' ');
 }

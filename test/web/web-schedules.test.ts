@@ -79,7 +79,7 @@ describe('schedules in the web console', () => {
     const mondays = "[...document.querySelectorAll('#next-runs time')].map((t) => new Date(t.getAttribute('datetime')).getUTCDay()).join() === '1,1,1,1,1'";
     await page.waitForFunction(mondays, { timeout: 60_000 });
     expect(await page.$eval('#cron', (e: any) => e.value)).toBe('0 9 * * 1');
-    expect(await textOf(page, '#next-runs li')).toMatch(/^Mon, .* 09:00$/);
+    expect(await textOf(page, '#next-runs li')).toMatch(/^Mon, .* 09:00 UTC$/);
     await page.type('#schedule-name', 'Weekly digest');
     await clearInput(page, '#article-count');
     await page.type('#article-count', '2');

@@ -84,7 +84,7 @@ export const en = {
   refusedAlbumFull: 'This album holds {max} images, the most it may; remove one first.',
   refusedPresetReadOnly: 'A built-in preset cannot be changed; copy it and edit the copy.',
   refusedTemplateAndSetting: 'Choose either a template or an article setting, not both.',
-  refusedRepairPlanChanged: 'The counts changed since the dry run, so nothing was repaired. Run the check again and review its changes.',
+  refusedRepairPlanChanged: 'The counts changed since the dry run, so nothing was repaired: run the dry run again and check its changes.',
   refusedQuestionNotPending: 'Some of these questions are no longer waiting for review; reload the page.',
   refusedRunFinished: 'This run has already ended.',
   refusedFileEmpty: 'The file is empty: there is nothing to index.',

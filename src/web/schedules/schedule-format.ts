@@ -14,7 +14,7 @@ export function formatRunTime(at: Date | string, lang: Lang, timeZone: string) {
     new Date(at),
   );
   // One way to name an offset on every page: UTC+8, as the console's other times say it.
-  return text.replace(/GMT(?=[+-]|$)/, 'UTC');
+  return text.replace(/GMT(?=[+-]|$)/, 'UTC').replace(/UTC[+-]0(?![\d:])/, 'UTC');
 }
 
 /** A spec in words: the preset's name, else the cron itself, else the interval in its largest whole unit. */
