@@ -95,7 +95,7 @@ export const en = {
   refusedFingerprint: 'Apply a repair from the page of a dry run.',
   refusedFileEncrypted: 'The file is password protected: remove the password and upload it again.',
   refusedFileUnreadable: 'The file is damaged or cut short and cannot be read.',
-  refusedFileNoText: 'The PDF has no text (a scanned document?): there is nothing to index.',
+  refusedFileNoText: 'The PDF has no text layer (a scanned document?): there is nothing to index; OCR is not supported.',
   refusedFileUnpacks: 'The document unpacks to more than the most a knowledge base takes.',
   refusedScope: 'This key has scope {scope}; this needs scope {required}.',
 };
@@ -193,7 +193,7 @@ export const zh: typeof en = {
   refusedFingerprint: '请从试运行结果页面执行修复。',
   refusedFileEncrypted: '文件设有密码：请去掉密码后重新上传。',
   refusedFileUnreadable: '文件已损坏或不完整，无法读取。',
-  refusedFileNoText: '这个 PDF 没有文字层（扫描件？），没有可索引的内容。',
+  refusedFileNoText: '这个 PDF 没有文字层（扫描件？），没有可索引的内容；不支持 OCR。',
   refusedFileUnpacks: '文档解压后超过知识库能接受的大小。',
   refusedScope: '这个密钥的权限是 {scope}，这项操作需要 {required} 权限。',
 };
