@@ -85,6 +85,8 @@ function ruleText(t: Translate, field: string, rule: IssueRule, message: string)
       return t('issueChoice', { field });
     case 'unrecognized_keys':
       return t('issueUnknownField', { field });
+    case 'search_text':
+      return t('refusedSearchText');
     default:
       // Custom checks: the time zone one is common enough to say exactly.
       return /IANA time zone/.test(message) ? t('issueTimeZone', { field }) : t('issueInvalid', { field });
