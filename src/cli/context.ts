@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ApiClient, normalizeBaseUrl, type KeySource } from './http-client.js';
-import { FORMATS, renderOutput, type Format, type Output } from './format.js';
+import { FORMATS, renderOutput, showTimesInUtc, type Format, type Output } from './format.js';
 import { terminalText } from './terminal-text.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -34,7 +34,9 @@ export function addGlobalOptions(program: Command): Command {
         }),
     )
     .addOption(new Option('--api-key <key>', `API key (default: ./${EMBEDDED_KEY_FILE} when present, the key of \`npm start\`)`).env('ARTGEN_API_KEY'))
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).env('ARTGEN_FORMAT').default('table'));
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).env('ARTGEN_FORMAT').default('table'))
+    .addOption(new Option('--utc', 'print times in UTC (default: local time with its offset, e.g. +08:00)'))
+    .hook('preAction', (_root, action) => showTimesInUtc(Boolean(action.optsWithGlobals<{ utc?: boolean }>().utc)));
 }
 
 /** The key from --api-key / ARTGEN_API_KEY, else from ./.data/api-key, else none. */

@@ -173,11 +173,46 @@ export function formatPercent(rate: number | null | undefined): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-/** An ISO timestamp as local `YYYY-MM-DD HH:MM:SS` for tables. */
+/** Whether times print in UTC (the global --utc) rather than local time with its offset. */
+let utcTimes = false;
+
+/** Set once per run from the global --utc option. */
+export function showTimesInUtc(on: boolean) {
+  utcTimes = on;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** The zone a printed time is in: `UTC` under --utc, else the local offset (`+08:00`, `-05:00`). */
+function zoneOf(d: Date): string {
+  if (utcTimes) return 'UTC';
+  const minutes = -d.getTimezoneOffset();
+  const sign = minutes < 0 ? '-' : '+';
+  return `${sign}${two(Math.floor(Math.abs(minutes) / 60))}:${two(Math.abs(minutes) % 60)}`;
+}
+
+function fieldsOf(d: Date) {
+  return utcTimes
+    ? { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, da: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() }
+    : { y: d.getFullYear(), mo: d.getMonth() + 1, da: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
+}
+
+/**
+ * An ISO timestamp for tables: local time with its offset, or UTC under --utc, so a reader never guesses.
+ *
+ * @example formatTime('2026-12-07T01:30:05Z') // '2026-12-07 09:30:05 +08:00' (TZ=Asia/Shanghai), '2026-12-07 01:30:05 UTC' (--utc)
+ */
 export function formatTime(iso: unknown): string {
   if (typeof iso !== 'string' || iso === '') return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  const f = fieldsOf(d);
+  return `${f.y}-${two(f.mo)}-${two(f.da)} ${two(f.h)}:${two(f.mi)}:${two(f.s)} ${zoneOf(d)}`;
+}
+
+/** A time of day with its zone, for the lines a watch prints: `09:30:05 +08:00`. */
+export function formatClock(d: Date): string {
+  if (Number.isNaN(d.getTime())) return '';
+  const f = fieldsOf(d);
+  return `${two(f.h)}:${two(f.mi)}:${two(f.s)} ${zoneOf(d)}`;
 }

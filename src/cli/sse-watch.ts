@@ -6,7 +6,7 @@
 import { EXIT } from './errors.js';
 import { ApiError, ConnectionError, type ApiClient } from './http-client.js';
 import { SseParser, type SseMessage } from './sse.js';
-import { displayWidth, truncate } from './format.js';
+import { displayWidth, formatClock, truncate } from './format.js';
 import { terminalText } from './terminal-text.js';
 import { isFinalEventType } from '../shared/events/index.js';
 import { countersOf, NO_COUNTS, type TaskCounters } from './task-counters.js';
@@ -60,11 +60,7 @@ function bar(progress: number, width = 20): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
-const clock = (iso: unknown) => {
-  const d = typeof iso === 'string' ? new Date(iso) : new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return Number.isNaN(d.getTime()) ? '' : `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-};
+const clock = (iso: unknown) => formatClock(typeof iso === 'string' ? new Date(iso) : new Date());
 
 /** Applies one event to the state; returns the plain line describing it. */
 export function applyEvent(state: WatchState, message: SseMessage): string | null {

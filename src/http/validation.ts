@@ -5,18 +5,37 @@ import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from '../shared/json-nesting.js';
 import { closed, fieldsAt } from './schemas/closed.js';
 import { idRule, MAX_ID, NUL_MESSAGE, nulFieldPaths, parseIdText } from './schemas/input-rules.js';
 
-function invalid(issues: { field: string; message: string }[], where: string) {
+/** What an issue checked, so a reader's surface can word it in its own language (src/web/refusal-text.ts). */
+export interface IssueRule {
+  code: string;
+  minimum?: number;
+  maximum?: number;
+  origin?: string;
+  expected?: string;
+  format?: string;
+}
+
+function ruleOf(i: z.core.$ZodIssue): IssueRule {
+  const rule: IssueRule = { code: i.code };
+  if (i.code === 'too_small') Object.assign(rule, { minimum: Number(i.minimum), origin: i.origin });
+  if (i.code === 'too_big') Object.assign(rule, { maximum: Number(i.maximum), origin: i.origin });
+  if (i.code === 'invalid_type') rule.expected = i.expected;
+  if (i.code === 'invalid_format') rule.format = i.format;
+  return rule;
+}
+
+function invalid(issues: { field: string; message: string; rule?: IssueRule }[], where: string) {
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
   return badRequest('VALIDATION_ERROR', `Invalid ${where}: ${summary}`, { issues });
 }
 
 /** One issue per field; an unknown key names itself and the fields accepted beside it. */
 function issuesOf(error: z.ZodError, where: string, schema: z.ZodType) {
-  return error.issues.flatMap((i) => {
-    if (i.code !== 'unrecognized_keys') return [{ field: i.path.join('.') || where, message: i.message }];
+  return error.issues.flatMap((i): { field: string; message: string; rule: IssueRule }[] => {
+    if (i.code !== 'unrecognized_keys') return [{ field: i.path.join('.') || where, message: i.message, rule: ruleOf(i) }];
     const known = fieldsAt(schema, i.path);
     const hint = known.length ? `; the fields here are ${known.join(', ')}` : '';
-    return i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: `unknown field: remove it or check its spelling${hint}` }));
+    return i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: `unknown field: remove it or check its spelling${hint}`, rule: { code: i.code } }));
   });
 }
 

@@ -27,10 +27,25 @@ export interface QualitySettings {
 export const QUALITY_CHECKS = ['min_length', 'max_length', 'title', 'headings', 'company', 'banned_word', 'near_duplicate'] as const;
 export type QualityCheck = (typeof QUALITY_CHECKS)[number];
 
-/** One reason a draft failed, in words the LLM can act on. */
+/**
+ * One reason a draft failed: `message` in words the LLM can act on, `params` what was measured, so a
+ * reader's surface words it in its own language (older flags have no params).
+ */
 export interface QualityFlag {
   check: QualityCheck;
   message: string;
+  params?: QualityFlagParams;
+}
+
+/** What a check measured: counts and limits, the word or company it found missing or present, the similar article. */
+export interface QualityFlagParams {
+  chars?: number;
+  min?: number;
+  max?: number;
+  headings?: number;
+  company?: string;
+  word?: string;
+  articleId?: number;
 }
 
 /** What the gate measured of the saved draft. */

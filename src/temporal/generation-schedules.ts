@@ -28,8 +28,19 @@ const missing = (temporalScheduleId: string) =>
     temporalScheduleId,
   });
 
+/** Temporal's known spec errors, by what a reader must fix; the console words each (src/web/refusal-text.ts). */
+const SPEC_REASONS: [RegExp, string][] = [
+  [/does not have 5-7 fields/i, 'cron_fields'],
+  [/time ?zone|location/i, 'time_zone'],
+  [/range|value|step|parse|invalid/i, 'cron_value'],
+];
+
+/** Why Temporal refused a spec, as a code: `cron_fields`, `cron_value`, `time_zone`, else `other`. */
+export const specRejectionReason = (message: string) => SPEC_REASONS.find(([re]) => re.test(message))?.[1] ?? 'other';
+
 // The client turns a spec the server rejects (a bad cron or time zone) into a TypeError.
-const specRejected = (err: TypeError) => badRequest('INVALID_SCHEDULE_SPEC', `Temporal rejected the schedule: ${err.message}`);
+const specRejected = (err: TypeError) =>
+  badRequest('INVALID_SCHEDULE_SPEC', `Temporal rejected the schedule: ${err.message}`, { reason: specRejectionReason(err.message) });
 
 const tooFrequent = (shortestGapSeconds: number, nextRunTimes: Date[]) =>
   badRequest(

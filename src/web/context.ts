@@ -6,6 +6,8 @@ import type { Lang, Translate } from './i18n/index.js';
 export type WebVariables = {
   lang: Lang;
   t: Translate;
+  /** The IANA zone the page shows its times in (src/web/time.tsx). */
+  zone: string;
   /** Set on every page behind sign-in. */
   session: WebSession;
   sessionId: string;

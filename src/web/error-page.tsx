@@ -3,9 +3,10 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { errorCodes, isDataException } from '../http/error-handler.js';
 import { AppError } from '../domain/errors.js';
+import { refusalText } from './refusal-text.js';
 import type { Logger } from '../logger.js';
 import type { WebContext } from './context.js';
-import { translator, type MessageKey, type Translate } from './i18n/index.js';
+import { translator, type MessageKey } from './i18n/index.js';
 import { page } from './layout.js';
 import { MessagePage } from './message-page.js';
 
@@ -27,11 +28,12 @@ const RESOURCE_WORDS: Record<string, MessageKey> = {
 const PAGE_REFUSALS = [400, 403, 404, 409] as const;
 
 /** A refusal in the page's language where the console can word it; else the domain's own message (English, with its code beside it). */
-function refusalText(t: Translate, err: AppError) {
+function pageRefusalText(c: WebContext, err: AppError) {
+  const t = c.get('t');
   const resource = err.details?.resource;
   const word = typeof resource === 'string' ? RESOURCE_WORDS[resource] : undefined;
-  if (err.code === 'NOT_FOUND' && word) return t('notFoundText', { resource: t(word), id: String(err.details?.id ?? '') });
-  return err.message;
+  if (err.code === 'NOT_FOUND' && word && err.details?.id !== undefined) return t('notFoundText', { resource: t(word), id: String(err.details?.id ?? '') });
+  return refusalText(c, err);
 }
 
 /** A console URL nobody serves: a page in the reader's language (set on `ctx` by the caller), status 404. */
@@ -48,13 +50,14 @@ export function consoleErrorHandler(log: Logger) {
     if (!c.get('t')) {
       c.set('lang', 'en');
       c.set('t', translator('en'));
+      c.set('zone', 'UTC');
     }
     const t = c.get('t');
     if (err instanceof AppError && err.status < 500) {
       const title = err.status === 403 ? t('forbidden') : err.status === 404 ? t('notFound') : t('somethingWrong');
-      return page(c, <MessagePage c={c} title={title} text={refusalText(t, err)} code={err.code} />, err.status as 400 | 403 | 404 | 409);
+      return page(c, <MessagePage c={c} title={title} text={pageRefusalText(c, err)} code={err.code} />, err.status as 400 | 403 | 404 | 409);
     }
-    if (err instanceof AppError) return page(c, <MessagePage c={c} title={t('somethingWrong')} text={err.message} code={err.code} />, 503);
+    if (err instanceof AppError) return page(c, <MessagePage c={c} title={t('somethingWrong')} text={refusalText(c, err)} code={err.code} />, 503);
     // Refusals of Hono's own middleware and values PostgreSQL cannot store are the request's fault, not the server's.
     if (err instanceof HTTPException && err.status < 500) {
       const title = err.status === 403 ? t('forbidden') : t('somethingWrong');

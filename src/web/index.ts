@@ -9,7 +9,9 @@ import type { WebEnv } from './context.js';
 import { consoleCsp } from './csp.js';
 import { refuseCrossOriginForms, requireCsrfToken } from './csrf.js';
 import { refuseBadInput } from './form-guard.js';
-import { LANG_COOKIE, pickLang, translator } from './i18n/index.js';
+import { LANG_COOKIE, pickLang, translator, type Lang } from './i18n/index.js';
+import { BROWSER_ZONE_COOKIE, pickZone, ZONE_COOKIE } from './time.js';
+import { timeZoneRoutes } from './time-zone/routes.js';
 import { consoleErrorHandler, consoleNotFoundPage } from './error-page.js';
 import { adminAccountRoutes } from './keys/admin-accounts-routes.js';
 import { modelRoutes } from './models/routes.js';
@@ -37,15 +39,21 @@ const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '
 
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', ...MATERIALS_PATHS];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', '/time-zone/*', ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', '/time-zone/*', ...MATERIALS_PATHS];
+
+/** The reader's language and time zone, for every console page and its words. */
+function setReader(c: Context<WebEnv>) {
+  const lang: Lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
+  c.set('lang', lang);
+  c.set('t', translator(lang));
+  c.set('zone', pickZone(getCookie(c, ZONE_COOKIE), getCookie(c, BROWSER_ZONE_COOKIE), lang));
+}
 
 function consoleBasics(): MiddlewareHandler<WebEnv> {
   const originCheck = refuseCrossOriginForms();
   return async (c, next) => {
-    const lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
-    c.set('lang', lang);
-    c.set('t', translator(lang));
+    setReader(c);
     c.header('Content-Security-Policy', consoleCsp());
     c.header('Vary', 'Accept-Language, Cookie');
     // Hono's origin check refuses a cross-site form POST before any token is looked at.
@@ -63,9 +71,7 @@ export function wantsConsolePage(c: Context): boolean {
 }
 
 export function consoleNotFound(c: Context) {
-  const lang = pickLang(getCookie(c, LANG_COOKIE), c.req.header('accept-language'));
-  c.set('lang', lang);
-  c.set('t', translator(lang));
+  setReader(c as Context<WebEnv>);
   c.header('Content-Security-Policy', consoleCsp());
   c.header('Vary', 'Accept, Accept-Language, Cookie');
   return consoleNotFoundPage(c);
@@ -109,5 +115,6 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/quality-settings', qualitySettingsRoutes(deps));
   web.route('/templates', templateRoutes(db, { budgetTokens: deps.knowledge.promptTokenBudget, embeddings: deps.embeddings }));
   web.route('/knowledge-bases', knowledgeRoutes(deps));
+  web.route('/time-zone', timeZoneRoutes());
   return web;
 }

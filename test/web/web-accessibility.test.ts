@@ -110,6 +110,7 @@ const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'article-edit', who: 'writer', open: () => `/articles/${ids.article}/edit` },
   { name: 'article-delete', who: 'writer', open: () => `/articles/${ids.article}/delete` },
   { name: 'notifications', who: 'writer', open: '/notifications' },
+  { name: 'time-zone', who: 'reader', open: '/time-zone' },
   { name: 'usage', who: 'writer', open: '/usage' },
   {
     name: 'usage-report', who: 'writer', lands: /^\/usage\/reports\/\d+$/,

@@ -80,7 +80,7 @@ describe('article pages in a real Chromium', () => {
     await go('/articles/queue');
     const queued = await rowIds();
     expect(queued).toEqual(Object.values(ids).sort((a, b) => a - b));
-    expect(await page.$eval(`tr[data-article-row="${ids.Delta}"] .tag`, (e: any) => e.textContent)).toContain('banned_word');
+    expect(await page.$eval(`tr[data-article-row="${ids.Delta}"] .tag`, (e: any) => e.textContent)).toContain('Banned word');
     expect(await page.$$eval('tr[data-flagged="true"]', (trs) => trs.map((tr) => Number(tr.getAttribute('data-article-row'))))).toEqual([ids.Delta]);
     await screenshot(page, 'review-queue');
 
@@ -115,7 +115,7 @@ describe('article pages in a real Chromium', () => {
 
   it('shows the quality flags with their reasons, and the near-duplicate the gate found', async () => {
     await go(`/articles/${ids.Delta}`);
-    expect(await page.$$eval('#quality-flags li', (lis) => lis.map((li) => li.textContent))).toEqual([expect.stringMatching(/^banned_word: .*forbidden/)]);
+    expect(await page.$$eval('#quality-flags li', (lis) => lis.map((li) => li.textContent))).toEqual([expect.stringMatching(/^Banned word: the article contains the banned word “forbidden”\.$/)]);
     // A later article (auto-approved, so the queue stays as it is) with Epsilon's words is its near duplicate.
     const epsilon = (await api('GET', `/api/articles/${ids.Epsilon}`)).body;
     stack.stub.setBehavior(() => ({ content: `# ${epsilon.title}\n\n${epsilon.content}` }));

@@ -147,7 +147,7 @@ describe('materials in the web console', () => {
     await expectAxeClean(p, 'albums (en)');
   });
 
-  it('creates and edits a conversion target in Chinese; a bad website is refused as the API refuses it', async () => {
+  it('creates and edits a conversion target in Chinese; a bad website is refused in Chinese, for the reason the API refuses it', async () => {
     const p = await signedInPage(writer.apiKey, 'zh');
     await go(p, '/conversion-targets');
     expect(await textOf(p, 'h1')).toBe('转化目标');
@@ -156,7 +156,8 @@ describe('materials in the web console', () => {
     const refused = await press(p, '#create-target');
     expect(refused?.status()).toBe(400);
     const api = await stack.api.call('POST', '/api/conversion-targets', writer.apiKey, { companyName: 'Acme Pumps', website: 'ftp://acme.example.com' });
-    expect(await textOf(p, '#target-error')).toBe(apiIssue(api));
+    expect(apiIssue(api)).toBe('website must be an http:// or https:// URL');
+    expect(await textOf(p, '#target-error')).toBe('网站：不是有效的网址。');
     expect(await p.$eval('#target-company', (e: any) => e.value)).toBe('Acme Pumps');
 
     await fill(p, '#target-website', 'https://acme.example.com');

@@ -151,7 +151,7 @@ describe('usage in a real Chromium', () => {
     await go('/usage');
     await submit(page, '#dry-run');
     const change = `#repair-changes tr[data-change="set_usage_count"]`;
-    expect(await page.$$eval(`${change} td`, (tds) => tds.map((td) => td.textContent))).toEqual(['set_usage_count', `#${broken} ops two`, String(truth + 3), String(truth)]);
+    expect(await page.$$eval(`${change} td`, (tds) => tds.map((td) => td.textContent))).toEqual(['Set usage count', `#${broken} ops two`, String(truth + 3), String(truth)]);
     expect(await textOf(page, '#apply')).toBe('Apply the changes (1)');
     expect(await usageCount(broken)).toBe(truth + 3);
     await screenshot(page, 'usage-repair-dry-run');
@@ -159,7 +159,7 @@ describe('usage in a real Chromium', () => {
 
     await submit(page, '#apply');
     expect(await textOf(page, '.notice')).toBe('Repaired. Changes written: 1.');
-    expect(await page.$$eval(`${change} td`, (tds) => tds.map((td) => td.textContent))).toEqual(['set_usage_count', `#${broken} ops two`, String(truth + 3), String(truth)]);
+    expect(await page.$$eval(`${change} td`, (tds) => tds.map((td) => td.textContent))).toEqual(['Set usage count', `#${broken} ops two`, String(truth + 3), String(truth)]);
     expect(await page.$('#apply')).toBeNull();
     expect(await usageCount(broken)).toBe(truth);
 
@@ -200,7 +200,7 @@ describe('usage in a real Chromium', () => {
     await go('/usage');
     const first = await page.$eval('#usage-reports tbody tr', (tr) => [tr.getAttribute('data-report'), tr.querySelector('td:nth-child(4)')!.textContent]);
     expect(first[1]).toBe('schedule');
-    expect(await textOf(page, '#usage-reports tbody tr td:nth-child(5)')).toContain('reserved_count_mismatch 1');
+    expect(await textOf(page, '#usage-reports tbody tr td:nth-child(5)')).toContain('Reserved count differs 1');
     await submit(page, `a[href="/usage/reports/${first[0]}"]`);
     expect(await page.$$eval(`#distillation-findings tr[data-distillation="${ids[0]!}"] td`, (tds) => tds.map((td) => td.textContent))).toEqual([
       `#${ids[0]!} ops one`,

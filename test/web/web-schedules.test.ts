@@ -79,7 +79,7 @@ describe('schedules in the web console', () => {
     const mondays = "[...document.querySelectorAll('#next-runs time')].map((t) => new Date(t.getAttribute('datetime')).getUTCDay()).join() === '1,1,1,1,1'";
     await page.waitForFunction(mondays, { timeout: 60_000 });
     expect(await page.$eval('#cron', (e: any) => e.value)).toBe('0 9 * * 1');
-    expect(await textOf(page, '#next-runs li')).toMatch(/^Mon, .* 09:00$/);
+    expect(await textOf(page, '#next-runs li')).toMatch(/^Mon, .* 09:00 UTC$/);
     await page.type('#schedule-name', 'Weekly digest');
     await clearInput(page, '#article-count');
     await page.type('#article-count', '2');
@@ -150,7 +150,7 @@ describe('schedules in the web console', () => {
     await page.select('#articleSettingId', String(gone));
     await deleteResource(stack.database.db, 'articleSetting', account.accountId, gone);
     await submit(page, '#create-schedule');
-    expect(await textOf(page, '#schedule-error')).toBe(`Referenced ids do not exist: articleSettingId [${gone}]. Create them first or leave the field out.`);
+    expect(await textOf(page, '#schedule-error')).toBe(`These no longer exist: Article setting ${gone}. Choose others or leave the field empty.`);
     await updateAccountLimits(stack.database.db, account.accountId, { maxSchedules: 1 }, DEFAULT_LIMITS);
     await page.select('#articleSettingId', '');
     await submit(page, '#create-schedule');
@@ -160,7 +160,7 @@ describe('schedules in the web console', () => {
     await clearInput(page, '#cron');
     await page.type('#cron', 'not a cron');
     await waitForPreview('spec-error');
-    expect(await textOf(page, '#spec-error')).toContain('Temporal rejected the schedule');
+    expect(await textOf(page, '#spec-error')).toBe('A cron expression has 5 fields (minute hour day month weekday), e.g. 0 9 * * 1.');
     expect((await rowsOf()).map((r) => r.id)).toEqual([scheduleId]);
   });
 

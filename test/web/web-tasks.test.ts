@@ -130,7 +130,7 @@ describe('task pages of the web console in a real Chromium', () => {
     const before = await stack.database.db.select({ id: generationTasks.id }).from(generationTasks).where(eq(generationTasks.accountId, account.accountId));
     await submit(page, '#new-task button');
     expect(new URL(page.url()).pathname).toBe('/tasks');
-    expect(await textOf(page, '#form-error')).toContain(`knowledgeBaseId [${doomed.id}]`);
+    expect(await textOf(page, '#form-error')).toBe(`These no longer exist: Knowledge base ${doomed.id}. Choose others or leave the field empty.`);
     expect(await page.$eval('#count-error', (e: any) => e.hidden)).toBe(true);
     expect(await page.$eval('#article-count', (e: any) => e.value)).toBe('1');
     const after = await stack.database.db.select({ id: generationTasks.id }).from(generationTasks).where(eq(generationTasks.accountId, account.accountId));

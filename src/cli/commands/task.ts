@@ -8,7 +8,7 @@ import { summary, watchTask } from '../sse-watch.js';
 import { TASK_STATUSES } from '../../shared/task-statuses.js';
 import { countersOf } from '../task-counters.js';
 import { pagedList } from './paged-list.js';
-import { fullStatsOutput, TASKS_PATH, taskDetailOutput, taskListView } from './views.js';
+import { fullStatsOutput, TASKS_PATH, taskDetailOutput, taskListView, time } from './views.js';
 import { EVENTS, isFinalEventType, LIVE_EVENT_TYPES, LIVE_EVENTS, TASK_EVENT_TYPES } from '../../shared/events/index.js';
 
 export const WATCH_EXIT_CODES = `Exit codes of watching:
@@ -93,7 +93,7 @@ export function registerTaskCommands(program: Command): void {
                 ['status', created.status],
                 ['workflowId', created.workflowId],
                 ['selectedDistillationIds', created.selectedDistillationIds.join(' ')],
-                ['createdAt', created.createdAt],
+                ['createdAt', created.createdAt, time],
               ],
             },
           ],

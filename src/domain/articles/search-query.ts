@@ -31,6 +31,6 @@ export function articleSearchCondition(searchVector: SQLWrapper, text: string): 
       else if (HAS_WORD.test(segment)) parts.push(sql`plainto_tsquery('english', ${segment})`);
     }
   }
-  if (parts.length === 0) throw badRequest('VALIDATION_ERROR', 'Invalid query: q: the search text needs at least one letter or digit.', { issues: [{ field: 'q', message: 'needs a letter or digit' }] });
+  if (parts.length === 0) throw badRequest('VALIDATION_ERROR', 'Invalid query: q: the search text needs at least one letter or digit.', { issues: [{ field: 'q', message: 'the search text needs at least one letter or digit', rule: { code: 'search_text' } }] });
   return sql`${searchVector} @@ (${sql.join(parts, sql` && `)})`;
 }

@@ -30,23 +30,23 @@ export function checkDraftText(draft: DraftText, settings: QualitySettings, comp
   const headings = draft.content.match(HEADING)?.length ?? 0;
   const whole = `${draft.title}\n${draft.content}`;
   if (chars < settings.minChars) {
-    flags.push({ check: 'min_length', message: `the body has ${chars} characters; write at least ${settings.minChars}` });
+    flags.push({ check: 'min_length', message: `the body has ${chars} characters; write at least ${settings.minChars}`, params: { chars, min: settings.minChars } });
   }
   if (settings.maxChars !== null && chars > settings.maxChars) {
-    flags.push({ check: 'max_length', message: `the body has ${chars} characters; keep it to at most ${settings.maxChars}` });
+    flags.push({ check: 'max_length', message: `the body has ${chars} characters; keep it to at most ${settings.maxChars}`, params: { chars, max: settings.maxChars } });
   }
   if (settings.requireTitle && !draft.hasTitle) {
-    flags.push({ check: 'title', message: 'the article has no title: start with the title on its own first line as "# Title", then the body' });
+    flags.push({ check: 'title', message: 'the article has no title: start with the title on its own first line as "# Title", then the body', params: {} });
   }
   if (headings < settings.minHeadings) {
-    flags.push({ check: 'headings', message: `the body has ${headings} Markdown headings; use at least ${settings.minHeadings} ("## Section")` });
+    flags.push({ check: 'headings', message: `the body has ${headings} Markdown headings; use at least ${settings.minHeadings} ("## Section")`, params: { headings, min: settings.minHeadings } });
   }
   const company = companyName?.trim();
   if (settings.requireCompanyName && company && !whole.toLocaleLowerCase().includes(company.toLocaleLowerCase())) {
-    flags.push({ check: 'company', message: `the article does not name the company "${company}"; mention it by that name` });
+    flags.push({ check: 'company', message: `the article does not name the company "${company}"; mention it by that name`, params: { company } });
   }
   for (const word of settings.bannedWords) {
-    if (containsWord(whole, word)) flags.push({ check: 'banned_word', message: `the article contains the banned word "${word}"; do not use it` });
+    if (containsWord(whole, word)) flags.push({ check: 'banned_word', message: `the article contains the banned word "${word}"; do not use it`, params: { word } });
   }
   return { flags, chars, headings };
 }

@@ -25,7 +25,7 @@ export async function runQualityGate(
   const nearest = await nearestArticle(db, input.accountId, bands);
   const limit = input.settings.nearDuplicateMaxDistance;
   if (nearest && limit !== null && nearest.distance <= limit) {
-    flags.push({ check: 'near_duplicate', message: `too similar to article ${nearest.articleId}; write it differently, in your own structure and words` });
+    flags.push({ check: 'near_duplicate', message: `too similar to article ${nearest.articleId}; write it differently, in your own structure and words`, params: { articleId: nearest.articleId } });
   }
   return {
     flags,

@@ -29,6 +29,7 @@ export function isAllowedTargetAddress(address: string, ownAddresses: string[] =
  * Thrown when a target is refused; the delivery does not retry it. The message names no resolved address
  * (a tenant must not map internal names through us); `refusedAddresses` keeps them for operators' logs.
  */
+/** A refused webhook URL; `details.reason` says why: not_url, scheme, credentials, unresolved or private_address. */
 export class WebhookTargetNotAllowed extends AppError {
   constructor(message: string, details: Record<string, unknown>, readonly refusedAddresses: string[] = []) {
     super(400, 'WEBHOOK_TARGET_NOT_ALLOWED', message, details);
@@ -42,7 +43,7 @@ export async function resolvePublicAddresses(host: string, allowPrivate: boolean
   try {
     addresses = isIP(bare) ? [{ address: bare, family: isIP(bare) }] : await lookup(bare, { all: true, verbatim: true });
   } catch (err) {
-    throw new WebhookTargetNotAllowed(`The webhook host '${host}' does not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'}): check the URL.`, { host });
+    throw new WebhookTargetNotAllowed(`The webhook host '${host}' does not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'}): check the URL.`, { host, reason: 'unresolved' });
   }
   if (allowPrivate) return addresses;
   const own = hostAddresses();
@@ -50,7 +51,7 @@ export async function resolvePublicAddresses(host: string, allowPrivate: boolean
   if (refused.length > 0) {
     throw new WebhookTargetNotAllowed(
       `The webhook host '${host}' resolves to an address webhooks may not reach (private, loopback, link-local, reserved for special use, or this server's own); webhooks only reach public addresses.`,
-      { host },
+      { host, reason: 'private_address' },
       refused.map((a) => a.address),
     );
   }
@@ -63,12 +64,12 @@ export async function checkWebhookTarget(url: string, allowPrivate: boolean): Pr
   try {
     parsed = new URL(url);
   } catch {
-    throw new WebhookTargetNotAllowed(`'${url}' is not a URL: give an absolute http(s) URL.`, { field: 'url' });
+    throw new WebhookTargetNotAllowed(`'${url}' is not a URL: give an absolute http(s) URL.`, { field: 'url', reason: 'not_url' });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new WebhookTargetNotAllowed(`A webhook URL must use http or https, not ${parsed.protocol.slice(0, -1)}.`, { field: 'url' });
+    throw new WebhookTargetNotAllowed(`A webhook URL must use http or https, not ${parsed.protocol.slice(0, -1)}.`, { field: 'url', reason: 'scheme' });
   }
-  if (parsed.username || parsed.password) throw new WebhookTargetNotAllowed('A webhook URL must not carry a user name or password.', { field: 'url' });
+  if (parsed.username || parsed.password) throw new WebhookTargetNotAllowed('A webhook URL must not carry a user name or password.', { field: 'url', reason: 'credentials' });
   await resolvePublicAddresses(parsed.hostname, allowPrivate);
   return parsed;
 }

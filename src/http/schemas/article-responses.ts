@@ -7,7 +7,11 @@ import { count, id, nullableTimestamp, paged, timestamp } from './common.js';
 /** What the article routes answer: the rows of src/domain/articles as `c.json` writes them. */
 
 const reviewStatus = z.enum(REVIEW_STATUSES);
-const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string() });
+const qualityFlagParams = z
+  .object({ chars: z.number().int(), min: z.number().int(), max: z.number().int(), headings: z.number().int(), company: z.string(), word: z.string(), articleId: z.number().int() })
+  .partial()
+  .describe('What the check measured, for wording the reason in another language');
+const qualityFlag = z.object({ check: z.enum(QUALITY_CHECKS), message: z.string(), params: qualityFlagParams.optional() });
 const qualityFields = {
   qualityFlags: z.array(qualityFlag).describe('What the quality gate still found wrong in the saved draft; empty: passed. A flagged article waits for review'),
   qualityScores: z

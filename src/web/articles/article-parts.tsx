@@ -2,7 +2,9 @@
 import { reviewOutcome, type Article, type listRevisions } from '../../domain/articles/index.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField } from '../layout.js';
-import { FlagTag, when } from './articles.js';
+import { FlagTag } from './articles.js';
+import { qualityCheckLabel, qualityReason } from '../finding-words.js';
+import { pageTime } from '../time.js';
 
 type Revisions = Awaited<ReturnType<typeof listRevisions>>;
 
@@ -55,7 +57,7 @@ export function QualitySection({ c, a }: { c: WebContext; a: Article }) {
         <>
           <FlagTag c={c} flags={a.qualityFlags} />
           <ul id="quality-flags">
-            {a.qualityFlags.map((f) => <li><code>{f.check}</code>: {f.message}</li>)}
+            {a.qualityFlags.map((f) => <li data-check={f.check}><strong>{qualityCheckLabel(t, f.check)}</strong>{t('colon')}{qualityReason(t, f)}</li>)}
           </ul>
         </>
       ) : (
@@ -95,7 +97,7 @@ export function RevisionList({ c, revisions }: { c: WebContext; revisions: Revis
       <ol id="revisions" reversed>
         {revisions.revisions.map((r) => (
           <li data-revision={r.id}>
-            <p>{t('articleRevisionBy', { when: when(r.createdAt), prefix: r.keyPrefix ?? '?' })}</p>
+            <p>{t('articleRevisionBy', { when: pageTime(c, r.createdAt), prefix: r.keyPrefix ?? '?' })}</p>
             <p>{t('articlePreviousTitle')}{t('colon')}<span class="previous-title">{r.previousTitle}</span></p>
             <details>
               <summary>{t('articlePreviousContent')}</summary>

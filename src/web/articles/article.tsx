@@ -5,7 +5,8 @@ import type { WebContext } from '../context.js';
 import { Layout } from '../layout.js';
 import { formatDuration } from '../tasks/task-status.js';
 import { QualitySection, ReviewActions, RevisionList } from './article-parts.js';
-import { reviewLabel, when } from './articles.js';
+import { reviewLabel } from './articles.js';
+import { Time } from '../time.js';
 
 export interface ArticleView {
   article: Article;
@@ -28,8 +29,8 @@ function Details({ c, a }: { c: WebContext; a: Article }) {
         <dt>{t('articleLastAttempt')}</dt><dd>{formatDuration(a.durationMs)}</dd>
         {a.attemptsDurationMs !== null && <><dt>{t('articleAttemptsTime')}</dt><dd data-ms={a.attemptsDurationMs}>{formatDuration(a.attemptsDurationMs)}</dd></>}
         {a.wallDurationMs !== null && <><dt>{t('articleWallTime')}</dt><dd data-ms={a.wallDurationMs}>{formatDuration(a.wallDurationMs)}</dd></>}
-        <dt>{t('created')}</dt><dd>{when(a.createdAt)}</dd>
-        <dt>{t('articleReviewedAt')}</dt><dd>{a.reviewedAt ? when(a.reviewedAt) : '—'}</dd>
+        <dt>{t('created')}</dt><dd><Time c={c} at={a.createdAt} /></dd>
+        <dt>{t('articleReviewedAt')}</dt><dd>{a.reviewedAt ? <Time c={c} at={a.reviewedAt} /> : '—'}</dd>
       </dl>
     </details>
   );

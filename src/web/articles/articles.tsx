@@ -8,6 +8,8 @@ import { CsrfField, Layout } from '../layout.js';
 import { filterQuery, type FilterInput } from './article-filter-form.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
+import { qualityCheckLabel } from '../finding-words.js';
+import { Time } from '../time.js';
 
 type ArticleList = Awaited<ReturnType<typeof listArticles>>;
 
@@ -25,12 +27,11 @@ export interface ArticlesView {
 
 const STATUS_KEYS = { pending_review: 'reviewPending', approved: 'reviewApproved', rejected: 'reviewRejected' } as const;
 export const reviewLabel = (t: Translate, status: ReviewStatus) => t(STATUS_KEYS[status]);
-export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 /** A row's mark for an article saved with failed quality checks; the checks' names in its title. */
 export function FlagTag({ c, flags }: { c: WebContext; flags: QualityFlag[] }) {
   if (flags.length === 0) return null;
-  const checks = flags.map((f) => f.check).join(', ');
+  const checks = flags.map((f) => qualityCheckLabel(c.get('t'), f.check)).join(c.get('t')('listSeparator'));
   return <span class="tag" data-flagged title={c.get('t')('articleFlaggedTitle', { checks })}>{`${c.get('t')('articleFlagged')}${c.get('t')('colon')}${checks}`}</span>;
 }
 
@@ -108,7 +109,7 @@ function Rows({ c, list, pick }: { c: WebContext; list: ArticleList; pick: boole
               <td>{a.keyword}</td>
               <td class="review-status">{reviewLabel(t, a.reviewStatus)}</td>
               <td>{a.taskId !== null ? <a href={`/tasks/${a.taskId}`}>{a.taskId}</a> : ''}</td>
-              <td>{when(a.createdAt)}</td>
+              <td><Time c={c} at={a.createdAt} /></td>
             </tr>
           ))}
         </tbody>

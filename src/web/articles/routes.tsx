@@ -16,6 +16,7 @@ import { ArticlesPage, type ArticlesView } from './articles.js';
 import { readArticleFilter } from './article-filter-form.js';
 import { bulkNotice, readingNotice, safeBack, withBulkResult } from './article-notices.js';
 import { formTextAsTyped as text, formIssues as issues } from '../form-fields.js';
+import { refusalText } from '../refusal-text.js';
 
 const PAGE_SIZE = 20;
 const pageNumber = (v: string | null) => Math.max(1, Math.min(1_000_000, Number.parseInt(v ?? '1', 10) || 1));
@@ -46,7 +47,7 @@ export function articleRoutes(deps: RouteDeps) {
       } catch (err) {
         // A search text PostgreSQL cannot use (no letter or digit) is the filter's problem, shown beside it.
         if (!(err instanceof AppError && err.status === 400)) throw err;
-        filterError = err.message;
+        filterError = refusalText(c, err);
       }
     }
     const back = `${url.pathname}${url.search}`;
@@ -93,7 +94,7 @@ export function articleRoutes(deps: RouteDeps) {
         ids: ids.map((v) => Number(v)),
         reason: action === 'reject' ? text(body.reason).trim() || undefined : undefined,
       });
-      if (!parsed.success) return renderList(c, new URL(back, c.req.url), { error: issues(parsed.error) });
+      if (!parsed.success) return renderList(c, new URL(back, c.req.url), { error: issues(c, parsed.error) });
       const result = await review.many(c.get('session').accountId, { ids: parsed.data.ids! }, parsed.data.action, parsed.data.reason);
       return c.redirect(withBulkResult(back, result), 303);
     })
@@ -107,7 +108,7 @@ export function articleRoutes(deps: RouteDeps) {
     .post('/:id/reject', async (c) => {
       const id = parseIdParam(c);
       const parsed = rejectBody.safeParse({ reason: text((await c.req.parseBody()).reason) });
-      if (!parsed.success) return renderReader(c, id, { rejectError: issues(parsed.error) }, 400);
+      if (!parsed.success) return renderReader(c, id, { rejectError: issues(c, parsed.error) }, 400);
       await review.one(c.get('session').accountId, id, 'reject', parsed.data.reason);
       return c.redirect(`/articles/${id}?done=reject`, 303);
     })
@@ -121,7 +122,7 @@ export function articleRoutes(deps: RouteDeps) {
       // Browsers send a textarea's line breaks as CRLF: saved as they were written, or every save would be an edit.
       const input = { title: text(body.title), content: text(body.content).replace(/\r\n?/g, '\n') };
       const parsed = editBody.safeParse(input);
-      if (!parsed.success) return renderEdit(c, id, { input, error: issues(parsed.error) });
+      if (!parsed.success) return renderEdit(c, id, { input, error: issues(c, parsed.error) });
       const result = await editArticle(db, c.get('session').accountId, id, parsed.data, editor(c));
       return c.redirect(`/articles/${id}?done=${result.changed ? 'edited' : 'unchanged'}`, 303);
     })

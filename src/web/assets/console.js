@@ -251,6 +251,21 @@
     preview();
   }
 
+  /**
+   * Tells the server the browser's time zone (artgen_tz_browser) when the reader has chosen none, so the
+   * next page shows times in it; a zone chosen on /time-zone (artgen_tz) always wins.
+   */
+  function browserZone() {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch { return; }
+    if (!zone || /(^|; )artgen_tz=/.test(document.cookie)) return;
+    var now = document.cookie.match(/(?:^|; )artgen_tz_browser=([^;]*)/);
+    if (now && decodeURIComponent(now[1]) === zone) return;
+    document.cookie = 'artgen_tz_browser=' + encodeURIComponent(zone) + '; path=/; max-age=31536000; samesite=lax' + (location.protocol === 'https:' ? '; secure' : '');
+  }
+
+  browserZone();
+
   document.addEventListener('DOMContentLoaded', function () {
     var body = document.body;
     if (body.getAttribute('data-live-task')) liveTask(body.getAttribute('data-live-task'));

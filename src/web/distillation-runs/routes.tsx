@@ -14,6 +14,7 @@ import type { WebContext, WebEnv } from '../context.js';
 import { formIssues, formTextAsTyped as text } from '../form-fields.js';
 import { page } from '../layout.js';
 import { RunPage, RunsPage, type RunFormInput } from './run-pages.js';
+import { refusalText } from '../refusal-text.js';
 
 const PAGE_SIZE = 20;
 
@@ -36,12 +37,12 @@ export function distillationRunPages(deps: RouteDeps) {
       const refuse = async (error: string) => page(c, <RunsPage c={c} list={await list(c)} input={input} error={error} />, 400);
       if (keywords.length === 0) return refuse(t('runNoKeywords'));
       const parsed = distillationRunInput.safeParse({ keywords, questionsPerKeyword: Number(input.questions), review: input.review, ...(input.language ? { language: input.language } : {}) });
-      if (!parsed.success) return refuse(formIssues(parsed.error));
+      if (!parsed.success) return refuse(formIssues(c, parsed.error));
       let runId: number;
       try {
         runId = await start(c.get('session').accountId, parsed.data as DistillationRunInput, limits.maxDistilledKeywordsPerDay, limits);
       } catch (err) {
-        if (err instanceof AppError && err.status === 429) return refuse(err.message);
+        if (err instanceof AppError && err.status === 429) return refuse(refusalText(c, err));
         throw err;
       }
       c.set('auditTargets', { id: runId });

@@ -6,7 +6,7 @@ import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
-import { when } from '../distillations/distillations.js';
+import { Time } from '../time.js';
 
 type RunDetail = Awaited<ReturnType<typeof getRunDetail>>;
 type RunList = Awaited<ReturnType<typeof listRuns>>;
@@ -65,7 +65,7 @@ export function RunsPage({ c, list, input, error }: { c: WebContext; list: RunLi
             {list.runs.map((r) => (
               <tr data-run-id={r.id}>
                 <td><a href={`/distillations/runs/${r.id}`}>{r.id}</a></td><td>{t(statusKey(r.status))}</td><td>{r.keywordCount}</td>
-                <td>{r.doneCount}</td><td>{r.failedCount}</td><td>{when(r.createdAt)}</td>
+                <td>{r.doneCount}</td><td>{r.failedCount}</td><td><Time c={c} at={r.createdAt} /></td>
               </tr>
             ))}
           </tbody>

@@ -6,6 +6,7 @@ import { CsrfField, Layout } from '../layout.js';
 import { importProblem } from './import-problems.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
+import { Time } from '../time.js';
 
 export interface DistillationsView {
   /** Its `selectable` is the number a task can use right now, the same the API's list answers. */
@@ -22,7 +23,6 @@ export interface DistillationsView {
 }
 
 /** A timestamp as the console shows it (UTC, to the minute). */
-export const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 function AddForm({ c, v }: { c: WebContext; v: DistillationsView }) {
   const t = c.get('t');
@@ -98,7 +98,7 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
             {v.list.items.map((d) => (
               <tr data-distillation-id={d.id}>
                 <td>{d.id}</td><td>{d.keyword}</td><td>{d.topicCount}</td>
-                <td>{d.usageCount}</td><td>{d.reservedCount}</td><td>{when(d.createdAt)}</td>
+                <td>{d.usageCount}</td><td>{d.reservedCount}</td><td><Time c={c} at={d.createdAt} /></td>
                 {canWrite(c) && (
                   <td>
                     <span class="actions">

@@ -70,7 +70,7 @@ export function distillationRoutes(db: Db) {
       // One topic per line, blank lines dropped; then the API's own rules (length, count).
       const parsed = topicsInput.safeParse({ topics: topics.split(/\r?\n/).filter((line) => line.trim() !== '') });
       if (!parsed.success) {
-        const error = formIssues(parsed.error);
+        const error = formIssues(c, parsed.error);
         return page(c, <DistillationEditPage c={c} d={await getDistillation(db, accountId, id)} error={error} topics={topics} />, 400);
       }
       await replaceTopics(db, accountId, id, parsed.data.topics);

@@ -11,6 +11,9 @@ import * as notifications from './notifications.js';
 import * as schedules from './schedules.js';
 import * as tasks from './tasks.js';
 import * as templates from './templates.js';
+import * as time from './time.js';
+import * as refusals from './refusals.js';
+import * as findings from './findings.js';
 import * as usage from './usage.js';
 import * as webhooks from './webhooks.js';
 
@@ -23,14 +26,14 @@ export const LANG_COOKIE = 'artgen_lang';
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
  * translation is a type error. A key belongs to one area (test/web/web-i18n.unit.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, distillationRuns, tasks, keys, articles, notifications, usage, schedules, webhooks, materials, templates, knowledge, models, costs };
+export const AREAS = { common, distillations, distillationRuns, tasks, keys, articles, notifications, usage, schedules, webhooks, materials, templates, knowledge, models, costs, time, refusals, findings };
 
-const en = { ...common.en, ...distillations.en, ...distillationRuns.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...materials.en, ...templates.en, ...knowledge.en, ...models.en, ...costs.en };
+const en = { ...common.en, ...distillations.en, ...distillationRuns.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...materials.en, ...templates.en, ...knowledge.en, ...models.en, ...costs.en, ...time.en, ...refusals.en, ...findings.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...distillationRuns.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...materials.zh, ...templates.zh, ...knowledge.zh, ...models.zh, ...costs.zh };
+const zh: Messages = { ...common.zh, ...distillations.zh, ...distillationRuns.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...materials.zh, ...templates.zh, ...knowledge.zh, ...models.zh, ...costs.zh, ...time.zh, ...refusals.zh, ...findings.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 

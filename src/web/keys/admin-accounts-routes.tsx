@@ -49,7 +49,7 @@ export function adminAccountRoutes(deps: ApiDeps) {
     .post('/', async (c) => {
       const name = text((await c.req.parseBody()).name);
       const parsed = accountInput.safeParse({ name });
-      if (!parsed.success) return accounts(c, { error: issues(parsed.error), name }, 400);
+      if (!parsed.success) return accounts(c, { error: issues(c, parsed.error), name }, 400);
       const created = await db.transaction((tx) => createAccount(tx, parsed.data.name));
       c.set('auditTargets', { accountId: created.accountId, keyId: created.keyId });
       holdForOnePage(c, CREATED_PAGE, {
@@ -79,7 +79,7 @@ export function adminAccountRoutes(deps: ApiDeps) {
       const body = await c.req.parseBody({ all: true });
       const allowed = [body.allowedModelIds ?? []].flat().map(text).filter((v) => v !== '');
       const parsed = accountModelsInput.safeParse({ defaultModelId: text(body.defaultModelId) || null, allowedModelIds: allowed.length > 0 ? allowed : null });
-      if (!parsed.success) return limits(c, { error: issues(parsed.error) }, 400);
+      if (!parsed.success) return limits(c, { error: issues(c, parsed.error) }, 400);
       try {
         await setAccountModels(db, accountId, parsed.data);
       } catch (err) {
@@ -93,7 +93,7 @@ export function adminAccountRoutes(deps: ApiDeps) {
       const body = await c.req.parseBody();
       const input = { daily: text(body.daily), monthly: text(body.monthly), currency: text(body.currency).toUpperCase() };
       const parsed = budgetInput.safeParse({ daily: input.daily === '' ? null : input.daily, monthly: input.monthly === '' ? null : input.monthly, currency: input.currency });
-      if (!parsed.success) return limits(c, {}, 400, { input, error: issues(parsed.error) });
+      if (!parsed.success) return limits(c, {}, 400, { input, error: issues(c, parsed.error) });
       await requireAccount(db, accountId);
       await putAccountBudget(db, accountId, toBudgetInput(parsed.data));
       await signalBudgetChanged(db, deps.temporal.client, accountId, deps.log);
@@ -111,7 +111,7 @@ export function adminAccountRoutes(deps: ApiDeps) {
       const input = Object.fromEntries(LIMIT_FIELDS.map((f) => [f, text(body[f])]));
       // Every field is sent: a number is the account's own limit, empty goes back to the default (null).
       const parsed = limitsPatch.safeParse(Object.fromEntries(LIMIT_FIELDS.map((f) => [f, input[f] === '' ? null : Number(input[f])])));
-      if (!parsed.success) return limits(c, { input, error: issues(parsed.error) }, 400);
+      if (!parsed.success) return limits(c, { input, error: issues(c, parsed.error) }, 400);
       await updateAccountLimits(db, accountId, parsed.data, defaults);
       return c.redirect(`/admin/accounts/${accountId}/limits?saved`, 303);
     });

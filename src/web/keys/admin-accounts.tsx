@@ -5,10 +5,10 @@ import { LIMIT_FIELDS, type describeAccountLimits } from '../../domain/limits/ac
 import type { WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import type { ShownOnceKey } from './shown-once-key.js';
-import { when } from '../distillations/distillations.js';
 import { ShownOnceSecret } from './keys.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
+import { Time } from '../time.js';
 
 export interface AccountsView {
   list: Awaited<ReturnType<typeof listAccounts>>;
@@ -29,7 +29,7 @@ export function AccountsPage({ c, v }: { c: WebContext; v: AccountsView }) {
           <tbody>
             {v.list.accounts.map((a) => (
               <tr data-account-id={a.id}>
-                <td>{a.id}</td><td>{a.name}</td><td>{when(a.createdAt)}</td><td>{a.activeKeys}</td>
+                <td>{a.id}</td><td>{a.name}</td><td><Time c={c} at={a.createdAt} /></td><td>{a.activeKeys}</td>
                 <td><a href={`/admin/accounts/${a.id}/limits`} aria-label={`${t('limits')} ${a.id}`}>{t('limits')}</a></td>
               </tr>
             ))}

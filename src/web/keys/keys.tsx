@@ -4,9 +4,9 @@ import { SCOPES, scopeAllows } from '../../shared/key-scopes.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import type { ShownOnceKey } from './shown-once-key.js';
-import { when } from '../distillations/distillations.js';
 import { SecretShownOnce } from '../secret-shown-once.js';
 import { TableScroll } from '../table-scroll.js';
+import { Time } from '../time.js';
 
 export interface KeysView {
   keys: ApiKeyView[];
@@ -15,7 +15,7 @@ export interface KeysView {
   input?: { scope: string; name: string; expiresInDays: string };
 }
 
-const maybe = (d: Date | null, t: (k: 'never') => string) => (d ? when(d) : t('never'));
+const maybe = (c: WebContext, d: Date | null, t: (k: 'never') => string) => (d ? <Time c={c} at={d} /> : t('never'));
 
 /** Revoke leads to a confirmation page; only keys this key may revoke (its scope or lower) get the link. */
 function KeyRow({ c, k }: { c: WebContext; k: ApiKeyView }) {
@@ -27,10 +27,10 @@ function KeyRow({ c, k }: { c: WebContext; k: ApiKeyView }) {
       <td><code>{`${k.prefix}…`}</code>{mine && <span class="help"> {t('thisKeyNote')}</span>}</td>
       <td>{k.scope}</td>
       <td>{k.name ?? ''}</td>
-      <td>{when(k.createdAt)}</td>
-      <td>{maybe(k.lastUsedAt, t)}</td>
-      <td>{maybe(k.expiresAt, t)}</td>
-      <td>{k.revokedAt ? when(k.revokedAt) : ''}</td>
+      <td><Time c={c} at={k.createdAt} /></td>
+      <td>{maybe(c, k.lastUsedAt, t)}</td>
+      <td>{maybe(c, k.expiresAt, t)}</td>
+      <td>{k.revokedAt ? <Time c={c} at={k.revokedAt} /> : ''}</td>
       <td>
         {canWrite(c) && !k.revokedAt && scopeAllows(session.scope, k.scope) && (
           <a href={`/keys/${k.id}/revoke`} aria-label={`${t('revoke')} ${k.prefix}`}>{t('revoke')}</a>
@@ -94,7 +94,7 @@ export function ShownOnceSecret({ c, k }: { c: WebContext; k: ShownOnceKey }) {
         <dt>{t('keyPrefix')}</dt><dd><code>{`${k.prefix}…`}</code></dd>
         <dt>{t('keyScope')}</dt><dd>{k.scope}</dd>
         {k.name && <><dt>{t('keyName')}</dt><dd>{k.name}</dd></>}
-        <dt>{t('expires')}</dt><dd>{k.expiresAt ? when(new Date(k.expiresAt)) : t('never')}</dd>
+        <dt>{t('expires')}</dt><dd>{k.expiresAt ? <Time c={c} at={k.expiresAt} /> : t('never')}</dd>
       </dl>
     </SecretShownOnce>
   );

@@ -45,7 +45,7 @@ export function keyRoutes(db: Db) {
         name: input.name === '' ? undefined : input.name,
         expiresInDays: input.expiresInDays === '' ? undefined : Number(input.expiresInDays),
       });
-      if (!parsed.success) return render(c, { input, error: formIssues(parsed.error) }, 400);
+      if (!parsed.success) return render(c, { input, error: formIssues(c, parsed.error) }, 400);
       const session = c.get('session');
       const key = await createOwnApiKey(db, { accountId: session.accountId, scope: session.scope }, parsed.data);
       c.set('auditTargets', { keyId: key.keyId });

@@ -3,8 +3,8 @@ import type { ChunkMatch, getKnowledgeDocument, listKnowledgeDocuments } from '.
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { TableScroll } from '../table-scroll.js';
+import { Time } from '../time.js';
 
-const when = (d: Date) => <time datetime={d.toISOString()}>{d.toISOString().slice(0, 16).replace('T', ' ')}</time>;
 const TYPE_NAMES: Record<string, string> = {
   'text/markdown': 'Markdown',
   'text/plain': 'Text',
@@ -33,7 +33,7 @@ export function KnowledgeBasesPage({ c, v }: { c: WebContext; v: BasesView }) {
           <tbody>
             {v.bases.length === 0 && <tr><td colspan={2}>{t('noRows')}</td></tr>}
             {v.bases.map((b) => (
-              <tr data-knowledge-base-id={b.id}><td><a href={`/knowledge-bases/${b.id}`}>{b.name}</a></td><td>{when(b.createdAt)}</td></tr>
+              <tr data-knowledge-base-id={b.id}><td><a href={`/knowledge-bases/${b.id}`}>{b.name}</a></td><td><Time c={c} at={b.createdAt} /></td></tr>
             ))}
           </tbody>
         </table>
@@ -125,7 +125,7 @@ export function KnowledgeBasePage({ c, v }: { c: WebContext; v: BaseView }) {
                 <td>{TYPE_NAMES[d.mediaType] ?? d.mediaType}</td>
                 <td>{sizeText(d.bytes)}</td>
                 <td>{d.chunkCount}</td>
-                <td>{when(d.createdAt)}</td>
+                <td><Time c={c} at={d.createdAt} /></td>
                 <td>{canWrite(c) && <a class="danger-link" href={`/knowledge-bases/${v.base.id}/documents/${d.id}/delete`} aria-label={`${t('knowledgeDelete')} ${d.title}`}>{t('knowledgeDelete')}</a>}</td>
               </tr>
             ))}

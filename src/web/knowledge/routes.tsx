@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from 'hono';
+import { refusalText } from '../refusal-text.js';
 import { AppError } from '../../domain/errors.js';
 import { createKnowledgeBase, listResources } from '../../domain/ingredients/index.js';
 import {
@@ -71,7 +72,7 @@ export function knowledgeRoutes(deps: RouteDeps) {
       } catch (err) {
         const refusal = err instanceof FileRefused ? err.refusal : err instanceof AppError && (err.status === 400 || err.status === 413) ? err : null;
         if (!refusal) throw err;
-        return basePage(c, id, { error: c.get('t')('knowledgeRefused', { message: refusal.message }) }, 400);
+        return basePage(c, id, { error: c.get('t')('knowledgeRefused', { message: refusalText(c, refusal) }) }, 400);
       }
     })
     .get('/:id/documents/:documentId', async (c) => {

@@ -5,6 +5,7 @@ import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
 import { MaterialsAreaNav, Messages } from './materials-parts.js';
+import { Time } from '../time.js';
 
 export interface AlbumRow {
   id: number;
@@ -37,7 +38,6 @@ export interface AlbumView {
   image?: { url: string; description: string };
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function AlbumsPage({ c, v }: { c: WebContext; v: AlbumsView }) {
   const t = c.get('t');
@@ -57,7 +57,7 @@ export function AlbumsPage({ c, v }: { c: WebContext; v: AlbumsView }) {
               <tr data-album-id={a.id}>
                 <td class="album-name"><a href={`/albums/${a.id}`}>{a.name}</a></td>
                 <td class="album-images">{a.imageCount}</td>
-                <td><time datetime={a.createdAt.toISOString()}>{day(a.createdAt)}</time></td>
+                <td><Time c={c} at={a.createdAt} precision="day" /></td>
               </tr>
             ))}
           </tbody>

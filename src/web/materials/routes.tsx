@@ -28,16 +28,12 @@ import { AlbumPage, AlbumsPage, type AlbumView, type AlbumsView } from './albums
 import { ConfirmDeletePage, MaterialsPage } from './materials-parts.js';
 import { QualityPage, qualityRequestOf, readQualityForm, type QualityView } from './quality.js';
 import { TargetEditPage, targetFormOf, TargetsPage, type TargetFormInput, type TargetsView } from './targets.js';
+import { refusalText } from '../refusal-text.js';
 
 const PAGE_SIZE = 20;
 const listQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1) });
 const idNotice = z.coerce.number().int().positive().optional().catch(undefined);
 
-/** A refusal's words: the schema's issues as the API words them, else the message. */
-const refusal = (err: AppError) => {
-  const issues = err.details?.issues;
-  return Array.isArray(issues) ? issues.map((i: { message: string }) => i.message).join('; ') : err.message;
-};
 const isRefusal = (err: unknown): err is AppError => err instanceof AppError && (err.status === 400 || err.status === 409);
 
 const readTargetForm = (body: Record<string, unknown>): TargetFormInput => ({
@@ -94,7 +90,7 @@ export function albumRoutes({ db }: RouteDeps) {
     .post('/', async (c) => {
       const name = formText((await c.req.parseBody()).name);
       const parsed = albumNameInput.safeParse({ name });
-      if (!parsed.success) return listPage(c, { name, error: formIssues(parsed.error) }, 400);
+      if (!parsed.success) return listPage(c, { name, error: formIssues(c, parsed.error) }, 400);
       const album = await createAlbum(db, c.get('session').accountId, { name: parsed.data.name, images: [] });
       c.set('auditTargets', { albumId: album.id });
       return c.redirect(`/albums/${album.id}?created`, 303);
@@ -104,7 +100,7 @@ export function albumRoutes({ db }: RouteDeps) {
       const id = parseIdParam(c);
       const name = formText((await c.req.parseBody()).name);
       const parsed = albumNameInput.safeParse({ name });
-      if (!parsed.success) return albumPage(c, id, { name, renameError: formIssues(parsed.error) }, 400);
+      if (!parsed.success) return albumPage(c, id, { name, renameError: formIssues(c, parsed.error) }, 400);
       await renameAlbum(db, c.get('session').accountId, id, parsed.data.name);
       return c.redirect(`/albums/${id}?renamed`, 303);
     })
@@ -113,12 +109,12 @@ export function albumRoutes({ db }: RouteDeps) {
       const body = await c.req.parseBody();
       const image = { url: formText(body.url), description: formText(body.description) };
       const parsed = albumImageInput.safeParse({ url: image.url, description: image.description || null });
-      if (!parsed.success) return albumPage(c, id, { image, imageError: formIssues(parsed.error) }, 400);
+      if (!parsed.success) return albumPage(c, id, { image, imageError: formIssues(c, parsed.error) }, 400);
       try {
         const added = await addAlbumImage(db, c.get('session').accountId, id, parsed.data, MAX_ALBUM_IMAGES);
         c.set('auditTargets', { imageId: added.id });
       } catch (err) {
-        if (isRefusal(err)) return albumPage(c, id, { image, imageError: refusal(err) }, err.status as 400 | 409);
+        if (isRefusal(err)) return albumPage(c, id, { image, imageError: refusalText(c, err) }, err.status as 400 | 409);
         throw err;
       }
       return c.redirect(`/albums/${id}?added`, 303);
@@ -160,7 +156,7 @@ export function conversionTargetRoutes({ db }: RouteDeps) {
     .post('/', async (c) => {
       const input = readTargetForm(await c.req.parseBody());
       const parsed = conversionTargetInput.safeParse(targetRequestOf(input));
-      if (!parsed.success) return listPage(c, { input, error: formIssues(parsed.error) }, 400);
+      if (!parsed.success) return listPage(c, { input, error: formIssues(c, parsed.error) }, 400);
       const row = await createConversionTarget(db, c.get('session').accountId, parsed.data);
       c.set('auditTargets', { conversionTargetId: row.id });
       return c.redirect(`/conversion-targets?created=${row.id}`, 303);
@@ -177,7 +173,7 @@ export function conversionTargetRoutes({ db }: RouteDeps) {
       if (!parsed.success) {
         // The target gone meanwhile is a 404, not a form to fix.
         await getConversionTarget(db, c.get('session').accountId, id);
-        return page(c, <TargetEditPage c={c} id={id} input={input} error={formIssues(parsed.error)} />, 400);
+        return page(c, <TargetEditPage c={c} id={id} input={input} error={formIssues(c, parsed.error)} />, 400);
       }
       await updateConversionTarget(db, c.get('session').accountId, id, parsed.data);
       return c.redirect(`/conversion-targets?saved=${id}`, 303);
@@ -208,11 +204,11 @@ export function qualitySettingsRoutes({ db, quality }: RouteDeps) {
     .post('/', async (c) => {
       const input = readQualityForm(await c.req.parseBody());
       const parsed = qualitySettingsInput.safeParse(qualityRequestOf(input));
-      if (!parsed.success) return qualityPage(c, { input, error: formIssues(parsed.error) }, 400);
+      if (!parsed.success) return qualityPage(c, { input, error: formIssues(c, parsed.error) }, 400);
       try {
         await putQualitySettings(db, c.get('session').accountId, parsed.data, quality);
       } catch (err) {
-        if (isRefusal(err)) return qualityPage(c, { input, error: refusal(err) }, 400);
+        if (isRefusal(err)) return qualityPage(c, { input, error: refusalText(c, err) }, 400);
         throw err;
       }
       return c.redirect('/quality-settings?saved', 303);

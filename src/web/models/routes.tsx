@@ -52,7 +52,7 @@ export function modelRoutes(deps: ApiDeps) {
     })
     .post('/:modelId/delete', async (c) => {
       const id = modelId.safeParse(c.req.param('modelId'));
-      if (!id.success) return show(c, { error: formIssues(id.error) }, 400);
+      if (!id.success) return show(c, { error: formIssues(c, id.error) }, 400);
       try {
         await deleteModel(db, id.data);
       } catch (err) {

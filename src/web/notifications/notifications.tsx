@@ -7,6 +7,7 @@ import type { MessageKey, Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
+import { Time, ZoneNote } from '../time.js';
 
 export interface NotificationsView {
   list: Awaited<ReturnType<typeof listNotifications>>;
@@ -15,7 +16,6 @@ export interface NotificationsView {
   notice?: string;
 }
 
-const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 /** A label for every notification type of the event vocabulary (the compiler says when one is missing). */
 const EVENT_LABELS: Record<NotificationType, MessageKey> = {
@@ -104,7 +104,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
             {list.items.length === 0 && <tr><td colspan={5}>{t('noNotifications')}</td></tr>}
             {list.items.map((n) => (
               <tr data-notification={n.id} class={n.readAt === null ? 'unread' : undefined}>
-                <td>{when(n.createdAt)}</td>
+                <td><Time c={c} at={n.createdAt} /></td>
                 <td>
                   {n.runId !== null
                     ? <a href={`/distillations/runs/${n.runId}`}>{t('ntfRun', { id: n.runId })}</a>
@@ -122,6 +122,7 @@ export function NotificationsPage({ c, v }: { c: WebContext; v: NotificationsVie
         </table>
       </TableScroll>
       <Pager c={c} page={v.list.page} pageSize={v.list.pageSize} total={v.list.total} href={(p) => `/notifications?${listQuery(p, v.unreadOnly)}`} />
+      <ZoneNote c={c} />
       <KindsForm c={c} settings={v.settings} />
     </Layout>
   );

@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { listResources } from '../../domain/ingredients/index.js';
 import { accountLimits } from '../../domain/limits/account-limits.js';
-import { getSchedule, listSchedules, MIN_INTERVAL_SECONDS } from '../../domain/schedules/index.js';
+import { getSchedule, listSchedules } from '../../domain/schedules/index.js';
 import { countSelectableDistillations } from '../../domain/tasks/selection.js';
 import { previewTemporalSpec } from '../../temporal/generation-schedules.js';
 import { controlScheduleOfAccount, deleteScheduleOfAccount, schedulesWithState, type ScheduleAction } from '../../temporal/schedule-control.js';
@@ -21,6 +21,7 @@ import { templateChoices } from '../templates/template-picker.js';
 import { DeleteSchedulePage, LIST_RUNS, SchedulesPage } from './schedules.js';
 import { assertCanWrite } from '../write-guard.js';
 import { formText as text, numberField } from '../form-fields.js';
+import { issuesText, refusalText } from '../refusal-text.js';
 
 /** Each row asks Temporal for its state (one describe each), so a page holds 20 like the API's default. */
 const PAGE_SIZE = 20;
@@ -75,17 +76,10 @@ const requestOf = (input: ScheduleFormInput) => ({
   },
 });
 
-/** The API's refusal in the reader's words where the console has them (the too-frequent check), else as the API says it. */
-function refusal(c: WebContext, err: AppError) {
-  const details = err.details as { shortestGapSeconds?: number } | undefined;
-  if (err.code === 'SCHEDULE_TOO_FREQUENT') return c.get('t')('tooFrequent', { gap: details?.shortestGapSeconds ?? '?', min: MIN_INTERVAL_SECONDS });
-  return err.message;
-}
-
-function splitIssues(issues: z.core.$ZodIssue[]) {
+function splitIssues(c: WebContext, issues: z.core.$ZodIssue[]) {
   const spec = issues.filter((i) => SPEC_FIELDS.has(String(i.path[0])));
   const other = issues.filter((i) => !spec.includes(i));
-  const join = (list: z.core.$ZodIssue[]) => (list.length > 0 ? list.map((i) => i.message).join('; ') : undefined);
+  const join = (list: z.core.$ZodIssue[]) => (list.length > 0 ? issuesText(c, list) : undefined);
   return { specError: join(spec), error: join(other) };
 }
 
@@ -141,25 +135,25 @@ export function scheduleRoutes(deps: ApiDeps) {
     .post('/preview', async (c) => {
       const input = readForm(await c.req.parseBody());
       const spec = scheduleSpecInput.safeParse({ cron: cronOf(input), timezone: input.timezone || undefined });
-      if (!spec.success) return newSchedulePage(c, { input, specError: splitIssues(spec.error.issues).specError }, 400);
+      if (!spec.success) return newSchedulePage(c, { input, specError: splitIssues(c, spec.error.issues).specError }, 400);
       try {
         const times = await previewTemporalSpec(temporal, spec.data);
         return newSchedulePage(c, { input, preview: { times, timezone: spec.data.timezone } });
       } catch (err) {
-        if (err instanceof AppError) return newSchedulePage(c, { input, specError: refusal(c, err) }, 400);
+        if (err instanceof AppError) return newSchedulePage(c, { input, specError: refusalText(c, err) }, 400);
         throw err;
       }
     })
     .post('/', async (c) => {
       const input = readForm(await c.req.parseBody());
       const parsed = createScheduleInput.safeParse(requestOf(input));
-      if (!parsed.success) return newSchedulePage(c, { input, ...splitIssues(parsed.error.issues) }, 400);
+      if (!parsed.success) return newSchedulePage(c, { input, ...splitIssues(c, parsed.error.issues) }, 400);
       try {
         const result = await createSchedule(c.get('session').accountId, parsed.data);
         return c.redirect(`/schedules?done=created&id=${result.resourceId}`, 303);
       } catch (err) {
-        if (err instanceof AppError && SPEC_CODES.has(err.code)) return newSchedulePage(c, { input, specError: refusal(c, err) }, 400);
-        if (err instanceof AppError && (err.status === 400 || err.status === 409)) return newSchedulePage(c, { input, error: err.message }, err.status);
+        if (err instanceof AppError && SPEC_CODES.has(err.code)) return newSchedulePage(c, { input, specError: refusalText(c, err) }, 400);
+        if (err instanceof AppError && (err.status === 400 || err.status === 409)) return newSchedulePage(c, { input, error: refusalText(c, err) }, err.status);
         throw err;
       }
     })

@@ -8,11 +8,13 @@ export const CRON_PRESETS = [
   { value: 'six-hours', cron: '0 */6 * * *', label: 'presetSixHours' },
 ] as const;
 
-/** A run time as a reader in `lang` says it, in the schedule's own time zone. */
+/** A run time as a reader in `lang` says it, in the schedule's own time zone and with its offset (UTC+8). */
 export function formatRunTime(at: Date | string, lang: Lang, timeZone: string) {
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
+  const text = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' }).format(
     new Date(at),
   );
+  // One way to name an offset on every page: UTC+8, as the console's other times say it.
+  return text.replace(/GMT(?=[+-]|$)/, 'UTC').replace(/UTC[+-]0(?![\d:])/, 'UTC');
 }
 
 /** A spec in words: the preset's name, else the cron itself, else the interval in its largest whole unit. */

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import type { GenerationSchedule } from '../../domain/schedules/index.js';
 import type { schedulesWithState } from '../../temporal/schedule-control.js';
+import { refusalText } from '../refusal-text.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { describeSpec, formatRunTime } from './schedule-format.js';
@@ -37,7 +38,7 @@ function RunsCell({ c, row }: { c: WebContext; row: ScheduleRow }) {
         {row.recentRuns.map((run) => (
           <li data-run-outcome={run.outcome}>
             <time datetime={run.createdAt.toISOString()}>{formatRunTime(run.createdAt, c.get('lang'), row.schedule.spec.timezone)}</time>{' '}
-            {run.taskId !== null ? <a href={`/tasks/${run.taskId}`}>{t('runTask', { id: run.taskId })}</a> : <span class="error">{t('runFailed', { message: (run.error as { message?: string } | null)?.message ?? '' })}</span>}
+            {run.taskId !== null ? <a href={`/tasks/${run.taskId}`}>{t('runTask', { id: run.taskId })}</a> : <span class="error">{t('runFailed', { message: run.error ? refusalText(c, { status: 400, ...(run.error as { code: string; message: string; details?: Record<string, unknown> }) }) : '' })}</span>}
           </li>
         ))}
       </ul>

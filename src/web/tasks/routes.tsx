@@ -24,6 +24,7 @@ import { TaskDetailPage } from './task-detail.js';
 import { TasksPage } from './tasks.js';
 import { ingredientChoices } from '../ingredient-choices.js';
 import { formText as text, numberField } from '../form-fields.js';
+import { issuesText, refusalText } from '../refusal-text.js';
 
 /** Rows per page of the task list. */
 const TASKS_PER_PAGE = 50;
@@ -99,9 +100,9 @@ export function taskRoutes(deps: RouteDeps) {
         templateId: numberField(input.templateId ?? ''),
       });
       if (!parsed.success) {
-        const countIssues = parsed.error.issues.filter((i) => i.path[0] === 'articleCount').map((i) => i.message);
-        const otherIssues = parsed.error.issues.filter((i) => i.path[0] !== 'articleCount').map((i) => i.message);
-        return newTaskPage(c, { input, countError: countIssues.join('; ') || undefined, formError: otherIssues.join('; ') || undefined }, 400);
+        const countIssues = parsed.error.issues.filter((i) => i.path[0] === 'articleCount');
+        const otherIssues = parsed.error.issues.filter((i) => i.path[0] !== 'articleCount');
+        return newTaskPage(c, { input, countError: countIssues.length > 0 ? issuesText(c, countIssues) : undefined, formError: otherIssues.length > 0 ? issuesText(c, otherIssues) : undefined }, 400);
       }
       const accountId = c.get('session').accountId;
       const request = { ...parsed.data, concurrency: parsed.data.concurrency ?? deps.defaultConcurrency, timeoutSeconds: parsed.data.timeoutSeconds ?? deps.defaultTimeoutSeconds };
@@ -120,7 +121,7 @@ export function taskRoutes(deps: RouteDeps) {
             const { available, requested } = err.details as { available: number; requested: number };
             return newTaskPage(c, { input, countError: c.get('t')('insufficientDistillations', { available, requested }) }, err.status);
           }
-          return newTaskPage(c, { input, formError: err.message }, err.status);
+          return newTaskPage(c, { input, formError: refusalText(c, err) }, err.status);
         }
         throw err;
       }

@@ -9,6 +9,7 @@ import { CsrfField, Layout } from '../layout.js';
 import { taskStatusLabel } from './task-status.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
+import { Time, ZoneNote } from '../time.js';
 
 type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
 type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
@@ -60,8 +61,6 @@ function distillationsUsed(t: Translate, task: Pick<TaskRow, 'keyword' | 'distil
   return t('distillationsUsed', { keyword: task.keyword ?? '', n: task.distillationCount, more: task.distillationCount - 1 });
 }
 
-/** An exact time with its zone (UTC until the console learns the reader's zone), machine-readable in datetime. */
-const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export type ReviewCounts = Map<number, { pendingReview: number; flagged: number }>;
 
@@ -95,7 +94,7 @@ export function TasksPage({ c, list, status, review }: { c: WebContext; list: Ta
                 <td>{distillationsUsed(t, task)}</td>
                 <td class="status" data-status={task.status}>{taskStatusLabel(t, task.status)}</td>
                 <td><ProgressBar task={task} /></td>
-                <td class="created"><time datetime={task.createdAt.toISOString()}>{utcMinute(task.createdAt)}</time></td>
+                <td class="created"><Time c={c} at={task.createdAt} /></td>
                 <td class="priority">{task.priority}</td>
                 <ReviewCells id={task.id} counts={review.get(task.id)} />
                 <td><TaskActions c={c} task={task} /></td>
@@ -105,6 +104,7 @@ export function TasksPage({ c, list, status, review }: { c: WebContext; list: Ta
         </table>
       </TableScroll>
       <Pager c={c} page={list.page} pageSize={list.pageSize} total={list.total} summary="pages" href={(p) => `/tasks?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`} />
+      <ZoneNote c={c} />
       <p class="help">{t('total', { n: list.total })}{open.length > 0 ? ` · ${t('live')}` : ''}</p>
     </Layout>
   );

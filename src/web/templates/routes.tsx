@@ -23,6 +23,7 @@ import { formText, formTextAsTyped } from '../form-fields.js';
 import { page } from '../layout.js';
 import { assertCanWrite } from '../write-guard.js';
 import { NewTemplatePage, TemplateDetailPage, TemplatesPage, type TemplateDetailView, type TemplateFormView } from './template-pages.js';
+import { refusalText } from '../refusal-text.js';
 
 /** The lists show up to this many of each (the API's largest page). */
 const LIST_SIZE = 100;
@@ -68,7 +69,7 @@ export function templateRoutes(db: Db, retrieval: PreviewRetrieval) {
       } catch (err) {
         const problems = problemsOf(err);
         if (!problems && !(err instanceof AppError && err.status === 400)) throw err;
-        const v: TemplateFormView = { ...input, ...(problems ? { problems } : { formError: (err as AppError).message }) };
+        const v: TemplateFormView = { ...input, ...(problems ? { problems } : { formError: refusalText(c, err as AppError) }) };
         return page(c, <NewTemplatePage c={c} v={v} />, 400);
       }
     })

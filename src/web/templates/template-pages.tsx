@@ -5,6 +5,7 @@ import { canWrite, type WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { TableScroll } from '../table-scroll.js';
+import { pageTime } from '../time.js';
 
 /** A preset's name in the page's language ("FAQ (English)", "常见问题（英文）"); an account's own template keeps its name. */
 export function templateLabel(c: WebContext, row: { name: string; presetKey: string | null }) {
@@ -235,7 +236,7 @@ export function TemplateDetailPage({ c, v }: { c: WebContext; v: TemplateDetailV
       <section class="card">
         <h2>{t('revisionsTitle')}</h2>
         <ul class="plain" id="template-revisions">
-          {v.revisions.map((r) => <li>{t('revisionSaved', { n: r.revision, at: r.createdAt.toISOString() })}</li>)}
+          {v.revisions.map((r) => <li>{t('revisionSaved', { n: r.revision, at: pageTime(c, r.createdAt) })}</li>)}
         </ul>
       </section>
     </Layout>

@@ -14,6 +14,7 @@ import type { WebContext, WebEnv } from '../context.js';
 import { page } from '../layout.js';
 import { UsageReportPage } from './usage-report.js';
 import { UsagePage } from './usage.js';
+import { refusalText } from '../refusal-text.js';
 
 const PAGE_SIZE = 20;
 const FINGERPRINT = /^[0-9a-f]{32}$/;
@@ -59,14 +60,14 @@ export function usageRoutes({ db, temporal }: ApiDeps) {
     .post('/repair/apply', async (c) => {
       const fingerprint = (await c.req.parseBody()).fingerprint;
       if (typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint)) {
-        throw badRequest('VALIDATION_ERROR', "fingerprint must be a dry run's fingerprint (32 hex characters): apply from a dry run's page.");
+        throw badRequest('VALIDATION_ERROR', c.get('t')('refusedFingerprint'));
       }
       try {
         const result = await repairUsage(db, { accountId: c.get('session').accountId, dryRun: false, workflowStatus, expectFingerprint: fingerprint });
         return c.redirect(`/usage/reports/${await storeUsageReport(db, 'console', result)}?applied`, 303);
       } catch (err) {
         // Shown above the dry-run button, the next step.
-        if (err instanceof AppError && err.code === 'REPAIR_PLAN_CHANGED') return usagePage(c, err.message);
+        if (err instanceof AppError && err.code === 'REPAIR_PLAN_CHANGED') return usagePage(c, refusalText(c, err));
         throw err;
       }
     });

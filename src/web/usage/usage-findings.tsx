@@ -3,6 +3,7 @@ import type { RepairChange } from '../../domain/usage/repair-change.js';
 import type { Discrepancy } from '../../domain/usage/verification.js';
 import type { WebContext } from '../context.js';
 import { TableScroll } from '../table-scroll.js';
+import { usageCodeLabel } from '../finding-words.js';
 
 export type Keywords = Map<number, { keyword: string; deleted: boolean }>;
 
@@ -94,7 +95,7 @@ export function TaskFindings({ c, found, keywords }: { c: WebContext; found: Dis
           <tbody>
             {rest.map((d) => (
               <tr data-kind={d.kind}>
-                <td><code>{d.kind}</code></td>
+                <td title={d.kind}>{usageCodeLabel(t, d.kind)}</td>
                 <td><Target c={c} ids={d.ids} keywords={keywords} /></td>
                 <td>{String(d.expected)}</td>
                 <td class="error">{String(d.actual)}</td>
@@ -123,7 +124,7 @@ export function ChangesTable({ c, changes, keywords }: { c: WebContext; changes:
         <tbody>
           {changes.map((ch) => (
             <tr data-change={ch.kind}>
-              <td><code>{ch.kind}</code></td>
+              <td title={ch.kind}>{usageCodeLabel(t, ch.kind)}</td>
               <td><Target c={c} ids={ch.ids} keywords={keywords} /></td>
               <td>{value(ch.before)}</td>
               <td>{value(ch.after)}</td>

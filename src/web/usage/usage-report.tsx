@@ -5,7 +5,8 @@ import type { Discrepancy } from '../../domain/usage/verification.js';
 import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { ChangesTable, DistillationFindings, TaskFindings, type Keywords } from './usage-findings.js';
-import { kindLabel, ResultLine, sourceLabel, when } from './usage.js';
+import { kindLabel, ResultLine, sourceLabel } from './usage.js';
+import { pageTime } from '../time.js';
 
 export interface UsageReportView {
   report: StoredUsageReport;
@@ -39,7 +40,7 @@ export function UsageReportPage({ c, v }: { c: WebContext; v: UsageReportView })
   return (
     <Layout c={c} title={`${t('usageReport', { id: r.id })}${t('colon')}${kindLabel(c, r)}`}>
       {v.notice && <p class="notice" role="status">{v.notice}</p>}
-      <p class="help">{`${when(r.createdAt)} · ${sourceLabel(c, r)}`}</p>
+      <p class="help">{`${pageTime(c, r.createdAt, 'second')} · ${sourceLabel(c, r)}`}</p>
       <p id="usage-result"><ResultLine c={c} r={r} /></p>
       <DistillationFindings c={c} found={found} keywords={v.keywords} />
       <TaskFindings c={c} found={found} keywords={v.keywords} />

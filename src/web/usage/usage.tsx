@@ -4,6 +4,8 @@ import { canWrite, type WebContext } from '../context.js';
 import { CsrfField, Layout } from '../layout.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
+import { usageCodeLabel } from '../finding-words.js';
+import { Time } from '../time.js';
 
 export interface UsageView {
   reports: Awaited<ReturnType<typeof listUsageReports>>;
@@ -11,7 +13,6 @@ export interface UsageView {
   error?: string;
 }
 
-export const when = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 
 /** Totals that are not a kind of finding. */
 const NOT_KINDS = new Set(['distillations', 'tasks', 'discrepancies', 'changes', 'remaining']);
@@ -35,7 +36,7 @@ export function ResultLine({ c, r }: { c: WebContext; r: StoredUsageReport }) {
   return (
     <span>
       {n === 0 ? <span class="clean">{t('usageClean', totals)}</span> : <span class="error">{t('usageFound', { n, ...totals })}</span>}
-      {kinds.length > 0 && <> {kinds.map(([k, v]) => <code>{` ${k} ${v}`}</code>)}</>}
+      {kinds.length > 0 && <> {kinds.map(([k, v]) => <span class="finding-count" data-kind={k} title={k}>{` ${usageCodeLabel(t, k)} ${v}`}</span>)}</>}
       {r.kind === 'repair' && <> · {t('usageChangedN', { n: r.totals.changes ?? 0, remaining: r.totals.remaining ?? 0 })}</>}
     </span>
   );
@@ -79,7 +80,7 @@ export function UsagePage({ c, v }: { c: WebContext; v: UsageView }) {
             {v.reports.reports.map((r) => (
               <tr data-report={r.id}>
                 <td><a href={`/usage/reports/${r.id}`}>{r.id}</a></td>
-                <td>{when(r.createdAt)}</td>
+                <td><Time c={c} at={r.createdAt} precision="second" /></td>
                 <td>{kindLabel(c, r)}</td>
                 <td>{sourceLabel(c, r)}</td>
                 <td><ResultLine c={c} r={r} /></td>

@@ -76,7 +76,7 @@ function Attempts({ c, d }: { c: WebContext; d: Delivery }) {
               code: a.responseStatus === null ? t('deliveryNoResponse') : `HTTP ${a.responseStatus}`,
               ms: a.durationMs,
             })}{' '}
-            <span class="help">{atSecond(a.createdAt)}</span>
+            <span class="help">{atSecond(c, a.createdAt)}</span>
             {a.error && <div class="error">{a.error}</div>}
           </li>
         ))}
@@ -95,13 +95,13 @@ function DeliveryRow({ c, d, urls }: { c: WebContext; d: Delivery; urls: Map<num
       <td class="delivery-status">
         <span class={`state-badge ${d.status}`}>{t(STATUS_KEYS[d.status])}</span>
         {d.notBefore && (
-          <div><time class="due-at" datetime={d.notBefore.toISOString()}>{t(d.status === 'pending' ? 'deliveryDueAt' : 'deliverySlot', { at: atSecond(d.notBefore) })}</time></div>
+          <div><time class="due-at" datetime={d.notBefore.toISOString()}>{t(d.status === 'pending' ? 'deliveryDueAt' : 'deliverySlot', { at: atSecond(c, d.notBefore) })}</time></div>
         )}
-        {d.completedAt && <div class="help">{t('deliveryFinishedAt', { at: atSecond(d.completedAt) })}</div>}
+        {d.completedAt && <div class="help">{t('deliveryFinishedAt', { at: atSecond(c, d.completedAt) })}</div>}
         {d.lastError && <div class="error last-error">{d.lastError}</div>}
       </td>
       <Attempts c={c} d={d} />
-      <td><Moment d={d.createdAt} /></td>
+      <td><Moment c={c} d={d.createdAt} /></td>
       <td>
         {canWrite(c) && d.status !== 'pending' && (
           <form method="post" action={`/webhooks/deliveries/${d.id}/redeliver`} class="inline">

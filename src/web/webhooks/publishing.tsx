@@ -30,9 +30,9 @@ function Current({ c, p }: { c: WebContext; p: Publishing }) {
       <p>{p.intervalMinutes === 0 ? t('publishingAsApproved') : t('publishingEvery', { n: p.intervalMinutes })}</p>
       <dl class="facts">
         <dt>{t('publishingLastSlot')}</dt>
-        <dd id="last-slot">{p.lastSlotAt ? <Moment d={p.lastSlotAt} /> : t('publishingNoSlotYet')}</dd>
+        <dd id="last-slot">{p.lastSlotAt ? <Moment c={c} d={p.lastSlotAt} /> : t('publishingNoSlotYet')}</dd>
         <dt>{t('publishingNextSlot')}</dt>
-        <dd id="next-slot"><Moment d={p.nextSlotAt} /></dd>
+        <dd id="next-slot"><Moment c={c} d={p.nextSlotAt} /></dd>
       </dl>
     </section>
   );

@@ -15,6 +15,7 @@ import { DeliveriesPage, type DeliveriesView, type DeliveryFilterInput } from '.
 import { PublishingPage, type PublishingFormInput, type PublishingView } from './publishing.js';
 import { DeleteWebhookPage, WebhookCreatedPage, WebhooksPage, type CreatedWebhook, type WebhookFormInput, type WebhooksView } from './webhooks.js';
 import { formText as text, formIssues as issues } from '../form-fields.js';
+import { refusalText } from '../refusal-text.js';
 
 const CREATED_PAGE = '/webhooks/created';
 const PAGE_SIZE = 20;
@@ -61,7 +62,7 @@ export function webhookRoutes(deps: RouteDeps) {
     const query = parsed.success ? parsed.data : undefined;
     const filter: DeliveryFilterInput = { webhookId: query?.webhookId, status: query?.status };
     const [log, hooks] = await Promise.all([listDeliveries(db, accountId, { ...filter, page: query?.page ?? 1, pageSize: PAGE_SIZE }), choices(accountId)]);
-    const error = extra.error ?? (parsed.success ? undefined : issues(parsed.error));
+    const error = extra.error ?? (parsed.success ? undefined : issues(c, parsed.error));
     return page(c, <DeliveriesPage c={c} v={{ log, filter, webhooks: hooks, ...extra, error }} />, status);
   }
 
@@ -81,12 +82,12 @@ export function webhookRoutes(deps: RouteDeps) {
     .post('/', async (c) => {
       const input = readWebhookForm(await c.req.parseBody());
       const parsed = newWebhookInput.safeParse({ url: input.url, events: input.events, secret: input.secret === '' ? undefined : input.secret });
-      if (!parsed.success) return listPage(c, { input, error: issues(parsed.error) }, 400);
+      if (!parsed.success) return listPage(c, { input, error: issues(c, parsed.error) }, 400);
       let created;
       try {
         created = await createWebhook(db, c.get('session').accountId, parsed.data, { allowPrivateTargets: webhooks.allowPrivateTargets, sealer: deps.codec });
       } catch (err) {
-        if (err instanceof AppError && err.status === 400) return listPage(c, { input, error: err.message }, 400);
+        if (err instanceof AppError && err.status === 400) return listPage(c, { input, error: refusalText(c, err) }, 400);
         throw err;
       }
       c.set('auditTargets', { webhookId: created.id });
@@ -109,7 +110,7 @@ export function webhookRoutes(deps: RouteDeps) {
         const delivery = await send.redeliver(c.get('session').accountId, parseIdParam(c));
         return c.redirect(`/webhooks/deliveries?redelivered=${delivery.id}`, 303);
       } catch (err) {
-        if (err instanceof AppError && err.status === 409) return logPage(c, { error: err.message }, 409);
+        if (err instanceof AppError && err.status === 409) return logPage(c, { error: refusalText(c, err) }, 409);
         throw err;
       }
     })
@@ -123,12 +124,12 @@ export function webhookRoutes(deps: RouteDeps) {
       const body = await c.req.parseBody();
       const input: PublishingFormInput = { webhookId: text(body.webhookId), intervalMinutes: text(body.intervalMinutes) };
       const parsed = publishingInput.safeParse({ webhookId: Number(input.webhookId), intervalMinutes: input.intervalMinutes === '' ? undefined : Number(input.intervalMinutes) });
-      if (!parsed.success) return publishingPage(c, { input, error: issues(parsed.error) }, 400);
+      if (!parsed.success) return publishingPage(c, { input, error: issues(c, parsed.error) }, 400);
       try {
         await putPublishing(db, c.get('session').accountId, parsed.data, clock);
       } catch (err) {
         // The webhook deleted meanwhile: said beside the form, which keeps its input.
-        if (err instanceof AppError && (err.status === 400 || err.status === 404)) return publishingPage(c, { input, error: err.message }, err.status);
+        if (err instanceof AppError && (err.status === 400 || err.status === 404)) return publishingPage(c, { input, error: refusalText(c, err) }, err.status);
         throw err;
       }
       return c.redirect('/webhooks/publishing?saved', 303);

@@ -2,6 +2,7 @@
 import type { SubscribableWebhookEventType } from '../../shared/events/index.js';
 import type { WebContext } from '../context.js';
 import type { MessageKey } from '../i18n/index.js';
+import { pageTime, Time } from '../time.js';
 
 /** What each event means, beside its checkbox and in the list. */
 export const EVENT_HELP: Record<SubscribableWebhookEventType, MessageKey> = {
@@ -19,11 +20,11 @@ export const EVENT_HELP: Record<SubscribableWebhookEventType, MessageKey> = {
   'distillation.run.canceled': 'eventDistillationRunCanceled',
 };
 
-/** A moment to the second, in UTC: publication slots can be seconds apart. */
-export const atSecond = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+/** A moment to the second, in the reader's zone: publication slots can be seconds apart. */
+export const atSecond = (c: WebContext, d: Date) => pageTime(c, d, 'second');
 
-export function Moment({ d }: { d: Date }) {
-  return <time datetime={d.toISOString()}>{atSecond(d)}</time>;
+export function Moment({ c, d }: { c: WebContext; d: Date }) {
+  return <Time c={c} at={d} precision="second" />;
 }
 
 /** The three webhook pages, linked from each. */

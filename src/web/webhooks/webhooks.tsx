@@ -98,7 +98,7 @@ export function WebhooksPage({ c, v }: { c: WebContext; v: WebhooksView }) {
                   {w.id === v.publishingWebhookId && <> <span class="state-badge active">{t('webhookPublishingTarget')}</span></>}
                 </td>
                 <td class="webhook-events">{w.events.map((e) => <code>{e}</code>)}</td>
-                <td><Moment d={w.createdAt} /></td>
+                <td><Moment c={c} d={w.createdAt} /></td>
                 <td><WebhookActions c={c} w={w} /></td>
               </tr>
             ))}
