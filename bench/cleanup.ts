@@ -68,7 +68,10 @@ export function benchCleanup() {
     if (OWN_SIGNALS.includes(event) && listener !== onSignal) queueMicrotask(() => process.removeListener(event as NodeJS.Signals, listener));
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
+    // Not removeAllListeners: tsx's launcher (`npm run bench` -> tsx -> this process) SIGKILLs its child
+    // 30 ms after relaying a signal unless the child's hidden tsx handler reports it got it; that handler
+    // is left out of process.listeners(), so this removes the others and keeps it.
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
     process.on(signal, onSignal);
   }
   return {
@@ -78,6 +81,8 @@ export function benchCleanup() {
       children.push(child);
       return child;
     },
+    /** Stops one child (and its group) now, as the clean-up would: for a bench that swaps one service for another. */
+    stopChild: (child: ChildProcess) => stopChild(child, 'SIGTERM'),
     /** Runs `stop` at clean-up, after the children and before what was registered earlier. */
     onStop(stop: () => Promise<unknown>) {
       stops.push(stop);

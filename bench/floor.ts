@@ -1,6 +1,7 @@
 // `npm run bench:floor`: what Temporal orchestration alone costs on this machine. The same N=100, C=10,
 // L=200 ms task shape as `npm run bench`, but the activity only waits L: no database, no HTTP, no API.
 // Its ratio to ceil(N/C)*L is the lowest the real task can reach here; `npm run bench` prints both.
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -8,6 +9,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
 import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
 import { installTemporalRuntime } from '../src/temporal/workers.js';
+import { benchCleanup } from './cleanup.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
@@ -52,11 +54,15 @@ export async function measureFloor(address: string, n = 100, concurrency = 10, l
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Only when run on its own: `npm run bench` imports this module and owns the clean-up there.
+  const cleanup = benchCleanup();
   const runDir = path.join(ROOT, '.data', `bench-floor-${process.pid}`);
-  const cli = await resolveTemporalCli({ toolsDir: path.join(ROOT, '.tools'), log: quiet });
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
+  const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
   const temporal = await startTemporalDevServer({
     cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
   });
+  cleanup.onStop(temporal.stop);
   try {
     for (const [n, c, l] of [[100, 10, 200], [20, 1, 200], [100, 10, 0], [20, 1, 0]] as const) {
       const walls = (await measureFloor(temporal.address, n, c, l, 2)).map((r) => r.wallMs);
@@ -65,6 +71,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       console.log(`floor N=${n} C=${c} L=${l} ms: ${walls.join(', ')} ms (limit ${limit} ms); overhead per wave ${perWave.join(', ')} ms`);
     }
   } finally {
-    await temporal.stop();
+    await cleanup.stopAll('SIGTERM');
   }
 }

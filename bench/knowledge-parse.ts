@@ -13,9 +13,11 @@ import { createAccount } from '../src/domain/accounts/index.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { apiCall, startApiServer } from '../test/support/api-server.js';
 import { makeDocx, makePdf } from './knowledge-files.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const cleanup = benchCleanup();
 const PAGES = 100;
 const LIMIT_MS = 50;
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
@@ -23,8 +25,12 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-knowledge-parse-${process.pid}`);
+  // Registered first, so it runs last: PostgreSQL stops before its folder goes.
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 42180), database: 'bench', log: quiet, persistent: false });
+  cleanup.onStop(pg.stop);
   const database = connectDatabase(pg.url, { max: 4 });
+  cleanup.onStop(database.close);
   const lines: string[] = [];
   const say = (line: string) => {
     console.log(line);
@@ -66,9 +72,7 @@ async function main() {
       await api.close();
     }
   } finally {
-    await database.close();
-    await pg.stop();
-    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    await cleanup.stopAll('SIGTERM');
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
   if (process.env.BENCH_WRITE !== '0') await writeBenchSection('knowledge-parse', `Latest \`npm run bench:knowledge-parse\` (${new Date().toISOString()}, ${machine}):\n\n${lines.map((l) => `    ${l}`).join('\n')}`);

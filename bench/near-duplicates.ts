@@ -13,9 +13,11 @@ import { createAccount } from '../src/domain/accounts/index.js';
 import { nearestArticle } from '../src/domain/quality/near-duplicates.js';
 import { simhash, taggedBands } from '../src/domain/quality/simhash.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const cleanup = benchCleanup();
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 100_000);
 /** pg_trgm takes seconds per lookup already at 5,000 articles, so it is timed over fewer by default. */
 const TRGM_ARTICLES = Number(process.env.BENCH_TRGM_ARTICLES ?? 20_000);
@@ -42,8 +44,12 @@ async function timed<T>(fn: () => Promise<T>) {
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-near-duplicates-${process.pid}`);
+  // Registered first, so it runs last: PostgreSQL stops before its folder goes.
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 42150), database: 'bench', log: quiet, persistent: false });
+  cleanup.onStop(pg.stop);
   const database = connectDatabase(pg.url, { max: 4 });
+  cleanup.onStop(database.close);
   const lines: string[] = [];
   const say = (line: string) => {
     console.log(line);
@@ -99,9 +105,7 @@ async function main() {
     const trgmP50 = quantile(trgm, 0.5);
     say(`pg_trgm similarity(): lookup per draft p50 ${ms(trgmP50)}, max ${ms(Math.max(...trgm))} (${TRGM_LOOKUPS} lookups) | limit ${LIMIT_MS} ms | ${trgmP50 <= LIMIT_MS ? 'PASS' : 'FAIL'}`);
   } finally {
-    await database.close();
-    await pg.stop();
-    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    await cleanup.stopAll('SIGTERM');
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
   await writeBenchSection('near-duplicates', `Latest \`npm run bench:near-duplicates\` (${new Date().toISOString()}, ${machine}):\n\n${lines.map((l) => `    ${l}`).join('\n')}`);

@@ -31,15 +31,21 @@ import { orTsquery, textQueryTerms } from '../src/domain/knowledge/text-ranking.
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
 import { startEmbeddingsStub } from '../test/support/embeddings-stub.js';
 import { loadRetrievalSet } from '../test/support/retrieval-set.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const cleanup = benchCleanup();
 const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-retrieval-eval-${process.pid}`);
+  // Registered first, so it runs last: PostgreSQL stops before its folder goes.
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 42160), database: 'bench', log: quiet, persistent: false });
+  cleanup.onStop(pg.stop);
   const database = connectDatabase(pg.url, { max: 2 });
+  cleanup.onStop(database.close);
   const db = database.db;
   const stub = await startEmbeddingsStub();
   const embeddings = createEmbeddingsClient({ baseUrl: stub.url, model: 'stub', timeoutMs: 10_000, allowPrivate: true });
@@ -105,9 +111,7 @@ async function main() {
     if (process.env.BENCH_WRITE !== '0') await writeBenchSection('retrieval-eval', `Latest \`npm run bench:retrieval-eval\` (${new Date().toISOString()}):\n\n${lines.join('\n')}\n\n${missLines.map((l) => `    ${l}`).join('\n')}`);
   } finally {
     await stub.close();
-    await database.close();
-    await pg.stop();
-    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    await cleanup.stopAll('SIGTERM');
   }
 }
 

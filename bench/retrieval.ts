@@ -14,9 +14,11 @@ import { sql as drizzleSql } from 'drizzle-orm';
 import { segmentForIndex } from '../src/domain/knowledge/segmentation.js';
 import { orTsquery, textQueryTerms, type CjkTokenizer } from '../src/domain/knowledge/text-ranking.js';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
+import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const cleanup = benchCleanup();
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 10_000);
 const CHUNKS_PER_DOCUMENT = 10;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
@@ -41,8 +43,12 @@ const articleQuery = () => [ZH_WORDS[zipf(ZH_WORDS.length)]!, ...Array.from({ le
 
 async function main() {
   const runDir = path.join(ROOT, '.data', `bench-retrieval-${process.pid}`);
+  // Registered first, so it runs last: PostgreSQL stops before its folder goes.
+  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
   const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 42170), database: 'bench', log: quiet, persistent: false });
+  cleanup.onStop(pg.stop);
   const database = connectDatabase(pg.url, { max: 4 });
+  cleanup.onStop(database.close);
   const sql = database.sql;
   const lines: string[] = [];
   const say = (line: string) => {
@@ -106,9 +112,7 @@ async function main() {
       }
     }
   } finally {
-    await database.close();
-    await pg.stop();
-    await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    await cleanup.stopAll('SIGTERM');
   }
   const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`;
   if (process.env.BENCH_WRITE !== '0') await writeBenchSection('retrieval', `Latest \`npm run bench:retrieval\` (${new Date().toISOString()}, ${machine}):\n\n${lines.map((l) => `    ${l}`).join('\n')}`);

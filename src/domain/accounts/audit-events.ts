@@ -14,7 +14,10 @@ export interface AuditEventInput {
   clientIp: string | null;
 }
 
-/** Records one answered write request. */
+/**
+ * Records one answered write request. Its commit waits for the disk like every other: an audit trail that a database
+ * crash could shorten would not be one (the rate-limit buckets, mere counters, commit without the wait).
+ */
 export async function recordAuditEvent(db: DbOrTx, event: AuditEventInput): Promise<void> {
   await db.insert(auditEvents).values({ ...event, targetIds: event.targetIds ?? {} });
 }

@@ -1,5 +1,5 @@
 import type { LimitDefaults } from '../../config.js';
-import type { DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { hitRateLimits, peekRateLimits, type BucketState, type RateBucket } from './rate-limits.js';
 
 export type AuthThrottleSettings = Pick<LimitDefaults, 'authFailureWindowSeconds' | 'authFailuresPerAddress' | 'authFailuresPerKeyPrefix'>;
@@ -47,7 +47,7 @@ export async function authThrottle(db: DbOrTx, s: AuthThrottleSettings, a: AuthA
 }
 
 /** Counts one failed attempt; returns the throttle when this attempt was one too many (a race with other processes). */
-export async function countAuthFailure(db: DbOrTx, s: AuthThrottleSettings, a: AuthAttempt): Promise<AuthThrottled | null> {
+export async function countAuthFailure(db: Db, s: AuthThrottleSettings, a: AuthAttempt): Promise<AuthThrottled | null> {
   const refused = (await hitRateLimits(db, buckets(s, a), s.authFailureWindowSeconds)).find((st) => !st.allowed);
   return refused ? throttled(s, refused) : null;
 }

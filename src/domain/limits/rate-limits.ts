@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { commitWithoutFlushWait } from '../../db/commit-without-flush-wait.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 
 export interface RateBucket {
   /** `account:<id>`, `key:<id>`, `auth-address:<ip>`, `auth-prefix:<prefix>`. */
@@ -47,8 +48,9 @@ function stateOf(b: RateBucket, periodSeconds: number, allowed: boolean, aheadMs
  * agree. When a later bucket refuses, the earlier ones get their request back (refusals use nothing up).
  * Returns the state of every bucket up to and including the first that refused.
  */
-export async function hitRateLimits(db: DbOrTx, buckets: RateBucket[], periodSeconds: number): Promise<BucketState[]> {
-  const steps = buckets.map((b, i) => sql`${sql.raw(`s${i}`)} AS (${step(b, periodSeconds, i === 0 ? sql`true` : sql`EXISTS (SELECT 1 FROM ${sql.raw(`s${i - 1}`)})`)})`);
+export async function hitRateLimits(db: Db, buckets: RateBucket[], periodSeconds: number): Promise<BucketState[]> {
+  // Buckets are counters, not records: their commit does not wait for the disk (see commitWithoutFlushWait).
+  const steps = buckets.map((b, i) => sql`${sql.raw(`s${i}`)} AS (${step(b, periodSeconds, i === 0 ? commitWithoutFlushWait : sql`EXISTS (SELECT 1 FROM ${sql.raw(`s${i - 1}`)})`)})`);
   const union = sql.join(buckets.map((_, i) => sql`SELECT * FROM ${sql.raw(`s${i}`)}`), sql` UNION ALL `);
   const rows = await db.execute<{ bucket: string; ahead_ms: number }>(sql`WITH ${sql.join(steps, sql`, `)} ${union}`);
   const taken = new Map(rows.map((r) => [r.bucket, Number(r.ahead_ms)]));
