@@ -121,6 +121,14 @@ describe('the console home', () => {
     expect(await textOf(fresh, '#fig-llm-errors .fig-value')).toBe('没有请求');
     expect(await textOf(fresh, '#tokens-source')).toBe('已保存文章的 Token（尚无逐次请求的记录）。');
     await expectAxeClean(fresh, 'dashboard, empty (zh)');
+    // Every empty list says what to do next.
+    for (const [path, selector, href] of [['/distillations', '#distillations-empty', '/distillations/runs'], ['/articles', '#articles-empty', '/tasks/new'], ['/tasks', '#tasks .empty', '/tasks/new']]) {
+      await go(fresh, path!);
+      expect(await fresh.$eval(`${selector} a`, (a) => a.getAttribute('href')), path).toBe(href);
+      expect(await textOf(fresh, selector!), path).not.toBe('暂无数据。');
+    }
+    await expectAxeClean(fresh, 'tasks, empty (zh)');
+    await screenshot(fresh, 'tasks-empty-zh');
   });
 });
 

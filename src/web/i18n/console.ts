@@ -89,6 +89,9 @@ export const en = {
   statsNothing: '–',
   tasksEmpty: 'No tasks yet. A task writes articles from the least used distillations:',
   tasksEmptyFiltered: 'No task has this status. Show',
+  distillationsEmpty: 'No distillations yet. Add one with its questions below, import a CSV or JSON file, or let the model write the questions:',
+  distillationsEmptyRuns: 'distil keywords',
+  articlesEmpty: 'No articles here. Articles appear as tasks save them (or change the filters above).',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -181,4 +184,7 @@ export const zh: Record<keyof typeof en, string> = {
   statsNothing: '–',
   tasksEmpty: '还没有任务。任务会从使用最少的蒸馏结果写出文章：',
   tasksEmptyFiltered: '没有这个状态的任务。显示',
+  distillationsEmpty: '还没有蒸馏结果。可以在下方添加一个并填写问题，导入 CSV 或 JSON 文件，或者让模型来写问题：',
+  distillationsEmptyRuns: '蒸馏关键词',
+  articlesEmpty: '这里没有文章。任务保存文章后会出现在这里（也可以修改上方的筛选条件）。',
 };
