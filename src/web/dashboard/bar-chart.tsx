@@ -19,9 +19,9 @@ interface BarChartProps {
   format?: (n: number) => string;
 }
 
-const W = 640;
+const W = 480;
 const H = 200;
-const LEFT = 48;
+const LEFT = 44;
 const BOTTOM = 22;
 const TOP = 8;
 
@@ -57,7 +57,7 @@ export function BarChart({ id, title, labels, labelHeading, series, format = Str
         {[0, top / 2, top].map((v) => (
           <g>
             <line x1={LEFT} x2={W} y1={y(v)} y2={y(v)} stroke="#d0d0d0" stroke-width="1" />
-            <text x={LEFT - 4} y={y(v) + 4} text-anchor="end" font-size="11" fill="#555">{format(v)}</text>
+            <text x={LEFT - 4} y={y(v) + 4} text-anchor="end" font-size="13" fill="#555">{format(v)}</text>
           </g>
         ))}
         {labels.map((label, i) => (
@@ -70,7 +70,7 @@ export function BarChart({ id, title, labels, labelHeading, series, format = Str
                 </rect>
               );
             })}
-            {(labels.length - 1 - i) % 2 === 0 && <text x={LEFT + i * group + group / 2} y={H - 6} text-anchor="middle" font-size="11" fill="#555">{label.slice(5)}</text>}
+            {(labels.length - 1 - i) % 2 === 0 && <text x={LEFT + i * group + group / 2} y={H - 6} text-anchor="middle" font-size="13" fill="#555">{label.slice(5)}</text>}
           </g>
         ))}
       </svg>
