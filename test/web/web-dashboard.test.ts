@@ -69,6 +69,13 @@ beforeAll(async () => {
     INSERT INTO llm_attempts (account_id, task_id, position, model_id, outcome, prompt_tokens, completion_tokens, cost_pico, currency)
     VALUES (${writer.accountId}, NULL, NULL, 'offline', 'ok', 1200, 800, 2500000000000, 'USD'),
            (${writer.accountId}, NULL, NULL, 'offline', 'failed', 300, 0, 0, 'USD')`;
+  // A delivery waiting two hours for its receiver (its workflow "started", so no sweeper sends it meanwhile).
+  const hook = await stack.api.call('POST', '/api/webhooks', writer.apiKey, { url: 'http://127.0.0.1:9/dashboard-receiver', events: ['task.timeout'] });
+  expect(hook.status, hook.text).toBe(201);
+  await database.sql`
+    INSERT INTO webhook_deliveries (account_id, webhook_id, message_id, event_type, payload, status, workflow_started_at, created_at, updated_at)
+    VALUES (${writer.accountId}, ${hook.body.id}, ${`msg_dashboard_${writer.accountId}`}, 'task.timeout', '{}'::jsonb, 'pending',
+            now() - interval '2 hours', now() - interval '2 hours', now() - interval '2 hours')`;
   browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
@@ -87,6 +94,8 @@ describe('the console home', () => {
     expect(await textOf(p, '#fig-review .fig-value')).toBe('2');
     expect(await textOf(p, '#fig-running .fig-value')).toBe('0');
     expect(await textOf(p, '#fig-llm-errors .fig-value')).toBe('50.0 %');
+    expect(await textOf(p, '#fig-webhooks .fig-value')).toBe('1');
+    expect(await p.$eval('#fig-webhooks time', (e) => e.firstChild!.textContent)).toBe('2 h ago');
     const articles = await chartTable(p, 'articles');
     expect(Object.keys(articles)).toHaveLength(14);
     expect(articles[today]).toEqual(['2', '1', '1']);

@@ -39,32 +39,35 @@ type Count = { day: string; n: number };
 
 /**
  * An account's last 14 UTC days, oldest first, every day present: articles saved and flagged (articles by
- * account and creation time), items that failed (the items of the account's tasks made in the window or the day
- * before, by their last change), and tokens and cost per day (llm_attempts by account and time). Three index
+ * account and creation time), items that failed (the items of the account's tasks with failures made in the window or
+ * the day before, by their last change), and tokens and cost per day (llm_attempts by account and time). Three index
  * range scans; bench/pages.ts prints their plans.
  */
 export async function dailySeries(db: DbOrTx, accountId: number, now: Date): Promise<DailySeries> {
   const since = windowStart(now);
   const sinceIso = since.toISOString();
-  const day = (column: string) => sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`);
+  // Grouped by the UTC date (a cheap cast per row), written as text once per group.
+  const date = (column: string) => sql.raw(`(${column} AT TIME ZONE 'UTC')::date`);
+  const day = (column: string) => sql.raw(`((${column} AT TIME ZONE 'UTC')::date)::text`);
   const [articleRows, failedRows, attemptRows] = await Promise.all([
     db.execute<Count & { flagged: number; tokens: number }>(sql`
       SELECT ${day('created_at')} AS day, count(*)::int AS n,
              count(*) FILTER (WHERE jsonb_array_length(quality_flags) > 0)::int AS flagged,
              coalesce(sum(prompt_tokens + completion_tokens), 0)::float8 AS tokens
       FROM articles WHERE account_id = ${accountId} AND created_at >= ${sinceIso}::timestamptz
-      GROUP BY 1`),
+      GROUP BY ${date('created_at')}`),
     db.execute<Count>(sql`
       SELECT ${day('i.updated_at')} AS day, count(*)::int AS n
       FROM generation_tasks t JOIN task_items i ON i.task_id = t.id
       WHERE t.account_id = ${accountId} AND t.created_at >= ${sinceIso}::timestamptz - interval '1 day'
+        AND t.failed_count + t.skipped_count > 0
         AND i.state IN ('failed', 'skipped') AND i.updated_at >= ${sinceIso}::timestamptz
-      GROUP BY 1`),
+      GROUP BY ${date('i.updated_at')}`),
     db.execute<{ day: string; currency: string; tokens: number; cost: string }>(sql`
       SELECT ${day('created_at')} AS day, currency,
              coalesce(sum(prompt_tokens + completion_tokens), 0)::float8 AS tokens, coalesce(sum(cost_pico), 0)::text AS cost
       FROM llm_attempts WHERE account_id = ${accountId} AND created_at >= ${sinceIso}::timestamptz
-      GROUP BY 1, 2`),
+      GROUP BY ${date('created_at')}, currency`),
   ]);
   const byCurrency = new Map<string, bigint>();
   for (const r of attemptRows) byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? 0n) + BigInt(r.cost));

@@ -42,7 +42,7 @@ export function DashboardPage({ c, live, daily, now }: { c: WebContext; live: Li
           id="webhooks"
           name={t('figWebhookBacklog')}
           value={String(live.webhookBacklog)}
-          more={live.webhookOldest ? <RelativeTime t={t} at={live.webhookOldest} now={now} /> : undefined}
+          more={live.webhookOldest ? <>{t('figWebhookOldest')} <RelativeTime t={t} at={live.webhookOldest} now={now} /></> : undefined}
           href={live.webhookBacklog > 0 ? '/webhooks' : undefined}
           linkText={t('openDeliveries')}
         />
