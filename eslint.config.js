@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const into = (...folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 /** A domain room with an index.ts is entered through it (the rooms without one are imported module by module). */
 const throughIndex = {
-  regex: '(^|/)domain/(accounts|articles|ingredients|live|models|schedules|templates|webhooks)/(?!index\\.js$)[a-z-]+\\.js$',
+  regex: '(^|/)domain/(accounts|articles|dashboard|ingredients|live|models|schedules|templates|webhooks)/(?!index\\.js$)[a-z-]+\\.js$',
   message: 'This domain folder has an index.ts: import from its index.js.',
 };
 const layer = (files, folders, message) => ({

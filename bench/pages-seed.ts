@@ -1,6 +1,6 @@
 // Rows for the console page bench (bench/pages.ts), inserted straight into the schema's tables: one
 // account with 10,000 tasks of mixed age and state (with their items and task-level events, most of them
-// read), and one task with 100 saved articles.
+// read), one task with 100 saved articles, and the dashboard's and audit page's rows.
 import type { Sql } from 'postgres';
 import { NOTIFICATION_TYPES } from '../src/shared/events/index.js';
 
@@ -87,6 +87,30 @@ export async function seedPages(sql: Sql, accountId: number): Promise<{ bigTaskI
   await sql`
     UPDATE distillations d SET reserved_count = r.n
     FROM (SELECT distillation_id, count(*)::int AS n FROM task_items WHERE state = 'reserved' GROUP BY 1) r WHERE r.distillation_id = d.id`;
+  // The dashboard's rows (bench/pages.ts): an article per saved item of the last 14 days' tasks (every tenth
+  // flagged), a request to a model per finished item of every task, and 30,000 audit events over the 90 days.
+  await sql`
+    INSERT INTO articles (account_id, task_id, position, distillation_id, keyword, topics, title, content, review_status,
+      provider, model, prompt_tokens, completion_tokens, duration_ms, quality_flags, created_at)
+    SELECT ${accountId}, t.id, i.position, i.distillation_id, 'keyword', '["Question 0?"]'::jsonb, 'Title ' || t.id || '.' || i.position,
+      ${ARTICLE_PARAGRAPH}, CASE WHEN i.position % 2 = 0 THEN 'approved' ELSE 'pending_review' END, 'openai', 'gpt-4o-mini', 900, 1400, 9000,
+      CASE WHEN (t.id + i.position) % 10 = 0 THEN '[{"check":"min_length","reason":"short"}]'::jsonb ELSE '[]'::jsonb END,
+      t.created_at + interval '1 minute'
+    FROM generation_tasks t JOIN task_items i ON i.task_id = t.id
+    WHERE t.account_id = ${accountId} AND t.id <> ${bigTaskId} AND i.state = 'saved' AND t.created_at >= now() - interval '14 days'`;
+  await sql`
+    INSERT INTO llm_attempts (account_id, task_id, position, model_id, outcome, error_kind, prompt_tokens, completion_tokens, cost_pico, duration_ms, created_at)
+    SELECT ${accountId}, t.id, i.position, CASE WHEN i.position % 3 = 0 THEN 'deepseek-chat' ELSE 'gpt-4o-mini' END,
+      CASE WHEN i.state = 'saved' THEN 'ok' ELSE 'failed' END, CASE WHEN i.state = 'saved' THEN NULL ELSE 'http' END,
+      900, CASE WHEN i.state = 'saved' THEN 1400 ELSE 0 END, 900 * 150000 + 1400 * 600000, 9000, t.created_at + interval '1 minute'
+    FROM generation_tasks t JOIN task_items i ON i.task_id = t.id
+    WHERE t.account_id = ${accountId} AND i.state IN ('saved', 'failed')`;
+  await sql`
+    INSERT INTO audit_events (created_at, account_id, key_prefix, method, route, target_ids, status, request_id, client_ip)
+    SELECT now() - g * interval '4 minutes', ${accountId}, 'ak_bench' || (g % 3), CASE WHEN g % 5 = 0 THEN 'DELETE' ELSE 'POST' END,
+      CASE WHEN g % 2 = 0 THEN '/api/distillations' ELSE '/api/article-generation/tasks' END, jsonb_build_object('id', g),
+      CASE WHEN g % 17 = 0 THEN 400 WHEN g % 101 = 0 THEN 500 ELSE 201 END, 'req-' || g, '127.0.0.1'
+    FROM generate_series(1, 30000) g`;
   // As autovacuum leaves a table after a burst of inserts: statistics and a visibility map (index-only counts).
   await sql`VACUUM ANALYZE`;
   return { bigTaskId, seedMs: performance.now() - started };

@@ -121,7 +121,8 @@ async function main() {
   const verdicts: string[] = [];
   try {
     await runMigrations(pg.url);
-    const { accountId, apiKey } = await createAccount(database.db, 'pages');
+    // An admin key: the audit page is among the pages.
+    const { accountId, apiKey } = await createAccount(database.db, 'pages', { scope: 'admin' });
     const { bigTaskId, seedMs } = await seedPages(database.sql, accountId);
     const port = await findFreePort();
     const api = await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() }, path.join(runDir, 'api.log'));
@@ -134,6 +135,9 @@ async function main() {
       { name: 'task list', path: '/tasks', mustContain: 'data-task-row' },
       { name: 'task list, status=failed', path: '/tasks?status=failed', mustContain: 'data-status="failed"' },
       { name: `task page, ${BIG_TASK_ARTICLES} articles`, path: `/tasks/${bigTaskId}`, mustContain: `文章 ${BIG_TASK_ARTICLES - 1}:` },
+      { name: 'dashboard', path: '/dashboard', mustContain: 'chart-articles-table' },
+      { name: 'stats', path: '/stats', mustContain: 'data-stat="tasks"' },
+      { name: 'audit, filtered', path: '/audit?route=/api/distillations&status=client', mustContain: 'data-audit-id' },
     ];
     lines.push(
       `${TASKS.toLocaleString('en')} tasks in the account; per page ${WARM_UP} requests to warm up, then ${REQUESTS} by each number of clients at once (${CLIENTS.join(', ')}; one client shows a page's own cost, more add load: a request also waits while the one Node process serves the others); ms p50 / p95 / p99.`,
@@ -165,6 +169,13 @@ async function main() {
       ['failed tasks rows', `SELECT * FROM generation_tasks WHERE account_id = ${accountId} AND status = 'failed' ORDER BY created_at DESC, id DESC LIMIT 50`],
       ['task page articles', `SELECT id, title FROM articles WHERE task_id = ${bigTaskId} ORDER BY position`],
       ['unread notifications (badge)', `SELECT count(*) FROM task_events WHERE account_id = ${accountId} AND type IN ${notificationTypes} AND read_at IS NULL`],
+      ['dashboard: articles per day', `SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), count(*) FILTER (WHERE jsonb_array_length(quality_flags) > 0), sum(prompt_tokens + completion_tokens) FROM articles WHERE account_id = ${accountId} AND created_at >= now() - interval '14 days' GROUP BY 1`],
+      ['dashboard: failed per day', `SELECT (i.updated_at AT TIME ZONE 'UTC')::date, count(*) FROM generation_tasks t JOIN task_items i ON i.task_id = t.id WHERE t.account_id = ${accountId} AND t.created_at >= now() - interval '15 days' AND t.failed_count + t.skipped_count > 0 AND i.state IN ('failed', 'skipped') AND i.updated_at >= now() - interval '14 days' GROUP BY 1`],
+      ['dashboard: tokens and cost per day', `SELECT (created_at AT TIME ZONE 'UTC')::date, currency, sum(prompt_tokens + completion_tokens), sum(cost_pico) FROM llm_attempts WHERE account_id = ${accountId} AND created_at >= now() - interval '14 days' GROUP BY 1, 2`],
+      ['dashboard: LLM error rate, 24 h', `SELECT count(*), count(*) FILTER (WHERE outcome = 'failed') FROM llm_attempts WHERE account_id = ${accountId} AND created_at >= now() - interval '24 hours'`],
+      ['dashboard: review backlog', `SELECT count(*) FROM articles WHERE account_id = ${accountId} AND review_status = 'pending_review' AND deleted_at IS NULL`],
+      ['dashboard: webhook backlog', `SELECT count(*), min(created_at) FROM webhook_deliveries WHERE account_id = ${accountId} AND status = 'pending'`],
+      ['audit page, filtered', `SELECT * FROM audit_events WHERE account_id = ${accountId} AND route LIKE '/api/distillations%' AND status BETWEEN 400 AND 499 ORDER BY created_at DESC, id DESC LIMIT 51`],
       ['notification list counts', `SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM task_events WHERE account_id = ${accountId} AND type IN ${notificationTypes}`],
     ];
     lines.push('', '| query | plan (EXPLAIN ANALYZE, first lines) | time |', '| --- | --- | --- |');

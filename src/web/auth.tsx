@@ -82,7 +82,7 @@ export function authRoutes(db: Db, throttle: AuthThrottleSettings) {
       if (lang === 'zh' || lang === 'en') setCookie(c, LANG_COOKIE, lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, secure: cookieOptions(c, 0).secure });
       return c.redirect(localRedirectPath(c.req.query('next')), 303);
     })
-    .get('/', (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? '/distillations' : '/sign-in', 303));
+    .get('/', (c) => c.redirect(getCookie(c, SESSION_COOKIE) ? '/dashboard' : '/sign-in', 303));
 }
 
 /** Sign-out lives behind the session and its CSRF token: the session row goes, then the cookie. */

@@ -30,6 +30,8 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 import { albumRoutes, conversionTargetRoutes, materialsRoutes, qualitySettingsRoutes } from './materials/routes.js';
 import { templateRoutes } from './templates/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
+import { auditRoutes } from './audit/routes.js';
 import { notificationBadge } from './notifications/badge.js';
 import { requireSession } from './session.js';
 import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
@@ -37,10 +39,13 @@ import { rateLimitConsoleWrites, requireWriteForPost } from './write-guard.js';
 /** The materials group's pages (src/web/materials/). */
 const MATERIALS_PATHS = ['/materials/*', '/albums/*', '/conversion-targets/*', '/quality-settings/*'];
 
+/** The operations pages (src/web/dashboard/, src/web/audit/). */
+const OPERATIONS_PATHS = ['/dashboard/*', '/audit/*', '/stats/*'];
+
 /** The console's paths; the sub-app is mounted at `/`, so its middleware must leave /api alone. */
 // ('/x/*' also matches '/x'.)
-const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', '/time-zone/*', ...MATERIALS_PATHS];
-const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', '/time-zone/*', ...MATERIALS_PATHS];
+const CONSOLE_PATHS = ['/', '/sign-in', '/sign-out', '/lang/*', '/assets/*', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', '/time-zone/*', ...OPERATIONS_PATHS, ...MATERIALS_PATHS];
+const SIGNED_IN_PATHS = ['/sign-out', '/distillations/*', '/tasks/*', '/live/*', '/keys/*', '/admin/*', '/articles/*', '/notifications/*', '/usage/*', '/costs/*', '/schedules/*', '/webhooks/*', '/templates/*', '/knowledge-bases/*', '/models/*', '/time-zone/*', ...OPERATIONS_PATHS, ...MATERIALS_PATHS];
 
 /** The reader's language and time zone, for every console page and its words. */
 function setReader(c: Context<WebEnv>) {
@@ -116,5 +121,7 @@ export function webRoutes(deps: RouteDeps) {
   web.route('/templates', templateRoutes(db, { budgetTokens: deps.knowledge.promptTokenBudget, embeddings: deps.embeddings }));
   web.route('/knowledge-bases', knowledgeRoutes(deps));
   web.route('/time-zone', timeZoneRoutes());
+  web.route('/dashboard', dashboardRoutes(db));
+  web.route('/', auditRoutes(db));
   return web;
 }

@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import type { WebContext } from './context.js';
 import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
-import { isMaterialsPath } from './materials/material-pages.js';
+import { Sidebar } from './nav/sidebar.js';
 
 export const ASSET_VERSION = '11';
 
@@ -53,34 +53,13 @@ async function UnreadBadge({ c }: { c: WebContext }) {
   );
 }
 
-function Navigation({ c }: { c: WebContext }) {
+function TopBar({ c }: { c: WebContext }) {
   const t = c.get('t');
   const session = c.get('session');
-  const here = c.req.path;
-  const link = (href: string, label: string) => (
-    <a href={href} aria-current={here === href ? 'page' : undefined}>{label}</a>
-  );
   return (
     <header class="top">
-      <a class="brand" href="/">{t('appName')}</a>
-      <nav aria-label={t('mainNav')} class="main-nav">
-        {link('/distillations', t('distillations'))}
-        {link('/tasks', t('tasks'))}
-        {link('/articles', t('articlesNav'))}
-        {link('/articles/queue', t('reviewQueue'))}
-        {session.scope !== 'read' && link('/tasks/new', t('newTask'))}
-        <a href="/notifications" aria-current={here === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
-        {link('/knowledge-bases', t('knowledgeNav'))}
-        {link('/usage', t('usagePage'))}
-        {link('/costs', t('costsNav'))}
-        {link('/keys', t('keys'))}
-        {session.scope === 'operator' && link('/admin/accounts', t('accounts'))}
-        {session.scope === 'operator' && link('/models', t('modelsNav'))}
-        {link('/templates', t('templatesNav'))}
-        {link('/schedules', t('schedules'))}
-        {link('/webhooks', t('webhooksNav'))}
-        <a href="/materials" aria-current={isMaterialsPath(here) ? 'page' : undefined}>{t('materialsNav')}</a>
-      </nav>
+      <a class="brand" href="/dashboard">{t('appName')}</a>
+      <a class="top-link" href="/notifications" aria-current={c.req.path === '/notifications' ? 'page' : undefined}>{t('notifications')}<UnreadBadge c={c} /></a>
       <LangSwitch c={c} />
       <form method="post" action="/sign-out" class="sign-out">
         <CsrfField token={session.csrfToken} />
@@ -105,18 +84,29 @@ export function Layout({ c, title, children, bare, live }: LayoutProps) {
       <body {...data}>
         <a class="skip-link" href="#main">{c.get('t')('skipToMain')}</a>
         {bare ? (
-          <header class="top">
-            <span class="brand">{c.get('t')('appName')}</span>
-            <LangSwitch c={c} />
-          </header>
+          <>
+            <header class="top">
+              <span class="brand">{c.get('t')('appName')}</span>
+              <LangSwitch c={c} />
+            </header>
+            <main id="main">
+              <h1>{title}</h1>
+              {children}
+            </main>
+          </>
         ) : (
-          <Navigation c={c} />
+          <>
+            <TopBar c={c} />
+            <div class="shell">
+              <Sidebar c={c} />
+              <main id="main">
+                <h1>{title}</h1>
+                {c.get('session').scope === 'read' && <p class="note">{c.get('t')('readOnly')}</p>}
+                {children}
+              </main>
+            </div>
+          </>
         )}
-        <main id="main">
-          <h1>{title}</h1>
-          {!bare && c.get('session').scope === 'read' && <p class="note">{c.get('t')('readOnly')}</p>}
-          {children}
-        </main>
       </body>
     </html>
   );

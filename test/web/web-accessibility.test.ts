@@ -79,6 +79,11 @@ const CONSOLE_PAGES: ConsolePage[] = [
       await press(p, 'form[action="/sign-in"] button');
     },
   },
+  { name: 'dashboard', who: 'writer', open: '/dashboard' },
+  { name: 'dashboard-read-only', who: 'reader', open: '/dashboard' },
+  { name: 'stats', who: 'writer', open: '/stats' },
+  { name: 'audit', who: 'operator', open: '/audit?account=all' },
+  { name: 'audit-forbidden', who: 'writer', open: '/audit', status: 403 },
   { name: 'distillations', who: 'writer', open: '/distillations' },
   {
     name: 'distillations-import-errors', who: 'writer', lands: /^\/distillations\/import$/,

@@ -155,11 +155,9 @@ describe('the console by keyboard alone', () => {
     expect(after).toBe('approved');
   });
 
-  it('creates an album and adds an image by keyboard, from the Materials link of the navigation', async () => {
+  it('creates an album and adds an image by keyboard, from the Albums link of the navigation', async () => {
     await go('/distillations');
-    await tabTo('.main-nav a[href="/materials"]');
-    await send();
-    await tabTo('#material-pages a[href="/albums"]');
+    await tabTo('.main-nav a[href="/albums"]');
     await send();
     await tabTo('#album-name');
     await page.keyboard.type('Keyboard album');

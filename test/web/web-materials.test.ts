@@ -91,9 +91,10 @@ describe('materials in the web console', () => {
     await go(p, '/schedules/new');
     expect(await textOf(p, '#albumId-none')).toBe('No albums yet: create one');
     expect(await textOf(p, '#conversionTargetId-none')).toBe('No conversion targets yet: create one');
-    // The navigation's one Materials link leads to the group's pages.
+    // The navigation's settings group links each material page; /materials still lists them.
+    await go(p, '/albums');
+    expect(await p.$eval('.main-nav a[aria-current="page"]', (a: any) => a.innerText)).toBe('Albums');
     await go(p, '/materials');
-    expect(await p.$eval('.main-nav a[aria-current="page"]', (a: any) => a.innerText)).toBe('Materials');
     expect(await p.$$eval('#material-pages a', (as: any[]) => as.map((a) => a.getAttribute('href')))).toEqual(['/albums', '/conversion-targets', '/quality-settings']);
     await expectAxeClean(p, 'materials (en)');
   });

@@ -300,7 +300,16 @@ describe('task pages of the web console in a real Chromium', () => {
     await page.goto(`${stack.api.url}/tasks?status=completed&page=2`, { waitUntil: 'domcontentloaded' });
     const row = `tr[data-task-row="${partialTaskId}"]`;
     expect(await page.$eval(`${row} td.created time`, (e) => e.getAttribute('datetime'))).toBe(task!.createdAt.toISOString());
-    expect(await textOf(page, `${row} td.created`)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    // Said relatively, with the exact minute and its zone on hover (title) and on keyboard focus.
+    const exact = `${task!.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    expect(await page.$eval(`${row} td.created time`, (e) => e.getAttribute('title'))).toBe(exact);
+    expect(await page.$eval(`${row} td.created time`, (e) => e.firstChild!.textContent)).toMatch(/^(just now|\d+ (min|h|days) ago)$/);
+    const exactBox = () => page.$eval(`${row} td.created .exact`, (e) => ({ text: e.textContent, width: e.getBoundingClientRect().width }));
+    expect((await exactBox()).width).toBeLessThanOrEqual(1);
+    await page.focus(`${row} td.created time`);
+    expect(await exactBox()).toEqual({ text: ` (${exact})`, width: expect.any(Number) });
+    expect((await exactBox()).width).toBeGreaterThan(50);
+    expect(await page.$eval(`${row} td.status .status-badge`, (e) => e.className)).toBe('status-badge s-completed');
     expect(await textOf(page, `${row} td.priority`)).toBe(String(task!.priority));
     expect(await textOf(page, `${row} td.review`)).toBe('2');
     expect(await page.$eval(`${row} td.review a`, (a) => a.getAttribute('href'))).toBe(`/articles?taskId=${partialTaskId}&reviewStatus=pending_review`);

@@ -100,7 +100,9 @@ function Rows({ c, list, pick }: { c: WebContext; list: ArticleList; pick: boole
           </tr>
         </thead>
         <tbody>
-          {list.articles.length === 0 && <tr><td colspan={pick ? 7 : 6}>{t('noRows')}</td></tr>}
+          {list.articles.length === 0 && (
+            <tr><td colspan={pick ? 7 : 6}><p class="empty" id="articles-empty">{t('articlesEmpty')} {canWrite(c) && <a href="/tasks/new">{t('newTask')}</a>}</p></td></tr>
+          )}
           {list.articles.map((a) => (
             <tr data-article-row={a.id} data-review-status={a.reviewStatus} data-flagged={a.qualityFlags.length > 0 ? 'true' : undefined}>
               {pick && <td><input type="checkbox" name="ids[]" value={a.id} aria-label={t('reviewSelect', { id: a.id })} /></td>}

@@ -94,7 +94,9 @@ export function DistillationsPage({ c, v }: { c: WebContext; v: DistillationsVie
             </tr>
           </thead>
           <tbody>
-            {v.list.items.length === 0 && <tr><td colspan={7}>{t('noRows')}</td></tr>}
+            {v.list.items.length === 0 && (
+              <tr><td colspan={7}>{v.search || !canWrite(c) ? t('noRows') : <p class="empty" id="distillations-empty">{t('distillationsEmpty')} <a href="/distillations/runs">{t('distillationsEmptyRuns')}</a></p>}</td></tr>
+            )}
             {v.list.items.map((d) => (
               <tr data-distillation-id={d.id}>
                 <td>{d.id}</td><td>{d.keyword}</td><td>{d.topicCount}</td>

@@ -1,6 +1,7 @@
 import * as articles from './articles.js';
 import * as common from './common.js';
 import * as costs from './costs.js';
+import * as consoleFrame from './console.js';
 import * as distillationRuns from './distillation-runs.js';
 import * as distillations from './distillations.js';
 import * as keys from './keys.js';
@@ -26,14 +27,14 @@ export const LANG_COOKIE = 'artgen_lang';
  * One dictionary per area of the console, a file each: `en` first, `zh` typed against it, so a missing
  * translation is a type error. A key belongs to one area (test/web/web-i18n.unit.test.ts checks no area repeats another's).
  */
-export const AREAS = { common, distillations, distillationRuns, tasks, keys, articles, notifications, usage, schedules, webhooks, materials, templates, knowledge, models, costs, time, refusals, findings };
+export const AREAS = { common, consoleFrame, distillations, distillationRuns, tasks, keys, articles, notifications, usage, schedules, webhooks, materials, templates, knowledge, models, costs, time, refusals, findings };
 
-const en = { ...common.en, ...distillations.en, ...distillationRuns.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...materials.en, ...templates.en, ...knowledge.en, ...models.en, ...costs.en, ...time.en, ...refusals.en, ...findings.en };
+const en = { ...common.en, ...consoleFrame.en, ...distillations.en, ...distillationRuns.en, ...tasks.en, ...keys.en, ...articles.en, ...notifications.en, ...usage.en, ...schedules.en, ...webhooks.en, ...materials.en, ...templates.en, ...knowledge.en, ...models.en, ...costs.en, ...time.en, ...refusals.en, ...findings.en };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 
-const zh: Messages = { ...common.zh, ...distillations.zh, ...distillationRuns.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...materials.zh, ...templates.zh, ...knowledge.zh, ...models.zh, ...costs.zh, ...time.zh, ...refusals.zh, ...findings.zh };
+const zh: Messages = { ...common.zh, ...consoleFrame.zh, ...distillations.zh, ...distillationRuns.zh, ...tasks.zh, ...keys.zh, ...articles.zh, ...notifications.zh, ...usage.zh, ...schedules.zh, ...webhooks.zh, ...materials.zh, ...templates.zh, ...knowledge.zh, ...models.zh, ...costs.zh, ...time.zh, ...refusals.zh, ...findings.zh };
 
 const DICTIONARY: Record<Lang, Messages> = { en, zh };
 

@@ -38,7 +38,7 @@ export function TaskDetailPage({ c, task, notice, workflowUrl }: { c: WebContext
       {notice && <p class="notice" role="status">{notice}</p>}
       <section class="card" aria-label={t('progress')}>
         <p>
-          {t('status')}{t('colon')}<strong id="task-status" data-status={task.status}>{taskStatusLabel(t, task.status)}</strong>
+          {t('status')}{t('colon')}<strong id="task-status" data-status={task.status} class={`status-badge s-${task.status}`}>{taskStatusLabel(t, task.status)}</strong>
           {task.errorMessage ? <span class="error"> — {task.errorMessage}</span> : null}
         </p>
         {task.status === 'paused' && task.pauseReason && <p class="error" id="pause-reason">{t('pausedBecause', { reason: task.pauseReason })}</p>}

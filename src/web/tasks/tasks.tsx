@@ -7,6 +7,8 @@ import { canWrite, type WebContext } from '../context.js';
 import type { Translate } from '../i18n/index.js';
 import { CsrfField, Layout } from '../layout.js';
 import { taskStatusLabel } from './task-status.js';
+import { StatusBadge } from './status-badge.js';
+import { RelativeTime } from '../relative-time.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
 import { Time, ZoneNote } from '../time.js';
@@ -61,12 +63,23 @@ function distillationsUsed(t: Translate, task: Pick<TaskRow, 'keyword' | 'distil
   return t('distillationsUsed', { keyword: task.keyword ?? '', n: task.distillationCount, more: task.distillationCount - 1 });
 }
 
+/** An empty task list says what to do next: make a task, or clear the filter. */
+function TasksEmpty({ c, filtered }: { c: WebContext; filtered: boolean }) {
+  const t = c.get('t');
+  if (filtered) return <p class="empty">{t('tasksEmptyFiltered')} <a href="/tasks">{t('allStatuses')}</a></p>;
+  return (
+    <p class="empty">
+      {t('tasksEmpty')} {canWrite(c) && <a href="/tasks/new">{t('newTask')}</a>}
+    </p>
+  );
+}
 
 export type ReviewCounts = Map<number, { pendingReview: number; flagged: number }>;
 
 export function TasksPage({ c, list, status, review }: { c: WebContext; list: TaskList; status?: TaskStatus; review: ReviewCounts }) {
   const t = c.get('t');
   const open = list.tasks.filter((task) => !isTerminal(task.status)).map((task) => task.id);
+  const now = new Date();
   return (
     <Layout c={c} title={t('tasks')} live={open.length > 0 ? { 'live-tasks': open.join(',') } : undefined}>
       {canWrite(c) && <p><a href="/tasks/new" id="new-task-link" class="button">{t('newTask')}</a></p>}
@@ -87,14 +100,14 @@ export function TasksPage({ c, list, status, review }: { c: WebContext; list: Ta
             </tr>
           </thead>
           <tbody>
-            {list.tasks.length === 0 && <tr><td colspan={9}>{t('noRows')}</td></tr>}
+            {list.tasks.length === 0 && <tr><td colspan={9}><TasksEmpty c={c} filtered={status !== undefined} /></td></tr>}
             {list.tasks.map((task) => (
               <tr data-task-row={task.id}>
                 <td><a href={`/tasks/${task.id}`}>{task.id}</a></td>
                 <td>{distillationsUsed(t, task)}</td>
-                <td class="status" data-status={task.status}>{taskStatusLabel(t, task.status)}</td>
+                <td class="status" data-status={task.status}><StatusBadge t={t} status={task.status} /></td>
                 <td><ProgressBar task={task} /></td>
-                <td class="created"><Time c={c} at={task.createdAt} /></td>
+                <td class="created"><RelativeTime t={t} at={task.createdAt} now={now} zone={c.get('zone')} /></td>
                 <td class="priority">{task.priority}</td>
                 <ReviewCells id={task.id} counts={review.get(task.id)} />
                 <td><TaskActions c={c} task={task} /></td>
