@@ -11,7 +11,7 @@ import { StatusBadge } from './status-badge.js';
 import { RelativeTime } from '../relative-time.js';
 import { Pager } from '../pager.js';
 import { TableScroll } from '../table-scroll.js';
-import { Time, ZoneNote } from '../time.js';
+import { ZoneNote } from '../time.js';
 
 type TaskRow = Awaited<ReturnType<typeof listTasks>>['tasks'][number];
 type TaskLike = Pick<TaskRow, 'id' | 'status' | 'progress' | 'generatedCount' | 'requestedCount' | 'retryCount' | 'maxRetries'>;
