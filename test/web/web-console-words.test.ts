@@ -24,7 +24,7 @@ let taskId: number;
  * Latin words a Chinese page may show: product and protocol names, units, formats, codes, the language
  * switch; Webhook is what Chinese products call it too (飞书、钉钉、企业微信).
  */
-const LATIN_ALLOWED = new Set(['artgen', 'API', 'English', 'Token', 'Temporal', 'UTC', 'Markdown', 'ID', 'CSV', 'JSON', 'keyword', 'topics', 'md', 'html', 'json', 'zip', 'article-task-', 'cron', 'IANA', 'Asia', 'Shanghai', 'every', 'write', 'read', 'admin', 'operator', 'NOT_FOUND', 'Webhook']);
+const LATIN_ALLOWED = new Set(['artgen', 'API', 'English', 'Token', 'Temporal', 'UTC', 'Markdown', 'ID', 'CSV', 'JSON', 'keyword', 'topics', 'md', 'html', 'json', 'zip', 'article-task-', 'cron', 'IANA', 'Asia', 'Shanghai', 'every', 'write', 'read', 'admin', 'operator', 'NOT_FOUND', 'Webhook', 'USD', 'default']); // USD, default: a cost's currency code and the model's registry id (data, not words)
 
 async function signedIn(lang: string) {
   const context = await browser.createBrowserContext();

@@ -179,7 +179,8 @@ describe('refusals in the page language', () => {
 
 describe('times in the reader\'s zone', () => {
   const createdAt = async () => (await stack.database.db.select({ at: generationTasks.createdAt }).from(generationTasks).where(eq(generationTasks.id, taskId)))[0]!.at;
-  const createdCell = () => textOf(zh, `tr[data-task-row="${taskId}"] td.created`);
+  // The list says "3 min ago"; its exact time (title, and read on focus) is the one in the reader's zone.
+  const createdCell = () => zh.$eval(`tr[data-task-row="${taskId}"] td.created time`, (e) => e.getAttribute('title'));
 
   it('shows the task list in a chosen zone with its offset, remembered across pages', async () => {
     const at = await createdAt();
@@ -210,14 +211,14 @@ describe('times in the reader\'s zone', () => {
     await page.type('#api-key', account.apiKey);
     await submit(page, 'form[action="/sign-in"] button');
     await page.goto(`${stack.api.url}/tasks`, { waitUntil: 'domcontentloaded' });
-    expect(await textOf(page, `tr[data-task-row="${taskId}"] td.created`)).toBe(formatInstant(at, 'Europe/Berlin'));
+    expect(await page.$eval(`tr[data-task-row="${taskId}"] td.created time`, (e) => e.getAttribute('title'))).toBe(formatInstant(at, 'Europe/Berlin'));
     // Without the script's cookie the language decides: en reads UTC, zh Asia/Shanghai.
     await page.deleteCookie({ name: 'artgen_tz_browser', url: stack.api.url });
     await page.setJavaScriptEnabled(false);
     await page.goto(`${stack.api.url}/tasks`, { waitUntil: 'domcontentloaded' });
-    expect(await textOf(page, `tr[data-task-row="${taskId}"] td.created`)).toBe(formatInstant(at, 'UTC'));
+    expect(await page.$eval(`tr[data-task-row="${taskId}"] td.created time`, (e) => e.getAttribute('title'))).toBe(formatInstant(at, 'UTC'));
     await page.goto(`${stack.api.url}/lang/zh?next=/tasks`, { waitUntil: 'domcontentloaded' });
-    expect(await textOf(page, `tr[data-task-row="${taskId}"] td.created`)).toBe(formatInstant(at, 'Asia/Shanghai'));
+    expect(await page.$eval(`tr[data-task-row="${taskId}"] td.created time`, (e) => e.getAttribute('title'))).toBe(formatInstant(at, 'Asia/Shanghai'));
     await context.close();
   });
 });

@@ -224,7 +224,7 @@ describe('task pages of the web console in a real Chromium', () => {
       await signIn(zh, account.apiKey);
       await zh.goto(`${stack.api.url}/tasks?status=failed`, { waitUntil: 'domcontentloaded' });
       expect(new Set((await rowStatuses(zh)).map(([, text]) => text))).toEqual(new Set(['失败']));
-      expect(await zh.$$eval('#status option', (os) => os.map((o: any) => o.textContent))).toEqual(['全部', '等待中', '运行中', '已完成', '失败', '已取消', '已超时']);
+      expect(await zh.$$eval('#status option', (os) => os.map((o: any) => o.textContent))).toEqual(['全部', '等待中', '运行中', '已暂停', '已完成', '失败', '已取消', '已超时']);
       await zh.goto(`${stack.api.url}/tasks/${partialTaskId}`, { waitUntil: 'domcontentloaded' });
       expect(await textOf(zh, '#task-status')).toBe('已完成');
       expect(await zh.$$eval('#items tbody tr td:nth-child(3)', (tds) => tds.map((td: any) => (td.innerText as string).split(' ')[0]))).toEqual(['失败', '已保存', '已保存', '已保存', '已保存']);
