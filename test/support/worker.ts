@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { LlmPolicy } from '../../src/workflows/contracts.js';
 import { createMaintenanceActivities } from '../../src/activities/maintenance.js';
-import { DEFAULT_QUALITY, type KnowledgeSettings, type WebhookSettings } from '../../src/config.js';
+import { DEFAULT_QUALITY, type KnowledgeSettings, type RouterSettings, type WebhookSettings } from '../../src/config.js';
 import type { EmbeddingsClient } from '../../src/domain/knowledge/index.js';
 import type { Database } from '../../src/db/client.js';
 import type { QualitySettings } from '../../src/shared/quality.js';
@@ -41,6 +41,8 @@ export interface TestWorkerOptions {
   llm?: LlmClient;
   /** The model registry's clients (sealed keys opened with the test codec); around `llm` alone unless given. */
   models?: ModelCatalog;
+  /** How the model router fails over (breaker threshold and cool-down); DEFAULT_ROUTER unless given. */
+  routerSettings?: RouterSettings;
   /** A Temporal server of the test's own (one with its Web UI); the test run's server unless given. */
   temporalAddress?: string;
   /** The activities' logger, for a test that reads what operators see; silent unless given. */
@@ -78,6 +80,7 @@ export async function startTestWorker(
     llmTaskQueue,
     llmPolicy,
     ...(options.models ? { models: options.models } : {}),
+    ...(options.routerSettings ? { routerSettings: options.routerSettings } : {}),
     ...(options.knowledge ? { knowledge: options.knowledge } : {}),
     ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     quality: options.quality ?? TEST_QUALITY,
