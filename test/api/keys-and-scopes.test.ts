@@ -73,9 +73,17 @@ describe('scopes', () => {
     const operator = await account('operator');
     const operatorRoutes = API_ROUTES.routes.filter((r) => r.scope === 'operator');
     expect(operatorRoutes.map((r) => `${r.method} ${r.pattern}`).sort()).toEqual(
-      ['GET /api/admin/accounts', 'POST /api/admin/accounts', 'PATCH /api/admin/accounts/:id', 'POST /api/admin/accounts/:id/keys', 'PATCH /api/admin/accounts/:id/limits', 'POST /api/temporal-codec/decode', 'POST /api/temporal-codec/encode'].sort(),
+      [
+        'GET /api/admin/accounts', 'POST /api/admin/accounts', 'PATCH /api/admin/accounts/:id', 'POST /api/admin/accounts/:id/keys', 'PATCH /api/admin/accounts/:id/limits',
+        'POST /api/temporal-codec/decode', 'POST /api/temporal-codec/encode',
+        // The model registry is the service's; an account's models are set by the service too.
+        'POST /api/models', 'PATCH /api/models/:modelId', 'DELETE /api/models/:modelId', 'PUT /api/admin/accounts/:id/models',
+      ].sort(),
     );
-    expect(API_ROUTES.routes.filter((r) => r.scope === 'admin').map((r) => `${r.method} ${r.pattern}`)).toEqual(['GET /api/admin/accounts/:id/limits']);
+    // An account's admin reads its limits and models and sets its own budget (a cap on its own spend); operators, any account's.
+    expect(API_ROUTES.routes.filter((r) => r.scope === 'admin').map((r) => `${r.method} ${r.pattern}`).sort()).toEqual(
+      ['GET /api/admin/accounts/:id/limits', 'GET /api/admin/accounts/:id/models', 'GET /api/admin/accounts/:id/budget', 'PUT /api/admin/accounts/:id/budget', 'DELETE /api/admin/accounts/:id/budget'].sort(),
+    );
     for (const route of operatorRoutes) {
       for (const [key, scope] of [[writer.apiKey, 'write'], [admin.apiKey, 'admin']] as const) {
         const r = await api.call(route.method, concrete(route.pattern), key, route.method === 'GET' ? undefined : { name: 'x', scope: 'read' });

@@ -31,7 +31,12 @@ describe('the navigation list', () => {
     expect(hrefs('admin')).toContain('/audit');
     expect(hrefs('admin')).not.toContain('/admin/accounts');
     expect(hrefs('operator')).toContain('/admin/accounts');
-    for (const scope of ['read', 'write', 'admin', 'operator'] as const) expect(hrefs(scope)).not.toContain('/models');
+    // The model registry is the service's: operators only.
+    for (const scope of ['read', 'write', 'admin'] as const) expect(hrefs(scope)).not.toContain('/models');
+    expect(hrefs('operator')).toContain('/models');
+    for (const scope of ['read', 'write', 'admin', 'operator'] as const) expect(hrefs(scope)).toContain('/costs');
+    // No entry waits for its page any more; an entry marked landed: false would be hidden.
+    expect(NAV_GROUPS.flatMap((g) => g.entries).filter((e) => e.landed === false)).toEqual([]);
     // Every href appears once in the list.
     const all = NAV_GROUPS.flatMap((g) => g.entries.map((e) => e.href));
     expect(new Set(all).size).toBe(all.length);
