@@ -65,6 +65,12 @@ describe('a route of two models', () => {
     expect(attempts.filter((t) => t === `${B}:ok`)).toHaveLength(4);
     expect(stubA.requests).toHaveLength(2);
     expect(down.articles[0].attempts.map((t: { model: string; outcome: string }) => [t.model, t.outcome])).toEqual([[A, 'failed'], [B, 'ok']]);
+    // The export's front matter names the model that wrote it and each request's model and outcome.
+    const exported = await api.call('GET', `/api/articles/${down.articles[0].id}/export?format=md`, down.account.apiKey);
+    expect(exported.text).toContain(`model: "${B}"\nattempts: [{"model":"${A}","outcome":"failed"},{"model":"${B}","outcome":"ok"}]\n`);
+    const lines = await api.call('GET', '/api/articles/export?format=json', down.account.apiKey);
+    const rows = lines.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.find((r) => r.id === down.articles[0].id).attempts).toEqual([{ model: A, outcome: 'failed' }, { model: B, outcome: 'ok' }]);
     expect(await invariantViolations(database, down.account.accountId)).toEqual([]);
 
     // A recovers; after the cool-down one trial goes to A, and A writes again.

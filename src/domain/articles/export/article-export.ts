@@ -1,12 +1,12 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import { articles } from '../../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { articleWhere, type ArticleFilter } from '../article-filter.js';
-import { getArticle, type Article } from '../article-queries.js';
-import { articleBatches } from './article-batches.js';
+import { getArticle } from '../article-queries.js';
+import { articleAttemptModels, articleBatches } from './article-batches.js';
 import { articleHtml, HTML_PAGE_END, htmlPageStart } from './markdown-html.js';
-import { articleFileName, articleMeta, markdownDocument } from './markdown-document.js';
+import { articleFileName, articleMeta, markdownDocument, type ExportedArticle } from './markdown-document.js';
 import { MAX_ZIP_ENTRIES, ZipWriter } from './zip-writer.js';
 
 export const EXPORT_FORMATS = ['md', 'html', 'json', 'zip'] as const;
@@ -23,7 +23,7 @@ export interface ExportFile {
 /** The line before each article of a many-article Markdown export: a Markdown comment, invisible when rendered. */
 export const articleMarker = (id: number) => `<!-- artgen:article ${id} -->\n`;
 
-const jsonLine = (a: Article) => `${JSON.stringify({ ...articleMeta(a), content: a.content })}\n`;
+const jsonLine = (a: ExportedArticle) => `${JSON.stringify({ ...articleMeta(a), content: a.content })}\n`;
 
 /** The Content-Type of each export format; one article as json is a single JSON object. */
 export const EXPORT_CONTENT_TYPES = {
@@ -36,7 +36,9 @@ export const SINGLE_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** One article as a Markdown file with front matter, an HTML page, or a JSON object. */
 export async function exportArticle(db: DbOrTx, accountId: number, id: number, format: (typeof SINGLE_EXPORT_FORMATS)[number]): Promise<ExportFile> {
-  const a = await getArticle(db, accountId, id);
+  const found = await getArticle(db, accountId, id);
+  const [row] = await db.select({ attempts: articleAttemptModels }).from(articles).where(eq(articles.id, found.id));
+  const a: ExportedArticle = { ...found, attempts: row?.attempts ?? [] };
   const [contentType, body] =
     format === 'md'
       ? [EXPORT_CONTENT_TYPES.md, markdownDocument(a)]
@@ -46,7 +48,7 @@ export async function exportArticle(db: DbOrTx, accountId: number, id: number, f
   return { contentType, fileName: articleFileName(a, format), chunks: [body] };
 }
 
-async function* manyChunks(batches: AsyncIterable<Article[]>, format: ExportFormat): AsyncGenerator<string | Buffer> {
+async function* manyChunks(batches: AsyncIterable<ExportedArticle[]>, format: ExportFormat): AsyncGenerator<string | Buffer> {
   const zip = format === 'zip' ? new ZipWriter() : null;
   if (format === 'html') yield htmlPageStart('artgen articles');
   for await (const batch of batches) {

@@ -1,7 +1,10 @@
 import type { Article } from '../article-queries.js';
 
+/** An article as exported: with each request sent to a model for it (the model that wrote it is the last `ok`). */
+export type ExportedArticle = Article & { attempts: { model: string; outcome: string }[] };
+
 /** The fields an exported article carries besides its text (front matter, JSON lines). */
-export function articleMeta(a: Article) {
+export function articleMeta(a: ExportedArticle) {
   return {
     id: a.id,
     title: a.title,
@@ -14,6 +17,7 @@ export function articleMeta(a: Article) {
     rejectReason: a.rejectReason,
     imageUrl: a.imageUrl,
     model: a.model,
+    attempts: a.attempts,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -29,7 +33,7 @@ function frontMatter(meta: Record<string, unknown>) {
 }
 
 /** One article as a Markdown file: front matter, then the content as the LLM wrote it (or as edited). */
-export function markdownDocument(a: Article) {
+export function markdownDocument(a: ExportedArticle) {
   return `${frontMatter(articleMeta(a))}\n${a.content.endsWith('\n') ? a.content : `${a.content}\n`}`;
 }
 
