@@ -6,7 +6,7 @@ import { UNREAD_BADGE_CAP } from '../domain/tasks/task-event-queries.js';
 import { CSRF_FIELD } from './csrf.js';
 import { Sidebar } from './nav/sidebar.js';
 
-export const ASSET_VERSION = '11';
+export const ASSET_VERSION = '12';
 
 /** The hidden field every form behind sign-in posts back. */
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={token} />;

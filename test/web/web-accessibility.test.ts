@@ -2,7 +2,7 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Browser, BrowserContext, HTTPResponse, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillations, taskEvents } from '../../src/db/schema.js';
-import { createApiKey } from '../../src/domain/accounts/index.js';
+import { createAccount, createApiKey } from '../../src/domain/accounts/index.js';
 import { NOTIFICATION_TYPES } from '../../src/shared/events/index.js';
 import { waitFor } from '../support/api-server.js';
 import { runArticleTask } from '../support/article-tasks.js';
@@ -202,6 +202,9 @@ async function seedWebhookDeliveries() {
 beforeAll(async () => {
   writer = await newAccount(stack.database);
   operator = await newAccount(stack.database, { scope: 'operator' });
+  // An account with a long name: the operator's account pickers list it (the audit filter's select once made a phone page
+  // 426 px wide, depending on which accounts other tests had made).
+  await createAccount(stack.database.db, 'Shanghai Content Marketing and Generative Engine Optimisation Studio (staging)');
   // Gamma keeps writing a banned word: it is saved with a quality flag.
   expect((await stack.api.call('PUT', '/api/quality-settings', writer.apiKey, { bannedWords: ['forbidden'] })).status).toBe(200);
   stack.stub.setBehavior((req) => (keywordOf(req) === 'Gamma' ? { content: '# Gamma\n\nGamma is a forbidden word here.' } : {}));
