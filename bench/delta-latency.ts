@@ -5,33 +5,25 @@
 // 400 ms apart, well past the 200 ms throttle (and a scheduling hiccup), so each is sent at once: the figure is the carrying (worker ->
 // NOTIFY -> API -> SSE), not the throttle's deliberate wait. Prints p99 beside the limit (<= 100 ms) and
 // writes it, with the load average, to docs/benchmarks.md. Not part of the tests: these machines are noisy.
-import type { ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { connectDatabase } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { createAccount } from '../src/domain/accounts/index.js';
-import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
-import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
-import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
+import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { isFinalEventType } from '../src/shared/events/index.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 import { keywordOf, startLlmStub } from '../test/support/llm-stub.js';
 import { openSse } from '../test/support/sse.js';
 import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
+import { spawnService, startBenchStack } from './services.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 40);
 const CONCURRENCY = 10;
 const CHUNKS = 12;
 const CHUNK_GAP_MS = 400;
 const LIMIT_MS = 100;
-const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 const cleanup = benchCleanup();
-const runDir = path.join(ROOT, '.data', `bench-deltas-${process.pid}`);
-cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,32 +31,12 @@ const percentile = (xs: number[], p: number) => {
 };
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-function spawnService(script: string, env: Record<string, string>, readyText: string): Promise<ChildProcess> {
-  const child = cleanup.spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes(readyText)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}):\n${out.slice(-2000)}`)));
-  });
-}
-
 /** Chunk i of article k, marked `<k.i>` so the client finds which chunks a delta carries. */
 const chunk = (k: number, i: number) => (i === 0 ? `# Streamed article ${k} <${k}.0>\n\n` : `<${k}.${i}> Paragraph ${i} of article ${k}, written as it streams.\n\n`);
 
 async function main() {
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
-  cleanup.onStop(pg.stop);
+  const { pg, temporal } = await startBenchStack(cleanup, 'bench-deltas');
   await runMigrations(pg.url);
-  const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
-  const temporal = await startTemporalDevServer({
-    cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
-  });
-  cleanup.onStop(temporal.stop);
   /** When each chunk left the stub, by its mark. */
   const sentAt = new Map<string, number>();
   /** The stub's own stamps: each chunk's send time by its mark. */
@@ -88,8 +60,8 @@ async function main() {
     LLM_BASE_URL: stub.url, LLM_STREAMING: 'true', LLM_CONCURRENCY: '50', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec(),
     RATE_LIMIT_WRITES_PER_ACCOUNT: '1000000', RATE_LIMIT_WRITES_PER_KEY: '1000000',
   };
-  await spawnService('src/worker.ts', env, 'worker running');
-  await spawnService('src/api-server.ts', env, 'API listening');
+  await spawnService(cleanup, 'src/worker.ts', env, 'worker running');
+  await spawnService(cleanup, 'src/api-server.ts', env, 'API listening');
   const api = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   const post = async (p: string, body: unknown) => {

@@ -7,10 +7,7 @@
 //   npm run bench:scale -- --rows 20000  a quick look
 //
 // Writes its section of docs/benchmarks.md (between the <!-- scale --> markers).
-import type { ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -26,20 +23,17 @@ import { countSelectableDistillations, createTaskWithReservations } from '../src
 import { listTasks } from '../src/domain/tasks/task-queries.js';
 import { accountStats } from '../src/domain/tasks/task-stats.js';
 import { verifyUsage } from '../src/domain/usage/verification.js';
-import { startEmbeddedPostgres } from '../src/infra/embedded-postgres.js';
-import { resolveTemporalCli } from '../src/infra/temporal-cli.js';
-import { findFreePort, startTemporalDevServer } from '../src/infra/temporal-dev-server.js';
+import { findFreePort } from '../src/infra/temporal-dev-server.js';
 import { newPayloadKeySpec } from '../src/temporal/payload-keys.js';
 import { benchCleanup } from './cleanup.js';
 import { writeBenchSection } from './results-doc.js';
+import { spawnService, startBenchStack } from './services.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
 const ROWS = Number(args.rows);
 if (!Number.isInteger(ROWS) || ROWS < 1000) throw new Error('--rows must be a whole number >= 1000');
 const TASKS = Math.floor(ROWS / 10);
 const PAGE_SIZE = 20;
-const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
 const cleanup = benchCleanup();
 const say = (m: string) => console.error(`[scale ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -112,17 +106,6 @@ async function timeIt(times: number, run: (i: number) => Promise<unknown>) {
   return quantiles(out);
 }
 
-function spawnApi(env: Record<string, string>): Promise<ChildProcess> {
-  const child = cleanup.spawn(process.execPath, ['--import', 'tsx', 'src/api-server.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (b: Buffer) => ((out += b.toString()), out.includes('API listening') && resolve(child));
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`API exited (${code}):\n${out.slice(-2000)}`)));
-  });
-}
-
 interface Row {
   what: string;
   figure: number;
@@ -133,15 +116,7 @@ interface Row {
 }
 
 async function main() {
-  const runDir = path.join(ROOT, '.data', `bench-scale-${process.pid}`);
-  cleanup.onStop(() => rm(runDir, { recursive: true, force: true, maxRetries: 5 }));
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(runDir, 'pg'), port: await findFreePort(), database: 'bench', log: quiet, persistent: false });
-  cleanup.onStop(pg.stop);
-  const cli = await resolveTemporalCli({ cliPath: process.env.TEMPORAL_CLI_PATH, toolsDir: path.join(ROOT, '.tools'), log: quiet });
-  const temporal = await startTemporalDevServer({
-    cliPath: cli.path, stateDir: runDir, port: await findFreePort(), uiPort: await findFreePort(), namespace: 'default', persistent: false, headless: true, log: quiet,
-  });
-  cleanup.onStop(temporal.stop);
+  const { pg, temporal } = await startBenchStack(cleanup, 'bench-scale');
   const sql = postgres(pg.url, { max: 2, onnotice: () => undefined });
   cleanup.onStop(() => sql.end({ timeout: 5 }));
   // The domain functions the routes call, run on a handle that records each statement for its EXPLAIN.
@@ -164,7 +139,7 @@ async function main() {
   say(`seeded in ${seedS.toFixed(0)} s`);
 
   const port = await findFreePort();
-  await spawnApi({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() });
+  await spawnService(cleanup, 'src/api-server.ts', { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_PAYLOAD_KEYS: newPayloadKeySpec() }, 'API listening');
   const api = (p: string, init: RequestInit = {}) =>
     fetch(`http://127.0.0.1:${port}${p}`, { ...init, headers: { authorization: `Bearer ${main.apiKey}`, 'content-type': 'application/json', ...init.headers } }).then(async (r) => {
       const body = await r.text();

@@ -2,7 +2,7 @@ import { instrumentedLlmClient } from '../instrumented.js';
 import { createOfflineGenerator } from '../offline-generator.js';
 import { createOpenAiClient } from '../openai-client.js';
 import type { LlmClient } from '../types.js';
-import type { ConfiguredModels } from './model-config.js';
+import { offlineModel, type ConfiguredModels } from './model-config.js';
 import { OFFLINE_MODEL_ID, type ModelSpec } from './spec.js';
 
 /** A model as the router is handed it: its spec and, when the table keeps its key, the key sealed (opened only here). */
@@ -55,22 +55,8 @@ export function createModelCatalog(o: ModelCatalogOptions): ModelCatalog {
  */
 export function singleClientCatalog(llm: LlmClient, timeoutMs: number): ModelCatalog {
   const id = llm.provider === 'offline' ? OFFLINE_MODEL_ID : 'default';
-  const spec: ModelSpec = {
-    id,
-    displayName: llm.model,
-    baseUrl: null,
-    model: llm.model,
-    apiKeyEnv: null,
-    promptPriceMicrosPerMillion: 0,
-    completionPriceMicrosPerMillion: 0,
-    currency: 'USD',
-    contextWindow: null,
-    maxConcurrency: null,
-    requestsPerMinute: null,
-    tokensPerMinute: null,
-    timeoutMs,
-    streaming: false,
-  };
+  // The offline model's shape (no base URL, price 0), named and described by the client it stands for.
+  const spec: ModelSpec = { ...offlineModel(timeoutMs), id, displayName: llm.model, model: llm.model };
   const others = createModelCatalog({
     configured: { models: [], defaultModelId: id },
     openSealedKey: () => {
