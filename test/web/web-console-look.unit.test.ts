@@ -86,6 +86,10 @@ describe('the audit page\'s filters', () => {
     expect(parseAuditForm({ ...blank, account: 'all' }, '42', { accountId: 7, operator: true }, en)).toEqual({ ok: true, filter: { accountId: 'all' }, before: 42 });
   });
 
+  it('takes any key prefix a key can have: base64url letters, - and _ included', () => {
+    for (const key of ['ak_a-b_C', 'ak_-_-_-', 'ak_Zz09x']) expect(parseAuditForm({ ...blank, key }, undefined, who, en)).toEqual({ ok: true, filter: { accountId: 7, keyPrefix: key } });
+  });
+
   it('refuses what cannot be a filter, in the page\'s words', () => {
     expect(parseAuditForm({ ...blank, from: '2026-02-31' }, undefined, who, zh)).toEqual({ ok: false, error: '筛选条件无效：起始日（UTC）必须是日期，例如 2026-01-31。' });
     expect(parseAuditForm({ ...blank, status: 'teapot' }, undefined, who, en).ok).toBe(false);

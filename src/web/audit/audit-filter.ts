@@ -3,7 +3,8 @@ import type { Translate } from '../i18n/index.js';
 
 export const AUDIT_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'] as const;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const KEY_PREFIX = /^[A-Za-z0-9_]{1,40}$/;
+/** A key prefix as stored: `ak_` and base64url letters (- and _ included). */
+const KEY_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
 const MAX_ROUTE = 200;
 
 /** The audit page's query as typed, to put back in the form. */
